@@ -1,0 +1,54 @@
+// swift-tools-version: 6.1
+// LeakScope: a packet-capture leak analyzer. One target per pipeline stage
+// (see docs/ARCHITECTURE.md); dependencies point left only:
+// CaptureFiles -> Dissectors -> Correlation -> Reports, LiveCapture beside them.
+import PackageDescription
+
+let package = Package(
+    name: "LeakScope",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "leakscope", targets: ["leakscope"]),
+        .library(name: "CaptureFiles", targets: ["CaptureFiles"]),
+        .library(name: "Dissectors", targets: ["Dissectors"]),
+        .library(name: "Correlation", targets: ["Correlation"]),
+        .library(name: "Reports", targets: ["Reports"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // libpcap through pkg-config (Debian: libpcap-dev).
+        .systemLibrary(
+            name: "CPcap",
+            pkgConfig: "libpcap",
+            providers: [.apt(["libpcap-dev"]), .brew(["libpcap"])]
+        ),
+        // Pure-Swift pcap/pcapng reading (mapped, streaming) and pcapng writing.
+        .target(name: "CaptureFiles"),
+        // libpcap handles on several interfaces; writes through CaptureFiles.
+        .target(name: "LiveCapture", dependencies: ["CPcap", "CaptureFiles"]),
+        // Zero-copy wire views and the per-packet Dissection. No policy here.
+        .target(name: "Dissectors", dependencies: ["CaptureFiles"]),
+        // Tunnel model, verdicts, findings: all leak policy lives here.
+        .target(name: "Correlation", dependencies: ["Dissectors", "CaptureFiles"]),
+        // The analysis record and its renderings (JSON, HTML, Markdown, JSONL, evidence pcapng).
+        .target(name: "Reports", dependencies: ["Correlation", "Dissectors", "CaptureFiles"]),
+        // Probe page server, browser launcher, ICE candidate collection.
+        .target(name: "BrowserSession", dependencies: ["LiveCapture", "CaptureFiles"]),
+        // The CLI: parses arguments, wires the stages, sets exit codes.
+        .executableTarget(
+            name: "leakscope",
+            dependencies: [
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "CaptureFiles", "LiveCapture", "Dissectors", "Correlation", "Reports", "BrowserSession",
+            ]
+        ),
+        .testTarget(name: "CaptureFilesTests", dependencies: ["CaptureFiles"]),
+        .testTarget(name: "LiveCaptureTests", dependencies: ["LiveCapture", "CaptureFiles"]),
+        .testTarget(name: "DissectorsTests", dependencies: ["Dissectors", "CaptureFiles"]),
+        .testTarget(name: "CorrelationTests", dependencies: ["Correlation", "Dissectors", "CaptureFiles"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Correlation", "CaptureFiles"]),
+        .testTarget(name: "BrowserSessionTests", dependencies: ["BrowserSession"]),
+    ]
+)

@@ -1,0 +1,1 @@
+// BrowserSession: see docs/ARCHITECTURE.md

@@ -1,0 +1,1 @@
+// Correlation: see docs/ARCHITECTURE.md

@@ -1,0 +1,1 @@
+// Dissectors: see docs/ARCHITECTURE.md

@@ -1,0 +1,2 @@
+// LiveCapture: see docs/ARCHITECTURE.md
+import CaptureFiles

@@ -1,0 +1,12 @@
+import ArgumentParser
+
+@main
+struct LeakScope: ParsableCommand {
+    static let version = "0.1.0"
+    static let configuration = CommandConfiguration(
+        commandName: "leakscope",
+        abstract: "Find traffic that escaped a VPN tunnel, with packet evidence.",
+        version: version,
+        subcommands: []
+    )
+}
