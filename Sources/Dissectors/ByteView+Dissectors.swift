@@ -1,0 +1,3 @@
+@_exported import CaptureFiles
+
+extension ByteView: ByteViewLike {}
