@@ -24,7 +24,7 @@ public enum LiveCapture {
 
         let signals = try SignalPipe()
         defer { signals.restore() }
-        let known = (try? CaptureInterface.list()) ?? []
+        let known = (try? LiveInterface.list()) ?? []
 
         var handles: [PcapHandle] = []
         for name in options.interfaces { handles.append(try PcapHandle(interface: name, options: options.handle)) }

@@ -15,8 +15,8 @@ struct InterfacesCommand: ParsableCommand {
             """)
 
     func run() throws {
-        let list: [CaptureInterface]
-        do { list = try CaptureInterface.list(probeLinkTypes: true) } catch {
+        let list: [LiveInterface]
+        do { list = try LiveInterface.list(probeLinkTypes: true) } catch {
             CaptureCLI.printError("leakscope interfaces: \(error)")
             throw ExitCode.runtimeError
         }
@@ -26,7 +26,7 @@ struct InterfacesCommand: ParsableCommand {
 
 /// The `interfaces` table: name, link type, flags, tunnel guess, addresses, description.
 enum InterfaceTable {
-    static func text(_ list: [CaptureInterface]) -> String {
+    static func text(_ list: [LiveInterface]) -> String {
         var rows = [["NAME", "LINK", "FLAGS", "KIND", "ADDRESSES", "DESCRIPTION"]]
         for i in list {
             var flags: [String] = []

@@ -7,7 +7,7 @@ import CPcap
 import CaptureFiles
 
 /// An interface libpcap can capture on (from `pcap_findalldevs`).
-public struct CaptureInterface: Sendable, Equatable {
+public struct LiveInterface: Sendable, Equatable {
     public var name: String
     public var description: String?
     /// IPv4/IPv6 addresses with mask / prefix, ready for the pcapng IDB.
@@ -47,17 +47,17 @@ public struct CaptureInterface: Sendable, Equatable {
     /// All interfaces libpcap reports. With `probeLinkTypes`, each is opened
     /// briefly to read its link type (needs capture privilege; left nil when
     /// it cannot be opened).
-    public static func list(probeLinkTypes: Bool = false) throws(LiveCaptureError) -> [CaptureInterface] {
+    public static func list(probeLinkTypes: Bool = false) throws(LiveCaptureError) -> [LiveInterface] {
         var errbuf = [CChar](repeating: 0, count: Int(PCAP_ERRBUF_SIZE) + 1)
         var head: UnsafeMutablePointer<pcap_if_t>?
         guard pcap_findalldevs(&head, &errbuf) == 0 else {
             throw .listInterfaces(detail: cString(errbuf))
         }
         defer { pcap_freealldevs(head) }
-        var out: [CaptureInterface] = []
+        var out: [LiveInterface] = []
         var node = head
         while let dev = node {
-            var item = CaptureInterface(
+            var item = LiveInterface(
                 name: String(cString: dev.pointee.name),
                 description: dev.pointee.description.map { String(cString: $0) },
                 isUp: dev.pointee.flags & UInt32(PCAP_IF_UP) != 0,
