@@ -227,11 +227,14 @@ public final class PcapNGWriter {
     /// flushes, fsyncs and renames the file into place.
     public func close(statistics: [UInt32: Statistics] = [:]) throws(PcapNGWriterError) {
         do throws(AtomicFileError) {
+            // An interface without packets or statistics gets the file's span.
+            let fileStart = firstTimestamp.compactMap { $0 }.min() ?? 0
+            let fileEnd = lastTimestamp.compactMap { $0 }.max() ?? fileStart
             for index in interfaces.indices {
                 let id = UInt32(index)
                 var s = statistics[id] ?? Statistics(
-                    startTimestampNanoseconds: firstTimestamp[index] ?? 0,
-                    endTimestampNanoseconds: lastTimestamp[index] ?? 0)
+                    startTimestampNanoseconds: firstTimestamp[index] ?? fileStart,
+                    endTimestampNanoseconds: lastTimestamp[index] ?? fileEnd)
                 if s.delivered == nil { s.delivered = packetCounts[index] }
                 try file.write(PcapNGEncoding.interfaceStatistics(interfaceID: id, s))
             }
