@@ -16,18 +16,19 @@ enum AppText {
     /// Bytes as text: printable ASCII kept, everything else as `\DDD`
     /// (RFC 1035 presentation style), so that packet strings can never
     /// carry control characters or invalid UTF-8 into an output.
-    static func escaped(_ bytes: ByteView, escapeDots: Bool = false) -> String {
+    static func escaped(_ bytes: ByteView, escapeDots: Bool = false, also extra: UInt8 = 0) -> String {
         var s = ""
         s.reserveCapacity(bytes.count)
         for i in 0..<bytes.count {
             guard let b = bytes.u8(i) else { break }
-            appendEscaped(b, to: &s, escapeDots: escapeDots)
+            appendEscaped(b, to: &s, escapeDots: escapeDots, also: extra)
         }
         return s
     }
 
-    static func appendEscaped(_ b: UInt8, to s: inout String, escapeDots: Bool) {
-        if b == UInt8(ascii: "\\") || (escapeDots && b == UInt8(ascii: ".")) {
+    /// `also` is one more byte to backslash-escape (a quote or comma), 0 for none.
+    static func appendEscaped(_ b: UInt8, to s: inout String, escapeDots: Bool, also extra: UInt8 = 0) {
+        if b == UInt8(ascii: "\\") || (escapeDots && b == UInt8(ascii: ".")) || (extra != 0 && b == extra) {
             s.append("\\")
             s.unicodeScalars.append(Unicode.Scalar(b))
         } else if b >= 0x20 && b < 0x7F {
