@@ -98,6 +98,8 @@ public enum TunnelKind: UInt8, Sendable, Hashable {
     case gre
     /// AYIYA (UDP 5072).
     case ayiya
+    /// GTPv1-U G-PDU (UDP 2152).
+    case gtp
 
     public var name: String {
         switch self {
@@ -105,6 +107,7 @@ public enum TunnelKind: UInt8, Sendable, Hashable {
         case .teredo: "teredo"
         case .gre: "gre"
         case .ayiya: "ayiya"
+        case .gtp: "gtp"
         }
     }
 }

@@ -10,6 +10,7 @@ extension Layer {
     public static let hip = Layer(rawValue: "hip")
     public static let shim6 = Layer(rawValue: "shim6")
     public static let ayiya = Layer(rawValue: "ayiya")
+    public static let gtp = Layer(rawValue: "gtp")
     public static let ipip = Layer(rawValue: "ipip")
     public static let data = Layer(rawValue: "data")
 }

@@ -40,7 +40,36 @@ extension Dissector {
             }
             return
         }
+        if sp == 2152 || dp == 2152, let (inner, skip) = Dissector.gtpUserPayload(payload) {
+            d.add(.gtp)
+            d.tunnel = .gtp
+            d.tunnelUDP = udp
+            if let v = inner.u8(0), v >> 4 == 4 || v >> 4 == 6 {
+                decodeInnerIP(version: Int(v >> 4), inner, base: pbase < 0 ? -1 : pbase + skip, depth: depth, into: &d)
+            }
+            return
+        }
         dispatchUDP(udp, base: pbase, into: &d)
+    }
+
+    /// GTPv1-U (3GPP TS 29.281) G-PDU: 8-byte header, 4 more when E/S/PN is set, then extension headers.
+    @inlinable static func gtpUserPayload(_ p: ByteView) -> (ByteView, Int)? {
+        guard let flags = p.u8(0), flags >> 5 == 1, flags & 0x10 != 0, p.u8(1) == 0xFF else { return nil }
+        var o = 8
+        if flags & 0x07 != 0 {
+            o = 12
+            var next = p.u8(11) ?? 0
+            var n = 0
+            while next != 0 {
+                guard n < 16, let units = p.u8(o), units > 0 else { return nil }
+                o += Int(units) * 4
+                guard let nx = p.u8(o - 1) else { return nil }
+                next = nx
+                n += 1
+            }
+        }
+        guard let rest = p.suffix(from: o) else { return nil }
+        return (rest, o)
     }
 
     /// Teredo (RFC 4380 5.1.1): optional authentication (0x0001) and origin
