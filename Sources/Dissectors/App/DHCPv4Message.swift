@@ -117,15 +117,20 @@ public struct DHCPv4Options: Sequence {
             guard let b = bytes else { return nil }
             while let code = b.u8(offset) {
                 if code == 0 { offset += 1; continue }
-                if code == 255 { offset = b.count; return nil }
+                if code == 255 { offset = b.count + 1; return nil }
                 guard let len = b.u8(offset + 1), let data = b.slice(offset + 2, Int(len)) else {
                     problem = .malformed(layer: .dhcp, offset: DHCPv4Message.optionsOffset + offset,
                                          reason: .init("option length runs past the end"))
-                    offset = b.count
+                    offset = b.count + 1
                     return nil
                 }
                 offset += 2 + Int(len)
                 return (code, data)
+            }
+            // RFC 2131 4.1: the options end with option 255.
+            if offset <= b.count, problem == nil {
+                problem = .truncated(layer: .dhcp, offset: DHCPv4Message.optionsOffset + offset, needed: 1, available: 0)
+                offset = b.count + 1
             }
             return nil
         }
