@@ -269,6 +269,15 @@ func stun(_ bytes: [UInt8]) throws -> STUNSummary {
     }
 }
 
+@Test func stunOverTCPStartsAStreamChunk() {
+    withView(RFC5769.ipv4Response + RFC5769.sampleRequest) { v in
+        #expect(!STUNMessage.isLikely(v))
+        #expect(STUNMessage.isLikely(v, overTCP: true))
+        #expect((try? STUNMessage(v))?.messageLength == RFC5769.ipv4Response.count)
+        #expect((try? STUNMessage(v))?.problem == nil)
+    }
+}
+
 @Test func classicRecognitionRejectsModernAndRandom() {
     withView(RFC5769.sampleRequest) { #expect(!STUNMessage.isLikelyClassic($0)) }
     withView([UInt8](repeating: 0, count: 20)) { #expect(!STUNMessage.isLikelyClassic($0)) }
