@@ -292,8 +292,20 @@ func stun(_ bytes: [UInt8]) throws -> STUNSummary {
     try withView(b) { v in
         let m = try STUNMessage(v)
         #expect(m.problem == .malformed(layer: .stun, offset: 22, reason: .init("attribute length runs past the end of the message")))
-        #expect(Array(m.attributes).isEmpty)
-        #expect(m.summary().attributes == [])
+        // The bytes present are kept, marked truncated.
+        #expect(m.summary().attributes == [.init(type: 0x8022, name: "SOFTWARE", value: "AAAA", truncated: true)])
+    }
+    // A response cut inside its attribute list still yields the mapped address
+    // (like frame 2 of corelight's capture: MAPPED-ADDRESS with length 0xffff).
+    let cut = hexBytes("""
+        01 01 00 0c 21 12 a4 42 53 4f 70 43 69 69 35 4a 66 63 31 7a
+        00 01 ff ff 00 01 11 fc 46 c7 80 2e
+        """)
+    try withView(cut) { v in
+        let m = try STUNMessage(v)
+        #expect(m.problem != nil)
+        #expect(m.mappedAddress?.description == "70.199.128.46:4604")
+        #expect(m.summary().attributes == [.init(type: 1, name: "MAPPED-ADDRESS", address: "70.199.128.46", port: 4604, truncated: true)])
     }
 }
 
