@@ -68,7 +68,7 @@ func exerciseAllAppParsers(_ v: ByteView) {
     let seeds = [RFC5769.sampleRequest, RFC5769.ipv6Response, DNSVectors.response, DNSVectors.records,
                  DNSVectors.nbnsQuery, CarrierVectors.wgResponse, CarrierVectors.ikeSAInit, AppVectors.dhcpAck,
                  AppVectors.dhcpv6Reply, AppVectors.routerAdvertisement, AppVectors.clientHello, AppVectors.quicInitial,
-                 AppVectors.httpRequest, AppVectors.arpRequest]
+                 AppVectors.httpRequest, AppVectors.arpRequest, QUICVectors.clientInitial]
     for seed in seeds {
         for _ in 0..<300 {
             var b = seed

@@ -224,7 +224,7 @@ enum AppVectors {
         #expect(QUICLongHeader.isLikely(v))
         let q = try QUICLongHeader(v)
         #expect(q.summary() == QUICSummary(version: "0x00000001", packetType: "initial", dcid: "8394c8f03e515708",
-                                           scid: "", tokenLength: 0, note: "SNI not decrypted"))
+                                           scid: "", tokenLength: 0, sni: nil, note: "SNI not decrypted: cut short"))
     }
     withView(hexBytes("43 00 00 00 01 08")) { v in #expect(!QUICLongHeader.isLikely(v)) }
     expectEveryPrefixNoted(AppVectors.quicInitial, allowClean: { $0 >= 15 }) { v in (try? QUICLongHeader(v)) == nil }
