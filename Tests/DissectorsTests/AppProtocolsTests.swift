@@ -245,3 +245,65 @@ enum AppVectors {
     expectEveryPrefixNoted(AppVectors.httpRequest, allowClean: { $0 > 25 }) { v in (try? HTTPRequest(v)) == nil }
     mutateEveryByte(AppVectors.httpRequest) { v in _ = (try? HTTPRequest(v))?.summary() }
 }
+
+@Test func icmpv6RouteInformationAndDNSSL() throws {
+    // RA with RFC 4191 routes ::/0 (high) and 2001:db8:5::/48 (low), and DNSSL lab.example.
+    let ra = hexBytes("""
+        86 00 00 00 40 00 00 00 00 00 00 00 00 00 00 00 18 02 00 08 00 00 07 08 00 00 00 00 00 00 00 00
+        18 03 30 18 00 00 02 58 20 01 0d b8 00 05 00 00 00 00 00 00 00 00 00 00
+        1f 03 00 00 00 00 04 b0 03 6c 61 62 07 65 78 61 6d 70 6c 65 00 00 00 00
+        """)
+    try withView(ra) { v in
+        let m = try ICMPv6Message(v)
+        #expect(m.problem == nil)
+        let s = m.summary()
+        #expect(s.routes == [ICMPv6RouteSummary(prefix: "::/0", preference: "high", lifetime: 1800),
+                             ICMPv6RouteSummary(prefix: "2001:db8:5::/48", preference: "low", lifetime: 600)])
+        #expect(s.dnssl == ["lab.example"])
+        #expect(s.routerLifetime == 0)
+    }
+}
+
+@Test func dhcpv4NamesWPADAndFQDN() throws {
+    let options = hexBytes("""
+        35 01 01 0f 0b 65 78 61 6d 70 6c 65 2e 6f 72 67
+        fc 1c 68 74 74 70 3a 2f 2f 77 70 61 64 2e 65 78 61 6d 70 6c 65 2f 77 70 61 64 2e 64 61 74
+        3c 03 4d 53 46
+        51 15 05 00 00 04 68 6f 73 74 07 65 78 61 6d 70 6c 65 03 6f 72 67 00
+        ff
+        """)
+    let discover = Array(AppVectors.dhcpAck.prefix(240)) + options
+    try withView(discover) { v in
+        let m = try DHCPv4Message(v)
+        #expect(m.problem == nil)
+        let s = m.summary()
+        #expect(s.messageType == "DISCOVER")
+        #expect(s.domainName == "example.org")
+        #expect(s.wpad == "http://wpad.example/wpad.dat")
+        #expect(s.vendorClass == "MSF")
+        #expect(s.clientFQDN == "host.example.org")
+        #expect(s.options == [53, 15, 252, 60, 81])
+    }
+}
+
+@Test func dhcpv6ClientFQDNPartialName() throws {
+    let solicit = hexBytes("01 ab cd ef 00 27 00 06 00 04 68 6f 73 74")
+    try withView(solicit) { v in
+        let m = try DHCPv6Message(v)
+        #expect(m.summary().clientFQDN == "host")
+        #expect(m.summary().messageType == "SOLICIT")
+    }
+}
+
+@Test func tlsClientHelloWithECHMarksOuterName() throws {
+    let hello = hexBytes("""
+        16 03 01 00 4e 01 00 00 4a 03 03 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00
+        00 00 00 00 00 00 00 00 00 00 00 00 00 02 13 01 01 00 00 1f 00 00 00 13 00 11 00 00 0e 70 75 62
+        6c 69 63 2e 65 78 61 6d 70 6c 65 fe 0d 00 04 00 01 02 03
+        """)
+    try withView(hello) { v in
+        let h = try TLSClientHello(v)
+        #expect(h.summary() == TLSSummary(handshake: "client_hello", recordVersion: "0x0301", clientVersion: "0x0303",
+                                          sni: "public.example", alpn: nil, ech: true))
+    }
+}

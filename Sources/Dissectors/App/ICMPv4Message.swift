@@ -76,6 +76,7 @@ public struct ICMPSummary: Encodable, Equatable, Sendable {
     public var rdnss: [String]?
     public var rdnssLifetime: Int?
     public var dnssl: [String]?
+    public var routes: [ICMPv6RouteSummary]?
 
     public init(type: Int, code: Int, name: String) {
         self.type = type
@@ -86,8 +87,16 @@ public struct ICMPSummary: Encodable, Equatable, Sendable {
     enum CodingKeys: String, CodingKey {
         case type, code, name, id, sequence, gateway, quotedLength = "quoted_length", target, destination
         case sourceLinkLayer = "source_lla", targetLinkLayer = "target_lla", routerLifetime = "router_lifetime"
-        case managed, otherConfig = "other_config", mtu, prefixes, rdnss, rdnssLifetime = "rdnss_lifetime", dnssl
+        case managed, otherConfig = "other_config", mtu, prefixes, rdnss, rdnssLifetime = "rdnss_lifetime", dnssl, routes
     }
+}
+
+/// An RFC 4191 route: `::/0` from a rogue router steers all IPv6 traffic.
+public struct ICMPv6RouteSummary: Encodable, Equatable, Sendable {
+    public var prefix: String
+    /// `high`, `medium`, `low` or `reserved`.
+    public var preference: String
+    public var lifetime: UInt32
 }
 
 public struct ICMPv6PrefixSummary: Encodable, Equatable, Sendable {
