@@ -110,6 +110,57 @@ struct LiveCaptureNamespaceTests {
         }
     }
 
+    /// A tunnel (tun, raw IP, LINKTYPE_RAW 101) and a physical interface in one
+    /// file, as in a VPN session; `interfaces` marks the tun as a tunnel.
+    @Test func capturesATunnelAndAPhysicalInterfaceTogether() throws {
+        let net = try VethPair(5)
+        defer { net.destroy() }
+        let tun = "lsltun5"
+        for cmd in [["ip", "-n", net.a, "tuntap", "add", tun, "mode", "tun"],
+                    ["ip", "-n", net.a, "addr", "add", "10.9.0.2/24", "dev", tun],
+                    ["ip", "-n", net.a, "link", "set", tun, "up"]] {
+            let r = try TestSupport.run(cmd)
+            try #require(r.status == 0, "\(cmd): \(r.stderr)")
+        }
+        let listing = try TestSupport.run(["ip", "netns", "exec", net.a, binary, "interfaces"])
+        #expect(listing.status == 0)
+        let tunLine = listing.stdout.split(separator: "\n").first { $0.hasPrefix(tun + " ") }.map(String.init) ?? ""
+        #expect(tunLine.contains("rawip(101)"))
+        #expect(tunLine.contains("tunnel?"))
+        #expect(tunLine.contains("10.9.0.2/24"))
+
+        let dir = TestSupport.temporaryDirectory()
+        defer { TestSupport.remove(dir) }
+        let path = dir + "/vpn.pcapng"
+        // The command attaches to the tun (so it has a carrier), then sends
+        // through it (10.9.0.1) and around it (192.0.2.2, the veth).
+        let attachAndSend = udpSender([("tun", "10.9.0.1"), ("eth", "192.0.2.2")], count: 3)
+        let script = """
+            import fcntl,os,struct
+            fd=os.open('/dev/net/tun',os.O_RDWR)
+            fcntl.ioctl(fd,0x400454ca,struct.pack('16sH22x',b'\(tun)',0x1001))
+            """ + "\n" + attachAndSend[2]
+        let r = try TestSupport.run(
+            ["ip", "netns", "exec", net.a, binary, "capture", "-i", tun, "-i", net.vethA, "-w", path, "-f", "udp",
+             "--grace", "0.3", "--", "/usr/bin/python3", "-c", script])
+        #expect(r.status == 0, "\(r.stderr)")
+        let reader = try CaptureReader(path: path)
+        var rows: [String] = []
+        while let p = reader.next() {
+            let offset = p.linkType == .raw ? 28 : 42  // IPv4 + UDP, behind Ethernet on the veth
+            rows.append("\(p.interfaceName ?? "?") \(String(decoding: p.bytes.suffix(from: offset)?.toArray() ?? [], as: UTF8.self))")
+        }
+        #expect(rows == ["\(tun) tun1", "\(net.vethA) eth1", "\(tun) tun2", "\(net.vethA) eth2", "\(tun) tun3", "\(net.vethA) eth3"])
+        #expect(reader.interfaces.map(\.linkType) == [.raw, .ethernet])
+        if TestSupport.hasTshark {
+            let fields = try TestSupport.tsharkFields(path, ["frame.interface_name", "ip.dst"])
+            #expect(fields.map { $0.joined(separator: " ") } == [
+                "\(tun) 10.9.0.1", "\(net.vethA) 192.0.2.2", "\(tun) 10.9.0.1", "\(net.vethA) 192.0.2.2",
+                "\(tun) 10.9.0.1", "\(net.vethA) 192.0.2.2",
+            ])
+        }
+    }
+
     /// SIGTERM stops a capture with no other stop condition: file complete, statistics written.
     @Test func sigtermFinishesTheFile() throws {
         let net = try VethPair(2)

@@ -1,5 +1,6 @@
 import Testing
 @testable import LiveCapture
+import CaptureFiles
 
 @Suite struct ReorderBufferTests {
     typealias Out = (interface: Int, ts: Int64, bytes: [UInt8])
@@ -101,6 +102,16 @@ import Testing
         #expect(!interfaceLooksLikeTunnel(name: "tun0", isLoopback: true))
         #expect(!interfaceLooksLikeTunnel(name: "nfqueue", linkType: .ipv4))
         #expect(!interfaceLooksLikeTunnel(name: "dbus-system", hasLinkLayerAddress: false))
+    }
+}
+
+@Suite struct LinkTypeMappingTests {
+    @Test func dataLinkTypesBecomeFileLinkTypes() {
+        #expect(LinkType(dataLinkType: 12) == .raw)  // DLT_RAW -> LINKTYPE_RAW 101
+        #expect(LinkType(dataLinkType: 14) == .raw)
+        #expect(LinkType(dataLinkType: 1) == .ethernet)
+        #expect(LinkType(dataLinkType: 113) == .linuxSLL)
+        #expect(LinkType(dataLinkType: 276) == .linuxSLL2)
     }
 }
 
