@@ -132,13 +132,19 @@ struct LiveCaptureNamespaceTests {
         let dir = TestSupport.temporaryDirectory()
         defer { TestSupport.remove(dir) }
         let path = dir + "/vpn.pcapng"
-        // The command attaches to the tun (so it has a carrier), then sends
+        // The command attaches to the tun (so it has a carrier), waits until the
+        // kernel has brought it up (before that sends are dropped unseen), then sends
         // through it (10.9.0.1) and around it (192.0.2.2, the veth).
         let attachAndSend = udpSender([("tun", "10.9.0.1"), ("eth", "192.0.2.2")], count: 3)
         let script = """
             import fcntl,os,struct
             fd=os.open('/dev/net/tun',os.O_RDWR)
             fcntl.ioctl(fd,0x400454ca,struct.pack('16sH22x',b'\(tun)',0x1001))
+            import time
+            for _ in range(200):
+                if open('/sys/class/net/\(tun)/operstate').read().strip()=='up': break
+                time.sleep(0.01)
+            time.sleep(0.05)  # the kernel attaches the queue right after operstate (linkwatch)
             """ + "\n" + attachAndSend[2]
         let r = try TestSupport.run(
             ["ip", "netns", "exec", net.a, binary, "capture", "-i", tun, "-i", net.vethA, "-w", path, "-f", "udp",
