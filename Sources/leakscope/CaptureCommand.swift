@@ -17,7 +17,7 @@ struct CaptureCommand: ParsableCommand {
 
             Examples:
               sudo leakscope capture -i wg0 -i eth0 -w session.pcapng --duration 60
-              sudo leakscope capture -i wg0 -i eth0 -w s.pcapng -Z $USER -- curl -s example.org
+              sudo leakscope capture -i wg0 -i eth0 -w s.pcapng -Z $USER -- ./run.sh
             """)
 
     @Option(name: .shortAndLong, help: "Interface to capture on (repeat for several).")
