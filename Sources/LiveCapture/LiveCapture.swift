@@ -163,13 +163,14 @@ struct CaptureLoop {
     /// Reads every handle until it has nothing buffered (bounded per round).
     private mutating func readAll() throws(LiveCaptureError) {
         for (i, h) in handles.enumerated() where alive[i] {
+            let arrival = Clock.monotonic()  // one clock read per batch, not per packet
             var n = 0
             reading: while n < 10_000 {
                 if let limit = options.count, packetsRead >= limit { return }
                 switch h.next() {
                 case let .packet(ts, original, bytes):
                     reorder.append(
-                        interface: i, timestampNanoseconds: ts, arrivalNanoseconds: Clock.monotonic(),
+                        interface: i, timestampNanoseconds: ts, arrivalNanoseconds: arrival,
                         originalLength: original, bytes: bytes)
                     packetsRead += 1
                     n += 1
