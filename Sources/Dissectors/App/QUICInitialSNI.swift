@@ -41,7 +41,9 @@ extension QUICLongHeader {
               let sample = bytes.slice(pnOffset + 4, 16) else { return .notDecrypted("cut short") }
 
         let keys = QUICInitialCrypto.clientInitialKeys(dcid: destinationConnectionID.toArray())
-        let mask = QUICInitialCrypto.AES128(key: keys.hp).encrypt(sample.toArray())
+        guard let mask = QUICInitialCrypto.headerProtectionMask(sample: sample.toArray(), hp: keys.hp) else {
+            return .notDecrypted("header protection failed")
+        }
         let first = firstByte ^ (mask[0] & 0x0F)
         let pnLength = Int(first & 0x03) + 1
         guard var header = bytes.slice(0, pnOffset + pnLength)?.toArray(),
@@ -54,10 +56,7 @@ extension QUICLongHeader {
         }
         var nonce = keys.iv
         for i in 0..<8 { nonce[4 + i] ^= UInt8(truncatingIfNeeded: pn >> (56 - 8 * UInt64(i))) }
-        let sealed = protected.toArray()
-        guard sealed.count >= 16,
-              let plain = QUICInitialCrypto.open(key: keys.key, nonce: nonce, aad: header,
-                                                 ciphertext: Array(sealed.dropLast(16)), tag: Array(sealed.suffix(16)))
+        guard let plain = QUICInitialCrypto.open(key: keys.key, nonce: nonce, aad: header, sealed: protected.toArray())
         else { return .notDecrypted("authentication failed") }
         return Self.serverName(inFrames: plain)
     }

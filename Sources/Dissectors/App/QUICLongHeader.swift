@@ -1,7 +1,8 @@
 /// A QUIC long-header packet (RFC 9000 17.2): version and connection IDs,
 /// and for Initial packets the token length. The ClientHello inside a client
 /// Initial is AES-128-GCM protected with keys derived from the DCID;
-/// `clientInitialSNI()` removes that protection (QUICInitialCrypto) on demand.
+/// `clientInitialSNI()` removes that protection (QUICInitialCrypto, on
+/// swift-crypto) on demand.
 public struct QUICLongHeader {
     public let bytes: ByteView
     public let firstByte: UInt8
