@@ -7,6 +7,8 @@ struct LeakScope: ParsableCommand {
         commandName: "leakscope",
         abstract: "Find traffic that escaped a VPN tunnel, with packet evidence.",
         version: version,
-        subcommands: []
+        subcommands: [
+            ProbeCommand.self,
+        ]
     )
 }
