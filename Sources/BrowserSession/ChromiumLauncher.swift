@@ -118,10 +118,11 @@ public struct RunningBrowser: Sendable {
         return waitpid(pid, &status, WNOHANG) == 0
     }
 
-    /// SIGTERM to the group, up to `grace` seconds, then SIGKILL; reaps the main process
-    /// and removes the profile directory.
+    /// SIGTERM to the main process (it shuts down and reaps its helpers), up to `grace`
+    /// seconds, then SIGKILL to the whole group; reaps the main process and removes the
+    /// profile directory.
     public func stop(grace: Double = 3) {
-        kill(-pid, SIGTERM)
+        kill(pid, SIGTERM)
         let deadline = Date().addingTimeInterval(grace)
         var status: Int32 = 0
         var reaped = false
