@@ -8,6 +8,7 @@ struct LeakScope: ParsableCommand {
         abstract: "Find traffic that escaped a VPN tunnel, with packet evidence.",
         version: version,
         subcommands: [
+            AnalyzeCommand.self, CaptureCommand.self, InterfacesCommand.self,
             ProbeCommand.self,
         ]
     )
