@@ -94,3 +94,15 @@ public struct ProbeRecord: Sendable, Codable, Equatable {
         try JSONDecoder().decode(ProbeRecord.self, from: data)
     }
 }
+
+extension ProbeRecord {
+    /// `dir/x.pcapng` -> `dir/x.candidates.json` (the sidecar sits next to its capture).
+    public static func sidecarPath(forCapture path: String) -> String {
+        var base = path
+        for ext in [".pcapng", ".pcap", ".cap"] where base.lowercased().hasSuffix(ext) {
+            base.removeLast(ext.count)
+            break
+        }
+        return base + ".candidates.json"
+    }
+}

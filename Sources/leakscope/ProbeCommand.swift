@@ -18,8 +18,15 @@ struct ProbeCommand: ParsableCommand {
                   --turn turn:203.0.113.10:3478 --turn-user lab --turn-pass labpass \\
                   --policy default --policy disable_non_proxied_udp --mdns on --mdns off \\
                   --out session.candidates.json
+              leakscope probe --url http://probe.lab.test/ --duration 5
             """
     )
+
+    @Option(name: .customLong("url"), help: "Open this page instead of the probe page, for --duration seconds (no candidates collected).")
+    var url: String?
+
+    @Option(name: .customLong("duration"), help: "Seconds a --url page stays open.")
+    var duration: Double = 10
 
     @Option(name: .customLong("stun"), help: "STUN server URL (repeatable), e.g. stun:203.0.113.10:3478.")
     var stun: [String] = []
@@ -58,6 +65,11 @@ struct ProbeCommand: ParsableCommand {
     var browserLog: String?
 
     func validate() throws {
+        if url != nil {
+            guard stun.isEmpty && turn.isEmpty else { throw ValidationError("--url excludes --stun/--turn") }
+            guard duration > 0 && duration <= 3600 else { throw ValidationError("--duration must be in (0, 3600] seconds") }
+            return
+        }
         guard !stun.isEmpty || !turn.isEmpty else { throw ValidationError("give at least one --stun or --turn server") }
         for s in stun where !s.hasPrefix("stun:") && !s.hasPrefix("stuns:") {
             throw ValidationError("--stun \(s): expected stun:HOST:PORT")
@@ -72,6 +84,16 @@ struct ProbeCommand: ParsableCommand {
     }
 
     func run() throws {
+        if let url {
+            let rules = resolverRules.map { $0.isEmpty ? nil : $0 }
+                ?? ChromiumLauncher.resolverRules(allowing: PageVisit.host(of: url).map { [$0] } ?? [])
+            let launcher = ChromiumLauncher(executable: chromium, resolverRules: rules, logPath: browserLog)
+            do { try PageVisit.run(url: url, duration: duration, launcher: launcher) } catch {
+                FileHandle.standardError.write(Data("leakscope probe: \(error.description)\n".utf8))
+                throw ExitCode.runtimeError
+            }
+            return
+        }
         var config = ProbeConfiguration(stun: stun, turn: turn, turnUser: turnUser, turnPass: turnPass,
                                         policies: policy.isEmpty ? [.default] : policy,
                                         mdns: mdns.isEmpty ? [true] : mdns.map { $0 == .on },
