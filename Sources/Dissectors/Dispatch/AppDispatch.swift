@@ -23,13 +23,9 @@ extension Dissector {
         if port(1701) { decodeL2TP(p, base: base, into: &d); return }
         if port(1194) { decodeOpenVPN(p, overTCP: false, base: base, into: &d); return }
         if port(3478) || port(3479), STUNMessage.isLikelyClassic(p) { decodeSTUN(p, base: base, into: &d); return }
-        if port(443), let q = QUICLongHeader(p) {
-            d.add(.quic)
-            d.app.layer = .quic
-            d.app.payload = p
-            d.app.quic = q
-            return
-        }
+        if port(67) || port(68) { decodeDHCP(p, base: base, into: &d); return }
+        if port(546) || port(547) { decodeDHCPv6(p, base: base, into: &d); return }
+        if port(443), QUICLongHeader.isLikely(p) { decodeQUIC(p, base: base, into: &d); return }
 
         // Weaker structures, after the port rules.
         if TURNChannelData.isLikely(p) { decodeChannelData(p, base: base, into: &d); return }
@@ -50,6 +46,13 @@ extension Dissector {
             d.app.layer = .tls
             d.app.payload = message
             d.app.tlsRecord = TLSRecordHeader(message)
+            if TLSClientHello.isLikely(message) {
+                do throws(WireError) {
+                    let h = try TLSClientHello(message)
+                    d.app.tlsClientHello = h
+                    if let e = h.problem { d.note(shift(e, base)) }
+                } catch { d.note(shift(error, base)) }
+            }
         case .u16Length?:
             if port(1194) {
                 decodeOpenVPN(message, overTCP: true, base: base, into: &d)
@@ -62,8 +65,16 @@ extension Dissector {
         case nil:
             if OpenVPNPacket.isLikely(message, overTCP: true) {
                 decodeOpenVPN(message, overTCP: true, base: base, into: &d)
-            } else if Dissector.looksLikeHTTPMethod(message) {
+            } else if HTTPRequest.isLikely(message) {
                 d.add(.http)
+                d.app.layer = .http
+                d.app.payload = message
+                do throws(WireError) {
+                    let h = try HTTPRequest(message)
+                    d.app.http = h
+                } catch { d.note(shift(error, base)) }
+            } else if (port(80) || port(8080)) && Dissector.looksLikeHTTPMethod(message) {
+                d.add(.http)  // a response ("HTTP/")
                 d.app.layer = .http
                 d.app.payload = message
             }
@@ -192,15 +203,67 @@ extension Dissector {
         } catch { d.note(shift(error, base)) }
     }
 
+    @usableFromInline mutating func decodeQUIC(_ p: ByteView, base: Int, into d: inout Dissection) {
+        d.add(.quic)
+        d.app.layer = .quic
+        d.app.payload = p
+        do throws(WireError) {
+            let q = try QUICLongHeader(p)
+            d.app.quic = q
+            if let e = q.problem { d.note(shift(e, base)) }
+        } catch { d.note(shift(error, base)) }
+    }
+
+    @usableFromInline mutating func decodeDHCP(_ p: ByteView, base: Int, into d: inout Dissection) {
+        d.add(.dhcp)
+        d.app.layer = .dhcp
+        d.app.payload = p
+        do throws(WireError) {
+            let m = try DHCPv4Message(p)
+            d.app.dhcp = m
+            if let e = m.problem { d.note(shift(e, base)) }
+        } catch { d.note(shift(error, base)) }
+    }
+
+    @usableFromInline mutating func decodeDHCPv6(_ p: ByteView, base: Int, into d: inout Dissection) {
+        d.add(.dhcpv6)
+        d.app.layer = .dhcpv6
+        d.app.payload = p
+        do throws(WireError) {
+            let m = try DHCPv6Message(p)
+            d.app.dhcpv6 = m
+            if let e = m.problem { d.note(shift(e, base)) }
+        } catch { d.note(shift(error, base)) }
+    }
+
     @usableFromInline mutating func decodeICMPv4(_ b: ByteView, base: Int, into d: inout Dissection) {
         d.add(.icmp)
+        d.app.layer = .icmp
+        d.app.payload = b
+        do throws(WireError) {
+            d.app.icmp = try ICMPv4Message(b)
+        } catch { d.note(shift(error, base)) }
     }
 
     @usableFromInline mutating func decodeICMPv6(_ b: ByteView, base: Int, into d: inout Dissection) {
         d.add(.icmpv6)
+        d.app.layer = .icmpv6
+        d.app.payload = b
+        do throws(WireError) {
+            let m = try ICMPv6Message(b)
+            d.app.icmpv6 = m
+            if let e = m.problem { d.note(shift(e, base)) }
+        } catch { d.note(shift(error, base)) }
     }
 
     @usableFromInline mutating func decodeARP(_ b: ByteView, base: Int, into d: inout Dissection) {
         d.add(.arp)
+        d.app.layer = .arp
+        d.app.payload = b
+        do throws(WireError) {
+            let m = try ARPPacket(b)
+            d.app.arp = m
+            if let e = m.problem { d.note(shift(e, base)) }
+        } catch { d.note(shift(error, base)) }
     }
 }

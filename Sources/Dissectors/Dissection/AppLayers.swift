@@ -22,10 +22,20 @@ public struct AppLayers {
     public var l2tp: L2TPHeader?
     /// A NAT-T keepalive (one 0xff byte on UDP 4500).
     public var natKeepalive: Bool = false
-    /// QUIC long header (version, connection ids) on UDP 443.
+    /// QUIC long header (version, connection ids) on UDP 443 (SNI needs decryption: not available).
     public var quic: QUICLongHeader?
     /// A TLS record header was seen (content type, version); the handshake type when it is a handshake.
     public var tlsRecord: TLSRecordHeader?
+    /// TLS ClientHello (SNI, ALPN) on TCP, any port.
+    public var tlsClientHello: TLSClientHello?
+    /// HTTP/1 request head (Host) on TCP.
+    public var http: HTTPRequest?
+    /// Link housekeeping and control.
+    public var icmp: ICMPv4Message?
+    public var icmpv6: ICMPv6Message?
+    public var arp: ARPPacket?
+    public var dhcp: DHCPv4Message?
+    public var dhcpv6: DHCPv6Message?
 
     public init() {}
 
@@ -43,6 +53,13 @@ public struct AppLayers {
         natKeepalive = false
         quic = nil
         tlsRecord = nil
+        tlsClientHello = nil
+        http = nil
+        icmp = nil
+        icmpv6 = nil
+        arp = nil
+        dhcp = nil
+        dhcpv6 = nil
     }
 }
 

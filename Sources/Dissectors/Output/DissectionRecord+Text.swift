@@ -28,7 +28,13 @@ extension DissectionRecord {
             for a in d.answers.prefix(4) { s += " \(a.type)=\(a.data.count > 64 ? String(a.data.prefix(61)) + "..." : a.data)" }
         }
         if let t = tunnel { s += " \(t.protocol) \(t.message)" }
-        if let q = quic { s += " quic \(q.version)\(q.initial ? " Initial" : "")" }
+        if let q = quic { s += " quic \(q.version) \(q.packetType)" }
+        if let t = tls { s += " client_hello" + (t.sni.map { " sni=\($0)" } ?? "") }
+        if let h = http { s += " \(h.method) \(h.target)" + (h.host.map { " host=\($0)" } ?? "") }
+        if let i = icmp ?? icmpv6 { s += " \(i.name)" }
+        if let a = arp { s += " \(a.operation) \(a.senderIP ?? "?") → \(a.targetIP ?? "?")" }
+        if let h = dhcp { s += " dhcp \(h.messageType ?? "?") xid=\(h.xid)" }
+        if let h = dhcpv6 { s += " dhcpv6 \(h.messageType)" }
         for n in notes { s += " [\(n)]" }
         return s
     }

@@ -43,11 +43,6 @@ public struct DissectionRecord: Encodable {
         public var reassembledLength: Int?
     }
 
-    public struct QUIC: Encodable {
-        public var version: String
-        public var initial: Bool
-    }
-
     public struct TLS: Encodable {
         public var contentType: Int
         public var handshakeType: Int?
@@ -69,8 +64,15 @@ public struct DissectionRecord: Encodable {
     public var channelData: TURNChannelDataSummary?
     public var dns: DNSSummary?
     public var tunnel: CarrierSummary?
-    public var quic: QUIC?
-    public var tls: TLS?
+    public var quic: QUICSummary?
+    public var tlsRecord: TLS?
+    public var tls: TLSSummary?
+    public var http: HTTPSummary?
+    public var icmp: ICMPSummary?
+    public var icmpv6: ICMPSummary?
+    public var arp: ARPSummary?
+    public var dhcp: DHCPv4Summary?
+    public var dhcpv6: DHCPv6Summary?
     public var notes: [String]
 
 
@@ -105,10 +107,15 @@ public struct DissectionRecord: Encodable {
         dns = a.dns?.summary()
         tunnel = a.wireguard?.summary() ?? a.openvpn?.summary() ?? a.ike?.summary() ?? a.esp?.summary()
             ?? a.l2tp?.summary() ?? (a.natKeepalive ? CarrierSummary(protocol: "nat-t", message: "keepalive") : nil)
-        if let q = a.quic {
-            quic = QUIC(version: "0x" + String(q.version, radix: 16), initial: q.isInitial)
-        }
-        if let t = a.tlsRecord { tls = TLS(contentType: Int(t.contentType), handshakeType: t.handshakeType.map(Int.init)) }
+        quic = a.quic?.summary()
+        if let t = a.tlsRecord { tlsRecord = TLS(contentType: Int(t.contentType), handshakeType: t.handshakeType.map(Int.init)) }
+        tls = a.tlsClientHello?.summary()
+        http = a.http?.summary()
+        icmp = a.icmp?.summary()
+        icmpv6 = a.icmpv6?.summary()
+        arp = a.arp?.summary()
+        dhcp = a.dhcp?.summary()
+        dhcpv6 = a.dhcpv6?.summary()
         notes = d.notes.map(\.description)
         if d.notes.dropped > 0 { notes.append("\(d.notes.dropped) more notes not kept") }
         if d.protocols.dropped > 0 { notes.append("\(d.protocols.dropped) more layers not listed") }
