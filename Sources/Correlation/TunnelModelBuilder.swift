@@ -4,7 +4,7 @@ import Dissectors
 /// cheap facts of every packet, so that pass 2 can judge each packet as it
 /// streams by. State is bounded (pending handshakes and addresses are capped).
 public struct TunnelModelBuilder {
-    public let options: AnalysisOptions
+    public private(set) var options: AnalysisOptions
     var interfaces: [InterfaceKey: InterfaceDescription] = [:]
     var hardwareTypes: [InterfaceKey: UInt16] = [:]
     var packetCounts: [InterfaceKey: Int] = [:]
@@ -19,6 +19,9 @@ public struct TunnelModelBuilder {
 
     /// Registers a capture interface (from the reader's interface list).
     public mutating func add(_ d: InterfaceDescription) { interfaces[d.key] = d }
+
+    /// Interface-index names found after pass 1 started (capture comments).
+    public mutating func setInterfaceIndexNames(_ names: [UInt32: String]) { options.interfaceIndexNames = names }
 
     /// Names a file for `decided_by` texts.
     public mutating func setFileName(_ name: String, index: Int) { fileNames[index] = name }
