@@ -41,20 +41,29 @@ public enum Correlation {
         var extractor = FactsExtractor()
         var dissectors = paths.map { _ in Dissector() }
         var d = Dissection()
-        while let packet = first.next() {
-            dissectors[packet.fileIndex].dissect(packet, into: &d)
-            builder.observe(extractor.facts(d))
-        }
-        for r in first.readers {
-            for (k, v) in InterfaceNameTable.parse(comments: r.sections.flatMap(\.comments)) where options.interfaceIndexNames[k] == nil {
-                options.interfaceIndexNames[k] = v
-            }
+        var registered = paths.map { _ in 0 }
+        // Interfaces are described before their packets: register them as the readers find them,
+        // so that pcapng addresses are host addresses while pass 1 runs.
+        func register(_ r: CaptureReader) {
             let classic: Bool = if case .pcap = r.format { true } else { false }
-            for i in r.interfaces {
+            for i in r.interfaces.dropFirst(registered[r.fileIndex]) {
                 var addrs: [IPAddress] = i.ipv4Addresses.map { .v4($0.address) }
                 addrs += i.ipv6Addresses.map { .v6($0.high, $0.low) }
                 builder.add(InterfaceDescription(key: InterfaceKey(fileIndex: r.fileIndex, interfaceID: i.id), name: i.name,
                                                  linkType: i.linkType, addresses: addrs, classicPcap: classic))
+            }
+            registered[r.fileIndex] = r.interfaces.count
+        }
+        while let packet = first.next() {
+            let r = first.readers[packet.fileIndex]
+            if r.interfaces.count != registered[packet.fileIndex] { register(r) }
+            dissectors[packet.fileIndex].dissect(packet, into: &d)
+            builder.observe(extractor.facts(d))
+        }
+        for r in first.readers {
+            register(r)
+            for (k, v) in InterfaceNameTable.parse(comments: r.sections.flatMap(\.comments)) where options.interfaceIndexNames[k] == nil {
+                options.interfaceIndexNames[k] = v
             }
         }
         builder.setInterfaceIndexNames(options.interfaceIndexNames)

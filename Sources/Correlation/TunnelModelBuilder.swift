@@ -52,8 +52,10 @@ public struct TunnelModelBuilder {
                 let frames = i.fileIndex == f.fileIndex ? "frames \(i.frame)/\(f.frame) of \(name)"
                                                         : "frame \(i.frame) of \(name) / frame \(f.frame) of \(where_(f))"
                 // The initiator is the client unless the capture says the responder is this host.
-                let hostInitiated = !(hostSet.contains(dst) && !hostSet.contains(src))
-                let (remote, port, host) = hostInitiated ? (dst, i.destinationPort, src) : (src, f.sourcePort, dst)
+                let hosts = hostSet
+                let hostInitiated = !(hosts.contains(i.destination!) && !hosts.contains(i.source!))
+                // Initiator = the response's destination; responder = its source.
+                let (remote, port, host) = hostInitiated ? (src, f.sourcePort, dst) : (dst, f.destinationPort, src)
                 addEndpoint(Endpoint(address: remote, port: port, transport: "udp", protocol: "wireguard",
                                      decidedBy: "WireGuard handshake initiation/response, \(frames)"), key)
                 addHost(host, key, "source of the carrier flow (WireGuard, frame \(hostInitiated ? i.frame : f.frame))")
