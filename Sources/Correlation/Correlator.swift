@@ -76,6 +76,9 @@ public struct Correlator {
         var framesOmitted = 0
         var fileIndex = 0
         var outboundFrames = 0
+        /// The far side of the innermost header and how it was carried (IPv6 evidence of held packets).
+        var innerRemote: IPAddress?
+        var encapsulation: PacketFacts.Encapsulation?
     }
 
     struct Classification {
