@@ -126,7 +126,7 @@ public struct Correlator {
         }
         let dstScope = AddressScope(f.innermostDestination ?? dst)
         let srcScope = AddressScope(f.innermostSource ?? src)
-        if dstScope.staysOnLink || srcScope == .unspecified || srcScope == .linkLocal {
+        if dstScope.staysOnLink || srcScope == .unspecified || srcScope == .linkLocal || srcScope == .loopback {
             observe(dstScope == .linkLocal || srcScope == .linkLocal ? "link-local" : "multicast", f, decode: false, detail: detail)
             return
         }
