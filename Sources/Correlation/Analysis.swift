@@ -89,7 +89,6 @@ public struct Analysis: Codable, Sendable, Equatable {
     /// Bounds of docs/leak-model.md and how often each was hit (0 = never: the analysis is complete).
     public struct BoundsReport: Codable, Sendable, Equatable {
         public var maxFlows: Int
-        public var flowsEvicted: Int
         public var flowsRefused: Int
         public var maxPendingTransactions: Int
         public var transactionsDropped: Int
@@ -102,7 +101,7 @@ public struct Analysis: Codable, Sendable, Equatable {
         public var evidenceItemsOmitted: Int
         public var modelBoundsHit: Int
         enum CodingKeys: String, CodingKey {
-            case maxFlows = "max_flows", flowsEvicted = "flows_evicted", flowsRefused = "flows_refused"
+            case maxFlows = "max_flows", flowsRefused = "flows_refused"
             case maxPendingTransactions = "max_pending_transactions", transactionsDropped = "transactions_dropped"
             case maxFindings = "max_findings", findingsDropped = "findings_dropped"
             case packetsInDroppedFindings = "packets_in_dropped_findings"
@@ -112,7 +111,7 @@ public struct Analysis: Codable, Sendable, Equatable {
         }
         /// True when any bound was hit.
         public var anyHit: Bool {
-            flowsEvicted + flowsRefused + transactionsDropped + findingsDropped + findingsWithFramesOmitted
+            flowsRefused + transactionsDropped + findingsDropped + findingsWithFramesOmitted
                 + evidenceItemsOmitted + modelBoundsHit > 0
         }
     }

@@ -38,7 +38,7 @@ public struct Correlator {
     var directionGuesses = 0
 
     // Bounds hit.
-    var flowsEvicted = 0, flowsRefused = 0, transactionsDropped = 0
+    var flowsRefused = 0, transactionsDropped = 0
     var findingsDropped = 0, packetsInDroppedFindings = 0
 
     public init(model: TunnelModel, options: AnalysisOptions) {

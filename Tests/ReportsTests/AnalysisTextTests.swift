@@ -18,7 +18,7 @@ import Testing
            "evidence":{"resolver":"198.51.100.53:53"}}],
          "observations":[],"exposed_public_addresses":[],"assumptions":["interface eth0 is physical"],
          "packet_verdicts":{"leak":2},"files":[],"settings":{"tunnel_gap_ns":2000000000,"group_gap_ns":60000000000},
-         "bounds":{"max_flows":1,"flows_evicted":0,"flows_refused":0,"max_pending_transactions":1,"transactions_dropped":0,
+         "bounds":{"max_flows":1,"flows_refused":0,"max_pending_transactions":1,"transactions_dropped":0,
            "max_findings":1,"findings_dropped":0,"packets_in_dropped_findings":0,"max_frames_per_finding":1,
            "findings_with_frames_omitted":0,"max_evidence_items":1,"evidence_items_omitted":0,"model_bounds_hit":0}}
         """
