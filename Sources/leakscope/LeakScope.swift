@@ -8,7 +8,7 @@ struct LeakScope: ParsableCommand {
         abstract: "Find traffic that escaped a VPN tunnel, with packet evidence.",
         version: version,
         subcommands: [
-            AnalyzeCommand.self, CaptureCommand.self, InterfacesCommand.self,
+            AnalyzeCommand.self, CaptureCommand.self, InterfacesCommand.self, DissectCommand.self,
             ProbeCommand.self,
         ]
     )
