@@ -8,7 +8,10 @@ struct LeakScope: ParsableCommand {
         abstract: "Find traffic that escaped a VPN tunnel, with packet evidence.",
         version: version,
         subcommands: [
-            AnalyzeCommand.self, CaptureCommand.self, InterfacesCommand.self, DissectCommand.self,
+            AnalyzeCommand.self,
+            DissectCommand.self,
+            CaptureCommand.self,
+            InterfacesCommand.self,
             ProbeCommand.self,
         ]
     )
