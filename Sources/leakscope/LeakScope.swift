@@ -12,6 +12,7 @@ struct LeakScope: ParsableCommand {
             DissectCommand.self,
             CaptureCommand.self,
             InterfacesCommand.self,
+            ProbeCommand.self,
         ]
     )
 }
