@@ -55,7 +55,7 @@ extension Correlator {
                                packets: o.packets, frames: o.frames.sorted(), framesOmitted: o.framesOmitted,
                                names: o.names.items.isEmpty ? nil : o.names.items,
                                answers: o.answers.items.isEmpty ? nil : o.answers.items,
-                               sources: o.sources.items.isEmpty ? nil : o.sources.items, note: note)
+                               sources: o.sources.isEmpty ? nil : o.sources.sorted().map(\.description), note: note)
         }
 
         let verdict = makeVerdict(findings)
@@ -69,9 +69,16 @@ extension Correlator {
             evidenceItemsOmitted: findings.reduce(0) { $0 + ($1.evidence.itemsOmitted ?? 0) },
             modelBoundsHit: model.boundsHit)
         return Analysis(verdict: verdict, tunnel: tunnelReport(), findings: findings, observations: observationsOut,
-                        exposedPublicAddresses: exposed, assumptions: assumptions(), packetVerdicts: verdictCounts,
+                        exposedPublicAddresses: exposed, assumptions: assumptions(), packetVerdicts: verdictDictionary,
                         files: inputs.map { .init(file: $0.file, packets: $0.packets, damage: $0.damage, warnings: $0.warnings) },
                         bounds: b, settings: .init(tunnelGapNs: options.tunnelGapNanoseconds, groupGapNs: options.groupGapNanoseconds))
+    }
+
+    /// Non-zero verdict counts by name.
+    var verdictDictionary: [String: Int] {
+        var d: [String: Int] = [:]
+        for v in VerdictKind.allCases where verdictCounts[v.rawValue] != 0 { d[v.name] = verdictCounts[v.rawValue] }
+        return d
     }
 
     func interfaceName(_ k: InterfaceKey) -> String { model.interfaces[k]?.displayName ?? "if\(k.interfaceID)" }
@@ -95,7 +102,7 @@ extension Correlator {
         if physicalPackets == 0 {
             return .init(status: .cannotTell, reason: "no packet was captured on a physical interface: no leak can be seen")
         }
-        let carrier = verdictCounts["carrier"] ?? 0, hk = verdictCounts["housekeeping"] ?? 0
+        let carrier = verdictCounts[VerdictKind.carrier.rawValue], hk = verdictCounts[VerdictKind.housekeeping.rawValue]
         return .init(status: .noLeakSeen,
                      reason: "\(physicalPackets) packets on physical interfaces: \(carrier) carrier, \(hk) housekeeping, the rest link-local or unanswered inbound; nothing left outside the tunnel")
     }

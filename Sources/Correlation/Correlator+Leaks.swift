@@ -87,7 +87,7 @@ extension Correlator {
         if p.frames.count < limits.maxPendingFramesPerFlow { p.frames.append(f.frame) } else { p.framesOmitted += 1 }
     }
 
-    mutating func countDropped(_ f: PacketFacts) { packetsInDroppedFindings += 1; tally("leak") }
+    mutating func countDropped(_ f: PacketFacts) { packetsInDroppedFindings += 1; tally(.leak) }
 
     /// What a leaked packet is, by priority: webrtc > dns > ipv6 > traffic.
     func classify(_ f: PacketFacts, key: FlowKey) -> Classification {
@@ -142,7 +142,7 @@ extension Correlator {
         let p = flow.pending
         guard p.packets > 0 else { return }
         flow.pending = Pending()
-        verdictCounts["leak", default: 0] += p.packets
+        tally(.leak, p.packets)
         builders[b].packets += p.packets
         builders[b].bytes += p.bytes
         builders[b].first = min(builders[b].first, p.first)
@@ -183,7 +183,7 @@ extension Correlator {
 
     mutating func add(_ f: PacketFacts, to b: Int, outbound: Bool, flowKey fk: FlowKey, flow: inout FlowState,
                       detail: () -> PacketDetail) {
-        tally("leak")
+        tally(.leak)
         builders[b].count(frame: f.frame, time: f.time, length: f.length, cap: limits.maxFramesPerFinding)
         if outbound { builders[b].outboundPackets += 1 }
         noteRemote(b, key: fk, outbound: outbound)

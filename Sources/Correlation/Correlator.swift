@@ -15,8 +15,8 @@ public struct Correlator {
     var flows: [FlowKey: FlowState] = [:]
     var openGroups: [GroupKey: Int] = [:]
     var builders: [FindingBuilder] = []
-    var observations: [String: ObservationBuilder] = [:]
-    var observationOrder: [String] = []
+    var observations: [ObservationKey: ObservationBuilder] = [:]
+    var observationOrder: [ObservationKey] = []
     var stunPending: [STUNKey: PendingRef] = [:]
     var dnsPending: [DNSKey: PendingRef] = [:]
     var answers: [IPAddress: Answer] = [:]
@@ -24,7 +24,7 @@ public struct Correlator {
     var tunnelAddresses: Set<IPAddress> = []
     var exposedTunnel: [Analysis.ExposedAddress] = []
     var exposedPhysical: [(address: String, how: String, builder: Int)] = []
-    var verdictCounts: [String: Int] = [:]
+    var verdictCounts = [Int](repeating: 0, count: VerdictKind.allCases.count)
     var physicalPackets = 0
 
     // Tunnel activity and open tunnel-failure spans (by file).
@@ -92,7 +92,7 @@ public struct Correlator {
     struct DNSKey: Hashable { var id: UInt16; var host: Peer; var server: Peer }
     struct Answer { var name: String; var frame: Int; var time: Int64 }
 
-    mutating func tally(_ v: String) { verdictCounts[v, default: 0] += 1 }
+    @inline(__always) mutating func tally(_ v: VerdictKind, _ n: Int = 1) { verdictCounts[v.rawValue] &+= n }
 
     /// Judges one packet. `detail` decodes strings and is called only when the packet becomes evidence.
     public mutating func consume(_ f: PacketFacts, detail: () -> PacketDetail) {
@@ -101,40 +101,40 @@ public struct Correlator {
         let key = f.interfaceKey
         switch model.role(key) {
         case .tunnel: tunnelPacket(f, detail: detail); return
-        case .loopback: tally("loopback"); return
-        case .ignored: tally("ignored"); return
+        case .loopback: tally(.loopback); return
+        case .ignored: tally(.ignored); return
         case .physical: physicalPackets += 1
         }
         switch f.app {
         case .dhcp, .dhcpv6, .neighborDiscovery, .multicastListener, .igmp:
-            tally("housekeeping"); return
+            tally(.housekeeping); return
         default: break
         }
-        if f.network == .arp { tally("housekeeping"); return }
-        guard let src = f.source, let dst = f.destination else { tally("non-ip"); return }
+        if f.network == .arp { tally(.housekeeping); return }
+        guard let src = f.source, let dst = f.destination else { tally(.nonIP); return }
         if model.carrierEndpoint(f, remoteIsDestination: true) != nil
             || model.carrierEndpoint(f, remoteIsDestination: false) != nil {
-            tally("carrier")
+            tally(.carrier)
             if !activityFromTunnelInterface { activity(f.time) }
             return
         }
         switch f.app {
-        case .mdns: observe("mdns", f, detail: detail); return
-        case .llmnr: observe("llmnr", f, detail: detail); return
-        case .nbns: observe("nbns", f, detail: detail); return
+        case .mdns: observe(.mdns, f, detail: detail); return
+        case .llmnr: observe(.llmnr, f, detail: detail); return
+        case .nbns: observe(.nbns, f, detail: detail); return
         default: break
         }
         let dstScope = AddressScope(f.innermostDestination ?? dst)
         let srcScope = AddressScope(f.innermostSource ?? src)
         if dstScope.staysOnLink || srcScope == .unspecified || srcScope == .linkLocal || srcScope == .loopback {
-            observe(dstScope == .linkLocal || srcScope == .linkLocal ? "link-local" : "multicast", f, decode: false, detail: detail)
+            observe(dstScope == .linkLocal || srcScope == .linkLocal ? .linkLocal : .multicast, f, decode: false, detail: detail)
             return
         }
         // Direction: capture flags, then host addresses, then the flow's initiator.
         var outbound: Bool
         if f.direction == .outbound || model.isHost(src) { outbound = true }
         else if f.direction == .inbound || model.isHost(dst) { outbound = false }
-        else if src.isV4 && model.hostV4Interfaces.contains(key) { tally("other-host"); return }
+        else if src.isV4 && model.hostV4Interfaces.contains(key) { tally(.otherHost); return }
         else {
             directionGuesses += 1
             let reverse = FlowKey(interface: key, ipProtocol: f.ipProtocol, host: dst, hostPort: f.destinationPort,
@@ -147,7 +147,7 @@ public struct Correlator {
     /// Tunnel interfaces: activity for spans, STUN servers and addresses for `also_via_tunnel`,
     /// and the VPN exit address a STUN server returned.
     mutating func tunnelPacket(_ f: PacketFacts, detail: () -> PacketDetail) {
-        tally("tunnel")
+        tally(.tunnel)
         activity(f.time)
         if let s = f.source, let d = f.destination, tunnelAddresses.count < limits.maxTunnelPeers {
             tunnelAddresses.insert(s); tunnelAddresses.insert(d)
@@ -176,19 +176,14 @@ public struct Correlator {
 
     // MARK: - Observations
 
-    mutating func observe(_ kind: String, _ f: PacketFacts, decode: Bool = true, detail: () -> PacketDetail) {
-        tally(kind == "inbound-only" ? "inbound-only" : "local")
-        let id = "\(kind)|\(f.fileIndex)|\(f.interfaceID)|\(f.interfaceIndex.map(String.init) ?? "")"
-        if observations[id] == nil {
-            guard observations.count < 1_024 else { return }
-            observations[id] = ObservationBuilder(kind: kind, interface: f.interfaceKey)
-            observationOrder.append(id)
-        }
+    mutating func observe(_ kind: ObservationKind, _ f: PacketFacts, decode: Bool = true, detail: () -> PacketDetail) {
+        tally(.local)
+        guard let id = observation(kind, f.interfaceKey) else { return }
         let cap = limits.maxEvidenceItems
         observations[id]!.packets += 1
         if observations[id]!.frames.count < limits.maxFramesPerFinding { observations[id]!.frames.append(f.frame) }
         else { observations[id]!.framesOmitted += 1 }
-        if let s = f.source { observations[id]!.sources.insert(s.description, cap: 32) }
+        if let s = f.source, observations[id]!.sources.count < 32 { observations[id]!.sources.insert(s) }
         if decode, observations[id]!.names.items.count < cap {
             let d = detail()
             for q in d.dnsQuestions { observations[id]!.names.insert(q.name, cap: cap) }
@@ -196,20 +191,54 @@ public struct Correlator {
         }
     }
 
-    mutating func observeInboundOnly(_ p: Pending, interface: InterfaceKey, source: IPAddress) {
-        let id = "inbound-only|\(interface.fileIndex)|\(interface.interfaceID)|\(interface.interfaceIndex.map(String.init) ?? "")"
+    /// The observation's key, created on first use (nil past 1,024 observations).
+    mutating func observation(_ kind: ObservationKind, _ interface: InterfaceKey) -> ObservationKey? {
+        let id = ObservationKey(kind: kind, interface: interface)
         if observations[id] == nil {
-            guard observations.count < 1_024 else { return }
-            observations[id] = ObservationBuilder(kind: "inbound-only", interface: interface)
+            guard observations.count < 1_024 else { return nil }
+            observations[id] = ObservationBuilder(kind: kind.rawValue, interface: interface)
             observationOrder.append(id)
         }
-        verdictCounts["inbound-only", default: 0] += p.packets
+        return id
+    }
+
+    mutating func observeInboundOnly(_ p: Pending, interface: InterfaceKey, source: IPAddress) {
+        tally(.inboundOnly, p.packets)
+        guard let id = observation(.inboundOnly, interface) else { return }
         observations[id]!.packets += p.packets
         for fr in p.frames {
             if observations[id]!.frames.count < limits.maxFramesPerFinding { observations[id]!.frames.append(fr) }
             else { observations[id]!.framesOmitted += 1 }
         }
         observations[id]!.framesOmitted += p.framesOmitted
-        observations[id]!.sources.insert(source.description, cap: 32)
+        if observations[id]!.sources.count < 32 { observations[id]!.sources.insert(source) }
     }
+}
+
+/// What a packet was judged to be (counted per verdict in `packet_verdicts`).
+enum VerdictKind: Int, CaseIterable {
+    case tunnel, carrier, housekeeping, local, inboundOnly, otherHost, leak, loopback, ignored, nonIP
+    var name: String {
+        switch self {
+        case .tunnel: "tunnel"
+        case .carrier: "carrier"
+        case .housekeeping: "housekeeping"
+        case .local: "local"
+        case .inboundOnly: "inbound-only"
+        case .otherHost: "other-host"
+        case .leak: "leak"
+        case .loopback: "loopback"
+        case .ignored: "ignored"
+        case .nonIP: "non-ip"
+        }
+    }
+}
+
+enum ObservationKind: String {
+    case mdns, llmnr, nbns, linkLocal = "link-local", multicast, inboundOnly = "inbound-only"
+}
+
+struct ObservationKey: Hashable {
+    var kind: ObservationKind
+    var interface: InterfaceKey
 }
