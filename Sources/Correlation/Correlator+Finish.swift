@@ -40,6 +40,16 @@ extension Correlator {
                                      path: "physical", findingId: ids[i]))
             }
         }
+        // 6to4 and Teredo sources embed the host's public IPv4 address (Teredo: and its NAT port).
+        for i in order where builders[i].key.cls == .ipv6 {
+            let src = builders[i].key.subject.address
+            guard let v4 = src.embeddedIPv4, src.kind == .teredo || src.kind == .sixToFour else { continue }
+            let text = src.teredoClientPort.map { "\(v4):\($0)" } ?? v4.description
+            if !exposed.contains(where: { $0.address == text && $0.path == "physical" }) {
+                exposed.append(.init(address: text, how: "embedded in the \(src.kind == .teredo ? "Teredo" : "6to4") source \(src) of leaked IPv6 (\(ids[i]!))",
+                                     path: "physical", findingId: ids[i]))
+            }
+        }
         exposed += exposedTunnel
 
         let observationsOut = observationOrder.compactMap { id -> Observation? in
@@ -269,5 +279,16 @@ public enum ISOTime {
         let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
         func p(_ v: Int64, _ w: Int) -> String { let s = String(v); return String(repeating: "0", count: max(0, w - s.count)) + s }
         return "\(p(y, 4))-\(p(m, 2))-\(p(d, 2))T\(p(rem / 3600, 2)):\(p(rem % 3600 / 60, 2)):\(p(rem % 60, 2)).\(p(frac, 9))Z"
+    }
+}
+
+extension Analysis {
+    /// The process exit status for `analyze` (docs/exit-codes.md): 1 when a finding reaches
+    /// `failOn` (nil: findings never fail), else 2 cannot tell, else 3 damaged input, else 0.
+    public func exitStatus(failOn: Severity?) -> Int32 {
+        if let failOn, findings.contains(where: { $0.severity >= failOn }) { return 1 }
+        if verdict.status == .cannotTell { return 2 }
+        if files.contains(where: { $0.damage != nil }) { return 3 }
+        return 0
     }
 }

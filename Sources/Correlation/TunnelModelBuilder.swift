@@ -202,7 +202,8 @@ public struct TunnelModel: Sendable {
         self.interfaces = interfaces; self.endpoints = endpoints; self.hosts = hosts
         self.fileNames = fileNames; self.boundsHit = boundsHit
         hostSet = Set(hosts.map(\.address))
-        hostV4Interfaces = Set(hosts.filter { $0.address.isV4 }.map(\.interface))
+        // Only addresses the capture states (pcapng options) are complete enough to call other traffic foreign.
+        hostV4Interfaces = Set(hosts.filter { $0.address.isV4 && $0.decidedBy.hasPrefix("pcapng") }.map(\.interface))
     }
 
     public func role(_ key: InterfaceKey) -> InterfaceRole { interfaces[key]?.role ?? .physical }

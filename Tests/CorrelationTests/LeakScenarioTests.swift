@@ -160,14 +160,16 @@ import Testing
         var (b, eth, _) = wireGuardSession()
         let inner = Pkt.tcp("2001:db8:6::2", 43000, "2001:db8:ff::1", 443, flags: Pkt.syn)
         b.add(eth, Pkt.ether(Pkt.ipPacket(host, "192.0.2.99", proto: 41, inner)))                                // 4
-        let teredoInner = Pkt.udp("2001:0:c000:201::1", 44000, "2001:db8:ff::2", 443, [1, 2, 3, 4])
+        let teredoInner = Pkt.udp("2001:0:c000:201:0:63bf:39cc:9bfd", 44000, "2001:db8:ff::2", 443, [1, 2, 3, 4])
         b.add(eth, Pkt.ether(Pkt.udp(host, 49000, "198.51.100.99", 3544, teredoInner)))                          // 5
         let (a, _) = try analyze(b)
         #expect(a.findings.map(\.class) == [.ipv6, .ipv6])
-        #expect(a.findings.map { $0.evidence.source ?? "" } == ["2001:db8:6::2", "2001:0:c000:201::1"])
+        #expect(a.findings.map { $0.evidence.source ?? "" } == ["2001:db8:6::2", "2001:0:c000:201:0:63bf:39cc:9bfd"])
         #expect(a.findings.map { $0.evidence.encapsulations ?? [] } == [["6in4"], ["teredo"]])
         #expect(a.findings.map(\.frames) == [[4], [5]])
         #expect(a.findings[1].evidence.sourceKind == "teredo")
+        // Teredo embeds the public IPv4 address and NAT port (obfuscated): 198.51.100.2:40000.
+        #expect(a.exposedPublicAddresses.contains { $0.address == "198.51.100.2:40000" && $0.findingId == "F2" })
     }
 
     @Test func turnOverTCPIsOneWebRTCFinding() throws {

@@ -101,3 +101,17 @@ import Testing
         #expect(a.packetVerdicts["leak"] == 10)
     }
 }
+
+@Suite struct ExitStatus {
+    @Test func failOnThresholdsAndPrecedence() throws {
+        var (b, eth, _) = wireGuardSession()
+        b.add(eth, Pkt.ether(Pkt.udp(host, 40001, "203.0.113.1", 51820, [4, 0, 0, 0] + [UInt8](repeating: 1, count: 40)))) // carrier
+        b.add(eth, Pkt.ether(Pkt.udp(host, 41000, "10.1.2.3", 9999, [1, 2, 3])))   // medium: private destination
+        let (a, _) = try analyze(b)
+        #expect(a.findings.map(\.severity) == [.medium])
+        #expect(a.exitStatus(failOn: .low) == 1)
+        #expect(a.exitStatus(failOn: .medium) == 1)
+        #expect(a.exitStatus(failOn: .high) == 0)
+        #expect(a.exitStatus(failOn: nil) == 0)
+    }
+}
