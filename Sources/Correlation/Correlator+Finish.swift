@@ -16,7 +16,8 @@ extension Correlator {
     public mutating func finish(inputs: [InputSummary] = []) -> Analysis {
         for (k, s) in flows { settle(s, key: k) }
         flows.removeAll()
-        for (_, b) in openSpans where builders[b].spanEnd == nil { builders[b].spanEnd = nil }
+        for (_, c) in candidateSpans { settleSpan(c, end: nil) }
+        candidateSpans.removeAll()
         // Findings in stable order: file, first time, class (then subject text for ties).
         var order = Array(builders.indices)
         order.sort { a, b in

@@ -31,7 +31,17 @@ public struct Correlator {
     let activityFromTunnelInterface: Bool
     let spansEnabled: Bool
     var lastActivity: Int64?
-    var openSpans: [Int: Int] = [:]
+    /// A quiet period with leaks, per file, waiting to be confirmed or dropped when activity resumes.
+    var candidateSpans: [Int: SpanCandidate] = [:]
+    /// Remote addresses that leaked outside confirmed failures: leaking to them again is routine, not a failure sign.
+    var leakedRemotes: Set<IPAddress> = []
+
+    struct SpanCandidate {
+        var builder: FindingBuilder
+        /// A leak in it went to a new remote, or to one reached through the tunnel before.
+        var qualifies = false
+        var remotes: [IPAddress] = []
+    }
 
     var lastSweep: Int64 = .min
     var lastTime: Int64 = 0
@@ -167,9 +177,9 @@ public struct Correlator {
 
     mutating func activity(_ t: Int64) {
         if lastActivity.map({ t > $0 }) ?? true { lastActivity = t }
-        guard !openSpans.isEmpty else { return }
-        for (_, b) in openSpans where builders[b].spanEnd == nil { builders[b].spanEnd = t }
-        openSpans.removeAll()
+        guard !candidateSpans.isEmpty else { return }
+        for (_, c) in candidateSpans { settleSpan(c, end: t) }
+        candidateSpans.removeAll()
     }
 
     func fileName(_ i: Int) -> String { model.fileNames[i] ?? "file \(i)" }
