@@ -156,7 +156,7 @@ extension Correlator {
             a.append("\(directionGuesses) packets had no known host address on either side: direction inferred from the flow's first packet")
         }
         if spansEnabled {
-            a.append("tunnel activity is judged by \(activityFromTunnelInterface ? "packets on tunnel interfaces" : "carrier packets"); a leak after \(Double(options.tunnelGapNanoseconds) / 1e9) s of tunnel silence opens a tunnel-failure span")
+            a.append("tunnel activity is judged by \(activityFromTunnelInterface ? "packets on tunnel interfaces" : "carrier packets"); leaks after the last activity form a tunnel-failure span when the tunnel stays quiet at least \(Double(options.tunnelGapNanoseconds) / 1e9) s and one of them goes to a remote that had not leaked before or was reached through the tunnel")
         }
         a.append("capture is read twice: pass 1 learns roles, endpoints and host addresses; pass 2 judges packets")
         return a
