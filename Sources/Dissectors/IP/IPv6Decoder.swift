@@ -30,7 +30,7 @@ extension Dissector {
         var walked = 0
         chain: while true {
             switch nh {
-            case 0, 43, 44, 51, 60, 135, 139, 140, 253, 254:
+            case 0, 43, 44, 51, 60, 135, 139, 140:
                 guard walked < limits.maxExtensionHeaders else {
                     d.note(.limitReached(layer: .ipv6, offset: frameOffset(viewBase, off), limit: .init("IPv6 extension headers per packet")))
                     info.protocol = nh

@@ -11,19 +11,20 @@ extension Dissector {
             d.add(.raw)
             decodeRawIP(b, into: &d)
         case 228:
+            // LINKTYPE_IPV4: no link token (as tshark); an IPv6 packet here is noted and decoded.
             d.link.kind = .raw
-            d.add(.raw)
             if let v = b.u8(0), v >> 4 == 6 {
-                d.note(.malformed(layer: .raw, offset: 0, reason: .init("LINKTYPE_IPV4 frame holds an IPv6 packet")))
+                d.note(.malformed(layer: .ip, offset: 0, reason: .init("LINKTYPE_IPV4 frame holds an IPv6 packet")))
             }
-            decodeRawIP(b, into: &d)
+            decodeIPv4(b, base: 0, depth: 0, into: &d)
         case 229:
             d.link.kind = .raw
-            d.add(.raw)
             if let v = b.u8(0), v >> 4 == 4 {
-                d.note(.malformed(layer: .raw, offset: 0, reason: .init("LINKTYPE_IPV6 frame holds an IPv4 packet")))
+                d.note(.malformed(layer: .ipv6, offset: 0, reason: .init("LINKTYPE_IPV6 frame holds an IPv4 packet")))
+                decodeIPv4(b, base: 0, depth: 0, into: &d)
+            } else {
+                decodeIPv6(b, base: 0, depth: 0, into: &d)
             }
-            decodeRawIP(b, into: &d)
         case 0: decodeNull(b, networkOrder: false, into: &d)
         case 108: decodeNull(b, networkOrder: true, into: &d)
         case 9, 50: decodePPP(b, into: &d)

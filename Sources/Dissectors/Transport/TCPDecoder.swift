@@ -44,10 +44,16 @@ extension Dissector {
                 }
                 streams.flows[i].lastSeen = now
                 let framing = streams.flows[i].framing
+                let missing = streams.flows[i].expected - streams.flows[i].have
                 if let message = streams.append(i, fresh) {
                     tcp.reassembled = message
                     d.tcp = tcp
-                    dispatchTCP(d.tcp!, message: message, framing: framing, base: -1, into: &d)
+                    dispatchTCP(tcp, message: message, framing: framing, base: -1, into: &d)
+                    // Bytes after the completed message start the next ones.
+                    if missing < fresh.count, let rest = fresh.suffix(from: missing) {
+                        walkMessages(rest, framing: framing, key: key, seq: seq &+ UInt32(truncatingIfNeeded: skip + missing),
+                                     base: pbase < 0 ? -1 : pbase + skip + missing, dispatchFirst: false, into: &d)
+                    }
                 } else {
                     d.tcp = tcp
                 }
@@ -60,32 +66,41 @@ extension Dissector {
             dispatchTCP(tcp, message: payload, framing: nil, base: pbase, into: &d)
             return
         }
-        // Walk whole messages in this segment; a trailing partial one starts reassembly.
+        walkMessages(payload, framing: framing, key: key, seq: seq, base: pbase, dispatchFirst: true, into: &d)
+    }
+
+    /// Walks whole messages in `bytes` (dissecting the first when `dispatchFirst`);
+    /// a trailing partial message starts reassembly for the flow.
+    @usableFromInline mutating func walkMessages(_ bytes: ByteView, framing: TCPFraming, key: TCPFlowKey, seq: UInt32,
+                                                 base: Int, dispatchFirst: Bool, into d: inout Dissection) {
         var o = 0
-        var firstComplete: ByteView?
-        while o < payload.count {
-            guard let need = framing.messageLength(payload, at: o), o + need <= payload.count else {
-                let total = framing.messageLength(payload, at: o)
-                if let total, let rest = payload.suffix(from: o) {
+        var first: ByteView?
+        var messages = 0
+        while o < bytes.count, messages < 64 {
+            guard let need = framing.messageLength(bytes, at: o), need > 0, o + need <= bytes.count else {
+                // Partial message (or even a partial header): buffer it when its length is known.
+                if let total = framing.messageLength(bytes, at: o), let rest = bytes.suffix(from: o) {
                     _ = streams.start(key, framing: framing, expected: total, data: rest,
-                                      nextSeq: seq &+ UInt32(truncatingIfNeeded: payload.count), now: now,
-                                      frameOffset: pbase < 0 ? -1 : pbase + o, into: &d)
+                                      nextSeq: seq &+ UInt32(truncatingIfNeeded: o), now: now,
+                                      frameOffset: base < 0 ? -1 : base + o, into: &d)
                 }
                 break
             }
-            if firstComplete == nil { firstComplete = payload.slice(o, need) }
+            if first == nil { first = bytes.slice(o, need) }
+            messages += 1
             o += need
         }
-        if let first = firstComplete {
-            dispatchTCP(tcp, message: first, framing: framing, base: pbase, into: &d)
+        if dispatchFirst, let first, let tcp = d.tcp {
+            dispatchTCP(tcp, message: first, framing: framing, base: base, into: &d)
         }
     }
 
     /// Which framing a TCP payload that starts a message uses, by port and structure (nil: none).
     @inlinable static func tcpFraming(_ p: ByteView, _ sp: UInt16, _ dp: UInt16) -> TCPFraming? {
         guard let b0 = p.u8(0) else { return nil }
-        // TLS record carrying a handshake (ClientHello SNI), any port.
-        if b0 == 0x16, p.u8(1) == 0x03, let minor = p.u8(2), minor <= 4 { return .tlsRecord }
+        // TLS record (handshake, alert, change cipher spec, application data), any port.
+        if b0 >= 0x14 && b0 <= 0x17, p.u8(1) == 0x03, let minor = p.u8(2), minor <= 4,
+           let l = p.u16be(3), l > 0, l <= 18_432 { return .tlsRecord }
         // STUN/TURN over TCP (RFC 8489 magic cookie), any port.
         if b0 & 0xC0 == 0, p.u32be(4) == 0x2112_A442, let l = p.u16be(2), l & 3 == 0 { return .stun }
         func port(_ x: UInt16) -> Bool { sp == x || dp == x }

@@ -140,7 +140,7 @@ public final class TCPReassembler {
         flows[slot].framing = framing
         flows[slot].expected = expected
         flows[slot].have = 0
-        flows[slot].nextSeq = nextSeq
+        flows[slot].nextSeq = nextSeq  // seq of data[0]; append advances it
         _ = append(slot, data)
         return true
     }

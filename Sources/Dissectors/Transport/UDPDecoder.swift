@@ -33,18 +33,18 @@ extension Dissector {
         }
         if sp == 5072 || dp == 5072, let (inner, skip, nh) = Dissector.ayiyaPayload(payload) {
             d.add(.ayiya)
-            d.tunnel = .ayiya
-            d.tunnelUDP = udp
             if nh == 41 || nh == 4 {
+                d.tunnel = .ayiya
+                d.tunnelUDP = udp
                 decodeInnerIP(version: nh == 4 ? 4 : 6, inner, base: pbase < 0 ? -1 : pbase + skip, depth: depth, into: &d)
             }
             return
         }
         if sp == 2152 || dp == 2152, let (inner, skip) = Dissector.gtpUserPayload(payload) {
             d.add(.gtp)
-            d.tunnel = .gtp
-            d.tunnelUDP = udp
             if let v = inner.u8(0), v >> 4 == 4 || v >> 4 == 6 {
+                d.tunnel = .gtp
+                d.tunnelUDP = udp
                 decodeInnerIP(version: Int(v >> 4), inner, base: pbase < 0 ? -1 : pbase + skip, depth: depth, into: &d)
             }
             return
