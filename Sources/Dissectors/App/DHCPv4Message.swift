@@ -96,7 +96,7 @@ public struct DHCPv4Message {
             ciaddr: clientIP?.description, yiaddr: yourIP?.description, siaddr: serverIP?.description,
             giaddr: relayIP?.description, chaddr: clientHardwareAddress.map { AppText.mac($0) },
             subnetMask: subnetMask?.description, routers: list(3), dnsServers: list(6),
-            hostname: hostname.map { AppText.escaped($0) }, requestedIP: requestedIP?.description,
+            hostname: hostname.map { AppText.text($0) }, requestedIP: requestedIP?.description,
             leaseTime: leaseTime, serverID: serverIdentifier?.description,
             classlessRoutes: routes(121), msClasslessRoutes: routes(249),
             options: options.map { Int($0.code) })

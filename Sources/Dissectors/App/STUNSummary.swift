@@ -71,10 +71,10 @@ extension STUNAttribute {
     var valueText: String? {
         switch type {
         case .username, .software, .realm, .nonce, .password, .alternateDomain, .thirdPartyAuthorization:
-            return AppText.escaped(value)
+            return AppText.text(value)
         case .errorCode:
             guard let code = errorCode else { return "malformed" }
-            let reason = errorReason.map { AppText.escaped($0) } ?? ""
+            let reason = errorReason.map { AppText.text($0) } ?? ""
             return reason.isEmpty ? "\(code)" : "\(code) \(reason)"
         case .lifetime, .priority, .cacheTimeout:
             return u32.map { "\($0)" } ?? "malformed"

@@ -79,7 +79,7 @@ public struct TLSClientHello {
     public func summary() -> TLSSummary {
         TLSSummary(handshake: "client_hello", recordVersion: AppText.hex(recordVersion),
                    clientVersion: AppText.hex(clientVersion),
-                   sni: serverName.map { AppText.escaped($0) },
+                   sni: serverName.map { AppText.text($0) },
                    alpn: alpn.map { $0.map { AppText.escaped($0) } })
     }
 }
