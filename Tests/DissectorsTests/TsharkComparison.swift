@@ -22,7 +22,7 @@ struct TsharkComparison {
     static func normalize(_ tokens: [String]) -> [String] {
         var out: [String] = []
         for t0 in tokens {
-            let t = t0 == "turn-channel" ? "stun" : t0
+            let t = t0 == "turn-channel" ? "stun" : t0 == "ieee8021ad" ? "vlan" : t0
             if t == "ethertype" || t == "data" { continue }
             guard known.contains(t) else { break }
             out.append(t)
