@@ -14,6 +14,10 @@ public struct Dissector {
     @usableFromInline let streams: TCPReassembler
     /// Capture time of the current packet (reassembly ages state by capture time, not wall time).
     @usableFromInline var now: Int64 = 0
+    /// Addresses of the innermost IP header stored for this packet (see `storeIP`).
+    @usableFromInline var flowSource: IPAddress = .v4(0)
+    @usableFromInline var flowDestination: IPAddress = .v4(0)
+    @usableFromInline var flowJumbogram = false
 
     public init(limits: DissectorLimits = .init()) {
         fragments = FragmentReassembler(limits: limits)

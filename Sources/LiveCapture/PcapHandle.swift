@@ -68,7 +68,7 @@ final class PcapHandle {
         } else if status > 0 {
             warnings.append(Self.statusText(p, status))
         }
-        linkType = LinkType(UInt32(bitPattern: pcap_datalink(p)))
+        linkType = LinkType(dataLinkType: pcap_datalink(p))
         snapLength = pcap_snapshot(p)
         nanosecondTimestamps = pcap_get_tstamp_precision(p) == Int32(PCAP_TSTAMP_PRECISION_NANO)
         if let expression = options.filter {

@@ -57,8 +57,9 @@ extension Dissector {
             if port(1194) {
                 decodeOpenVPN(message, overTCP: true, base: base, into: &d)
             } else {
-                let layer: Layer = port(5353) ? .mdns : port(5355) ? .llmnr : .dns
-                guard let body = message.suffix(from: 2) else { return }
+                // mDNS is UDP-only (RFC 6762): DNS on TCP 5353 is plain DNS, as tshark says.
+                let layer: Layer = port(5355) ? .llmnr : .dns
+                guard let body = message.from(2) else { return }
                 decodeDNS(body, layer: layer, base: base < 0 ? -1 : base + 2, into: &d)
                 d.app.payload = message
             }
@@ -73,10 +74,6 @@ extension Dissector {
                     let h = try HTTPRequest(message)
                     d.app.http = h
                 } catch { d.note(shift(error, base)) }
-            } else if (port(80) || port(8080)) && Dissector.looksLikeHTTPMethod(message) {
-                d.add(.http)  // a response ("HTTP/")
-                d.app.layer = .http
-                d.app.payload = message
             }
         }
     }

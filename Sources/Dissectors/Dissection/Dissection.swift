@@ -51,7 +51,7 @@ public struct Dissection {
         originalLength = packet.originalLength
         capturedLength = packet.capturedLength
         direction = packet.direction
-        link = LinkInfo()
+        link.reset()
         ip = nil
         innerIP = nil
         tunnel = nil
