@@ -153,7 +153,10 @@ public struct TunnelModelBuilder {
     func decide(_ key: InterfaceKey, ethernetFiles: Set<Int>) -> InterfaceDecision {
         let d = description(key)
         let hw = hardwareTypes[key]
-        let display = d.name ?? key.interfaceIndex.map { "if\($0)" } ?? (d.classicPcap ? "pcap" : "if\(key.interfaceID)")
+        let path = fileNames[key.fileIndex] ?? ""
+        let base = String(path.split(separator: "/").last ?? Substring(path))
+        let stem = base.split(separator: ".").first.map(String.init) ?? base
+        let display = d.name ?? key.interfaceIndex.map { "if\($0)" } ?? (d.classicPcap ? base : "if\(key.interfaceID)")
         func make(_ role: InterfaceRole, _ why: String) -> InterfaceDecision {
             InterfaceDecision(description: d, role: role, decidedBy: why, displayName: display, hardwareType: hw)
         }
@@ -172,10 +175,18 @@ public struct TunnelModelBuilder {
         }
         let raw: Set<LinkType> = [.raw, .rawOpenBSD, .rawBSDOS, .ipv4, .ipv6]
         if d.classicPcap && key.interfaceIndex == nil {
-            return make(options.classicInterfaceRole, options.classicInterfaceRoleGiven
-                        ? "option --interface-role" : "default: classic pcap treated as physical")
+            // A classic pcap has no interface name: --tunnel/--physical may name the file instead.
+            let aliases = [path, base, stem]
+            if aliases.contains(where: options.tunnelNames.contains) { return make(.tunnel, "option --tunnel (file name)") }
+            if aliases.contains(where: options.physicalNames.contains) { return make(.physical, "option --physical (file name)") }
+            if options.classicInterfaceRoleGiven { return make(options.classicInterfaceRole, "option --interface-role") }
+            if options.tunnelNames.isEmpty, raw.contains(d.linkType), !ethernetFiles.isEmpty {
+                return make(.tunnel, "link type beside Ethernet")
+            }
+            return make(options.classicInterfaceRole, "default: classic pcap treated as physical")
         }
-        if options.tunnelNames.isEmpty, raw.contains(d.linkType), ethernetFiles.contains(key.fileIndex) {
+        // Raw IP beside Ethernet (in the same file or another input): a tunnel device captured with the physical one.
+        if options.tunnelNames.isEmpty, raw.contains(d.linkType), !ethernetFiles.isEmpty {
             return make(.tunnel, "link type beside Ethernet")
         }
         if d.name == nil && (d.linkType == .null || d.linkType == .loop) && key.interfaceIndex == nil {

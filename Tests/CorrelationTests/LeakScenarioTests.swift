@@ -156,6 +156,28 @@ import Testing
         #expect(t.tunnel.interfaces.first?.decidedBy == "option --interface-role")
     }
 
+    @Test func twoClassicPcapsEthernetAndRawIP() throws {
+        var e = CaptureBuilder()
+        let eth = e.interface(nil, 1)
+        e.add(eth, Pkt.ether(Pkt.udp(host, 40001, endpoint, 51820, Pkt.wgInitiation(sender: 5))))                      // 1
+        e.add(eth, Pkt.ether(Pkt.udp(endpoint, 51820, host, 40001, Pkt.wgResponse(sender: 6, receiver: 5)), out: false)) // 2
+        e.add(eth, Pkt.ether(Pkt.udp(host, 53001, resolver, 53, Pkt.dnsQuery(id: 2, "leaked.example"))), at: e.clock + 5_000_000_000) // 3
+        var w = CaptureBuilder()
+        let wg = w.interface(nil, 101)
+        w.add(wg, Pkt.udp("10.66.0.2", 5000, "10.66.0.1", 53, Pkt.dnsQuery(id: 1, "in.tunnel")), at: e.frames[1].time + 1_000) // 1
+        let p1 = CaptureBuilder.write(e.pcap(linkType: 1), name: "eth0.pcap")
+        let p2 = CaptureBuilder.write(w.pcap(linkType: 101), name: "wg0.pcap")
+        let a = try Correlation.analyze(paths: [p1, p2], options: AnalysisOptions())
+        #expect(a.tunnel.interfaces.map { "\($0.name) \($0.role.rawValue) \($0.decidedBy)" }
+                == ["eth0.pcap physical default: classic pcap treated as physical", "wg0.pcap tunnel link type beside Ethernet"])
+        #expect(a.findings.map(\.class) == [.dns, .tunnelFailure])
+        #expect(a.findings.map(\.frames) == [[3], [3]])
+        var o = AnalysisOptions()
+        o.tunnelNames = ["wg0"]
+        let named = try Correlation.analyze(paths: [p1, p2], options: o)
+        #expect(named.tunnel.interfaces.map(\.decidedBy) == ["default: classic pcap treated as physical", "option --tunnel (file name)"])
+    }
+
     @Test func sixInFourAndTeredoAreIPv6Leaks() throws {
         var (b, eth, _) = wireGuardSession()
         let inner = Pkt.tcp("2001:db8:6::2", 43000, "2001:db8:ff::1", 443, flags: Pkt.syn)
