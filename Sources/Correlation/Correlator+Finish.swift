@@ -29,7 +29,7 @@ extension Correlator {
         }
         var ids: [Int: String] = [:]
         for (n, i) in order.enumerated() { ids[i] = "F\(n + 1)" }
-        let findings = order.map { makeFinding(builders[$0], id: ids[$0]!) }
+        let findings = order.map { makeFinding(builders[$0], id: ids[$0] ?? "?") }
 
         var exposed: [Analysis.ExposedAddress] = exposedPhysical.map {
             .init(address: $0.address, how: "\($0.how) of \(fileName(builders[$0.builder].key.interface.fileIndex))",
@@ -37,7 +37,7 @@ extension Correlator {
         }
         for i in order where builders[i].key.cls != .tunnelFailure {
             for s in builders[i].hostSources.items where !exposed.contains(where: { $0.address == s && $0.path == "physical" }) {
-                exposed.append(.init(address: s, how: "source address of packets sent outside the tunnel (\(ids[i]!))",
+                exposed.append(.init(address: s, how: "source address of packets sent outside the tunnel (\(ids[i] ?? "?"))",
                                      path: "physical", findingId: ids[i]))
             }
         }
@@ -47,7 +47,7 @@ extension Correlator {
             guard let v4 = src.embeddedIPv4, src.kind == .teredo || src.kind == .sixToFour else { continue }
             let text = src.teredoClientPort.map { "\(v4):\($0)" } ?? v4.description
             if !exposed.contains(where: { $0.address == text && $0.path == "physical" }) {
-                exposed.append(.init(address: text, how: "embedded in the \(src.kind == .teredo ? "Teredo" : "6to4") source \(src) of leaked IPv6 (\(ids[i]!))",
+                exposed.append(.init(address: text, how: "embedded in the \(src.kind == .teredo ? "Teredo" : "6to4") source \(src) of leaked IPv6 (\(ids[i] ?? "?"))",
                                      path: "physical", findingId: ids[i]))
             }
         }

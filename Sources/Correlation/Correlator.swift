@@ -188,17 +188,17 @@ public struct Correlator {
 
     mutating func observe(_ kind: ObservationKind, _ f: PacketFacts, decode: Bool = true, detail: () -> PacketDetail) {
         tally(.local)
-        guard let id = observation(kind, f.interfaceKey) else { return }
+        guard let id = observation(kind, f.interfaceKey), var o = observations.removeValue(forKey: id) else { return }
         let cap = limits.maxEvidenceItems
-        observations[id]!.packets += 1
-        if observations[id]!.frames.count < limits.maxFramesPerFinding { observations[id]!.frames.append(f.frame) }
-        else { observations[id]!.framesOmitted += 1 }
-        if let s = f.source, observations[id]!.sources.count < 32 { observations[id]!.sources.insert(s) }
-        if decode, observations[id]!.names.items.count < cap {
+        o.packets += 1
+        if o.frames.count < limits.maxFramesPerFinding { o.frames.append(f.frame) } else { o.framesOmitted += 1 }
+        if let s = f.source, o.sources.count < 32 { o.sources.insert(s) }
+        if decode, o.names.items.count < cap {
             let d = detail()
-            for q in d.dnsQuestions { observations[id]!.names.insert(q.name, cap: cap) }
-            for a in d.dnsAnswers { observations[id]!.answers.insert(a, cap: cap) }
+            for q in d.dnsQuestions { o.names.insert(q.name, cap: cap) }
+            for a in d.dnsAnswers { o.answers.insert(a, cap: cap) }
         }
+        observations[id] = o
     }
 
     /// The observation's key, created on first use (nil past 1,024 observations).
@@ -214,14 +214,14 @@ public struct Correlator {
 
     mutating func observeInboundOnly(_ p: Pending, interface: InterfaceKey, source: IPAddress) {
         tally(.inboundOnly, p.packets)
-        guard let id = observation(.inboundOnly, interface) else { return }
-        observations[id]!.packets += p.packets
+        guard let id = observation(.inboundOnly, interface), var o = observations.removeValue(forKey: id) else { return }
+        o.packets += p.packets
         for fr in p.frames {
-            if observations[id]!.frames.count < limits.maxFramesPerFinding { observations[id]!.frames.append(fr) }
-            else { observations[id]!.framesOmitted += 1 }
+            if o.frames.count < limits.maxFramesPerFinding { o.frames.append(fr) } else { o.framesOmitted += 1 }
         }
-        observations[id]!.framesOmitted += p.framesOmitted
-        if observations[id]!.sources.count < 32 { observations[id]!.sources.insert(source) }
+        o.framesOmitted += p.framesOmitted
+        if o.sources.count < 32 { o.sources.insert(source) }
+        observations[id] = o
     }
 }
 

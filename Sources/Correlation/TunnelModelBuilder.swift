@@ -53,7 +53,8 @@ public struct TunnelModelBuilder {
                                                         : "frame \(i.frame) of \(name) / frame \(f.frame) of \(where_(f))"
                 // The initiator is the client unless the capture says the responder is this host.
                 let hosts = hostSet
-                let hostInitiated = !(hosts.contains(i.destination!) && !hosts.contains(i.source!))
+                // The response goes responder (src) -> initiator (dst).
+                let hostInitiated = !(hosts.contains(src) && !hosts.contains(dst))
                 // Initiator = the response's destination; responder = its source.
                 let (remote, port, host) = hostInitiated ? (src, f.sourcePort, dst) : (dst, f.destinationPort, src)
                 addEndpoint(Endpoint(address: remote, port: port, transport: "udp", protocol: "wireguard",

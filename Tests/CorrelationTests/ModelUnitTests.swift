@@ -115,3 +115,37 @@ import Testing
         #expect(a.exitStatus(failOn: nil) == 0)
     }
 }
+
+@Suite struct Robustness {
+    @Test func serverInitiatedHandshakeStillNamesTheServer() throws {
+        var b = CaptureBuilder()
+        let eth = b.interface("eth0", 1, addresses: [host])
+        // The server's stale session initiates (LAB-NOTES); the capture says which side is this host.
+        b.add(eth, Pkt.ether(Pkt.udp(endpoint, 51820, host, 40001, Pkt.wgInitiation(sender: 0x77)), out: false))
+        b.add(eth, Pkt.ether(Pkt.udp(host, 40001, endpoint, 51820, Pkt.wgResponse(sender: 0x78, receiver: 0x77))))
+        let (a, _) = try analyze(b)
+        #expect(a.tunnel.vpnEndpoints.map { "\($0.address):\($0.port ?? 0)" } == ["203.0.113.1:51820"])
+        #expect(a.findings.isEmpty)
+    }
+
+    @Test func randomFramesNeverCrashAndStayBounded() throws {
+        var b = CaptureBuilder()
+        let eth = b.interface("eth0", 1)
+        let wg = b.interface("wg0", 101)
+        var seed: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next() -> UInt64 { seed ^= seed << 13; seed ^= seed >> 7; seed ^= seed << 17; return seed }
+        for i in 0..<2_000 {
+            let n = Int(next() % 200)
+            var bytes = (0..<n).map { _ in UInt8(truncatingIfNeeded: next()) }
+            // Half of them get a plausible IPv4/IPv6 start so the deeper layers are reached.
+            if i % 2 == 0, bytes.count > 40 { bytes[0] = i % 4 == 0 ? 0x45 : 0x60 }
+            b.add(i % 3 == 0 ? wg : eth, i % 3 == 0 ? bytes : Pkt.ether(bytes))
+        }
+        var o = AnalysisOptions()
+        o.limits.maxFindings = 50
+        let (a, _) = try analyze(b, options: o)
+        #expect(a.findings.count <= 50)
+        #expect(a.packetVerdicts.values.reduce(0, +) <= 2_000)
+        #expect(try AnalysisJSON.decode(try AnalysisJSON.encode(a)) == a)
+    }
+}
