@@ -225,7 +225,11 @@ extension Correlator {
             title = "Traffic to \(subject.address) outside the tunnel"
             if !protos.isEmpty { title += " (\(protos.prefix(4).joined(separator: ", ")))" }
             if let sni = b.flows.compactMap({ $0.sni ?? $0.host }).first { title += ", \(sni)" }
-            if let l = b.looksLike {
+            if model.endpoints.contains(where: { $0.address == subject.address }) {
+                severity = .low
+                why = "to the VPN server's own address but not its carrier port (the server sees the real address; TunnelCrack ServerIP)"
+                title += ": the VPN server's address"
+            } else if let l = b.looksLike {
                 severity = .low
                 why = "looks like \(l) carrier traffic to an address not known as a VPN endpoint (give it with --vpn-endpoint if it is yours)"
                 title += ": looks like \(l)"

@@ -241,6 +241,15 @@ import Testing
         #expect(a.findings.first?.evidence.icmpErrors == 1)
     }
 
+    @Test func nonCarrierTrafficToTheEndpointIsLow() throws {
+        var (b, eth, _) = wireGuardSession()
+        b.add(eth, Pkt.ether(Pkt.tcp(host, 47000, endpoint, 443, flags: Pkt.syn)))   // 4
+        let (a, _) = try analyze(b)
+        #expect(a.findings.map(\.severity) == [.low])
+        #expect(a.findings.first?.title == "Traffic to 203.0.113.1 outside the tunnel (443/tcp): the VPN server's address")
+        #expect(a.findings.first?.frames == [4])
+    }
+
     @Test func vpnEndpointOptionReplacesInference() throws {
         var b = CaptureBuilder()
         let eth = b.interface("eth0", 1, addresses: [host])
