@@ -60,6 +60,8 @@ extension Correlator {
             case "mdns", "llmnr", "nbns": note = "link-local multicast name traffic: stays on the LAN, not a tunnel leak"
             case "inbound-only": note = "unsolicited inbound packets the host did not answer: not a leak"
             case "link-local": note = "link-local traffic: never routed, not a tunnel leak"
+            case "dhcp-classless-routes":
+                note = "DHCP pushed classless static routes (option 121/249; `names` lists them): routes more specific than the tunnel's steer traffic around it (TunnelVision, CVE-2024-3661)"
             default: note = "multicast or broadcast on the link: not a tunnel leak"
             }
             return Observation(kind: o.kind, file: fileName(o.interface.fileIndex), interface: interfaceName(o.interface),

@@ -117,7 +117,9 @@ public struct Correlator {
         }
         switch f.app {
         case .dhcp, .dhcpv6, .neighborDiscovery, .multicastListener, .igmp:
-            tally(.housekeeping); return
+            tally(.housekeeping)
+            if f.dhcpClasslessRoutes { observeRoutes(f, detail: detail) }
+            return
         default: break
         }
         if f.network == .arp { tally(.housekeeping); return }
@@ -201,6 +203,18 @@ public struct Correlator {
         observations[id] = o
     }
 
+    /// DHCP classless routes: housekeeping, but how TunnelVision steers traffic out of a tunnel.
+    mutating func observeRoutes(_ f: PacketFacts, detail: () -> PacketDetail) {
+        guard let id = observation(.dhcpRoutes, f.interfaceKey), var o = observations.removeValue(forKey: id) else { return }
+        o.packets += 1
+        if o.frames.count < limits.maxFramesPerFinding { o.frames.append(f.frame) } else { o.framesOmitted += 1 }
+        if let s = f.source, o.sources.count < 32 { o.sources.insert(s) }
+        if o.names.items.count < limits.maxEvidenceItems {
+            for r in detail().dhcpRoutes { o.names.insert(r, cap: limits.maxEvidenceItems) }
+        }
+        observations[id] = o
+    }
+
     /// The observation's key, created on first use (nil past 1,024 observations).
     mutating func observation(_ kind: ObservationKind, _ interface: InterfaceKey) -> ObservationKey? {
         let id = ObservationKey(kind: kind, interface: interface)
@@ -246,6 +260,7 @@ enum VerdictKind: Int, CaseIterable {
 
 enum ObservationKind: String {
     case mdns, llmnr, nbns, linkLocal = "link-local", multicast, inboundOnly = "inbound-only"
+    case dhcpRoutes = "dhcp-classless-routes"
 }
 
 struct ObservationKey: Hashable {

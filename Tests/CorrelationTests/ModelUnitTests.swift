@@ -149,3 +149,23 @@ import Testing
         #expect(try AnalysisJSON.decode(try AnalysisJSON.encode(a)) == a)
     }
 }
+
+@Suite struct TunnelVision {
+    @Test func dhcpClasslessRoutesAreAnObservation() throws {
+        var b = CaptureBuilder()
+        let eth = b.interface("eth0", 1, addresses: [host])
+        // DHCPACK with option 121: 198.51.100.0/24 via 192.0.2.1 and 0.0.0.0/1 via 192.0.2.1.
+        var dhcp: [UInt8] = [2, 1, 6, 0] + be32(0x1234) + [0, 0, 0, 0] + [0, 0, 0, 0] + addr(host).bytes + [0, 0, 0, 0] + [0, 0, 0, 0]
+        dhcp += Pkt.hostMAC + [UInt8](repeating: 0, count: 10) + [UInt8](repeating: 0, count: 192) + be32(0x6382_5363)
+        let routes: [UInt8] = [24, 198, 51, 100] + [192, 0, 2, 1] + [1, 0] + [192, 0, 2, 1]
+        dhcp += [53, 1, 5] + [121, UInt8(routes.count)] + routes + [255]
+        b.add(eth, Pkt.ether(Pkt.udp("192.0.2.1", 67, host, 68, dhcp), out: false))
+        let (a, _) = try analyze(b)
+        #expect(a.findings.isEmpty)
+        #expect(a.packetVerdicts == ["housekeeping": 1])
+        let o = try #require(a.observations.first)
+        #expect(o.kind == "dhcp-classless-routes")
+        #expect(o.names == ["198.51.100.0/24 via 192.0.2.1 (option 121)", "0.0.0.0/1 via 192.0.2.1 (option 121)"])
+        #expect(a.tunnel.hostAddresses.map(\.address) == [host])
+    }
+}
