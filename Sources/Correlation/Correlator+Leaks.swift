@@ -132,7 +132,7 @@ extension Correlator {
     /// The open group for a classification (a new finding when none is open or the time gap passed).
     mutating func group(_ c: Classification, _ f: PacketFacts, time: Int64) -> Int? {
         let gk = GroupKey(cls: c.cls, interface: f.interfaceKey, subject: c.subject)
-        if let b = openGroups[gk], time &- builders[b].last <= options.groupGapNanoseconds { return b }
+        if let b = openGroups[gk], elapsed(time, since: builders[b].last) <= options.groupGapNanoseconds { return b }
         guard builders.count < limits.maxFindings else { findingsDropped += 1; return nil }
         builders.append(FindingBuilder(key: gk, time: time))
         openGroups[gk] = builders.count - 1
@@ -349,7 +349,7 @@ extension Correlator {
     /// Activity resumed at `end` (nil: the capture ended): keep the span if it qualifies.
     mutating func settleSpan(_ c: SpanCandidate, end: Int64?) {
         let quietUntil = end ?? lastTime
-        if c.qualifies && quietUntil &- c.builder.spanStart >= options.tunnelGapNanoseconds {
+        if c.qualifies && elapsed(quietUntil, since: c.builder.spanStart) >= options.tunnelGapNanoseconds {
             if builders.count < limits.maxFindings {
                 var b = c.builder
                 b.spanEnd = end
@@ -366,14 +366,14 @@ extension Correlator {
         lastSweep = now
         let idle = limits.flowIdleNanoseconds
         var expired: [FlowKey] = []
-        for (k, v) in flows where now &- v.lastSeen > idle { expired.append(k) }
+        for (k, v) in flows where elapsed(now, since: v.lastSeen) > idle { expired.append(k) }
         for k in expired { if let s = flows.removeValue(forKey: k) { settle(s, key: k) } }
         let t = limits.transactionTimeoutNanoseconds
-        stunPending = stunPending.filter { now &- $0.value.time <= t }
-        dnsPending = dnsPending.filter { now &- $0.value.time <= t }
-        if !answers.isEmpty { answers = answers.filter { now &- $0.value.time <= idle } }
+        stunPending = stunPending.filter { elapsed(now, since: $0.value.time) <= t }
+        dnsPending = dnsPending.filter { elapsed(now, since: $0.value.time) <= t }
+        if !answers.isEmpty { answers = answers.filter { elapsed(now, since: $0.value.time) <= idle } }
         // Groups past the gap are closed lazily by `group(_:_:time:)`; forget their keys here.
-        openGroups = openGroups.filter { now &- builders[$0.value].last <= options.groupGapNanoseconds }
+        openGroups = openGroups.filter { elapsed(now, since: builders[$0.value].last) <= options.groupGapNanoseconds }
     }
 
     /// A flow leaves the table: held packets become a leak (the host sent) or inbound-only.

@@ -43,7 +43,7 @@ public struct Correlator {
         var remotes: [IPAddress] = []
     }
 
-    var lastSweep: Int64 = .min
+    var lastSweep: Int64?
     var lastTime: Int64 = 0
     var directionGuesses = 0
 
@@ -107,7 +107,11 @@ public struct Correlator {
     /// Judges one packet. `detail` decodes strings and is called only when the packet becomes evidence.
     public mutating func consume(_ f: PacketFacts, detail: () -> PacketDetail) {
         if f.time > lastTime { lastTime = f.time }
-        if f.time &- lastSweep > 10_000_000_000 { sweep(now: f.time) }
+        if let ls = lastSweep {
+            if elapsed(f.time, since: ls) > 10_000_000_000 { sweep(now: f.time) }
+        } else {
+            lastSweep = f.time
+        }
         let key = f.interfaceKey
         switch model.role(key) {
         case .tunnel: tunnelPacket(f, detail: detail); return
@@ -266,4 +270,10 @@ enum ObservationKind: String {
 struct ObservationKey: Hashable {
     var kind: ObservationKind
     var interface: InterfaceKey
+}
+
+/// `later - earlier` in capture time, saturating (timestamps come from files and may be anything).
+@inline(__always) func elapsed(_ later: Int64, since earlier: Int64) -> Int64 {
+    let (d, overflow) = later.subtractingReportingOverflow(earlier)
+    return overflow ? (later > earlier ? .max : .min) : d
 }

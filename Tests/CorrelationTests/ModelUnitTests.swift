@@ -169,3 +169,39 @@ import Testing
         #expect(a.tunnel.hostAddresses.map(\.address) == [host])
     }
 }
+
+@Suite struct Aging {
+    func udp(_ frame: Int, at seconds: Int64, outbound: Bool) -> PacketFacts {
+        var f = PacketFacts()
+        f.frame = frame
+        f.time = seconds * 1_000_000_000
+        f.length = 60
+        f.network = .ipv4
+        f.source = addr(outbound ? "192.0.2.2" : "203.0.113.9")
+        f.destination = addr(outbound ? "203.0.113.9" : "192.0.2.2")
+        f.ipProtocol = 17
+        f.transport = .udp
+        f.sourcePort = outbound ? 5000 : 6000
+        f.destinationPort = outbound ? 6000 : 5000
+        f.payloadLength = 10
+        return f
+    }
+
+    /// An unanswered inbound packet is forgotten after the flow idle time (300 s), so a later
+    /// outbound packet on the same 5-tuple does not pull it into the finding.
+    @Test func idleFlowsAreSettledByCaptureTime() {
+        let options = AnalysisOptions()
+        var builder = TunnelModelBuilder(options: options)
+        builder.add(InterfaceDescription(key: InterfaceKey(fileIndex: 0, interfaceID: 0), name: "eth0",
+                                         linkType: .ethernet, addresses: [addr("192.0.2.2")]))
+        var c = Correlator(model: builder.finish(), options: options)
+        c.consume(udp(1, at: 1, outbound: false)) { PacketDetail() }
+        c.consume(udp(2, at: 400, outbound: true)) { PacketDetail() }      // sweep at 400 s settles frame 1
+        c.consume(udp(3, at: 401, outbound: false)) { PacketDetail() }     // the answer joins the finding
+        let a = c.finish()
+        #expect(a.findings.map(\.frames) == [[2, 3]])
+        #expect(a.observations.map(\.kind) == ["inbound-only"])
+        #expect(a.observations.first?.frames == [1])
+        #expect(a.packetVerdicts == ["inbound-only": 1, "leak": 2])
+    }
+}
