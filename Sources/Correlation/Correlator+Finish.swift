@@ -215,8 +215,10 @@ extension Correlator {
             e.destinations = b.destinations.items
             e.encapsulations = list(b.encapsulations)
             omitted += b.destinations.omitted
+            e.flows = b.flows.isEmpty ? nil : b.flows
             let via = b.encapsulations.items.isEmpty ? "" : " (\(b.encapsulations.items.joined(separator: ", ")))"
             title = "IPv6\(via) from \(src) (\(kind.rawValue)) to \(b.destinations.items.count) destination\(b.destinations.items.count == 1 ? "" : "s") outside the tunnel"
+            if let name = b.flows.compactMap({ $0.sni ?? $0.host ?? $0.dnsName }).first { title += ", \(name)" }
             if remote { severity = .high; why = "IPv6 reached a remote host with the host's own IPv6 source address" }
             else { severity = .medium; why = "IPv6 outside the tunnel to private/unique-local addresses only" }
         case .traffic:

@@ -160,7 +160,7 @@ extension Correlator {
             if let e = p.encapsulation { builders[b].encapsulations.insert(e.rawValue, cap: 8) }
             if AddressScope(r) == .global { builders[b].maxRemoteScope = .global }
         }
-        if builders[b].key.cls == .traffic {
+        if builders[b].key.cls == .traffic || builders[b].key.cls == .ipv6 {
             let i = flowEvidence(b, key: key, flow: &flow, firstFrame: p.frames.first ?? 0, transport: key.ipProtocol)
             if let i { builders[b].flows[i].packets += p.packets; builders[b].flows[i].bytes += p.bytes }
         }
@@ -198,16 +198,9 @@ extension Correlator {
             builders[b].destinations.insert(other.description, cap: cap)
             if let e = f.encapsulation { builders[b].encapsulations.insert(e.rawValue, cap: 8) }
             if AddressScope(other) == .global { builders[b].maxRemoteScope = .global }
+            addFlow(f, b, fk: fk, flow: &flow, detail: detail)
         case .traffic:
-            if let i = flowEvidence(b, key: fk, flow: &flow, firstFrame: f.frame, transport: f.ipProtocol) {
-                builders[b].flows[i].packets += 1
-                builders[b].flows[i].bytes += f.length
-                if (f.app == .tls && builders[b].flows[i].sni == nil) || (f.app == .http && builders[b].flows[i].host == nil) {
-                    let d = detail()
-                    if let s = d.sni { builders[b].flows[i].sni = s }
-                    if let h = d.httpHost { builders[b].flows[i].host = h }
-                }
-            }
+            addFlow(f, b, fk: fk, flow: &flow, detail: detail)
             switch f.app {
             case .wireguard: builders[b].looksLike = "wireguard"
             case .openvpn: builders[b].looksLike = "openvpn"
@@ -216,6 +209,18 @@ extension Correlator {
             default: break
             }
         case .tunnelFailure: break
+        }
+    }
+
+    /// Per-flow evidence of traffic and IPv6 findings: counts, TLS SNI, HTTP Host.
+    mutating func addFlow(_ f: PacketFacts, _ b: Int, fk: FlowKey, flow: inout FlowState, detail: () -> PacketDetail) {
+        guard let i = flowEvidence(b, key: fk, flow: &flow, firstFrame: f.frame, transport: f.ipProtocol) else { return }
+        builders[b].flows[i].packets += 1
+        builders[b].flows[i].bytes += f.length
+        if (f.app == .tls && builders[b].flows[i].sni == nil) || (f.app == .http && builders[b].flows[i].host == nil) {
+            let d = detail()
+            if let s = d.sni { builders[b].flows[i].sni = s }
+            if let h = d.httpHost { builders[b].flows[i].host = h }
         }
     }
 
