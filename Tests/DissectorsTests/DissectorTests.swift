@@ -114,6 +114,13 @@ import Testing
         #expect(udp(4500, 4500, Build.be32(0x42) + Build.be32(1) + [0, 0]).tokens == "eth:ip:udp:udpencap:esp")
         #expect(udp(40000, 3478, [0x7F, 0xFF, 0, 1, 9, 0, 0, 0]).tokens == "eth:ip:udp:turn-channel")
         #expect(udp(40000, 9999, [0x20, 0x00, 0, 1, 9]).tokens == "eth:ip:udp")
+        // WireGuard on port 53 is WireGuard; a DNS query that happens to start like WireGuard stays DNS.
+        #expect(udp(40000, 53, [4, 0, 0, 0] + Array(repeating: 0, count: 60)).tokens == "eth:ip:udp:wg")
+        var q = Build.dnsQuery("www.example.com", id: 0x0400)
+        q[2] = 0
+        q[3] = 0
+        #expect(q.count >= 32)
+        #expect(udp(40000, 53, q).tokens == "eth:ip:udp:dns")
     }
 
     @Test func tunnelsFillInnerIP() {

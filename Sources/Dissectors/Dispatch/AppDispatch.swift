@@ -9,15 +9,23 @@ extension Dissector {
         let sp = udp.sourcePort, dp = udp.destinationPort
         @inline(__always) func port(_ x: UInt16) -> Bool { sp == x || dp == x }
 
-        // Protocols with a distinctive structure, on any port.
+        // STUN's magic cookie is distinctive on any port.
         if STUNMessage.isLikely(p) { decodeSTUN(p, base: base, into: &d); return }
+
+        // DNS ports, unless the payload is WireGuard and not DNS (VPNs use 53 to pass firewalls):
+        // a DNS query with id 0x0100-0x0400 and zero flags has WireGuard's first word.
+        let dnsLayer: Layer? = port(53) ? .dns : port(5353) ? .mdns : port(5355) ? .llmnr : port(137) ? .nbns : nil
+        if let layer = dnsLayer {
+            if WireGuardMessage.isLikely(p) && !DNSMessage.isLikely(p) {
+                decodeWireGuard(p, base: base, into: &d)
+            } else {
+                decodeDNS(p, layer: layer, base: base, into: &d)
+            }
+            return
+        }
         if WireGuardMessage.isLikely(p) { decodeWireGuard(p, base: base, into: &d); return }
 
-        // Well-known ports.
-        if port(53) { decodeDNS(p, layer: .dns, base: base, into: &d); return }
-        if port(5353) { decodeDNS(p, layer: .mdns, base: base, into: &d); return }
-        if port(5355) { decodeDNS(p, layer: .llmnr, base: base, into: &d); return }
-        if port(137) { decodeDNS(p, layer: .nbns, base: base, into: &d); return }
+        // Other well-known ports.
         if port(4500) { decodeNATT(p, base: base, into: &d); return }
         if port(500) { decodeIKE(p, base: base, into: &d); return }
         if port(1701) { decodeL2TP(p, base: base, into: &d); return }
