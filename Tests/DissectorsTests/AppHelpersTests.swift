@@ -16,6 +16,7 @@ func hexBytes(_ s: String) -> [UInt8] {
 }
 
 /// Runs `body` with a view over exactly `bytes` (the view must not escape).
+@discardableResult
 func withView<R>(_ bytes: [UInt8], _ body: (ByteView) throws -> R) rethrows -> R {
     try bytes.withUnsafeBytes { try body(ByteView($0)) }
 }

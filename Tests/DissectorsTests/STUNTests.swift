@@ -269,6 +269,27 @@ func stun(_ bytes: [UInt8]) throws -> STUNSummary {
     }
 }
 
+@Test func stunOverTCPStartsAStreamChunk() {
+    withView(RFC5769.ipv4Response + RFC5769.sampleRequest) { v in
+        #expect(!STUNMessage.isLikely(v))
+        #expect(STUNMessage.isLikely(v, overTCP: true))
+        #expect((try? STUNMessage(v))?.messageLength == RFC5769.ipv4Response.count)
+        #expect((try? STUNMessage(v))?.problem == nil)
+    }
+}
+
+@Test func iceTCPFramingRFC4571() throws {
+    let framed = [0x00, UInt8(RFC5769.sampleRequest.count)] + RFC5769.sampleRequest + [0x00, 0x10]
+    try withView(framed) { v in
+        let inner = try #require(STUNMessage.rfc4571Framed(v))
+        #expect(inner.count == RFC5769.sampleRequest.count)
+        let m = try STUNMessage(inner)
+        #expect(m.iceUfrag.map { AppText.text($0) } == "evtj")
+    }
+    withView(RFC5769.sampleRequest) { #expect(STUNMessage.rfc4571Framed($0) == nil) }
+    withView([0x00, 0x50, 0x00, 0x01]) { #expect(STUNMessage.rfc4571Framed($0) == nil) }
+}
+
 @Test func classicRecognitionRejectsModernAndRandom() {
     withView(RFC5769.sampleRequest) { #expect(!STUNMessage.isLikelyClassic($0)) }
     withView([UInt8](repeating: 0, count: 20)) { #expect(!STUNMessage.isLikelyClassic($0)) }
@@ -283,8 +304,20 @@ func stun(_ bytes: [UInt8]) throws -> STUNSummary {
     try withView(b) { v in
         let m = try STUNMessage(v)
         #expect(m.problem == .malformed(layer: .stun, offset: 22, reason: .init("attribute length runs past the end of the message")))
-        #expect(Array(m.attributes).isEmpty)
-        #expect(m.summary().attributes == [])
+        // The bytes present are kept, marked truncated.
+        #expect(m.summary().attributes == [.init(type: 0x8022, name: "SOFTWARE", value: "AAAA", truncated: true)])
+    }
+    // A response cut inside its attribute list still yields the mapped address
+    // (like frame 2 of corelight's capture: MAPPED-ADDRESS with length 0xffff).
+    let cut = hexBytes("""
+        01 01 00 0c 21 12 a4 42 53 4f 70 43 69 69 35 4a 66 63 31 7a
+        00 01 ff ff 00 01 11 fc 46 c7 80 2e
+        """)
+    try withView(cut) { v in
+        let m = try STUNMessage(v)
+        #expect(m.problem != nil)
+        #expect(m.mappedAddress?.description == "70.199.128.46:4604")
+        #expect(m.summary().attributes == [.init(type: 1, name: "MAPPED-ADDRESS", address: "70.199.128.46", port: 4604, truncated: true)])
     }
 }
 
