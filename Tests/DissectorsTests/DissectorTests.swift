@@ -98,6 +98,17 @@ import Testing
         #expect(c2.tokens == "eth:ip:tcp:turn-channel")
     }
 
+    @Test func iceTCPFramedSTUNSplitAcrossSegments() {
+        var dis = Dissector()
+        let framed = Build.be16(UInt16(RFC5769.sampleRequest.count)) + RFC5769.sampleRequest
+        let a = dis.run(Build.ethernet(type: 0x0800, Build.ipv4(proto: 6, Build.tcp(50000, 443, seq: 7, Array(framed[0..<40])))))
+        #expect(a.tokens == "eth:ip:tcp")
+        let b = dis.run(Build.ethernet(type: 0x0800, Build.ipv4(proto: 6, Build.tcp(50000, 443, seq: 47, Array(framed[40...])))))
+        #expect(b.tokens == "eth:ip:tcp:stun")
+        #expect(b.app.stun?.transactionID.description == "b7e7a701bc34d686fa87dfae")
+        #expect(b.app.payload?.count == framed.count)
+    }
+
     @Test func udpDispatchByStructureAndPort() {
         var dis = Dissector()
         func udp(_ sp: UInt16, _ dp: UInt16, _ p: [UInt8]) -> Dissection {

@@ -64,6 +64,11 @@ extension Dissector {
         case .u16Length?:
             if port(1194) {
                 decodeOpenVPN(message, overTCP: true, base: base, into: &d)
+            } else if let inner = STUNMessage.rfc4571Framed(message) {
+                // ICE-TCP (RFC 6544 / RFC 4571 framing).
+                if STUNMessage.isLikely(inner) { decodeSTUN(inner, base: base < 0 ? -1 : base + 2, into: &d) }
+                else { decodeChannelData(inner, base: base < 0 ? -1 : base + 2, into: &d) }
+                d.app.payload = message
             } else {
                 // mDNS is UDP-only (RFC 6762): DNS on TCP 5353 is plain DNS, as tshark says.
                 let layer: Layer = port(5355) ? .llmnr : .dns
