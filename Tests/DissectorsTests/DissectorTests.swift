@@ -152,6 +152,12 @@ import Testing
         #expect(d.udp?.sourcePort == 53000)
         #expect(d.innerIP?.source.kind == .teredo)
         #expect(d.innerIP?.source.embeddedIPv4?.description == "192.0.2.1")
+        // Teredo between client and relay on other ports, found by structure.
+        d = dis.run(Build.ethernet(type: 0x0800, Build.ipv4(proto: 17, Build.udp(40000, 50000, teredo))))
+        #expect(d.tokens == "eth:ip:udp:teredo:ipv6:udp:dns")
+        // An IPv6 packet in UDP without a Teredo address is not taken for Teredo off port 3544.
+        d = dis.run(Build.ethernet(type: 0x0800, Build.ipv4(proto: 17, Build.udp(40000, 50000, Build.ipv6(next: 17, dns)))))
+        #expect(d.tokens == "eth:ip:udp")
     }
 
     @Test func addressKinds() {
