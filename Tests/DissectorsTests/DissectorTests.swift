@@ -98,6 +98,17 @@ import Testing
         #expect(c2.tokens == "eth:ip:tcp:turn-channel")
     }
 
+    @Test func iceTCPFramedSTUNSplitAcrossSegments() {
+        var dis = Dissector()
+        let framed = Build.be16(UInt16(RFC5769.sampleRequest.count)) + RFC5769.sampleRequest
+        let a = dis.run(Build.ethernet(type: 0x0800, Build.ipv4(proto: 6, Build.tcp(50000, 443, seq: 7, Array(framed[0..<40])))))
+        #expect(a.tokens == "eth:ip:tcp")
+        let b = dis.run(Build.ethernet(type: 0x0800, Build.ipv4(proto: 6, Build.tcp(50000, 443, seq: 47, Array(framed[40...])))))
+        #expect(b.tokens == "eth:ip:tcp:stun")
+        #expect(b.app.stun?.transactionID.description == "b7e7a701bc34d686fa87dfae")
+        #expect(b.app.payload?.count == framed.count)
+    }
+
     @Test func udpDispatchByStructureAndPort() {
         var dis = Dissector()
         func udp(_ sp: UInt16, _ dp: UInt16, _ p: [UInt8]) -> Dissection {
@@ -114,6 +125,13 @@ import Testing
         #expect(udp(4500, 4500, Build.be32(0x42) + Build.be32(1) + [0, 0]).tokens == "eth:ip:udp:udpencap:esp")
         #expect(udp(40000, 3478, [0x7F, 0xFF, 0, 1, 9, 0, 0, 0]).tokens == "eth:ip:udp:turn-channel")
         #expect(udp(40000, 9999, [0x20, 0x00, 0, 1, 9]).tokens == "eth:ip:udp")
+        // WireGuard on port 53 is WireGuard; a DNS query that happens to start like WireGuard stays DNS.
+        #expect(udp(40000, 53, [4, 0, 0, 0] + Array(repeating: 0, count: 60)).tokens == "eth:ip:udp:wg")
+        var q = Build.dnsQuery("www.example.com", id: 0x0400)
+        q[2] = 0
+        q[3] = 0
+        #expect(q.count >= 32)
+        #expect(udp(40000, 53, q).tokens == "eth:ip:udp:dns")
     }
 
     @Test func tunnelsFillInnerIP() {
@@ -134,6 +152,12 @@ import Testing
         #expect(d.udp?.sourcePort == 53000)
         #expect(d.innerIP?.source.kind == .teredo)
         #expect(d.innerIP?.source.embeddedIPv4?.description == "192.0.2.1")
+        // Teredo between client and relay on other ports, found by structure.
+        d = dis.run(Build.ethernet(type: 0x0800, Build.ipv4(proto: 17, Build.udp(40000, 50000, teredo))))
+        #expect(d.tokens == "eth:ip:udp:teredo:ipv6:udp:dns")
+        // An IPv6 packet in UDP without a Teredo address is not taken for Teredo off port 3544.
+        d = dis.run(Build.ethernet(type: 0x0800, Build.ipv4(proto: 17, Build.udp(40000, 50000, Build.ipv6(next: 17, dns)))))
+        #expect(d.tokens == "eth:ip:udp")
     }
 
     @Test func addressKinds() {

@@ -39,12 +39,14 @@ import Testing
         let d1 = dis.run(sll, link: .linuxSLL)
         #expect(d1.tokens == "sll:ip:udp:dns")
         #expect(d1.link.sllPacketType == 4)
+        #expect(d1.direction == .outbound)
         #expect(d1.link.source?.description == "02:00:00:00:00:09")
         let sll2: [UInt8] = [0x08, 0x00, 0, 0, 0, 0, 0, 7, 0, 1, 0, 6, 2, 0, 0, 0, 0, 9, 0, 0] + ip
         let d2 = dis.run(sll2, link: .linuxSLL2)
         #expect(d2.tokens == "sll:ip:udp:dns")
         #expect(d2.link.sllInterfaceIndex == 7)
         #expect(d2.link.sllPacketType == 0)
+        #expect(d2.direction == .inbound)
         #expect(d2.udp?.destinationPort == 53)
     }
 

@@ -278,6 +278,18 @@ func stun(_ bytes: [UInt8]) throws -> STUNSummary {
     }
 }
 
+@Test func iceTCPFramingRFC4571() throws {
+    let framed = [0x00, UInt8(RFC5769.sampleRequest.count)] + RFC5769.sampleRequest + [0x00, 0x10]
+    try withView(framed) { v in
+        let inner = try #require(STUNMessage.rfc4571Framed(v))
+        #expect(inner.count == RFC5769.sampleRequest.count)
+        let m = try STUNMessage(inner)
+        #expect(m.iceUfrag.map { AppText.text($0) } == "evtj")
+    }
+    withView(RFC5769.sampleRequest) { #expect(STUNMessage.rfc4571Framed($0) == nil) }
+    withView([0x00, 0x50, 0x00, 0x01]) { #expect(STUNMessage.rfc4571Framed($0) == nil) }
+}
+
 @Test func classicRecognitionRejectsModernAndRandom() {
     withView(RFC5769.sampleRequest) { #expect(!STUNMessage.isLikelyClassic($0)) }
     withView([UInt8](repeating: 0, count: 20)) { #expect(!STUNMessage.isLikelyClassic($0)) }

@@ -140,6 +140,15 @@ public struct STUNMessage {
         return off == bytes.count
     }
 
+    /// ICE-TCP (RFC 6544) frames STUN and media with RFC 4571's 2-byte length.
+    /// Returns the framed message when the length fits and what follows is
+    /// RFC 5389 STUN (or ChannelData); nil otherwise.
+    public static func rfc4571Framed(_ bytes: ByteView) -> ByteView? {
+        guard let length = bytes.u16be(0), let inner = bytes.slice(2, Int(length)),
+              isLikely(inner) || TURNChannelData.isLikely(inner) else { return nil }
+        return inner
+    }
+
     /// Either form of STUN.
     public static func isLikelyAny(_ bytes: ByteView) -> Bool { isLikely(bytes) || isLikelyClassic(bytes) }
 }

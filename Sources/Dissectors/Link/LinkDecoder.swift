@@ -120,6 +120,7 @@ extension Dissector {
         }
         d.link.sllPacketType = pkttype
         d.link.sllHardwareType = hatype
+        if d.direction == .unknown { d.direction = pkttype == 4 ? .outbound : pkttype <= 3 ? .inbound : .unknown }
         if alen == 6 { d.link.source = MACAddress.read(b, 6) }
         decodeSLLProtocol(proto, hatype: hatype, b, offset: 16, into: &d)
     }
@@ -135,6 +136,7 @@ extension Dissector {
         d.link.sllInterfaceIndex = ifindex
         d.link.sllHardwareType = hatype
         d.link.sllPacketType = UInt16(pkttype)
+        if d.direction == .unknown { d.direction = pkttype == 4 ? .outbound : pkttype <= 3 ? .inbound : .unknown }
         if alen == 6 { d.link.source = MACAddress.read(b, 12) }
         decodeSLLProtocol(proto, hatype: hatype, b, offset: 20, into: &d)
     }

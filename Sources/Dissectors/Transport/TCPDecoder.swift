@@ -102,6 +102,9 @@ extension Dissector {
            let l = p.r16(3), l > 0, l <= 18_432 { return .tlsRecord }
         // STUN/TURN over TCP (RFC 8489 magic cookie), any port.
         if b0 & 0xC0 == 0, p.r32(4) == 0x2112_A442, let l = p.r16(2), l & 3 == 0 { return .stun }
+        // ICE-TCP (RFC 6544): STUN behind RFC 4571's 2-byte length, any port.
+        if let l = p.r16(0), let sl = p.r16(4), Int(l) == 20 + Int(sl), let t = p.r8(2), t & 0xC0 == 0,
+           p.r32(6) == 0x2112_A442 { return .u16Length }
         func port(_ x: UInt16) -> Bool { sp == x || dp == x }
         if port(53) || port(5353) || port(5355) || port(1194) { return .u16Length }
         // ChannelData over TCP only on TURN's usual ports, channel 0x4000-0x4FFF, and not HTTP text.

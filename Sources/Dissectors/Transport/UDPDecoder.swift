@@ -31,6 +31,16 @@ extension Dissector {
             decodeInnerIP(version: 6, ipv6, base: pbase < 0 ? -1 : pbase + skip, depth: depth, into: &d)
             return
         }
+        // Teredo on other ports (client to relay or peer): an IPv6 packet whose length fits and
+        // that has a Teredo address (2001::/32) at one end.
+        if let b0 = payload.r8(0), b0 >> 4 == 6 || b0 == 0, let (ipv6, skip) = Dissector.teredoIPv6(payload),
+           let s32 = ipv6.r32(8), let d32 = ipv6.r32(24), s32 == 0x2001_0000 || d32 == 0x2001_0000 {
+            d.add(.teredo)
+            d.tunnel = .teredo
+            d.tunnelUDP = udp
+            decodeInnerIP(version: 6, ipv6, base: pbase < 0 ? -1 : pbase + skip, depth: depth, into: &d)
+            return
+        }
         if sp == 5072 || dp == 5072, let (inner, skip, nh) = Dissector.ayiyaPayload(payload) {
             d.add(.ayiya)
             if nh == 41 || nh == 4 {
