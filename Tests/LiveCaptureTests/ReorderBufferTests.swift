@@ -140,17 +140,17 @@ import CaptureFiles
     }
 
     @Test func missingCommandIsATypedError() {
-        #expect(throws: LiveCaptureError.spawn(command: "/nonexistent/lsl-cmd", errno: ENOENT)) {
-            try ChildProcess(["/nonexistent/lsl-cmd"])
+        #expect(throws: LiveCaptureError.spawn(command: "/nonexistent/lcap-cmd", errno: ENOENT)) {
+            try ChildProcess(["/nonexistent/lcap-cmd"])
         }
     }
 
     @Test func usageErrorsBeforeAnyHandleOpens() {
         #expect(throws: LiveCaptureError.usage("no interface given (-i NAME)")) {
-            try LiveCapture.run(LiveCaptureOptions(interfaces: [], outputPath: "/tmp/lsl-never.pcapng"))
+            try LiveCapture.run(LiveCaptureOptions(interfaces: [], outputPath: "/tmp/lcap-never.pcapng"))
         }
         #expect(throws: LiveCaptureError.usage("an interface is given twice")) {
-            try LiveCapture.run(LiveCaptureOptions(interfaces: ["lo", "lo"], outputPath: "/tmp/lsl-never.pcapng"))
+            try LiveCapture.run(LiveCaptureOptions(interfaces: ["lo", "lo"], outputPath: "/tmp/lcap-never.pcapng"))
         }
     }
 }
