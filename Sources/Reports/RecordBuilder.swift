@@ -1,0 +1,123 @@
+/// Assembles the analysis record from the correlator's analysis and what the
+/// capture scan found. Computes only presentation facts (totals, spans,
+/// assumptions in words); every leak decision is the correlator's.
+public enum RecordBuilder {
+    public static let severities = ["high", "medium", "low"]
+    public static let classes = ["webrtc", "dns", "ipv6", "traffic", "tunnel-failure"]
+
+    public static func build(
+        analysis: AnalysisCore, tool: ToolInfo, invocation: Invocation, analyzedAt: String?,
+        inputs: [InputFile], timeline: Timeline = Timeline(), frameViews: [FrameView] = [],
+        evidenceCapture: OutputFileInfo? = nil
+    ) -> AnalysisRecord {
+        var timeline = timeline
+        timeline.spans = failureSpans(analysis.findings)
+        return AnalysisRecord(
+            analysis: analysis, tool: tool, invocation: invocation, analyzedAt: analyzedAt, inputs: inputs,
+            totals: totals(analysis, inputs: inputs), timeline: timeline, frameViews: frameViews,
+            evidenceCapture: evidenceCapture, assumptions: assumptions(analysis, inputs: inputs)
+        )
+    }
+
+    public static func totals(_ analysis: AnalysisCore, inputs: [InputFile]) -> Totals {
+        var t = Totals(findings: analysis.findings.count)
+        for s in severities { t.bySeverity[s] = 0 }
+        var byClass: [String: ClassTotal] = [:]
+        for f in analysis.findings {
+            t.bySeverity[f.severity, default: 0] += 1
+            var c = byClass[f.leakClass] ?? ClassTotal(leakClass: f.leakClass)
+            c.findings += 1
+            switch f.severity {
+            case "high": c.high += 1
+            case "medium": c.medium += 1
+            default: c.low += 1
+            }
+            c.packets += f.packets
+            c.bytes += f.bytes
+            byClass[f.leakClass] = c
+        }
+        // Known classes in the model's order, then any others by name.
+        t.byClass = classes.compactMap { byClass[$0] } + byClass.keys.filter { !classes.contains($0) }.sorted().compactMap { byClass[$0] }
+
+        // One row per interface the tunnel model names, else per capture interface.
+        var rows: [InterfaceTotal] = []
+        var seen = Set<String>()
+        func key(_ file: String, _ name: String) -> String { file + "\u{0}" + name }
+        for r in analysis.tunnel.interfaces {
+            let file = r.file ?? inputs.first?.name ?? ""
+            let name = r.name ?? "if\(r.id ?? 0)"
+            guard seen.insert(key(file, name)).inserted else { continue }
+            let capIf = inputs.first { $0.name == file }?.capture.interfaces.first {
+                ($0.name ?? "if\($0.id)") == name || (r.id != nil && Int64($0.id) == r.id)
+            }
+            rows.append(InterfaceTotal(file: file, interfaceId: r.id.map(Int.init) ?? capIf?.id, interface: name,
+                                       role: r.role, packets: capIf?.packets, leakedPackets: 0, findings: 0))
+        }
+        for input in inputs {
+            for i in input.capture.interfaces {
+                let name = i.name ?? "if\(i.id)"
+                guard seen.insert(key(input.name, name)).inserted else { continue }
+                rows.append(InterfaceTotal(file: input.name, interfaceId: i.id, interface: name, role: "unknown",
+                                           packets: i.packets, leakedPackets: 0, findings: 0))
+            }
+        }
+        for f in analysis.findings {
+            guard let name = f.interface else { continue }
+            if let idx = rows.firstIndex(where: { $0.file == f.file && $0.interface == name }) {
+                rows[idx].findings += 1
+                rows[idx].leakedPackets += f.frames.count
+            } else {
+                rows.append(InterfaceTotal(file: f.file, interfaceId: nil, interface: name, role: "unknown",
+                                           packets: nil, leakedPackets: f.frames.count, findings: 1))
+                seen.insert(key(f.file, name))
+            }
+        }
+        t.byInterface = rows
+        return t
+    }
+
+    /// Tunnel-failure spans from the findings' evidence (`start_ns`/`end_ns`,
+    /// else the finding's own first/last time).
+    public static func failureSpans(_ findings: [Finding]) -> [TimelineSpan] {
+        findings.compactMap { f in
+            guard f.leakClass == "tunnel-failure" else { return nil }
+            let ev = f.evidence
+            guard let s = ev["start_ns"]?.intValue ?? f.firstNs, let e = ev["end_ns"]?.intValue ?? f.lastNs else { return nil }
+            return TimelineSpan(finding: f.id, startNs: s, endNs: max(s, e))
+        }
+    }
+
+    /// The analysis's premises in words, for the provenance section.
+    public static func assumptions(_ analysis: AnalysisCore, inputs: [InputFile]) -> [String] {
+        var out: [String] = []
+        for r in analysis.tunnel.interfaces {
+            let where_ = r.file.map { " in \($0)" } ?? ""
+            out.append("Interface \(r.name ?? "#\(r.id ?? 0)")\(where_) is \(r.role)" + (r.decidedBy.map { " (\($0))" } ?? "") + ".")
+        }
+        for e in analysis.tunnel.vpnEndpoints {
+            guard let addr = e["address"]?.plainText else { continue }
+            let port = e["port"]?.plainText.map { ":\($0)" } ?? ""
+            let proto = e["protocol"]?.plainText.map { " \($0)" } ?? ""
+            let by = e["decided_by"]?.plainText.map { " (\($0))" } ?? ""
+            out.append("VPN endpoint\(proto) \(addr)\(port)\(by).")
+        }
+        for h in analysis.tunnel.hostAddresses {
+            guard let addr = h["address"]?.plainText else { continue }
+            let on = h["interface"]?.plainText.map { " on \($0)" } ?? ""
+            let by = h["decided_by"]?.plainText.map { " (\($0))" } ?? ""
+            out.append("Host address \(addr)\(on)\(by).")
+        }
+        if !analysis.tunnel.interfaces.contains(where: { $0.role == "physical" }) && !analysis.tunnel.interfaces.isEmpty {
+            out.append("No physical interface was captured: a leak outside the tunnel could not be seen.")
+        }
+        for input in inputs {
+            if let d = input.capture.droppedPackets, d > 0 {
+                out.append("\(input.name): the capturing system dropped \(d) packets; evidence may be incomplete.")
+            }
+            for dmg in input.capture.damage {
+                out.append("\(input.name): damaged at byte \(dmg.offset) (\(dmg.what)); only packets before it were analysed.")
+            }
+        }
+        return out
+    }
+}

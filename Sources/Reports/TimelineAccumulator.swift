@@ -1,0 +1,59 @@
+import CaptureFiles
+
+/// Builds the timeline histogram in one pass over the packets once the time
+/// range is known (the metadata pass gives it). Memory: `buckets` counters
+/// per interface.
+public struct TimelineAccumulator {
+    public let buckets: Int
+    public let startNs: Int64
+    public let bucketNs: Int64
+    public let endNs: Int64
+    var series: [SeriesKey: (all: [Int], leaked: [Int])] = [:]
+    var names: [SeriesKey: String] = [:]
+
+    struct SeriesKey: Hashable, Comparable {
+        var file: Int
+        var interface: Int
+        static func < (a: Self, b: Self) -> Bool { (a.file, a.interface) < (b.file, b.interface) }
+    }
+
+    public init(startNs: Int64, endNs: Int64, buckets: Int = 100) {
+        self.buckets = max(1, buckets)
+        self.startNs = startNs
+        self.endNs = max(endNs, startNs)
+        // Round the width up so the last packet falls in the last bucket.
+        let span = self.endNs - startNs + 1
+        self.bucketNs = max(1, (span + Int64(self.buckets) - 1) / Int64(self.buckets))
+    }
+
+    public mutating func add(fileIndex: Int, interfaceID: Int, timestampNs: Int64, leaked: Bool) {
+        let key = SeriesKey(file: fileIndex, interface: interfaceID)
+        let i = Int(min(max((timestampNs - startNs) / bucketNs, 0), Int64(buckets - 1)))
+        var s = series[key] ?? (Array(repeating: 0, count: buckets), Array(repeating: 0, count: buckets))
+        s.all[i] += 1
+        if leaked { s.leaked[i] += 1 }
+        series[key] = s
+    }
+
+    /// Registers an interface so it gets a (possibly empty) row.
+    public mutating func declare(fileIndex: Int, interfaceID: Int) {
+        let key = SeriesKey(file: fileIndex, interface: interfaceID)
+        if series[key] == nil { series[key] = (Array(repeating: 0, count: buckets), Array(repeating: 0, count: buckets)) }
+    }
+
+    /// The histogram; `inputs` names the files and interfaces, `tunnel` gives roles.
+    public func timeline(inputs: [InputFile], tunnel: TunnelModel) -> Timeline {
+        let rows = series.keys.sorted().map { key -> TimelineSeries in
+            let input = inputs.first { $0.index == key.file }
+            let file = input?.name ?? "file\(key.file)"
+            let capIf = input?.capture.interfaces.first { $0.id == key.interface }
+            let name = capIf?.name ?? "if\(key.interface)"
+            let role = tunnel.interfaces.first {
+                ($0.file == nil || $0.file == file) && ($0.name == name || $0.id == Int64(key.interface))
+            }?.role ?? "unknown"
+            let s = series[key]!
+            return TimelineSeries(file: file, interfaceId: key.interface, interface: name, role: role, all: s.all, leaked: s.leaked)
+        }
+        return Timeline(buckets: buckets, startNs: startNs, endNs: endNs, bucketNs: bucketNs, series: rows)
+    }
+}
