@@ -1,2 +1,185 @@
-// LiveCapture: see docs/ARCHITECTURE.md
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import CaptureFiles
+
+/// Captures on several interfaces at once into one pcapng file.
+///
+/// Order of work: handles open (needs privilege; fails fast, writes nothing),
+/// `-Z` drops privilege, the output opens, the command starts, then a poll(2)
+/// loop over the handles' selectable descriptors and a signal self-pipe reads
+/// packets into a `ReorderBuffer` that releases them to the writer in
+/// timestamp order. On stop: drain, write statistics (ISBs), rename into place.
+public enum LiveCapture {
+    public static func run(
+        _ options: LiveCaptureOptions, ready: (LiveCaptureReady) -> Void = { _ in }
+    ) throws(LiveCaptureError) -> LiveCaptureSummary {
+        guard !options.interfaces.isEmpty else { throw .usage("no interface given (-i NAME)") }
+        guard Set(options.interfaces).count == options.interfaces.count else {
+            throw .usage("an interface is given twice")
+        }
+        if let c = options.count, c <= 0 { throw .usage("--count must be positive") }
+
+        let signals = try SignalPipe()
+        defer { signals.restore() }
+        let known = (try? LiveInterface.list()) ?? []
+
+        var handles: [PcapHandle] = []
+        for name in options.interfaces { handles.append(try PcapHandle(interface: name, options: options.handle)) }
+        defer { for h in handles { h.close() } }
+        let startWall = Clock.wall()
+
+        if let user = options.user { try PrivilegeDrop.switchTo(user: user) }
+
+        let writer: PcapNGWriter
+        do throws(PcapNGWriterError) {
+            writer = try PcapNGWriter(path: options.outputPath, section: options.section)
+            for h in handles {
+                let info = known.first { $0.name == h.interface }
+                try writer.addInterface(PcapNGWriter.Interface(
+                    name: h.interface, description: info?.description, linkType: h.linkType,
+                    snapLength: UInt32(clamping: h.snapLength), addresses: info?.addresses ?? []))
+            }
+        } catch { throw .output(error) }
+
+        var child: ChildProcess?
+        if !options.command.isEmpty {
+            do throws(LiveCaptureError) { child = try ChildProcess(options.command) } catch {
+                writer.abandon()
+                throw error
+            }
+        }
+        ready(LiveCaptureReady(
+            interfaces: handles.map { ($0.interface, $0.linkType) }, outputPath: options.outputPath,
+            commandPID: child?.pid))
+
+        var loop = CaptureLoop(handles: handles, writer: writer, options: options, child: child, signals: signals)
+        let reason: LiveCaptureSummary.StopReason
+        do throws(LiveCaptureError) { reason = try loop.run() } catch {
+            writer.abandon()
+            _ = child?.terminate()
+            throw error
+        }
+        let endWall = Clock.wall()
+
+        // Statistics after the drain, so they cover every packet written.
+        var stats: [UInt32: PcapNGWriter.Statistics] = [:]
+        var summaries: [LiveCaptureSummary.Interface] = []
+        for (i, h) in handles.enumerated() {
+            let c = h.statistics()
+            stats[UInt32(i)] = PcapNGWriter.Statistics(
+                startTimestampNanoseconds: startWall, endTimestampNanoseconds: endWall, received: c?.received,
+                interfaceDropped: c?.interfaceDropped, osDropped: c?.dropped, delivered: writer.packetCounts[i])
+            summaries.append(.init(
+                name: h.interface, linkType: h.linkType, written: writer.packetCounts[i], received: c?.received,
+                droppedByKernel: c?.dropped, droppedByInterface: c?.interfaceDropped))
+        }
+        do throws(PcapNGWriterError) { try writer.close(statistics: stats) } catch {
+            writer.abandon()
+            _ = child?.terminate()
+            throw .output(error)
+        }
+        // A command still running when the capture stopped for another reason is ended.
+        let exit = child.map { $0.poll() ?? $0.terminate() }
+        return LiveCaptureSummary(
+            outputPath: options.outputPath, interfaces: summaries, stopReason: reason, commandExit: exit,
+            warnings: handles.flatMap { h in h.warnings.map { "\(h.interface): \($0)" } } + loop.warnings,
+            reorderOverflows: loop.reorder.forcedReleases)
+    }
+}
+
+/// The poll loop: read every handle, release ordered packets, check stop conditions.
+struct CaptureLoop {
+    let handles: [PcapHandle]
+    let writer: PcapNGWriter
+    let options: LiveCaptureOptions
+    let child: ChildProcess?
+    let signals: SignalPipe
+    var reorder: ReorderBuffer
+    var warnings: [String] = []
+    private var alive: [Bool]
+    private var packetsRead = 0
+
+    init(handles: [PcapHandle], writer: PcapNGWriter, options: LiveCaptureOptions, child: ChildProcess?, signals: SignalPipe) {
+        self.handles = handles
+        self.writer = writer
+        self.options = options
+        self.child = child
+        self.signals = signals
+        reorder = ReorderBuffer(interfaces: handles.count, windowNanoseconds: Int64(options.reorderWindow * 1e9))
+        alive = Array(repeating: true, count: handles.count)
+    }
+
+    mutating func run() throws(LiveCaptureError) -> LiveCaptureSummary.StopReason {
+        let start = Clock.monotonic()
+        let deadline = options.duration.map { start + Int64($0 * 1e9) }
+        var graceEnd: Int64?
+        var fds = [pollfd(fd: signals.readFD, events: Int16(POLLIN), revents: 0)]
+        fds += handles.map { pollfd(fd: $0.selectableFD, events: Int16(POLLIN), revents: 0) }
+        var reason: LiveCaptureSummary.StopReason?
+
+        while reason == nil {
+            let now = Clock.monotonic()
+            var timeout: Int64 = 50_000_000
+            if let d = deadline { timeout = min(timeout, max(d - now, 0)) }
+            if let g = graceEnd { timeout = min(timeout, max(g - now, 0)) }
+            for i in fds.indices { fds[i].revents = 0 }
+            let rc = poll(&fds, nfds_t(fds.count), Int32((timeout + 999_999) / 1_000_000))
+            if rc < 0, errno != EINTR { throw .system(call: "poll", errno: errno) }
+
+            if let s = signals.take() { reason = .signal(s) }
+            try readAll()
+            if let limit = options.count, packetsRead >= limit { reason = .count }
+            try release(all: false)
+
+            let after = Clock.monotonic()
+            if let d = deadline, after >= d { reason = reason ?? .duration }
+            if let child, graceEnd == nil, child.poll() != nil {
+                graceEnd = after + Int64(options.grace * 1e9)
+            }
+            if let g = graceEnd, after >= g { reason = reason ?? .commandExited }
+            if !alive.contains(true) { reason = reason ?? .interfacesFailed }
+        }
+        // Drain what the kernel still holds (not past --count), then everything buffered.
+        if reason != .count { try readAll() }
+        try release(all: true)
+        return reason ?? .interfacesFailed
+    }
+
+    /// Reads every handle until it has nothing buffered (bounded per round).
+    private mutating func readAll() throws(LiveCaptureError) {
+        for (i, h) in handles.enumerated() where alive[i] {
+            var n = 0
+            reading: while n < 10_000 {
+                if let limit = options.count, packetsRead >= limit { return }
+                switch h.next() {
+                case let .packet(ts, original, bytes):
+                    reorder.append(
+                        interface: i, timestampNanoseconds: ts, arrivalNanoseconds: Clock.monotonic(),
+                        originalLength: original, bytes: bytes)
+                    packetsRead += 1
+                    n += 1
+                case .none:
+                    break reading
+                case let .error(text):
+                    warnings.append("\(h.interface): capture stopped: \(text)")
+                    alive[i] = false
+                    break reading
+                }
+            }
+        }
+    }
+
+    private mutating func release(all: Bool) throws(LiveCaptureError) {
+        let writer = self.writer
+        do throws(PcapNGWriterError) {
+            try reorder.release(wallClockNanoseconds: Clock.wall(), monotonicNanoseconds: Clock.monotonic(), all: all) {
+                (i, ts, original, bytes) throws(PcapNGWriterError) in
+                try writer.writePacket(
+                    interfaceID: UInt32(i), timestampNanoseconds: ts, originalLength: original, bytes: bytes)
+            }
+        } catch { throw .output(error) }
+    }
+}

@@ -1,0 +1,125 @@
+/// Streams the packets of one classic pcap or pcapng file.
+///
+/// The file is memory-mapped; each `Packet` returned by `next()` views the
+/// mapping (no copy, nothing allocated per packet). Reading stops at the first
+/// damage: `next()` returns nil and `damage` says where and why; everything
+/// before it has been returned. Problems that do not stop reading are in
+/// `warnings`.
+///
+///     let reader = try CaptureReader(path: "capture.pcapng")
+///     while let packet = reader.next() { ... }
+///     if let damage = reader.damage { print(damage) }
+public final class CaptureReader {
+    /// Largest captured length accepted for one packet (libpcap's and
+    /// wiretap's 262144-byte ceiling). A longer record is damage.
+    public static let maximumCapturedLength = 262_144
+    /// Interface Description Blocks kept per file; later ones are ignored.
+    public static let maximumInterfaces = 65_536
+    /// Interface Statistics Blocks kept per file; later ones are counted only.
+    public static let maximumStatistics = 4_096
+    /// Warnings kept per file; later ones are counted in `droppedWarningCount`.
+    public static let maximumWarnings = 256
+
+    public let path: String
+    public let fileIndex: Int
+    public internal(set) var format: CaptureFormat = .pcapng
+    public internal(set) var interfaces: [CaptureInterface] = []
+    public internal(set) var sections: [CaptureSection] = []
+    public internal(set) var statistics: [InterfaceStatistics] = []
+    public internal(set) var blockCounts = BlockCounts()
+    public internal(set) var damage: CaptureDamage?
+    public internal(set) var warnings: [CaptureWarning] = []
+    public internal(set) var droppedWarningCount = 0
+    /// Interface Statistics Blocks beyond `maximumStatistics`.
+    public internal(set) var droppedStatisticsCount = 0
+    /// The last frame number used (packets returned plus packet records skipped).
+    public internal(set) var framesRead = 0
+    /// Byte offset of the next record or block.
+    public internal(set) var offset = 0
+    public var fileSize: Int { data.count }
+
+    let file: MappedFile
+    let data: ByteView
+    var order: OrderedBytes
+    /// Per-interface values needed per packet, indexed by interface id.
+    var hot: [HotInterface] = []
+    /// Interfaces of the current pcapng section: hot[sectionFirst ..< sectionFirst + sectionCount].
+    var sectionFirst = 0
+    var sectionCount = 0
+    /// Timestamp of the previous packet (Simple Packet Blocks carry none).
+    var lastTimestamp: Int64 = 0
+    var pcapNanosecond = false
+    var warnedSubsecond = false
+
+    struct HotInterface {
+        var linkType: LinkType
+        var name: String?
+        var snaplen: UInt32
+        var converter: TimestampConverter
+        var warnedSaturation = false
+    }
+
+    /// Opens and maps `path` and reads its file header (the pcap header or the
+    /// first pcapng Section Header Block).
+    /// - Throws: `CaptureFileError` when the file cannot be opened, is empty,
+    ///   is no capture, or its file header is damaged or unsupported.
+    public init(path: String, fileIndex: Int = 0) throws(CaptureFileError) {
+        self.path = path
+        self.fileIndex = fileIndex
+        file = try MappedFile(path: path)
+        data = ByteView(file.bytes)
+        order = OrderedBytes(view: data, bigEndian: false)
+        if file.truncatedAtLimit {
+            warn(.inputTruncatedAtLimit(limit: MappedFile.streamLimit), at: data.count)
+        }
+        guard data.count > 0 else { throw .notACapture(path: path, reason: "empty file") }
+        guard let magic = data.u32le(0) else {
+            throw .notACapture(path: path, reason: "only \(data.count) bytes, too short for any capture header")
+        }
+        switch magic {
+        case 0xA1B2_C3D4: try openPcap(bigEndian: false, nanosecond: false)
+        case 0xD4C3_B2A1: try openPcap(bigEndian: true, nanosecond: false)
+        case 0xA1B2_3C4D: try openPcap(bigEndian: false, nanosecond: true)
+        case 0x4D3C_B2A1: try openPcap(bigEndian: true, nanosecond: true)
+        case 0x0A0D_0D0A:
+            format = .pcapng
+            if let reason = readSectionHeader() {
+                throw .unreadableHeader(path: path, offset: 0, reason: reason)
+            }
+        case 0xA1B2_CD34, 0x34CD_B2A1:
+            throw .unreadableHeader(path: path, offset: 0, reason: "modified (Kuznetzov) pcap format is not supported")
+        default:
+            throw .notACapture(path: path, reason: "unknown magic number 0x\(hex32(data.u32be(0) ?? 0)) at byte offset 0")
+        }
+    }
+
+    /// The next packet, or nil at the end of the file or at damage (see `damage`).
+    /// The packet's bytes stay valid while this reader lives.
+    @inline(__always)
+    public func next() -> Packet? {
+        guard damage == nil else { return nil }
+        if case .pcapng = format { return nextPcapNG() }
+        return nextPcap()
+    }
+
+    // MARK: - Bookkeeping shared by both formats
+
+    func fail(_ reason: String, at offset: Int) -> Packet? {
+        damage = CaptureDamage(path: path, fileIndex: fileIndex, offset: offset, frameNumber: framesRead + 1, reason: reason)
+        return nil
+    }
+
+    func warn(_ kind: CaptureWarning.Kind, at offset: Int) {
+        if warnings.count < Self.maximumWarnings {
+            warnings.append(CaptureWarning(path: path, offset: offset, kind: kind))
+        } else {
+            droppedWarningCount += 1
+        }
+    }
+
+    func checkSnaplen(_ snaplen: UInt32, zeroIsOdd: Bool, at offset: Int) {
+        if snaplen > UInt32(Self.maximumCapturedLength) || (zeroIsOdd && snaplen == 0) {
+            warn(.snaplenOutOfRange(snaplen: snaplen), at: offset)
+        }
+    }
+}

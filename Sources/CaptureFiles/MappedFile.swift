@@ -1,0 +1,75 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A whole input file in memory: mapped read-only (PROT_READ, MAP_PRIVATE)
+/// for regular files, read into one buffer for pipes and other streams.
+/// Owns the memory; every `ByteView` into it is valid while this lives.
+final class MappedFile {
+    /// Pipes are read into memory up to this many bytes (the rest is dropped
+    /// with a warning) so a never-ending stream cannot exhaust memory.
+    static let streamLimit = 1 << 30
+
+    let bytes: UnsafeRawBufferPointer
+    /// Set when a stream was cut at `streamLimit`.
+    private(set) var truncatedAtLimit = false
+    private let mapped: Bool
+
+    init(path: String) throws(CaptureFileError) {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw .cannotOpen(path: path, errno: errno) }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw .cannotOpen(path: path, errno: errno) }
+        if (st.st_mode & S_IFMT) == S_IFDIR { throw .cannotOpen(path: path, errno: EISDIR) }
+        if (st.st_mode & S_IFMT) == S_IFREG {
+            let size = Int(st.st_size)
+            mapped = true
+            if size == 0 {
+                bytes = UnsafeRawBufferPointer(start: nil, count: 0)
+                return
+            }
+            guard let p = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), p != MAP_FAILED else {
+                throw .cannotOpen(path: path, errno: errno)
+            }
+            _ = madvise(p, size, MADV_SEQUENTIAL)
+            bytes = UnsafeRawBufferPointer(start: p, count: size)
+        } else {
+            mapped = false
+            var capacity = 1 << 16
+            var count = 0
+            var buffer = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
+            while true {
+                if count == capacity {
+                    if capacity >= Self.streamLimit { truncatedAtLimit = true; break }
+                    let bigger = UnsafeMutableRawPointer.allocate(byteCount: capacity * 2, alignment: 16)
+                    bigger.copyMemory(from: buffer, byteCount: count)
+                    buffer.deallocate()
+                    buffer = bigger
+                    capacity *= 2
+                }
+                let n = read(fd, buffer + count, capacity - count)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    let e = errno
+                    buffer.deallocate()
+                    throw .cannotOpen(path: path, errno: e)
+                }
+                if n == 0 { break }
+                count += n
+            }
+            bytes = UnsafeRawBufferPointer(start: buffer, count: count)
+        }
+    }
+
+    deinit {
+        guard let base = bytes.baseAddress else { return }
+        if mapped {
+            munmap(UnsafeMutableRawPointer(mutating: base), bytes.count)
+        } else {
+            UnsafeMutableRawPointer(mutating: base).deallocate()
+        }
+    }
+}

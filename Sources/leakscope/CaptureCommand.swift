@@ -1,0 +1,143 @@
+import ArgumentParser
+import CaptureFiles
+import LiveCapture
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+struct CaptureCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "capture",
+        abstract: "Capture on one or more interfaces into one pcapng file.",
+        discussion: """
+            Packets from all interfaces are merged in timestamp order (200 ms window) and written
+            atomically: the file appears when the capture stops. Needs root or CAP_NET_RAW.
+
+            Examples:
+              sudo leakscope capture -i wg0 -i eth0 -w session.pcapng --duration 60
+              sudo leakscope capture -i wg0 -i eth0 -w session.pcapng -Z $USER -- curl https://example.com/
+            """)
+
+    @Option(name: .shortAndLong, help: "Interface to capture on (repeat for several).")
+    var interface: [String] = []
+
+    @Option(name: [.customShort("w"), .customLong("write")], help: "The pcapng file to write.")
+    var output: String
+
+    @Option(name: [.customShort("f"), .customLong("filter")], help: "BPF filter applied on every interface.")
+    var filter: String?
+
+    @Option(help: "Stop after this many seconds.")
+    var duration: Double?
+
+    @Option(name: [.customShort("c"), .customLong("count")], help: "Stop after this many packets (all interfaces).")
+    var count: Int?
+
+    @Option(name: [.customShort("s"), .customLong("snaplen")], help: "Bytes kept per packet.")
+    var snaplen: Int32 = 262_144
+
+    @Option(help: "Seconds to keep capturing after the command exits.")
+    var grace: Double = 1
+
+    @Option(name: [.customShort("Z"), .customLong("user")], help: "Become this user once the interfaces are open.")
+    var user: String?
+
+    @Option(name: [.customShort("B"), .customLong("buffer-size")], help: "Kernel buffer per interface, in KiB.")
+    var bufferSize: Int32?
+
+    @Flag(help: "Put the interfaces in promiscuous mode.")
+    var promiscuous = false
+
+    @Option(help: "Seconds packets are held to merge interfaces in time order.")
+    var reorderWindow: Double = 0.2
+
+    @Argument(parsing: .postTerminator, help: "Command to run during the capture (after --); capture stops when it exits.")
+    var command: [String] = []
+
+    func validate() throws {
+        if interface.isEmpty { throw ValidationError("give at least one interface with -i (see `leakscope interfaces`)") }
+        if let d = duration, !(d > 0) { throw ValidationError("--duration must be positive") }
+        if let c = count, c <= 0 { throw ValidationError("--count must be positive") }
+        if !(grace >= 0) { throw ValidationError("--grace must be zero or more") }
+        if snaplen <= 0 { throw ValidationError("--snaplen must be positive") }
+        if let b = bufferSize, b <= 0 || b > Int32.max / 1024 { throw ValidationError("--buffer-size is in KiB, 1 or more") }
+        if !(reorderWindow >= 0) { throw ValidationError("--reorder-window must be zero or more") }
+        if Set(interface).count != interface.count { throw ValidationError("an interface is given twice") }
+    }
+
+    func run() throws {
+        let options = LiveCaptureOptions(
+            interfaces: interface, outputPath: output,
+            handle: HandleOptions(
+                snapLength: snaplen, promiscuous: promiscuous, bufferSize: bufferSize.map { $0 * 1024 }, filter: filter),
+            duration: duration, count: count, grace: grace, user: user, command: command,
+            reorderWindow: reorderWindow,
+            section: .describingThisProcess(
+                tool: "leakscope", version: LeakScope.version, commandLine: CommandLine.arguments.map(shellQuoted)))
+        let summary: LiveCaptureSummary
+        do {
+            summary = try LiveCapture.run(options) { ready in
+                let names = ready.interfaces.map { "\($0.name) (\($0.linkType.name))" }.joined(separator: ", ")
+                var line = "leakscope: capturing on \(names) into \(ready.outputPath)"
+                if let pid = ready.commandPID { line += "; command pid \(pid)" }
+                CaptureCLI.printError(line)
+            }
+        } catch {
+            CaptureCLI.printError("leakscope capture: \(error)")
+            if case .usage = error { throw ExitCode(64) }
+            throw ExitCode.runtimeError
+        }
+        for w in summary.warnings { CaptureCLI.printError("leakscope: warning: \(w)") }
+        CaptureCLI.printError(CaptureReport.text(summary))
+    }
+}
+
+/// The per-interface lines printed when a capture stops.
+enum CaptureReport {
+    static func text(_ s: LiveCaptureSummary) -> String {
+        var lines = ["leakscope: stopped (\(s.stopReason)); wrote \(s.outputPath)"]
+        func n(_ v: UInt64?) -> String { v.map(String.init) ?? "?" }
+        for i in s.interfaces {
+            lines.append(
+                "  \(i.name): \(i.written) packets written, \(n(i.received)) received, "
+                    + "\(n(i.droppedByKernel)) dropped by kernel, \(n(i.droppedByInterface)) dropped by interface")
+        }
+        if s.reorderOverflows > 0 {
+            lines.append("  \(s.reorderOverflows) packets left the reorder window early (it was full)")
+        }
+        if let exit = s.commandExit { lines.append("  command \(exit)") }
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// Small output helpers of the capture commands (named apart so other commands' helpers cannot clash).
+enum CaptureCLI {
+    /// One line to standard error, unbuffered.
+    static func printError(_ text: String) {
+        var line = text + "\n"
+        line.withUTF8 { buf in
+            var p = buf.baseAddress
+            var left = buf.count
+            while left > 0, let q = p {
+                let n = write(2, q, left)
+                if n <= 0 { if n < 0 && errno == EINTR { continue } else { break } }
+                p = q + n
+                left -= n
+            }
+        }
+    }
+}
+
+/// An argument as a POSIX shell would need it, for the SHB comment.
+fileprivate func shellQuoted(_ arg: String) -> String {
+    let plain = arg.utf8.allSatisfy { c in
+        (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) || "-_./=:,+@%".utf8.contains(c)
+    }
+    if plain && !arg.isEmpty { return arg }
+    var quoted = "'"
+    for c in arg { quoted += c == "'" ? "'\\''" : String(c) }
+    return quoted + "'"
+}
