@@ -1,0 +1,59 @@
+/// Text helpers for summaries (outputs only, never on the hot path).
+enum AppText {
+    static let hexDigits: [Character] = Array("0123456789abcdef")
+
+    /// `0x` followed by `digits` lower-case hex digits of `value`.
+    static func hex<T: FixedWidthInteger>(_ value: T, digits: Int = MemoryLayout<T>.size * 2) -> String {
+        var s = "0x"
+        var shift = (digits - 1) * 4
+        while shift >= 0 {
+            s.append(hexDigits[Int(truncatingIfNeeded: (value >> shift) & 0xF)])
+            shift -= 4
+        }
+        return s
+    }
+
+    /// Bytes as text: printable ASCII kept, everything else as `\DDD`
+    /// (RFC 1035 presentation style), so that packet strings can never
+    /// carry control characters or invalid UTF-8 into an output.
+    static func escaped(_ bytes: ByteView, escapeDots: Bool = false, also extra: UInt8 = 0) -> String {
+        var s = ""
+        s.reserveCapacity(bytes.count)
+        for i in 0..<bytes.count {
+            guard let b = bytes.u8(i) else { break }
+            appendEscaped(b, to: &s, escapeDots: escapeDots, also: extra)
+        }
+        return s
+    }
+
+    /// `also` is one more byte to backslash-escape (a quote or comma), 0 for none.
+    static func appendEscaped(_ b: UInt8, to s: inout String, escapeDots: Bool, also extra: UInt8 = 0) {
+        if b == UInt8(ascii: "\\") || (escapeDots && b == UInt8(ascii: ".")) || (extra != 0 && b == extra) {
+            s.append("\\")
+            s.unicodeScalars.append(Unicode.Scalar(b))
+        } else if b >= 0x20 && b < 0x7F {
+            s.unicodeScalars.append(Unicode.Scalar(b))
+        } else {
+            s.append("\\")
+            let d = Int(b)
+            s.append(Character(Unicode.Scalar(UInt8(48 + d / 100))))
+            s.append(Character(Unicode.Scalar(UInt8(48 + (d / 10) % 10))))
+            s.append(Character(Unicode.Scalar(UInt8(48 + d % 10))))
+        }
+    }
+
+    /// Colon-separated MAC address text.
+    static func mac(_ bytes: ByteView) -> String {
+        var parts: [String] = []
+        for i in 0..<bytes.count {
+            guard let b = bytes.u8(i) else { break }
+            parts.append(String(hexDigits[Int(b >> 4)]) + String(hexDigits[Int(b & 0xF)]))
+        }
+        return parts.joined(separator: ":")
+    }
+}
+
+extension Layer {
+    /// NAT traversal UDP encapsulation (RFC 3948), tshark's `udpencap`.
+    public static let udpencap = Layer(rawValue: "udpencap")
+}

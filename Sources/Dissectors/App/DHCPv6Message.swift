@@ -1,0 +1,136 @@
+/// A DHCPv6 message (RFC 8415): message type, 24-bit transaction ID and
+/// options (client/server DUID, IA_NA addresses, DNS servers 23, domain
+/// list 24). Relay-forward/reply (12/13) have a 34-byte header; their inner
+/// message (option 9) is exposed as `relayedMessage`.
+public struct DHCPv6Message {
+    public let bytes: ByteView
+    public let messageType: UInt8
+    public var problem: WireError?
+
+    public init(_ bytes: ByteView) throws(WireError) {
+        guard let t = bytes.u8(0), bytes.count >= 4 else {
+            throw .truncated(layer: .dhcpv6, offset: 0, needed: 4, available: bytes.count)
+        }
+        self.bytes = bytes
+        self.messageType = t
+        if bytes.count < optionsOffset {
+            problem = .truncated(layer: .dhcpv6, offset: 0, needed: optionsOffset, available: bytes.count)
+        } else {
+            var it = options.makeIterator()
+            while it.next() != nil {}
+            problem = it.problem
+        }
+    }
+
+    public var isRelay: Bool { messageType == 12 || messageType == 13 }
+    var optionsOffset: Int { isRelay ? 34 : 4 }
+
+    /// 24-bit transaction ID (nil for relay messages).
+    public var transactionID: UInt32? {
+        guard !isRelay, let w = bytes.u32be(0) else { return nil }
+        return w & 0x00FF_FFFF
+    }
+
+    public var options: DHCPv6Options { DHCPv6Options(bytes: bytes.suffix(from: optionsOffset), base: optionsOffset) }
+
+    public func option(_ code: UInt16) -> ByteView? {
+        for o in options where o.code == code { return o.data }
+        return nil
+    }
+
+    public var clientID: ByteView? { option(1) }
+    public var serverID: ByteView? { option(2) }
+    public var relayedMessage: ByteView? { isRelay ? option(9) : nil }
+
+    /// Addresses from IA_NA (3) → IAADDR (5) suboptions.
+    public var assignedAddresses: [IPAddress] {
+        var out: [IPAddress] = []
+        for o in options where o.code == 3 {
+            guard let sub = o.data.suffix(from: 12) else { continue }
+            for s in DHCPv6Options(bytes: sub, base: 0) where s.code == 5 {
+                if let a = IPAddress.v6(s.data, at: 0) { out.append(a) }
+            }
+        }
+        return out
+    }
+
+    public var dnsServers: [IPAddress] {
+        guard let d = option(23) else { return [] }
+        var out: [IPAddress] = []
+        var i = 0
+        while let a = IPAddress.v6(d, at: i) { out.append(a); i += 16 }
+        return out
+    }
+
+    public static func messageTypeName(_ t: UInt8) -> String {
+        switch t {
+        case 1: "SOLICIT"
+        case 2: "ADVERTISE"
+        case 3: "REQUEST"
+        case 4: "CONFIRM"
+        case 5: "RENEW"
+        case 6: "REBIND"
+        case 7: "REPLY"
+        case 8: "RELEASE"
+        case 9: "DECLINE"
+        case 10: "RECONFIGURE"
+        case 11: "INFORMATION-REQUEST"
+        case 12: "RELAY-FORW"
+        case 13: "RELAY-REPL"
+        default: "\(t)"
+        }
+    }
+
+    public func summary() -> DHCPv6Summary {
+        let domains = option(24).map { DomainList(bytes: $0).map { $0 } }
+        let dns = dnsServers
+        let addrs = assignedAddresses
+        return DHCPv6Summary(
+            messageType: Self.messageTypeName(messageType),
+            transactionID: transactionID.map { AppText.hex($0, digits: 6) },
+            clientID: clientID.map { $0.hex() }, serverID: serverID.map { $0.hex() },
+            addresses: addrs.isEmpty ? nil : addrs.map { $0.description },
+            dnsServers: dns.isEmpty ? nil : dns.map { $0.description },
+            domains: domains, options: options.map { Int($0.code) })
+    }
+}
+
+public struct DHCPv6Options: Sequence {
+    let bytes: ByteView?
+    let base: Int
+    public func makeIterator() -> Iterator { Iterator(bytes: bytes, base: base) }
+
+    public struct Iterator: IteratorProtocol {
+        let bytes: ByteView?
+        let base: Int
+        var offset = 0
+        public private(set) var problem: WireError?
+
+        public mutating func next() -> (code: UInt16, data: ByteView)? {
+            guard let b = bytes, offset < b.count else { return nil }
+            guard let code = b.u16be(offset), let len = b.u16be(offset + 2), let data = b.slice(offset + 4, Int(len)) else {
+                problem = .malformed(layer: .dhcpv6, offset: base + offset, reason: .init("option length runs past the end"))
+                offset = b.count
+                return nil
+            }
+            offset += 4 + Int(len)
+            return (code, data)
+        }
+    }
+}
+
+public struct DHCPv6Summary: Encodable, Equatable, Sendable {
+    public var messageType: String
+    public var transactionID: String?
+    public var clientID: String?
+    public var serverID: String?
+    public var addresses: [String]?
+    public var dnsServers: [String]?
+    public var domains: [String]?
+    public var options: [Int]
+
+    enum CodingKeys: String, CodingKey {
+        case messageType = "message_type", transactionID = "transaction_id", clientID = "client_id"
+        case serverID = "server_id", addresses, dnsServers = "dns_servers", domains, options
+    }
+}

@@ -1,0 +1,103 @@
+/// An ICMPv4 message (RFC 792): type, code, and for error messages the quoted
+/// IP header + first bytes of the offending datagram, as a view the framework
+/// can dissect again.
+public struct ICMPv4Message {
+    public let bytes: ByteView
+    public let type: UInt8
+    public let code: UInt8
+
+    public init(_ bytes: ByteView) throws(WireError) {
+        guard bytes.count >= 8, let t = bytes.u8(0), let c = bytes.u8(1) else {
+            throw .truncated(layer: .icmp, offset: 0, needed: 8, available: bytes.count)
+        }
+        self.bytes = bytes
+        type = t
+        code = c
+    }
+
+    /// Destination unreachable, source quench, redirect, time exceeded, parameter problem.
+    public var isError: Bool { [3, 4, 5, 11, 12].contains(type) }
+
+    /// The quoted packet (IP header + 8 bytes or more) for error messages.
+    public var quotedPacket: ByteView? { isError ? bytes.suffix(from: 8) : nil }
+
+    /// Echo request/reply identifier and sequence.
+    public var echoIdentifier: UInt16? { type == 0 || type == 8 ? bytes.u16be(4) : nil }
+    public var echoSequence: UInt16? { type == 0 || type == 8 ? bytes.u16be(6) : nil }
+
+    /// Redirect's gateway.
+    public var gateway: IPAddress? { type == 5 ? IPAddress.v4(bytes, at: 4) : nil }
+
+    public var name: String {
+        switch type {
+        case 0: "echo-reply"
+        case 3: "destination-unreachable"
+        case 4: "source-quench"
+        case 5: "redirect"
+        case 8: "echo-request"
+        case 9: "router-advertisement"
+        case 10: "router-solicitation"
+        case 11: "time-exceeded"
+        case 12: "parameter-problem"
+        case 13: "timestamp"
+        case 14: "timestamp-reply"
+        default: "type-\(type)"
+        }
+    }
+
+    public func summary() -> ICMPSummary {
+        var s = ICMPSummary(type: Int(type), code: Int(code), name: name)
+        s.id = echoIdentifier.map { Int($0) }
+        s.sequence = echoSequence.map { Int($0) }
+        s.gateway = gateway?.description
+        s.quotedLength = quotedPacket.map { $0.count }
+        return s
+    }
+}
+
+/// Summary shared by ICMPv4 and ICMPv6; keys are present only when they apply.
+public struct ICMPSummary: Encodable, Equatable, Sendable {
+    public var type: Int
+    public var code: Int
+    public var name: String
+    public var id: Int?
+    public var sequence: Int?
+    public var gateway: String?
+    public var quotedLength: Int?
+    public var target: String?
+    public var destination: String?
+    public var sourceLinkLayer: String?
+    public var targetLinkLayer: String?
+    public var routerLifetime: Int?
+    public var managed: Bool?
+    public var otherConfig: Bool?
+    public var mtu: Int?
+    public var prefixes: [ICMPv6PrefixSummary]?
+    public var rdnss: [String]?
+    public var rdnssLifetime: Int?
+    public var dnssl: [String]?
+
+    public init(type: Int, code: Int, name: String) {
+        self.type = type
+        self.code = code
+        self.name = name
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case type, code, name, id, sequence, gateway, quotedLength = "quoted_length", target, destination
+        case sourceLinkLayer = "source_lla", targetLinkLayer = "target_lla", routerLifetime = "router_lifetime"
+        case managed, otherConfig = "other_config", mtu, prefixes, rdnss, rdnssLifetime = "rdnss_lifetime", dnssl
+    }
+}
+
+public struct ICMPv6PrefixSummary: Encodable, Equatable, Sendable {
+    public var prefix: String
+    public var onLink: Bool
+    public var autonomous: Bool
+    public var validLifetime: UInt32
+    public var preferredLifetime: UInt32
+
+    enum CodingKeys: String, CodingKey {
+        case prefix, onLink = "on_link", autonomous, validLifetime = "valid_lifetime", preferredLifetime = "preferred_lifetime"
+    }
+}

@@ -1,0 +1,93 @@
+/// A QUIC long-header packet (RFC 9000 17.2): version and connection IDs,
+/// and for Initial packets the token length. The ClientHello inside an
+/// Initial is AES-GCM protected with keys derived from the DCID; without a
+/// crypto package we do not decrypt it, so the SNI is not available here.
+public struct QUICLongHeader {
+    public let bytes: ByteView
+    public let firstByte: UInt8
+    public let version: UInt32
+    public let destinationConnectionID: ByteView
+    public let sourceConnectionID: ByteView
+    public var problem: WireError?
+
+    public init(_ bytes: ByteView) throws(WireError) {
+        guard let b = bytes.u8(0), let v = bytes.u32be(1), let dl = bytes.u8(5) else {
+            throw .truncated(layer: .quic, offset: 0, needed: 6, available: bytes.count)
+        }
+        guard b & 0x80 != 0 else {
+            throw .malformed(layer: .quic, offset: 0, reason: .init("not a long header"))
+        }
+        guard dl <= 20 || v == 0 else {
+            throw .malformed(layer: .quic, offset: 5, reason: .init("connection ID longer than 20 bytes"))
+        }
+        guard let dcid = bytes.slice(6, Int(dl)), let sl = bytes.u8(6 + Int(dl)),
+              let scid = bytes.slice(7 + Int(dl), Int(sl)) else {
+            throw .truncated(layer: .quic, offset: 6, needed: Int(dl) + 1, available: bytes.count - 6)
+        }
+        self.bytes = bytes
+        firstByte = b
+        version = v
+        destinationConnectionID = dcid
+        sourceConnectionID = scid
+    }
+
+    /// 0 Initial, 1 0-RTT, 2 Handshake, 3 Retry (v1 numbering; v2 rotates them).
+    public var packetTypeBits: UInt8 {
+        let t = (firstByte >> 4) & 3
+        return version == 0x6B33_43CF ? (t &+ 3) & 3 : t
+    }
+
+    public var packetType: String {
+        if version == 0 { return "version-negotiation" }
+        switch packetTypeBits {
+        case 0: return "initial"
+        case 1: return "0-rtt"
+        case 2: return "handshake"
+        default: return "retry"
+        }
+    }
+
+    /// Token length of an Initial (a variable-length integer after the SCID).
+    public var tokenLength: UInt64? {
+        guard version != 0, packetTypeBits == 0 else { return nil }
+        return Self.varint(bytes, at: 7 + destinationConnectionID.count + sourceConnectionID.count)?.value
+    }
+
+    static func varint(_ b: ByteView, at o: Int) -> (value: UInt64, length: Int)? {
+        guard let first = b.u8(o) else { return nil }
+        let n = 1 << Int(first >> 6)
+        var v = UInt64(first & 0x3F)
+        for i in 1..<n {
+            guard let x = b.u8(o + i) else { return nil }
+            v = v << 8 | UInt64(x)
+        }
+        return (v, n)
+    }
+
+    /// Long header with the fixed bit, QUIC v1/v2 or a draft version, connection
+    /// IDs of at most 20 bytes that fit.
+    public static func isLikely(_ bytes: ByteView) -> Bool {
+        guard let b = bytes.u8(0), b & 0xC0 == 0xC0, let h = try? QUICLongHeader(bytes) else { return false }
+        return h.version == 1 || h.version == 0x6B33_43CF || h.version >> 8 == 0xFF0000
+    }
+
+    public func summary() -> QUICSummary {
+        QUICSummary(version: AppText.hex(version), packetType: packetType,
+                    dcid: destinationConnectionID.hex(), scid: sourceConnectionID.hex(),
+                    tokenLength: tokenLength.map { Int(truncatingIfNeeded: $0) },
+                    note: packetTypeBits == 0 && version != 0 ? "SNI not decrypted" : nil)
+    }
+}
+
+public struct QUICSummary: Encodable, Equatable, Sendable {
+    public var version: String
+    public var packetType: String
+    public var dcid: String
+    public var scid: String
+    public var tokenLength: Int?
+    public var note: String?
+
+    enum CodingKeys: String, CodingKey {
+        case version, packetType = "packet_type", dcid, scid, tokenLength = "token_length", note
+    }
+}

@@ -1,0 +1,115 @@
+/// The start of a TLS ClientHello in the first segment of a stream: record
+/// header (type 22), handshake type 1, then a bounded walk to the extensions
+/// for server_name (0) and ALPN (16). Only what the segment holds is read;
+/// a hello continued in later segments gives `problem` and whatever parsed.
+public struct TLSClientHello {
+    public let bytes: ByteView
+    public let recordVersion: UInt16
+    public let clientVersion: UInt16
+    /// The extensions block (clamped to the segment), nil if not reached.
+    public let extensions: ByteView?
+    public var problem: WireError?
+
+    /// At most this many extensions are walked.
+    public static let maxExtensions = 128
+
+    public init(_ bytes: ByteView) throws(WireError) {
+        guard let ct = bytes.u8(0), let rv = bytes.u16be(1), bytes.u16be(3) != nil, let ht = bytes.u8(5) else {
+            throw .truncated(layer: .tls, offset: 0, needed: 6, available: bytes.count)
+        }
+        guard ct == 22, rv >> 8 == 3 else {
+            throw .malformed(layer: .tls, offset: 0, reason: .init("not a TLS handshake record"))
+        }
+        guard ht == 1 else {
+            throw .malformed(layer: .tls, offset: 5, reason: .init("handshake is not a ClientHello"))
+        }
+        self.bytes = bytes
+        recordVersion = rv
+        clientVersion = bytes.u16be(9) ?? 0
+        var problem: WireError?
+        var ext: ByteView?
+        // record(5) + handshake header(4) + version(2) + random(32)
+        var off = 43
+        if let sidLen = bytes.u8(off) {
+            off += 1 + Int(sidLen)
+            if let csLen = bytes.u16be(off) {
+                off += 2 + Int(csLen)
+                if let cmLen = bytes.u8(off) {
+                    off += 1 + Int(cmLen)
+                    if let exLen = bytes.u16be(off) {
+                        let have = bytes.count - off - 2
+                        ext = bytes.slice(off + 2, min(Int(exLen), max(0, have)))
+                        if Int(exLen) > have {
+                            problem = .truncated(layer: .tls, offset: off + 2, needed: Int(exLen), available: have)
+                        }
+                    }
+                }
+            }
+        }
+        if ext == nil, problem == nil {
+            problem = .truncated(layer: .tls, offset: min(off, bytes.count), needed: 1, available: 0)
+        }
+        self.extensions = ext
+        self.problem = problem
+    }
+
+    public var extensionList: TLSExtensions { TLSExtensions(bytes: extensions) }
+
+    /// The first host_name in server_name, as a view.
+    public var serverName: ByteView? {
+        for e in extensionList where e.type == 0 {
+            // list length(2), name type(1) = 0, name length(2), name
+            guard e.data.u8(2) == 0, let len = e.data.u16be(3) else { return nil }
+            return e.data.slice(5, Int(len))
+        }
+        return nil
+    }
+
+    /// ALPN protocol names.
+    public var alpn: DNSCharacterStrings? {
+        for e in extensionList where e.type == 16 { return e.data.suffix(from: 2).map { DNSCharacterStrings(bytes: $0) } }
+        return nil
+    }
+
+    /// A handshake record carrying a ClientHello.
+    public static func isLikely(_ bytes: ByteView) -> Bool {
+        bytes.u8(0) == 22 && bytes.u8(1) == 3 && (bytes.u8(2) ?? 9) <= 4 && bytes.u8(5) == 1
+    }
+
+    public func summary() -> TLSSummary {
+        TLSSummary(handshake: "client_hello", recordVersion: AppText.hex(recordVersion),
+                   clientVersion: AppText.hex(clientVersion),
+                   sni: serverName.map { AppText.escaped($0) },
+                   alpn: alpn.map { $0.map { AppText.escaped($0) } })
+    }
+}
+
+public struct TLSExtensions: Sequence {
+    let bytes: ByteView?
+    public func makeIterator() -> Iterator { Iterator(bytes: bytes) }
+
+    public struct Iterator: IteratorProtocol {
+        let bytes: ByteView?
+        var offset = 0
+        var count = 0
+        public mutating func next() -> (type: UInt16, data: ByteView)? {
+            guard let b = bytes, count < TLSClientHello.maxExtensions, let t = b.u16be(offset), let l = b.u16be(offset + 2),
+                  let d = b.slice(offset + 4, Int(l)) else { return nil }
+            offset += 4 + Int(l)
+            count += 1
+            return (t, d)
+        }
+    }
+}
+
+public struct TLSSummary: Encodable, Equatable, Sendable {
+    public var handshake: String
+    public var recordVersion: String
+    public var clientVersion: String
+    public var sni: String?
+    public var alpn: [String]?
+
+    enum CodingKeys: String, CodingKey {
+        case handshake, recordVersion = "record_version", clientVersion = "client_version", sni, alpn
+    }
+}

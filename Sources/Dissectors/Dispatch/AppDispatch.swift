@@ -1,0 +1,269 @@
+/// Which UDP payload or TCP message goes to which application parser, by
+/// structure first and by port where structure is not enough (docs/dissect.md
+/// lists the rules). Errors from the parsers become notes, with offsets made
+/// frame-relative when the payload lies in the frame.
+extension Dissector {
+    @usableFromInline mutating func dispatchUDP(_ udp: UDPInfo, base: Int, into d: inout Dissection) {
+        let p = udp.payload
+        guard !p.isEmpty else { return }
+        let sp = udp.sourcePort, dp = udp.destinationPort
+        @inline(__always) func port(_ x: UInt16) -> Bool { sp == x || dp == x }
+
+        // Protocols with a distinctive structure, on any port.
+        if STUNMessage.isLikely(p) { decodeSTUN(p, base: base, into: &d); return }
+        if WireGuardMessage.isLikely(p) { decodeWireGuard(p, base: base, into: &d); return }
+
+        // Well-known ports.
+        if port(53) { decodeDNS(p, layer: .dns, base: base, into: &d); return }
+        if port(5353) { decodeDNS(p, layer: .mdns, base: base, into: &d); return }
+        if port(5355) { decodeDNS(p, layer: .llmnr, base: base, into: &d); return }
+        if port(137) { decodeDNS(p, layer: .nbns, base: base, into: &d); return }
+        if port(4500) { decodeNATT(p, base: base, into: &d); return }
+        if port(500) { decodeIKE(p, base: base, into: &d); return }
+        if port(1701) { decodeL2TP(p, base: base, into: &d); return }
+        if port(1194) { decodeOpenVPN(p, overTCP: false, base: base, into: &d); return }
+        if port(3478) || port(3479), STUNMessage.isLikelyClassic(p) { decodeSTUN(p, base: base, into: &d); return }
+        if port(67) || port(68) { decodeDHCP(p, base: base, into: &d); return }
+        if port(546) || port(547) { decodeDHCPv6(p, base: base, into: &d); return }
+        if port(443), QUICLongHeader.isLikely(p) { decodeQUIC(p, base: base, into: &d); return }
+
+        // Weaker structures, after the port rules.
+        if TURNChannelData.isLikely(p) { decodeChannelData(p, base: base, into: &d); return }
+        if p.count > 20, STUNMessage.isLikelyClassic(p) { decodeSTUN(p, base: base, into: &d); return }
+        if OpenVPNPacket.isLikely(p) { decodeOpenVPN(p, overTCP: false, base: base, into: &d); return }
+        if IKEHeader.isLikely(p) { decodeIKE(p, base: base, into: &d); return }
+    }
+
+    @usableFromInline mutating func dispatchTCP(_ tcp: TCPInfo, message: ByteView, framing: TCPFraming?, base: Int, into d: inout Dissection) {
+        @inline(__always) func port(_ x: UInt16) -> Bool { tcp.sourcePort == x || tcp.destinationPort == x }
+        switch framing {
+        case .stun?:
+            decodeSTUN(message, base: base, into: &d)
+        case .channelData?:
+            decodeChannelData(message, base: base, into: &d)
+        case .tlsRecord?:
+            d.add(.tls)
+            d.app.layer = .tls
+            d.app.payload = message
+            d.app.tlsRecord = TLSRecordHeader(message)
+            if TLSClientHello.isLikely(message) {
+                do throws(WireError) {
+                    let h = try TLSClientHello(message)
+                    d.app.tlsClientHello = h
+                    if let e = h.problem { d.note(shift(e, base)) }
+                } catch { d.note(shift(error, base)) }
+            }
+        case .u16Length?:
+            if port(1194) {
+                decodeOpenVPN(message, overTCP: true, base: base, into: &d)
+            } else {
+                let layer: Layer = port(5353) ? .mdns : port(5355) ? .llmnr : .dns
+                guard let body = message.suffix(from: 2) else { return }
+                decodeDNS(body, layer: layer, base: base < 0 ? -1 : base + 2, into: &d)
+                d.app.payload = message
+            }
+        case nil:
+            if OpenVPNPacket.isLikely(message, overTCP: true) {
+                decodeOpenVPN(message, overTCP: true, base: base, into: &d)
+            } else if HTTPRequest.isLikely(message) {
+                d.add(.http)
+                d.app.layer = .http
+                d.app.payload = message
+                do throws(WireError) {
+                    let h = try HTTPRequest(message)
+                    d.app.http = h
+                } catch { d.note(shift(error, base)) }
+            } else if (port(80) || port(8080)) && Dissector.looksLikeHTTPMethod(message) {
+                d.add(.http)  // a response ("HTTP/")
+                d.app.layer = .http
+                d.app.payload = message
+            }
+        }
+    }
+
+    // MARK: - One decoder call per protocol
+
+    @inlinable func shift(_ e: WireError, _ base: Int) -> WireError {
+        guard base > 0 else { return e }
+        switch e {
+        case .truncated(let l, let o, let n, let a): return .truncated(layer: l, offset: o + base, needed: n, available: a)
+        case .malformed(let l, let o, let r): return .malformed(layer: l, offset: o + base, reason: r)
+        case .limitReached(let l, let o, let x): return .limitReached(layer: l, offset: o + base, limit: x)
+        }
+    }
+
+    @usableFromInline mutating func decodeSTUN(_ p: ByteView, base: Int, into d: inout Dissection) {
+        do throws(WireError) {
+            let m = try STUNMessage(p)
+            d.add(m.layer)
+            d.app.layer = m.layer
+            d.app.payload = p
+            d.app.stun = m
+            if let e = m.problem { d.note(shift(e, base)) }
+        } catch {
+            d.add(.stun)
+            d.note(shift(error, base))
+        }
+    }
+
+    @usableFromInline mutating func decodeChannelData(_ p: ByteView, base: Int, into d: inout Dissection) {
+        d.add(.turnChannel)
+        d.app.layer = .turnChannel
+        d.app.payload = p
+        do throws(WireError) {
+            let c = try TURNChannelData(p)
+            d.app.channelData = c
+            if let e = c.problem { d.note(shift(e, base)) }
+        } catch { d.note(shift(error, base)) }
+    }
+
+    @usableFromInline mutating func decodeDNS(_ p: ByteView, layer: Layer, base: Int, into d: inout Dissection) {
+        d.add(layer)
+        d.app.layer = layer
+        d.app.payload = p
+        do throws(WireError) {
+            let m = try DNSMessage(p, layer: layer)
+            d.app.dns = m
+            if let e = m.problem { d.note(shift(e, base)) }
+        } catch { d.note(shift(error, base)) }
+    }
+
+    @usableFromInline mutating func decodeWireGuard(_ p: ByteView, base: Int, into d: inout Dissection) {
+        d.add(.wireguard)
+        d.app.layer = .wireguard
+        d.app.payload = p
+        do throws(WireError) {
+            let m = try WireGuardMessage(p)
+            d.app.wireguard = m
+            if let e = m.problem { d.note(shift(e, base)) }
+        } catch { d.note(shift(error, base)) }
+    }
+
+    @usableFromInline mutating func decodeOpenVPN(_ p: ByteView, overTCP: Bool, base: Int, into d: inout Dissection) {
+        d.add(.openvpn)
+        d.app.layer = .openvpn
+        d.app.payload = p
+        do throws(WireError) {
+            let m = try OpenVPNPacket(p, overTCP: overTCP)
+            d.app.openvpn = m
+            if let e = m.problem { d.note(shift(e, base)) }
+        } catch { d.note(shift(error, base)) }
+    }
+
+    @usableFromInline mutating func decodeIKE(_ p: ByteView, base: Int, into d: inout Dissection) {
+        d.add(.isakmp)
+        d.app.layer = .isakmp
+        d.app.payload = p
+        do throws(WireError) {
+            let m = try IKEHeader(p)
+            d.app.ike = m
+            if let e = m.problem { d.note(shift(e, base)) }
+        } catch { d.note(shift(error, base)) }
+    }
+
+    /// UDP 4500 (RFC 3948): keepalive, IKE after the non-ESP marker, or ESP.
+    @usableFromInline mutating func decodeNATT(_ p: ByteView, base: Int, into d: inout Dissection) {
+        d.add(.udpencap)
+        d.app.payload = p
+        do throws(WireError) {
+            switch try NATTraversalPayload(p) {
+            case .keepalive:
+                d.app.layer = .udpencap
+                d.app.natKeepalive = true
+            case .ike(let h):
+                d.add(.isakmp)
+                d.app.layer = .isakmp
+                d.app.ike = h
+                if let e = h.problem { d.note(shift(e, base + 4)) }
+            case .esp(let e):
+                d.add(.esp)
+                d.app.layer = .esp
+                d.app.esp = e
+            }
+        } catch { d.note(shift(error, base)) }
+    }
+
+    @usableFromInline mutating func decodeL2TP(_ p: ByteView, base: Int, into d: inout Dissection) {
+        d.add(.l2tp)
+        d.app.layer = .l2tp
+        d.app.payload = p
+        do throws(WireError) {
+            let m = try L2TPHeader(p)
+            d.app.l2tp = m
+            if let e = m.problem { d.note(shift(e, base)) }
+        } catch { d.note(shift(error, base)) }
+    }
+
+    @usableFromInline mutating func decodeESP(_ b: ByteView, base: Int, into d: inout Dissection) {
+        d.add(.esp)
+        d.app.layer = .esp
+        d.app.payload = b
+        do throws(WireError) {
+            d.app.esp = try ESPPacket(b)
+        } catch { d.note(shift(error, base)) }
+    }
+
+    @usableFromInline mutating func decodeQUIC(_ p: ByteView, base: Int, into d: inout Dissection) {
+        d.add(.quic)
+        d.app.layer = .quic
+        d.app.payload = p
+        do throws(WireError) {
+            let q = try QUICLongHeader(p)
+            d.app.quic = q
+            if let e = q.problem { d.note(shift(e, base)) }
+        } catch { d.note(shift(error, base)) }
+    }
+
+    @usableFromInline mutating func decodeDHCP(_ p: ByteView, base: Int, into d: inout Dissection) {
+        d.add(.dhcp)
+        d.app.layer = .dhcp
+        d.app.payload = p
+        do throws(WireError) {
+            let m = try DHCPv4Message(p)
+            d.app.dhcp = m
+            if let e = m.problem { d.note(shift(e, base)) }
+        } catch { d.note(shift(error, base)) }
+    }
+
+    @usableFromInline mutating func decodeDHCPv6(_ p: ByteView, base: Int, into d: inout Dissection) {
+        d.add(.dhcpv6)
+        d.app.layer = .dhcpv6
+        d.app.payload = p
+        do throws(WireError) {
+            let m = try DHCPv6Message(p)
+            d.app.dhcpv6 = m
+            if let e = m.problem { d.note(shift(e, base)) }
+        } catch { d.note(shift(error, base)) }
+    }
+
+    @usableFromInline mutating func decodeICMPv4(_ b: ByteView, base: Int, into d: inout Dissection) {
+        d.add(.icmp)
+        d.app.layer = .icmp
+        d.app.payload = b
+        do throws(WireError) {
+            d.app.icmp = try ICMPv4Message(b)
+        } catch { d.note(shift(error, base)) }
+    }
+
+    @usableFromInline mutating func decodeICMPv6(_ b: ByteView, base: Int, into d: inout Dissection) {
+        d.add(.icmpv6)
+        d.app.layer = .icmpv6
+        d.app.payload = b
+        do throws(WireError) {
+            let m = try ICMPv6Message(b)
+            d.app.icmpv6 = m
+            if let e = m.problem { d.note(shift(e, base)) }
+        } catch { d.note(shift(error, base)) }
+    }
+
+    @usableFromInline mutating func decodeARP(_ b: ByteView, base: Int, into d: inout Dissection) {
+        d.add(.arp)
+        d.app.layer = .arp
+        d.app.payload = b
+        do throws(WireError) {
+            let m = try ARPPacket(b)
+            d.app.arp = m
+            if let e = m.problem { d.note(shift(e, base)) }
+        } catch { d.note(shift(error, base)) }
+    }
+}

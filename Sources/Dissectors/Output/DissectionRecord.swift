@@ -1,0 +1,142 @@
+/// The JSONL record of one frame for `leakscope dissect --format jsonl`
+/// (schema in docs/dissect.md). Built from a `Dissection` for output only:
+/// this allocates (strings, arrays) and is not the hot path. Encode with
+/// `DissectionRecord.encoder` (sorted keys, snake_case).
+public struct DissectionRecord: Encodable {
+    public struct Link: Encodable {
+        public var kind: String
+        public var src: String?
+        public var dst: String?
+        public var vlan: [Int]?
+        public var sllPkttype: Int?
+        public var sllIfindex: UInt32?
+        public var etherType: Int?
+    }
+
+    public struct Fragment: Encodable {
+        public var id: UInt32
+        public var offset: Int
+        public var more: Bool
+        public var reassembly: String
+    }
+
+    public struct IP: Encodable {
+        public var version: Int
+        public var src: String
+        public var dst: String
+        public var `protocol`: Int
+        public var ttl: Int
+        public var extHeaders: [String]?
+        public var fragment: Fragment?
+        public var jumbogram: Bool?
+        public var srcKind: String
+        public var dstKind: String
+    }
+
+    public struct Ports: Encodable {
+        public var srcPort: Int
+        public var dstPort: Int
+        public var length: Int?
+        public var flags: [String]?
+        public var seq: UInt32?
+        public var ack: UInt32?
+        public var reassembledLength: Int?
+    }
+
+    public struct TLS: Encodable {
+        public var contentType: Int
+        public var handshakeType: Int?
+    }
+
+    public var frame: Int
+    public var interface: String?
+    public var tsNs: Int64
+    public var len: Int
+    public var caplen: Int
+    public var protocols: [String]
+    public var link: Link?
+    public var ip: IP?
+    public var innerIp: IP?
+    public var encapsulation: String?
+    public var udp: Ports?
+    public var tcp: Ports?
+    public var stun: STUNSummary?
+    public var channelData: TURNChannelDataSummary?
+    public var dns: DNSSummary?
+    public var tunnel: CarrierSummary?
+    public var quic: QUICSummary?
+    public var tlsRecord: TLS?
+    public var tls: TLSSummary?
+    public var http: HTTPSummary?
+    public var icmp: ICMPSummary?
+    public var icmpv6: ICMPSummary?
+    public var arp: ARPSummary?
+    public var dhcp: DHCPv4Summary?
+    public var dhcpv6: DHCPv6Summary?
+    public var notes: [String]
+
+
+    public init(_ d: Dissection, interfaceName: String?) {
+        frame = d.frameNumber
+        interface = interfaceName
+        tsNs = d.timestampNanoseconds
+        len = d.originalLength
+        caplen = d.capturedLength
+        protocols = d.protocols.map(\.name)
+        if d.link.kind != .unknown {
+            let l = d.link
+            link = Link(kind: "\(l.kind)", src: l.source?.description, dst: l.destination?.description,
+                        vlan: l.vlanTags.isEmpty ? nil : l.vlanTags.map { Int($0.id) },
+                        sllPkttype: l.sllPacketType.map(Int.init), sllIfindex: l.sllInterfaceIndex,
+                        etherType: l.etherType.map(Int.init))
+        }
+        ip = d.ip.map(Self.ip)
+        innerIp = d.innerIP.map(Self.ip)
+        encapsulation = d.tunnel?.name
+        if let u = d.udp {
+            udp = Ports(srcPort: Int(u.sourcePort), dstPort: Int(u.destinationPort), length: Int(u.length))
+        }
+        if let t = d.tcp {
+            tcp = Ports(srcPort: Int(t.sourcePort), dstPort: Int(t.destinationPort), length: t.payload.count,
+                        flags: t.flags.names, seq: t.sequence, ack: t.acknowledgment,
+                        reassembledLength: t.reassembled?.count)
+        }
+        let a = d.app
+        stun = a.stun?.summary()
+        channelData = a.channelData?.summary()
+        dns = a.dns?.summary()
+        tunnel = a.wireguard?.summary() ?? a.openvpn?.summary() ?? a.ike?.summary() ?? a.esp?.summary()
+            ?? a.l2tp?.summary() ?? (a.natKeepalive ? CarrierSummary(protocol: "nat-t", message: "keepalive") : nil)
+        quic = a.quic?.summary()
+        if let t = a.tlsRecord { tlsRecord = TLS(contentType: Int(t.contentType), handshakeType: t.handshakeType.map(Int.init)) }
+        tls = a.tlsClientHello?.summary()
+        http = a.http?.summary()
+        icmp = a.icmp?.summary()
+        icmpv6 = a.icmpv6?.summary()
+        arp = a.arp?.summary()
+        dhcp = a.dhcp?.summary()
+        dhcpv6 = a.dhcpv6?.summary()
+        notes = d.notes.map(\.description)
+        if d.notes.dropped > 0 { notes.append("\(d.notes.dropped) more notes not kept") }
+        if d.protocols.dropped > 0 { notes.append("\(d.protocols.dropped) more layers not listed") }
+    }
+
+    static func ip(_ i: IPInfo) -> IP {
+        var frag: Fragment?
+        if let f = i.fragment {
+            let r: String
+            switch i.reassembly {
+            case .none: r = "none"
+            case .pending: r = "pending"
+            case .completed: r = "completed"
+            case .dropped: r = "dropped"
+            }
+            frag = Fragment(id: f.identification, offset: f.offset, more: f.moreFragments, reassembly: r)
+        }
+        return IP(version: Int(i.version), src: i.source.description, dst: i.destination.description,
+                  protocol: Int(i.protocol), ttl: Int(i.ttl),
+                  extHeaders: i.extensionHeaders.isEmpty ? nil : i.extensionHeaders.map(\.layer.name),
+                  fragment: frag, jumbogram: i.jumbogram ? true : nil,
+                  srcKind: i.source.kind.name, dstKind: i.destination.kind.name)
+    }
+}
