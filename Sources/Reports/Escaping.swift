@@ -33,7 +33,7 @@ public enum Escape {
             case "<": out += "&lt;"
             case ">": out += "&gt;"
             case "&": out += "&amp;"
-            case "\\", "`", "*", "_", "{", "}", "[", "]", "(", ")", "#", "+", "!", "|", "~", "$":
+            case "\\", "`", "*", "_", "{", "}", "[", "]", "#", "+", "!", "|", "~", "$":
                 out += "\\"; out.unicodeScalars.append(u)
             case "\n", "\r", "\t": out += " "
             default:

@@ -24,8 +24,8 @@ public struct CaptureInfo: Codable, Sendable, Hashable {
     public var format: String
     /// Distinct link types, by tshark-like name, in order of first appearance.
     public var linkTypes: [String]
-    public var sections: [CaptureSection]
-    public var interfaces: [CaptureInterface]
+    public var sections: [InputSection]
+    public var interfaces: [InputInterface]
     /// The capturing application of the first section that names one (`shb_userappl`).
     public var capturingTool: String?
     public var firstNs: Int64?
@@ -39,7 +39,7 @@ public struct CaptureInfo: Codable, Sendable, Hashable {
     public var damage: [DamagedRegion]
 
     public init(
-        format: String, linkTypes: [String] = [], sections: [CaptureSection] = [], interfaces: [CaptureInterface] = [],
+        format: String, linkTypes: [String] = [], sections: [InputSection] = [], interfaces: [InputInterface] = [],
         capturingTool: String? = nil, firstNs: Int64? = nil, lastNs: Int64? = nil, packets: Int = 0,
         droppedPackets: Int64? = nil, damage: [DamagedRegion] = []
     ) {
@@ -57,7 +57,7 @@ public struct CaptureInfo: Codable, Sendable, Hashable {
 }
 
 /// A pcapng Section Header Block's descriptive options.
-public struct CaptureSection: Codable, Sendable, Hashable {
+public struct InputSection: Codable, Sendable, Hashable {
     public var index: Int
     public var userApplication: String?
     public var hardware: String?
@@ -74,7 +74,7 @@ public struct CaptureSection: Codable, Sendable, Hashable {
 }
 
 /// One interface of a capture file (a pcapng IDB, or the one of a classic pcap).
-public struct CaptureInterface: Codable, Sendable, Hashable {
+public struct InputInterface: Codable, Sendable, Hashable {
     public var id: Int
     public var name: String?
     public var description: String?
@@ -86,11 +86,11 @@ public struct CaptureInterface: Codable, Sendable, Hashable {
     /// Packets of this interface in the file.
     public var packets: Int
     /// Kernel/interface counters from the last Interface Statistics Block.
-    public var statistics: InterfaceStatistics?
+    public var statistics: InputInterfaceStatistics?
 
     public init(
         id: Int, name: String? = nil, description: String? = nil, linkType: String, linkTypeCode: UInt32,
-        snaplen: Int? = nil, addresses: [String] = [], packets: Int = 0, statistics: InterfaceStatistics? = nil
+        snaplen: Int? = nil, addresses: [String] = [], packets: Int = 0, statistics: InputInterfaceStatistics? = nil
     ) {
         self.id = id; self.name = name; self.description = description; self.linkType = linkType
         self.linkTypeCode = linkTypeCode; self.snaplen = snaplen; self.addresses = addresses; self.packets = packets
@@ -103,7 +103,7 @@ public struct CaptureInterface: Codable, Sendable, Hashable {
 }
 
 /// Interface Statistics Block counters (RFC pcapng isb_*), each when present.
-public struct InterfaceStatistics: Codable, Sendable, Hashable {
+public struct InputInterfaceStatistics: Codable, Sendable, Hashable {
     public var received: Int64?
     public var ifDrop: Int64?
     public var filterAccept: Int64?

@@ -7,13 +7,8 @@ public enum JSONLReport {
         switch s { case "high": 73; case "medium": 47; default: 21 }
     }
 
-    public static func render(_ r: AnalysisRecord) throws(ReportError) -> String {
-        var out = ""
-        for f in r.findings {
-            do { out += try RecordCoding.line(document(f, r)) + "\n" }
-            catch { throw .encoding(reason: "finding \(f.id): \(error)") }
-        }
-        return out
+    public static func render(_ r: AnalysisRecord) -> String {
+        r.findings.map { RecordCoding.line(document($0, r)) + "\n" }.joined()
     }
 
     public static func document(_ f: Finding, _ r: AnalysisRecord) -> JSONValue {

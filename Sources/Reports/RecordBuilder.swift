@@ -61,17 +61,22 @@ public enum RecordBuilder {
                                            packets: i.packets, leakedPackets: 0, findings: 0))
             }
         }
+        // Cited packets count once per interface even when several findings cite them.
+        var cited: [Int: Set<Int64>] = [:]
         for f in analysis.findings {
             guard let name = f.interface else { continue }
-            if let idx = rows.firstIndex(where: { $0.file == f.file && $0.interface == name }) {
-                rows[idx].findings += 1
-                rows[idx].leakedPackets += f.frames.count
+            let idx: Int
+            if let i = rows.firstIndex(where: { $0.file == f.file && $0.interface == name }) {
+                idx = i
             } else {
                 rows.append(InterfaceTotal(file: f.file, interfaceId: nil, interface: name, role: "unknown",
-                                           packets: nil, leakedPackets: f.frames.count, findings: 1))
-                seen.insert(key(f.file, name))
+                                           packets: nil, leakedPackets: 0, findings: 0))
+                idx = rows.count - 1
             }
+            rows[idx].findings += 1
+            cited[idx, default: []].formUnion(f.frames)
         }
+        for (idx, frames) in cited { rows[idx].leakedPackets = frames.count }
         t.byInterface = rows
         return t
     }
@@ -95,16 +100,16 @@ public enum RecordBuilder {
             out.append("Interface \(r.name ?? "#\(r.id ?? 0)")\(where_) is \(r.role)" + (r.decidedBy.map { " (\($0))" } ?? "") + ".")
         }
         for e in analysis.tunnel.vpnEndpoints {
-            guard let addr = e["address"]?.plainText else { continue }
-            let port = e["port"]?.plainText.map { ":\($0)" } ?? ""
-            let proto = e["protocol"]?.plainText.map { " \($0)" } ?? ""
-            let by = e["decided_by"]?.plainText.map { " (\($0))" } ?? ""
+            guard let addr = e["address"].map(\.plainText) else { continue }
+            let port = opt(e["port"]) { ":\($0)" }
+            let proto = opt(e["protocol"]) { " \($0)" }
+            let by = opt(e["decided_by"]) { " (\($0))" }
             out.append("VPN endpoint\(proto) \(addr)\(port)\(by).")
         }
         for h in analysis.tunnel.hostAddresses {
-            guard let addr = h["address"]?.plainText else { continue }
-            let on = h["interface"]?.plainText.map { " on \($0)" } ?? ""
-            let by = h["decided_by"]?.plainText.map { " (\($0))" } ?? ""
+            guard let addr = h["address"].map(\.plainText) else { continue }
+            let on = opt(h["interface"]) { " on \($0)" }
+            let by = opt(h["decided_by"]) { " (\($0))" }
             out.append("Host address \(addr)\(on)\(by).")
         }
         if !analysis.tunnel.interfaces.contains(where: { $0.role == "physical" }) && !analysis.tunnel.interfaces.isEmpty {
@@ -119,5 +124,11 @@ public enum RecordBuilder {
             }
         }
         return out
+    }
+
+    /// `format(value)` for a present, non-null value, else "".
+    static func opt(_ v: JSONValue?, _ format: (String) -> String) -> String {
+        guard let v, v != .null else { return "" }
+        return format(v.plainText)
     }
 }

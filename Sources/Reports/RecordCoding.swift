@@ -4,9 +4,12 @@ import Foundation
 /// slashes, a final newline. The same record always gives the same bytes.
 public enum RecordCoding {
     public static func encode(_ record: AnalysisRecord) throws -> [UInt8] {
-        var bytes = [UInt8](try encoder(pretty: true).encode(record))
-        bytes.append(0x0A)
-        return bytes
+        Array((CanonicalJSON.pretty(try value(record)) + "\n").utf8)
+    }
+
+    /// Any encodable value as a `JSONValue` tree.
+    static func value<T: Encodable>(_ v: T) throws -> JSONValue {
+        try JSONDecoder().decode(JSONValue.self, from: try encoder(pretty: false).encode(v))
     }
 
     public static func decode(_ bytes: [UInt8]) throws -> AnalysisRecord {
@@ -19,9 +22,7 @@ public enum RecordCoding {
     }
 
     /// One JSON value on one line (JSONL), keys sorted.
-    static func line<T: Encodable>(_ value: T) throws -> String {
-        String(decoding: try encoder(pretty: false).encode(value), as: UTF8.self)
-    }
+    static func line(_ value: JSONValue) -> String { CanonicalJSON.compact(value) }
 
     static func encoder(pretty: Bool) -> JSONEncoder {
         let e = JSONEncoder()

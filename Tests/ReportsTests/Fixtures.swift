@@ -62,12 +62,12 @@ enum Fixtures {
             sha256: FileDigest.sha256(bytes: Array("s.pcapng".utf8)),
             capture: CaptureInfo(
                 format: "pcapng", linkTypes: ["rawip", "ether"],
-                sections: [CaptureSection(index: 0, userApplication: "leakscope 0.1.0 (capture)", os: "Linux")],
+                sections: [InputSection(index: 0, userApplication: "leakscope 0.1.0 (capture)", os: "Linux")],
                 interfaces: [
-                    CaptureInterface(id: 0, name: "wg0", linkType: "rawip", linkTypeCode: 101, snaplen: 262144,
-                                     addresses: ["10.8.0.2/32"], packets: 2, statistics: InterfaceStatistics(ifDrop: 0, osDrop: 0)),
-                    CaptureInterface(id: 1, name: "eth0", linkType: "ether", linkTypeCode: 1, snaplen: 262144,
-                                     addresses: ["192.0.2.2/24"], packets: 6, statistics: InterfaceStatistics(ifDrop: 1, osDrop: 2)),
+                    InputInterface(id: 0, name: "wg0", linkType: "rawip", linkTypeCode: 101, snaplen: 262144,
+                                     addresses: ["10.8.0.2/32"], packets: 2, statistics: InputInterfaceStatistics(ifDrop: 0, osDrop: 0)),
+                    InputInterface(id: 1, name: "eth0", linkType: "ether", linkTypeCode: 1, snaplen: 262144,
+                                     addresses: ["192.0.2.2/24"], packets: 6, statistics: InputInterfaceStatistics(ifDrop: 1, osDrop: 2)),
                 ],
                 capturingTool: "leakscope 0.1.0 (capture)", firstNs: t0, lastNs: t0 + 5_000_000_000, packets: 8,
                 droppedPackets: 3
