@@ -1,32 +1,129 @@
 import ArgumentParser
 import CaptureFiles
+import Correlation
+import Dissectors
+import Reports
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// `leakscope analyze FILE...`: for now a per-file, per-interface summary of
-/// the captures (the correlator extends this with findings).
+/// `leakscope analyze FILE...`: finds traffic that left outside the VPN tunnel.
+/// The work happens in `Correlation.analyze`; this command parses options,
+/// prints the result and sets the exit code.
 struct AnalyzeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "analyze",
-        abstract: "Analyze pcap/pcapng captures.",
+        abstract: "Find traffic that left outside the VPN tunnel in pcap/pcapng captures.",
         discussion: """
-            Prints, per file and interface: link type, packets, bytes and time span.
-            Warnings and damage (file, byte offset, reason) go to stderr.
+            Reads the captures twice (pass 1: interface roles, VPN endpoints, host
+            addresses; pass 2: per-packet verdicts and findings), in constant memory.
 
-            Example:
-              leakscope analyze capture.pcapng tunnel.pcap
+            Examples:
+              leakscope analyze session.pcapng
+              leakscope analyze eth0.pcap --vpn-endpoint 203.0.113.1:51820 --format json
+              leakscope analyze any.pcap --ifindex 2=eth0 --ifindex 5=wg0 --fail-on high
+              leakscope analyze capture.pcapng --summary
 
-            Exit codes: 0 ok, 3 a file is damaged (read up to the damage),
-            4 a file cannot be opened or is not a capture.
+            Exit codes (docs/exit-codes.md): 0 no finding at or above --fail-on,
+            1 leaks found, 2 cannot tell (e.g. only the tunnel was captured),
+            3 input damaged, 4 input error, 64 usage.
             """
     )
 
-    @Argument(help: "Capture files (pcap or pcapng).")
+    enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
+    enum FailOn: String, ExpressibleByArgument, CaseIterable { case none, low, medium, high }
+    enum RoleArgument: String, ExpressibleByArgument, CaseIterable { case physical, tunnel }
+
+    @Argument(help: "Capture files (pcap or pcapng); several files are merged in time order.")
     var files: [String]
 
+    @Option(name: .customLong("tunnel"), help: ArgumentHelp("A tunnel interface name (repeatable); replaces name patterns.", valueName: "name"))
+    var tunnels: [String] = []
+
+    @Option(name: .customLong("physical"), help: ArgumentHelp("A physical interface name (repeatable); other non-tunnel interfaces are ignored.", valueName: "name"))
+    var physicals: [String] = []
+
+    @Option(name: .customLong("vpn-endpoint"), help: ArgumentHelp("VPN server address, optionally with port (repeatable); replaces inference from handshakes.", valueName: "addr[:port]"))
+    var endpoints: [String] = []
+
+    @Option(name: .customLong("ifindex"), help: ArgumentHelp("Name an SLL2 (Linux 'any') interface index (repeatable).", valueName: "index=name"))
+    var ifindex: [String] = []
+
+    @Option(name: .customLong("interface-role"), help: "Role of a classic pcap's single interface (default: physical).")
+    var interfaceRole: RoleArgument?
+
+    @Option(help: "Output format.")
+    var format: Format = .text
+
+    @Option(name: .customLong("fail-on"), help: "Lowest severity that makes the exit code 1 (none: findings never fail).")
+    var failOn: FailOn = .low
+
+    @Option(name: .customLong("gap"), help: ArgumentHelp("Seconds of tunnel silence before a leak opens a tunnel-failure span.", valueName: "seconds"))
+    var gap: Double = 2
+
+    @Option(name: .customLong("group-gap"), help: ArgumentHelp("Seconds between leaked packets that split one finding into two.", valueName: "seconds"))
+    var groupGap: Double = 60
+
+    @Flag(help: "Print the per-file, per-interface capture summary (link type, packets, bytes, time span) instead.")
+    var summary = false
+
+    func validate() throws {
+        for e in endpoints where EndpointSpec(parsing: e) == nil {
+            throw ValidationError("--vpn-endpoint \(e): expected ADDR, ADDR:PORT or [IPv6]:PORT")
+        }
+        for m in ifindex where InterfaceNameTable.parse(m).isEmpty {
+            throw ValidationError("--ifindex \(m): expected INDEX=NAME, e.g. 3=wg0")
+        }
+        guard gap.isFinite, gap >= 0, groupGap.isFinite, groupGap >= 0, gap < 1e9, groupGap < 1e9 else {
+            throw ValidationError("--gap and --group-gap take seconds >= 0")
+        }
+    }
+
     func run() throws {
+        if summary { return try runSummary() }
+        var options = AnalysisOptions()
+        options.tunnelNames = tunnels
+        options.physicalNames = physicals
+        options.vpnEndpoints = endpoints.compactMap(EndpointSpec.init(parsing:))
+        for m in ifindex { options.interfaceIndexNames.merge(InterfaceNameTable.parse(m)) { _, b in b } }
+        if let r = interfaceRole {
+            options.classicInterfaceRole = r == .tunnel ? .tunnel : .physical
+            options.classicInterfaceRoleGiven = true
+        }
+        options.tunnelGapNanoseconds = Int64(gap * 1e9)
+        options.groupGapNanoseconds = Int64(groupGap * 1e9)
+
+        let analysis: Analysis
+        do {
+            analysis = try Correlation.analyze(paths: files, options: options)
+        } catch {
+            printError("error: \(AnalysisText.escape(error.description))")
+            throw ExitCode.inputError
+        }
+        switch format {
+        case .text: print(AnalysisText.render(analysis), terminator: "")
+        case .json: print(try AnalysisJSON.encode(analysis))
+        }
+        throw Self.exitCode(analysis, failOn: failOn)
+    }
+
+    /// 1 when a finding reaches --fail-on; else 2 cannot tell; else 3 damaged; else 0.
+    static func exitCode(_ a: Analysis, failOn: FailOn) -> ExitCode {
+        let threshold: Severity? = switch failOn {
+        case .none: nil
+        case .low: .low
+        case .medium: .medium
+        case .high: .high
+        }
+        if let threshold, a.findings.contains(where: { $0.severity >= threshold }) { return .leaksFound }
+        if a.verdict.status == .cannotTell { return .cannotTell }
+        if a.files.contains(where: { $0.damage != nil }) { return .inputDamaged }
+        return .noLeak
+    }
+
+    /// The files helper's per-interface summary (kept reachable as --summary).
+    func runSummary() throws {
         var sawDamage = false
         var sawInputError = false
         for (index, path) in files.enumerated() {
@@ -57,9 +154,10 @@ struct AnalyzeCommand: ParsableCommand {
 private func printError(_ line: String) {
     var text = line + "\n"
     text.withUTF8 { buffer in
+        guard let base = buffer.baseAddress else { return }
         var done = 0
         while done < buffer.count {
-            let n = write(2, buffer.baseAddress! + done, buffer.count - done)
+            let n = write(2, base + done, buffer.count - done)
             if n <= 0 { break }
             done += n
         }

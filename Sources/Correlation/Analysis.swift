@@ -1,0 +1,286 @@
+/// The analysis as data: what `leakscope analyze --format json` prints
+/// (docs/analysis-json.md). Keys are snake_case and never renamed; new keys may be added.
+public struct Analysis: Codable, Sendable, Equatable {
+    public static let schemaVersion = "1.0"
+    public var schemaVersion = Analysis.schemaVersion
+    public var verdict: Verdict
+    public var tunnel: TunnelReport
+    public var findings: [Finding]
+    public var observations: [Observation]
+    public var exposedPublicAddresses: [ExposedAddress]
+    /// What the analysis assumed (roles, endpoints, host addresses, direction), in plain words.
+    public var assumptions: [String]
+    /// Packets per verdict (tunnel, carrier, housekeeping, leak, inbound-only, local, other-host, loopback, ignored, undecodable).
+    public var packetVerdicts: [String: Int]
+    public var files: [FileReport]
+    public var bounds: BoundsReport
+    public var settings: Settings
+
+    enum CodingKeys: String, CodingKey {
+        case schemaVersion = "schema_version", verdict, tunnel, findings, observations
+        case exposedPublicAddresses = "exposed_public_addresses", assumptions
+        case packetVerdicts = "packet_verdicts", files, bounds, settings
+    }
+
+    public struct Verdict: Codable, Sendable, Equatable {
+        public var status: Status
+        public var reason: String
+        public enum Status: String, Codable, Sendable { case leaksFound = "leaks-found", noLeakSeen = "no-leak-seen", cannotTell = "cannot-tell" }
+    }
+
+    public struct TunnelReport: Codable, Sendable, Equatable {
+        public var interfaces: [InterfaceReport]
+        public var vpnEndpoints: [EndpointReport]
+        public var hostAddresses: [HostAddressReport]
+        enum CodingKeys: String, CodingKey {
+            case interfaces, vpnEndpoints = "vpn_endpoints", hostAddresses = "host_addresses"
+        }
+    }
+
+    public struct InterfaceReport: Codable, Sendable, Equatable {
+        public var file: String
+        public var id: Int
+        /// SLL2 interface index, for interfaces of a Linux `any` capture.
+        public var ifindex: Int?
+        public var name: String
+        public var linkType: String
+        public var role: InterfaceRole
+        public var decidedBy: String
+        public var packets: Int
+        enum CodingKeys: String, CodingKey {
+            case file, id, ifindex, name, linkType = "link_type", role, decidedBy = "decided_by", packets
+        }
+    }
+
+    public struct EndpointReport: Codable, Sendable, Equatable {
+        public var address: String
+        public var port: Int?
+        public var transport: String?
+        public var `protocol`: String
+        public var decidedBy: String
+        enum CodingKeys: String, CodingKey { case address, port, transport, `protocol`, decidedBy = "decided_by" }
+    }
+
+    public struct HostAddressReport: Codable, Sendable, Equatable {
+        public var address: String
+        public var interface: String
+        public var file: String
+        public var decidedBy: String
+        enum CodingKeys: String, CodingKey { case address, interface, file, decidedBy = "decided_by" }
+    }
+
+    public struct ExposedAddress: Codable, Sendable, Equatable {
+        public var address: String
+        public var how: String
+        /// "physical": the real address, seen outside the tunnel; "tunnel": the VPN's exit address.
+        public var path: String
+        public var findingId: String?
+        enum CodingKeys: String, CodingKey { case address, how, path, findingId = "finding_id" }
+    }
+
+    public struct FileReport: Codable, Sendable, Equatable {
+        public var file: String
+        public var packets: Int
+        /// The reader stopped at damage: what and where.
+        public var damage: String?
+        public var warnings: [String]
+    }
+
+    /// Bounds of docs/leak-model.md and how often each was hit (0 = never: the analysis is complete).
+    public struct BoundsReport: Codable, Sendable, Equatable {
+        public var maxFlows: Int
+        public var flowsEvicted: Int
+        public var flowsRefused: Int
+        public var maxPendingTransactions: Int
+        public var transactionsDropped: Int
+        public var maxFindings: Int
+        public var findingsDropped: Int
+        public var packetsInDroppedFindings: Int
+        public var maxFramesPerFinding: Int
+        public var findingsWithFramesOmitted: Int
+        public var maxEvidenceItems: Int
+        public var evidenceItemsOmitted: Int
+        public var modelBoundsHit: Int
+        enum CodingKeys: String, CodingKey {
+            case maxFlows = "max_flows", flowsEvicted = "flows_evicted", flowsRefused = "flows_refused"
+            case maxPendingTransactions = "max_pending_transactions", transactionsDropped = "transactions_dropped"
+            case maxFindings = "max_findings", findingsDropped = "findings_dropped"
+            case packetsInDroppedFindings = "packets_in_dropped_findings"
+            case maxFramesPerFinding = "max_frames_per_finding", findingsWithFramesOmitted = "findings_with_frames_omitted"
+            case maxEvidenceItems = "max_evidence_items", evidenceItemsOmitted = "evidence_items_omitted"
+            case modelBoundsHit = "model_bounds_hit"
+        }
+        /// True when any bound was hit.
+        public var anyHit: Bool {
+            flowsEvicted + flowsRefused + transactionsDropped + findingsDropped + findingsWithFramesOmitted
+                + evidenceItemsOmitted + modelBoundsHit > 0
+        }
+    }
+
+    public struct Settings: Codable, Sendable, Equatable {
+        public var tunnelGapNs: Int64
+        public var groupGapNs: Int64
+        enum CodingKeys: String, CodingKey { case tunnelGapNs = "tunnel_gap_ns", groupGapNs = "group_gap_ns" }
+    }
+}
+
+public enum LeakClass: String, Codable, Sendable, CaseIterable, Comparable {
+    case webrtc, dns, ipv6, traffic
+    case tunnelFailure = "tunnel-failure"
+    var order: Int { LeakClass.allCases.firstIndex(of: self) ?? 0 }
+    public static func < (a: Self, b: Self) -> Bool { a.order < b.order }
+}
+
+public enum Severity: String, Codable, Sendable, CaseIterable, Comparable {
+    case low, medium, high
+    var rank: Int { switch self { case .low: 1; case .medium: 2; case .high: 3 } }
+    public static func < (a: Self, b: Self) -> Bool { a.rank < b.rank }
+}
+
+public struct Finding: Codable, Sendable, Equatable {
+    public var id: String
+    public var `class`: LeakClass
+    public var severity: Severity
+    /// Why this severity (the rule of docs/leak-model.md that applied).
+    public var severityReason: String
+    public var title: String
+    public var file: String
+    /// Index of `file` among the inputs (for the reports helper's evidence extraction).
+    public var fileIndex: Int
+    public var interface: String
+    public var firstNs: Int64
+    public var lastNs: Int64
+    public var firstTime: String
+    public var lastTime: String
+    public var packets: Int
+    public var bytes: Int
+    /// Frame numbers (tshark's, in `file`), ascending, at most `max_frames_per_finding`.
+    public var frames: [Int]
+    /// Frames belonging to the finding but not listed (the bound was hit).
+    public var framesOmitted: Int
+    public var evidence: Evidence
+
+    enum CodingKeys: String, CodingKey {
+        case id, `class`, severity, severityReason = "severity_reason", title, file, fileIndex = "file_index"
+        case interface, firstNs = "first_ns", lastNs = "last_ns", firstTime = "first_time", lastTime = "last_time"
+        case packets, bytes, frames, framesOmitted = "frames_omitted", evidence
+    }
+}
+
+/// Class-specific evidence; only the keys of the finding's class are present.
+public struct Evidence: Codable, Sendable, Equatable {
+    // webrtc
+    public var stunServer: String?
+    public var transport: String?
+    public var exposedAddresses: [String]?
+    public var transactions: [STUNTransactionEvidence]?
+    public var relayedAddresses: [String]?
+    public var software: [String]?
+    public var iceUfrags: [String]?
+    public var iceChecks: Int?
+    public var channelDataPackets: Int?
+    public var icmpErrors: Int?
+    public var alsoViaTunnel: Bool?
+    /// A leaked DNS answer named this server (name and answer frame).
+    public var serverName: String?
+    // dns
+    public var resolver: String?
+    public var queries: [DNSQueryEvidence]?
+    public var ecs: [String]?
+    // ipv6
+    public var source: String?
+    public var sourceKind: String?
+    public var eui64Mac: String?
+    public var destinations: [String]?
+    public var encapsulations: [String]?
+    // traffic
+    public var flows: [FlowEvidence]?
+    public var looksLike: String?
+    // tunnel-failure
+    public var startNs: Int64?
+    public var endNs: Int64?
+    public var leakedFrames: [Int]?
+    public var leakClasses: [String]?
+    public var activitySignal: String?
+    public var openAtEnd: Bool?
+    /// Entries left out of the lists above (bound `max_evidence_items`).
+    public var itemsOmitted: Int?
+
+    public init() {}
+
+    enum CodingKeys: String, CodingKey {
+        case stunServer = "stun_server", transport, exposedAddresses = "exposed_addresses", transactions
+        case relayedAddresses = "relayed_addresses", software, iceUfrags = "ice_ufrags", iceChecks = "ice_checks"
+        case channelDataPackets = "channel_data_packets", icmpErrors = "icmp_errors", alsoViaTunnel = "also_via_tunnel"
+        case serverName = "server_name"
+        case resolver, queries, ecs
+        case source, sourceKind = "source_kind", eui64Mac = "eui64_mac", destinations, encapsulations
+        case flows, looksLike = "looks_like"
+        case startNs = "start_ns", endNs = "end_ns", leakedFrames = "leaked_frames", leakClasses = "leak_classes"
+        case activitySignal = "activity_signal", openAtEnd = "open_at_end", itemsOmitted = "items_omitted"
+    }
+}
+
+public struct STUNTransactionEvidence: Codable, Sendable, Equatable {
+    public var id: String
+    public var method: String?
+    public var requestFrame: Int?
+    public var responseFrame: Int?
+    public var mappedAddress: String?
+    public var relayedAddress: String?
+    enum CodingKeys: String, CodingKey {
+        case id, method, requestFrame = "request_frame", responseFrame = "response_frame"
+        case mappedAddress = "mapped_address", relayedAddress = "relayed_address"
+    }
+}
+
+public struct DNSQueryEvidence: Codable, Sendable, Equatable {
+    public var name: String
+    public var type: String
+    public var frame: Int?
+    public var responseFrame: Int?
+    public var answers: [String]?
+    public var rcode: String?
+    enum CodingKeys: String, CodingKey {
+        case name, type, frame, responseFrame = "response_frame", answers, rcode
+    }
+}
+
+public struct FlowEvidence: Codable, Sendable, Equatable {
+    public var `protocol`: String
+    public var src: String
+    public var srcPort: Int?
+    public var dst: String
+    public var dstPort: Int?
+    public var packets: Int
+    public var bytes: Int
+    public var firstFrame: Int
+    public var sni: String?
+    public var host: String?
+    /// The name a leaked DNS answer gave this destination, and that answer's frame.
+    public var dnsName: String?
+    public var dnsResponseFrame: Int?
+    enum CodingKeys: String, CodingKey {
+        case `protocol`, src, srcPort = "src_port", dst, dstPort = "dst_port", packets, bytes
+        case firstFrame = "first_frame", sni, host, dnsName = "dns_name", dnsResponseFrame = "dns_response_frame"
+    }
+}
+
+public struct Observation: Codable, Sendable, Equatable {
+    /// mdns, llmnr, nbns, link-local, multicast, inbound-only
+    public var kind: String
+    public var file: String
+    public var interface: String
+    public var packets: Int
+    public var frames: [Int]
+    public var framesOmitted: Int
+    /// Names announced or asked (mDNS / LLMNR / NBNS).
+    public var names: [String]?
+    /// Answers announced (e.g. a WebRTC `.local` candidate's real address).
+    public var answers: [String]?
+    public var sources: [String]?
+    public var note: String
+    enum CodingKeys: String, CodingKey {
+        case kind, file, interface, packets, frames, framesOmitted = "frames_omitted", names, answers, sources, note
+    }
+}

@@ -1,1 +1,0 @@
-// Correlation: see docs/ARCHITECTURE.md

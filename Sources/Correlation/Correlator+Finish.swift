@@ -1,0 +1,266 @@
+import Dissectors
+
+/// What the driver knows about the inputs besides their packets.
+public struct InputSummary: Sendable {
+    public var file: String
+    public var packets: Int
+    public var damage: String?
+    public var warnings: [String]
+    public init(file: String, packets: Int, damage: String? = nil, warnings: [String] = []) {
+        self.file = file; self.packets = packets; self.damage = damage; self.warnings = warnings
+    }
+}
+
+extension Correlator {
+    /// Settles held flows, closes spans and builds the analysis.
+    public mutating func finish(inputs: [InputSummary] = []) -> Analysis {
+        for (k, s) in flows { settle(s, key: k) }
+        flows.removeAll()
+        for (_, b) in openSpans where builders[b].spanEnd == nil { builders[b].spanEnd = nil }
+        // Findings in stable order: file, first time, class (then subject text for ties).
+        var order = Array(builders.indices)
+        order.sort { a, b in
+            let x = builders[a], y = builders[b]
+            if x.key.interface.fileIndex != y.key.interface.fileIndex { return x.key.interface.fileIndex < y.key.interface.fileIndex }
+            if x.first != y.first { return x.first < y.first }
+            if x.key.cls != y.key.cls { return x.key.cls < y.key.cls }
+            return x.key.subject.description < y.key.subject.description
+        }
+        var ids: [Int: String] = [:]
+        for (n, i) in order.enumerated() { ids[i] = "F\(n + 1)" }
+        let findings = order.map { makeFinding(builders[$0], id: ids[$0]!) }
+
+        var exposed: [Analysis.ExposedAddress] = exposedPhysical.map {
+            .init(address: $0.address, how: "\($0.how) of \(fileName(builders[$0.builder].key.interface.fileIndex))",
+                  path: "physical", findingId: ids[$0.builder])
+        }
+        for i in order where builders[i].key.cls != .tunnelFailure {
+            for s in builders[i].hostSources.items where !exposed.contains(where: { $0.address == s && $0.path == "physical" }) {
+                exposed.append(.init(address: s, how: "source address of packets sent outside the tunnel (\(ids[i]!))",
+                                     path: "physical", findingId: ids[i]))
+            }
+        }
+        exposed += exposedTunnel
+
+        let observationsOut = observationOrder.compactMap { id -> Observation? in
+            guard let o = observations[id] else { return nil }
+            let note: String
+            switch o.kind {
+            case "mdns", "llmnr", "nbns": note = "link-local multicast name traffic: stays on the LAN, not a tunnel leak"
+            case "inbound-only": note = "unsolicited inbound packets the host did not answer: not a leak"
+            case "link-local": note = "link-local traffic: never routed, not a tunnel leak"
+            default: note = "multicast or broadcast on the link: not a tunnel leak"
+            }
+            return Observation(kind: o.kind, file: fileName(o.interface.fileIndex), interface: interfaceName(o.interface),
+                               packets: o.packets, frames: o.frames.sorted(), framesOmitted: o.framesOmitted,
+                               names: o.names.items.isEmpty ? nil : o.names.items,
+                               answers: o.answers.items.isEmpty ? nil : o.answers.items,
+                               sources: o.sources.items.isEmpty ? nil : o.sources.items, note: note)
+        }
+
+        let verdict = makeVerdict(findings)
+        let b = Analysis.BoundsReport(
+            maxFlows: limits.maxFlows, flowsEvicted: flowsEvicted, flowsRefused: flowsRefused,
+            maxPendingTransactions: limits.maxPendingTransactions, transactionsDropped: transactionsDropped,
+            maxFindings: limits.maxFindings, findingsDropped: findingsDropped,
+            packetsInDroppedFindings: packetsInDroppedFindings, maxFramesPerFinding: limits.maxFramesPerFinding,
+            findingsWithFramesOmitted: findings.filter { $0.framesOmitted > 0 }.count,
+            maxEvidenceItems: limits.maxEvidenceItems,
+            evidenceItemsOmitted: findings.reduce(0) { $0 + ($1.evidence.itemsOmitted ?? 0) },
+            modelBoundsHit: model.boundsHit)
+        return Analysis(verdict: verdict, tunnel: tunnelReport(), findings: findings, observations: observationsOut,
+                        exposedPublicAddresses: exposed, assumptions: assumptions(), packetVerdicts: verdictCounts,
+                        files: inputs.map { .init(file: $0.file, packets: $0.packets, damage: $0.damage, warnings: $0.warnings) },
+                        bounds: b, settings: .init(tunnelGapNs: options.tunnelGapNanoseconds, groupGapNs: options.groupGapNanoseconds))
+    }
+
+    func interfaceName(_ k: InterfaceKey) -> String { model.interfaces[k]?.displayName ?? "if\(k.interfaceID)" }
+
+    func makeVerdict(_ findings: [Finding]) -> Analysis.Verdict {
+        if !findings.isEmpty {
+            var parts: [String] = []
+            for c in LeakClass.allCases {
+                let n = findings.filter { $0.class == c }
+                guard !n.isEmpty else { continue }
+                let worst = n.map(\.severity).max() ?? .low
+                parts.append("\(n.count) \(c.rawValue) (worst \(worst.rawValue))")
+            }
+            return .init(status: .leaksFound, reason: "\(findings.count) finding\(findings.count == 1 ? "" : "s"): " + parts.joined(separator: ", "))
+        }
+        let tunnels = model.interfaces.values.filter { $0.role == .tunnel }.map(\.displayName).sorted()
+        if !model.hasPhysicalInterface {
+            let what = tunnels.isEmpty ? "no physical interface was captured" : "only tunnel interfaces were captured (\(tunnels.joined(separator: ", ")))"
+            return .init(status: .cannotTell, reason: "\(what): no leak can be seen from it")
+        }
+        if physicalPackets == 0 {
+            return .init(status: .cannotTell, reason: "no packet was captured on a physical interface: no leak can be seen")
+        }
+        let carrier = verdictCounts["carrier"] ?? 0, hk = verdictCounts["housekeeping"] ?? 0
+        return .init(status: .noLeakSeen,
+                     reason: "\(physicalPackets) packets on physical interfaces: \(carrier) carrier, \(hk) housekeeping, the rest link-local or unanswered inbound; nothing left outside the tunnel")
+    }
+
+    func tunnelReport() -> Analysis.TunnelReport {
+        let ifs = model.interfaces.values.sorted { $0.description.key < $1.description.key }.map { d in
+            Analysis.InterfaceReport(file: fileName(d.description.key.fileIndex), id: d.description.key.interfaceID,
+                                     ifindex: d.description.key.interfaceIndex.map(Int.init), name: d.displayName,
+                                     linkType: d.description.linkType.name, role: d.role, decidedBy: d.decidedBy,
+                                     packets: d.packets)
+        }
+        let eps = model.endpoints.map {
+            Analysis.EndpointReport(address: $0.address.description, port: $0.port.map(Int.init), transport: $0.transport,
+                                    protocol: $0.protocol, decidedBy: $0.decidedBy)
+        }
+        let hosts = model.hosts.map {
+            Analysis.HostAddressReport(address: $0.address.description, interface: interfaceName($0.interface),
+                                       file: fileName($0.interface.fileIndex), decidedBy: $0.decidedBy)
+        }
+        return .init(interfaces: ifs, vpnEndpoints: eps, hostAddresses: hosts)
+    }
+
+    func assumptions() -> [String] {
+        var a: [String] = []
+        for d in model.interfaces.values.sorted(by: { $0.description.key < $1.description.key }) {
+            a.append("interface \(d.displayName) of \(fileName(d.description.key.fileIndex)) is \(d.role.rawValue) (\(d.decidedBy))")
+        }
+        if model.endpoints.isEmpty {
+            a.append("no VPN endpoint given or seen in a handshake: every packet on a physical interface that is not housekeeping or link-local counts as outside the tunnel")
+        }
+        for e in model.endpoints {
+            let ep = EndpointSpec(address: e.address, port: e.port)
+            a.append("VPN endpoint \(ep) (\(e.protocol)): \(e.decidedBy)")
+        }
+        if model.hosts.isEmpty {
+            a.append("no host address known: direction taken from capture flags, else the first packet of a flow is taken as sent by the host")
+        }
+        for h in model.hosts { a.append("host address \(h.address) on \(interfaceName(h.interface)): \(h.decidedBy)") }
+        if directionGuesses > 0 {
+            a.append("\(directionGuesses) packets had no known host address on either side: direction inferred from the flow's first packet")
+        }
+        if spansEnabled {
+            a.append("tunnel activity is judged by \(activityFromTunnelInterface ? "packets on tunnel interfaces" : "carrier packets"); a leak after \(Double(options.tunnelGapNanoseconds) / 1e9) s of tunnel silence opens a tunnel-failure span")
+        }
+        a.append("capture is read twice: pass 1 learns roles, endpoints and host addresses; pass 2 judges packets")
+        return a
+    }
+
+    func makeFinding(_ b: FindingBuilder, id: String) -> Finding {
+        var e = Evidence()
+        let subject = b.key.subject
+        var title = "", severity = Severity.high, why = ""
+        let remote = b.maxRemoteScope == .global
+        func list(_ c: CappedStrings) -> [String]? { c.items.isEmpty ? nil : c.items }
+        var omitted = b.omitted
+        switch b.key.cls {
+        case .webrtc:
+            e.stunServer = subject.description
+            e.transport = nil
+            e.exposedAddresses = b.exposed.items
+            e.transactions = b.transactions
+            e.relayedAddresses = list(b.relayed)
+            e.software = list(b.software)
+            e.iceUfrags = list(b.ufrags)
+            e.iceChecks = b.iceChecks > 0 ? b.iceChecks : nil
+            e.channelDataPackets = b.channelData > 0 ? b.channelData : nil
+            e.icmpErrors = b.icmpErrors > 0 ? b.icmpErrors : nil
+            e.alsoViaTunnel = tunnelPeers.contains(subject)
+            e.serverName = b.serverName
+            omitted += b.exposed.omitted + b.relayed.omitted + b.ufrags.omitted + b.software.omitted
+            let what = b.iceChecks > 0 && b.transactions.allSatisfy({ $0.mappedAddress == nil }) ? "ICE connectivity checks"
+                : b.relayed.items.isEmpty ? "STUN \(b.methods.items.first ?? "Binding")" : "TURN allocation"
+            title = "\(what) to \(subject) outside the tunnel"
+            if let m = b.exposed.items.first { title += " revealed \(m)" }
+            if let r = b.relayed.items.first { title += (b.exposed.items.isEmpty ? " relayed via " : ", relayed via ") + r }
+            if !b.exposed.items.isEmpty { severity = .high; why = "a STUN response on the physical path revealed the real public address" }
+            else if remote { severity = .high; why = "the STUN/TURN server is beyond the LAN and sees the real source address" }
+            else { severity = .medium; why = "STUN/ICE only to private-network addresses: the LAN sees it, no remote host does" }
+        case .dns:
+            e.resolver = subject.description
+            e.queries = b.queries
+            e.ecs = list(b.ecs)
+            omitted += b.ecs.omitted
+            let names = Array(Set(b.queries.map(\.name))).sorted()
+            title = "DNS to \(subject) outside the tunnel"
+            if !names.isEmpty {
+                title += ": " + names.prefix(3).joined(separator: ", ") + (names.count > 3 ? " and \(names.count - 3) more" : "")
+            }
+            severity = .high
+            why = remote ? "query names revealed to a resolver outside the tunnel" : "query names revealed to a resolver outside the tunnel (a LAN resolver forwards them)"
+        case .ipv6:
+            let src = subject.address
+            e.source = src.description
+            let kind = IPv6SourceKind(src)
+            e.sourceKind = kind.rawValue
+            e.eui64Mac = IPv6SourceKind.eui64MAC(src)
+            e.destinations = b.destinations.items
+            e.encapsulations = list(b.encapsulations)
+            omitted += b.destinations.omitted
+            let via = b.encapsulations.items.isEmpty ? "" : " (\(b.encapsulations.items.joined(separator: ", ")))"
+            title = "IPv6\(via) from \(src) (\(kind.rawValue)) to \(b.destinations.items.count) destination\(b.destinations.items.count == 1 ? "" : "s") outside the tunnel"
+            if remote { severity = .high; why = "IPv6 reached a remote host with the host's own IPv6 source address" }
+            else { severity = .medium; why = "IPv6 outside the tunnel to private/unique-local addresses only" }
+        case .traffic:
+            e.flows = b.flows
+            e.looksLike = b.looksLike
+            e.alsoViaTunnel = tunnelAddresses.contains(subject.address)
+            let protos = Array(Set(b.flows.map { f in f.dstPort.map { "\($0)/\(f.protocol)" } ?? f.protocol })).sorted()
+            title = "Traffic to \(subject.address) outside the tunnel"
+            if !protos.isEmpty { title += " (\(protos.prefix(4).joined(separator: ", ")))" }
+            if let sni = b.flows.compactMap({ $0.sni ?? $0.host }).first { title += ", \(sni)" }
+            if let l = b.looksLike {
+                severity = .low
+                why = "looks like \(l) carrier traffic to an address not known as a VPN endpoint (give it with --vpn-endpoint if it is yours)"
+                title += ": looks like \(l)"
+            } else if remote { severity = .high; why = "a remote host received traffic with the real source address" }
+            else { severity = .medium; why = "traffic to a private-network address outside the tunnel (LAN or provider network)" }
+        case .tunnelFailure:
+            e.startNs = b.spanStart
+            e.endNs = b.spanEnd ?? lastTime
+            e.openAtEnd = b.spanEnd == nil
+            e.leakedFrames = b.frames.sorted()
+            e.leakClasses = b.leakClasses.items
+            e.activitySignal = b.activitySignal
+            let secs = Double((e.endNs ?? b.last) - b.spanStart) / 1e9
+            title = "Tunnel quiet for \(formatSeconds(secs))\(b.spanEnd == nil ? " until the end of the capture" : "") while \(b.packets) packet\(b.packets == 1 ? "" : "s") left outside it"
+            if remote { severity = .high; why = "packets reached remote hosts outside the tunnel while it was quiet" }
+            else { severity = .medium; why = "packets left outside the tunnel while it was quiet (private-network destinations only)" }
+        }
+        e.itemsOmitted = omitted > 0 ? omitted : nil
+        let firstNs = b.key.cls == .tunnelFailure ? b.spanStart : b.first
+        let lastNs = b.key.cls == .tunnelFailure ? (b.spanEnd ?? lastTime) : b.last
+        return Finding(id: id, class: b.key.cls, severity: severity, severityReason: why, title: title,
+                       file: fileName(b.key.interface.fileIndex), fileIndex: b.key.interface.fileIndex,
+                       interface: interfaceName(b.key.interface), firstNs: firstNs, lastNs: lastNs,
+                       firstTime: ISOTime.format(firstNs), lastTime: ISOTime.format(lastNs), packets: b.packets,
+                       bytes: b.bytes, frames: b.frames.sorted(), framesOmitted: b.framesOmitted, evidence: e)
+    }
+}
+
+func formatSeconds(_ s: Double) -> String {
+    let ms = Int((s * 1000).rounded())
+    return "\(ms / 1000).\(String(repeating: "0", count: 3 - String(ms % 1000).count))\(ms % 1000) s"
+}
+
+/// ISO 8601 UTC with nanoseconds, computed without Foundation (deterministic on every platform).
+public enum ISOTime {
+    public static func format(_ ns: Int64) -> String {
+        var secs = ns / 1_000_000_000
+        var frac = ns % 1_000_000_000
+        if frac < 0 { frac += 1_000_000_000; secs -= 1 }
+        var days = secs / 86_400
+        var rem = secs % 86_400
+        if rem < 0 { rem += 86_400; days -= 1 }
+        // Howard Hinnant's civil_from_days.
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
+        func p(_ v: Int64, _ w: Int) -> String { let s = String(v); return String(repeating: "0", count: max(0, w - s.count)) + s }
+        return "\(p(y, 4))-\(p(m, 2))-\(p(d, 2))T\(p(rem / 3600, 2)):\(p(rem % 3600 / 60, 2)):\(p(rem % 60, 2)).\(p(frac, 9))Z"
+    }
+}

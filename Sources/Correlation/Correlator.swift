@@ -1,0 +1,212 @@
+import Dissectors
+
+/// Pass 2: judges every packet against the frozen `TunnelModel` and groups
+/// leaked packets into findings. Feed packets in capture order with
+/// `consume(_:detail:)`, then call `finish()`.
+///
+/// All state is keyed per flow, transaction, group and observation, capped by
+/// `CorrelationLimits` and aged out by capture time, so memory does not grow
+/// with the length of the capture.
+public struct Correlator {
+    public let model: TunnelModel
+    public let options: AnalysisOptions
+    var limits: CorrelationLimits { options.limits }
+
+    var flows: [FlowKey: FlowState] = [:]
+    var openGroups: [GroupKey: Int] = [:]
+    var builders: [FindingBuilder] = []
+    var observations: [String: ObservationBuilder] = [:]
+    var observationOrder: [String] = []
+    var stunPending: [STUNKey: PendingRef] = [:]
+    var dnsPending: [DNSKey: PendingRef] = [:]
+    var answers: [IPAddress: Answer] = [:]
+    var tunnelPeers: Set<Peer> = []
+    var tunnelAddresses: Set<IPAddress> = []
+    var exposedTunnel: [Analysis.ExposedAddress] = []
+    var exposedPhysical: [(address: String, how: String, builder: Int)] = []
+    var verdictCounts: [String: Int] = [:]
+    var physicalPackets = 0
+
+    // Tunnel activity and open tunnel-failure spans (by file).
+    let activityFromTunnelInterface: Bool
+    let spansEnabled: Bool
+    var lastActivity: Int64?
+    var openSpans: [Int: Int] = [:]
+
+    var lastSweep: Int64 = .min
+    var lastTime: Int64 = 0
+    var directionGuesses = 0
+
+    // Bounds hit.
+    var flowsEvicted = 0, flowsRefused = 0, transactionsDropped = 0
+    var findingsDropped = 0, packetsInDroppedFindings = 0
+
+    public init(model: TunnelModel, options: AnalysisOptions) {
+        self.model = model
+        self.options = options
+        activityFromTunnelInterface = model.hasTunnelInterface
+        spansEnabled = model.hasTunnelInterface || !model.endpoints.isEmpty
+    }
+
+    struct FlowKey: Hashable {
+        var interface: InterfaceKey
+        var ipProtocol: UInt8
+        var host: IPAddress
+        var hostPort: UInt16
+        var remote: IPAddress
+        var remotePort: UInt16
+    }
+
+    struct FlowState {
+        var lastSeen: Int64
+        /// The group the flow's packets go to once decided.
+        var group: Int?
+        /// Index of this flow in a traffic finding's `flows`.
+        var flowIndex: Int?
+        /// The class the flow gets if nothing better shows up (TCP before payload).
+        var tentative: Classification?
+        var hostSent = false
+        var pending = Pending()
+    }
+
+    struct Pending {
+        var packets = 0, bytes = 0
+        var first: Int64 = 0, last: Int64 = 0
+        var frames: [Int] = []
+        var framesOmitted = 0
+        var fileIndex = 0
+        var outboundFrames = 0
+    }
+
+    struct Classification {
+        var cls: LeakClass
+        var subject: Peer
+        /// Decided by payload (STUN, DNS) rather than by default (IPv6, other traffic).
+        var strong: Bool
+    }
+
+    struct PendingRef { var builder: Int; var index: Int; var time: Int64 }
+    struct DNSKey: Hashable { var id: UInt16; var host: Peer; var server: Peer }
+    struct Answer { var name: String; var frame: Int; var time: Int64 }
+
+    mutating func tally(_ v: String) { verdictCounts[v, default: 0] += 1 }
+
+    /// Judges one packet. `detail` decodes strings and is called only when the packet becomes evidence.
+    public mutating func consume(_ f: PacketFacts, detail: () -> PacketDetail) {
+        if f.time > lastTime { lastTime = f.time }
+        if f.time &- lastSweep > 10_000_000_000 { sweep(now: f.time) }
+        let key = f.interfaceKey
+        switch model.role(key) {
+        case .tunnel: tunnelPacket(f, detail: detail); return
+        case .loopback: tally("loopback"); return
+        case .ignored: tally("ignored"); return
+        case .physical: physicalPackets += 1
+        }
+        switch f.app {
+        case .dhcp, .dhcpv6, .neighborDiscovery, .multicastListener, .igmp:
+            tally("housekeeping"); return
+        default: break
+        }
+        if f.network == .arp { tally("housekeeping"); return }
+        guard let src = f.source, let dst = f.destination else { tally("non-ip"); return }
+        if model.carrierEndpoint(f, remoteIsDestination: true) != nil
+            || model.carrierEndpoint(f, remoteIsDestination: false) != nil {
+            tally("carrier")
+            if !activityFromTunnelInterface { activity(f.time) }
+            return
+        }
+        switch f.app {
+        case .mdns: observe("mdns", f, detail: detail); return
+        case .llmnr: observe("llmnr", f, detail: detail); return
+        case .nbns: observe("nbns", f, detail: detail); return
+        default: break
+        }
+        let dstScope = AddressScope(f.innermostDestination ?? dst)
+        let srcScope = AddressScope(f.innermostSource ?? src)
+        if dstScope.staysOnLink || srcScope == .unspecified || srcScope == .linkLocal {
+            observe(dstScope == .linkLocal || srcScope == .linkLocal ? "link-local" : "multicast", f, decode: false, detail: detail)
+            return
+        }
+        // Direction: capture flags, then host addresses, then the flow's initiator.
+        var outbound: Bool
+        if f.direction == .outbound || model.isHost(src) { outbound = true }
+        else if f.direction == .inbound || model.isHost(dst) { outbound = false }
+        else if src.isV4 && model.hostV4Interfaces.contains(key) { tally("other-host"); return }
+        else {
+            directionGuesses += 1
+            let reverse = FlowKey(interface: key, ipProtocol: f.ipProtocol, host: dst, hostPort: f.destinationPort,
+                                  remote: src, remotePort: f.sourcePort)
+            outbound = flows[reverse] == nil
+        }
+        leakCandidate(f, outbound: outbound, detail: detail)
+    }
+
+    /// Tunnel interfaces: activity for spans, STUN servers and addresses for `also_via_tunnel`,
+    /// and the VPN exit address a STUN server returned.
+    mutating func tunnelPacket(_ f: PacketFacts, detail: () -> PacketDetail) {
+        tally("tunnel")
+        activity(f.time)
+        if let s = f.source, let d = f.destination, tunnelAddresses.count < limits.maxTunnelPeers {
+            tunnelAddresses.insert(s); tunnelAddresses.insert(d)
+        }
+        guard f.app == .stun, let s = f.source, let d = f.destination else { return }
+        let isResponse = f.stunClass >= 2
+        let server = isResponse ? Peer(address: s, port: f.sourcePort) : Peer(address: d, port: f.destinationPort)
+        if tunnelPeers.count < limits.maxTunnelPeers { tunnelPeers.insert(server) }
+        if isResponse, exposedTunnel.count < limits.maxEvidenceItems {
+            let det = detail()
+            if let m = det.mappedAddress, !exposedTunnel.contains(where: { $0.address == m }) {
+                exposedTunnel.append(.init(address: m, how: "XOR-MAPPED-ADDRESS from \(server) through the tunnel, frame \(f.frame) of \(fileName(f.fileIndex))",
+                                           path: "tunnel", findingId: nil))
+            }
+        }
+    }
+
+    mutating func activity(_ t: Int64) {
+        if lastActivity.map({ t > $0 }) ?? true { lastActivity = t }
+        guard !openSpans.isEmpty else { return }
+        for (_, b) in openSpans where builders[b].spanEnd == nil { builders[b].spanEnd = t }
+        openSpans.removeAll()
+    }
+
+    func fileName(_ i: Int) -> String { model.fileNames[i] ?? "file \(i)" }
+
+    // MARK: - Observations
+
+    mutating func observe(_ kind: String, _ f: PacketFacts, decode: Bool = true, detail: () -> PacketDetail) {
+        tally(kind == "inbound-only" ? "inbound-only" : "local")
+        let id = "\(kind)|\(f.fileIndex)|\(f.interfaceID)|\(f.interfaceIndex.map(String.init) ?? "")"
+        if observations[id] == nil {
+            guard observations.count < 1_024 else { return }
+            observations[id] = ObservationBuilder(kind: kind, interface: f.interfaceKey)
+            observationOrder.append(id)
+        }
+        let cap = limits.maxEvidenceItems
+        observations[id]!.packets += 1
+        if observations[id]!.frames.count < limits.maxFramesPerFinding { observations[id]!.frames.append(f.frame) }
+        else { observations[id]!.framesOmitted += 1 }
+        if let s = f.source { observations[id]!.sources.insert(s.description, cap: 32) }
+        if decode, observations[id]!.names.items.count < cap {
+            let d = detail()
+            for q in d.dnsQuestions { observations[id]!.names.insert(q.name, cap: cap) }
+            for a in d.dnsAnswers { observations[id]!.answers.insert(a, cap: cap) }
+        }
+    }
+
+    mutating func observeInboundOnly(_ p: Pending, interface: InterfaceKey, source: IPAddress) {
+        let id = "inbound-only|\(interface.fileIndex)|\(interface.interfaceID)|\(interface.interfaceIndex.map(String.init) ?? "")"
+        if observations[id] == nil {
+            guard observations.count < 1_024 else { return }
+            observations[id] = ObservationBuilder(kind: "inbound-only", interface: interface)
+            observationOrder.append(id)
+        }
+        verdictCounts["inbound-only", default: 0] += p.packets
+        observations[id]!.packets += p.packets
+        for fr in p.frames {
+            if observations[id]!.frames.count < limits.maxFramesPerFinding { observations[id]!.frames.append(fr) }
+            else { observations[id]!.framesOmitted += 1 }
+        }
+        observations[id]!.framesOmitted += p.framesOmitted
+        observations[id]!.sources.insert(source.description, cap: 32)
+    }
+}

@@ -1,0 +1,93 @@
+import Dissectors
+
+/// An address and port (ports 0 when the class groups by address only).
+struct Peer: Hashable, Sendable, CustomStringConvertible {
+    var address: IPAddress
+    var port: UInt16
+    var description: String {
+        port == 0 ? address.description : (address.isV4 ? "\(address):\(port)" : "[\(address)]:\(port)")
+    }
+}
+
+/// What groups leaked packets into one finding: class, file, interface and the flow subject
+/// (STUN server, resolver, IPv6 source, destination).
+struct GroupKey: Hashable {
+    var cls: LeakClass
+    var interface: InterfaceKey
+    var subject: Peer
+}
+
+/// A set of strings with a cap: inserts past it are counted, never stored.
+struct CappedStrings {
+    var items: [String] = []
+    var omitted = 0
+    mutating func insert(_ s: String, cap: Int) {
+        if items.contains(s) { return }
+        if items.count >= cap { omitted += 1; return }
+        items.append(s)
+    }
+}
+
+/// A finding under construction: counters, capped frame list, class evidence.
+struct FindingBuilder {
+    let key: GroupKey
+    var first: Int64
+    var last: Int64
+    var packets = 0
+    var bytes = 0
+    var frames: [Int] = []
+    var framesOmitted = 0
+    var outboundPackets = 0
+    var maxRemoteScope = AddressScope.linkLocal
+    /// The host-side source addresses of outbound packets (for exposed addresses).
+    var hostSources = CappedStrings()
+    var omitted = 0
+
+    // webrtc
+    var transactions: [STUNTransactionEvidence] = []
+    var exposed = CappedStrings()
+    var relayed = CappedStrings()
+    var software = CappedStrings()
+    var ufrags = CappedStrings()
+    var iceChecks = 0
+    var channelData = 0
+    var icmpErrors = 0
+    var methods = CappedStrings()
+    var serverName: String?
+    // dns
+    var queries: [DNSQueryEvidence] = []
+    var ecs = CappedStrings()
+    // ipv6
+    var destinations = CappedStrings()
+    var encapsulations = CappedStrings()
+    // traffic
+    var flows: [FlowEvidence] = []
+    var looksLike: String?
+    // tunnel-failure
+    var spanStart: Int64 = 0
+    var spanEnd: Int64?
+    var leakClasses = CappedStrings()
+    var activitySignal = ""
+
+    init(key: GroupKey, time: Int64) { self.key = key; first = time; last = time }
+
+    mutating func count(frame: Int, time: Int64, length: Int, cap: Int) {
+        packets += 1
+        bytes += length
+        if time < first { first = time }
+        if time > last { last = time }
+        if frames.count < cap { frames.append(frame) } else { framesOmitted += 1 }
+    }
+}
+
+/// An observation (not a finding) under construction.
+struct ObservationBuilder {
+    var kind: String
+    var interface: InterfaceKey
+    var packets = 0
+    var frames: [Int] = []
+    var framesOmitted = 0
+    var names = CappedStrings()
+    var answers = CappedStrings()
+    var sources = CappedStrings()
+}

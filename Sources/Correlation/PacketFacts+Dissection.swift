@@ -1,0 +1,194 @@
+import Dissectors
+
+/// Copies the correlator's facts out of a `Dissection`. Keeps a second
+/// `Dissector` for the packets quoted inside ICMP errors (they belong to the
+/// flow they quote), so nothing here reads bytes itself except the STUN magic
+/// cookie of a quoted datagram cut short by the ICMP quote limit.
+public struct FactsExtractor {
+    var quotedDissector = Dissector()
+    var quoted = Dissection()
+
+    public init() {}
+
+    public mutating func facts(_ d: Dissection) -> PacketFacts {
+        var f = PacketFacts()
+        f.fileIndex = d.fileIndex
+        f.frame = d.frameNumber
+        f.interfaceID = d.interfaceID
+        f.time = d.timestampNanoseconds
+        f.length = d.originalLength
+        f.direction = d.direction
+        if d.link.kind == .linuxSLL2 { f.interfaceIndex = d.link.sllInterfaceIndex }
+        f.hardwareType = d.link.sllHardwareType
+        if f.direction == .unknown, let t = d.link.sllPacketType {
+            // SLL packet types: 0 to us, 1 broadcast, 2 multicast, 3 to another host, 4 sent by us.
+            f.direction = t == 4 ? .outbound : t <= 2 ? .inbound : .unknown
+        }
+        if d.app.arp != nil || d.link.etherType == 0x0806 { f.network = .arp }
+        if let ip = d.ip {
+            f.network = ip.version == 4 ? .ipv4 : .ipv6
+            f.source = ip.source
+            f.destination = ip.destination
+            f.ipProtocol = ip.protocol
+        }
+        if let inner = d.innerIP, let t = d.tunnel {
+            f.innerSource = inner.source
+            f.innerDestination = inner.destination
+            switch t {
+            case .ipInIP: f.encapsulation = inner.version == 6 && d.ip?.version == 4 ? .sixInFour : .ipInIP
+            case .teredo: f.encapsulation = .teredo
+            case .gre: f.encapsulation = .gre
+            case .ayiya: f.encapsulation = .ayiya
+            default: f.encapsulation = .ipInIP
+            }
+        }
+        if let u = d.udp {
+            f.transport = .udp
+            f.sourcePort = u.sourcePort
+            f.destinationPort = u.destinationPort
+            f.payloadLength = u.payload.count
+        } else if let t = d.tcp {
+            f.transport = .tcp
+            f.sourcePort = t.sourcePort
+            f.destinationPort = t.destinationPort
+            f.tcpFlags = t.flags.rawValue
+            f.payloadLength = t.payload.count
+        }
+        let a = d.app
+        if let m = a.stun {
+            f.app = .stun
+            f.stunTransaction = STUNKey(hi: m.transactionID.hi, lo: m.transactionID.lo, classic: m.transactionID.classic)
+            f.stunClass = m.messageClass.rawValue
+        } else if a.channelData != nil || a.layer == .turnChannel {
+            f.app = .turnChannel
+        } else if a.layer == .dns || a.layer == .mdns || a.layer == .llmnr || a.layer == .nbns {
+            f.app = a.layer == .dns ? .dns : a.layer == .mdns ? .mdns : a.layer == .llmnr ? .llmnr : .nbns
+            if let m = a.dns { f.dnsID = m.id; f.dnsIsResponse = m.isResponse }
+        } else if let w = a.wireguard {
+            f.app = .wireguard
+            f.wireguardType = w.type.rawValue
+            f.wireguardSender = w.senderIndex ?? 0
+            f.wireguardReceiver = w.receiverIndex ?? 0
+        } else if let o = a.openvpn {
+            f.app = .openvpn
+            f.openvpnOpcode = o.opcode.rawValue
+        } else if let i = a.ike {
+            f.app = .ike
+            f.ikeExchange = i.exchangeType
+            f.ikeMajorVersion = i.majorVersion
+            // IKEv1 has no response flag: a zero responder cookie marks the first message.
+            f.ikeIsResponse = i.majorVersion == 2 ? i.isResponse : i.responderSPI != 0
+        } else if a.esp != nil || a.natKeepalive || d.ip?.protocol == 50 {
+            f.app = .esp
+        } else if a.l2tp != nil {
+            f.app = .l2tp
+        } else if let m = a.dhcp {
+            f.app = .dhcp
+            if m.messageType == 5, let y = m.yourIP, y != .v4(0) { f.dhcpAssignedAddress = y }
+        } else if a.dhcpv6 != nil || a.layer == .dhcpv6 {
+            f.app = .dhcpv6
+        } else if a.layer == .dhcp {
+            f.app = .dhcp
+        } else if let m = a.icmpv6 {
+            switch m.type {
+            case 133...137:
+                f.app = .neighborDiscovery
+                if m.type == 135, d.ip?.source == .v6(0, 0), let t = m.target { f.duplicateAddressTarget = t }
+            case 130...132, 143: f.app = .multicastListener
+            default: f.app = .icmp
+            }
+            f.icmpType = m.type
+            f.icmpCode = m.code
+            if let q = m.quotedPacket { f.quoted = quotedFacts(q, d) }
+        } else if let m = a.icmp {
+            f.app = .icmp
+            f.icmpType = m.type
+            f.icmpCode = m.code
+            if let q = m.quotedPacket { f.quoted = quotedFacts(q, d) }
+        } else if d.ip?.protocol == 2 {
+            f.app = .igmp
+        } else if a.tlsClientHello != nil || a.tlsRecord != nil || a.layer == .tls {
+            f.app = .tls
+        } else if a.http != nil || a.layer == .http {
+            f.app = .http
+        } else if a.quic != nil {
+            f.app = .quic
+        } else if d.ip?.protocol == 47 {
+            f.app = .gre
+        } else if d.ip?.protocol == 1 || d.ip?.protocol == 58 {
+            f.app = .icmp
+        }
+        return f
+    }
+
+    mutating func quotedFacts(_ q: ByteView, _ outer: Dissection) -> QuotedPacket? {
+        let p = Packet(frameNumber: outer.frameNumber, fileIndex: outer.fileIndex, linkType: .raw,
+                       timestampNanoseconds: outer.timestampNanoseconds, originalLength: q.count, bytes: q)
+        quotedDissector.dissect(p, into: &quoted)
+        guard let ip = quoted.ip else { return nil }
+        var sp: UInt16 = 0, dp: UInt16 = 0, stun = quoted.app.stun != nil || quoted.app.channelData != nil
+        if let u = quoted.udp {
+            sp = u.sourcePort; dp = u.destinationPort
+            // Quotes are often cut short, which fails the length checks: the magic cookie is enough here.
+            if !stun, u.payload.u32be(4) == STUNMessage.magicCookie, let t = u.payload.u16be(0), t & 0xC000 == 0 { stun = true }
+        } else if let t = quoted.tcp {
+            sp = t.sourcePort; dp = t.destinationPort
+        }
+        return QuotedPacket(source: ip.source, destination: ip.destination, ipProtocol: ip.protocol,
+                            sourcePort: sp, destinationPort: dp, isSTUN: stun)
+    }
+}
+
+extension PacketDetail {
+    /// Decodes the strings a finding needs (outputs only: allocates).
+    public init(_ d: Dissection) {
+        self.init()
+        let a = d.app
+        if let m = a.stun {
+            stunMethod = STUNMessage.methodName(m.method)
+            mappedAddress = m.reflexiveAddress?.description
+            relayedAddress = m.xorRelayedAddress?.description
+            software = m.software.map(Self.text)
+            iceUfrag = m.iceUfrag.map(Self.text)
+            isICECheck = m.isICECheck
+        }
+        if let m = a.dns {
+            var n = 0
+            for q in m.questions where n < 32 {
+                dnsQuestions.append((q.name.text, q.type.name(for: m.layer)))
+                n += 1
+            }
+            n = 0
+            for r in m.answers where n < 32 {
+                n += 1
+                if let addr = r.address {
+                    dnsAnswers.append(addr.description)
+                    dnsAnswerAddresses.append(addr)
+                } else if let t = r.targetName {
+                    dnsAnswers.append("\(r.type.name(for: m.layer)) \(t.text)")
+                } else {
+                    dnsAnswers.append(r.type.name(for: m.layer))
+                }
+            }
+            if m.isResponse { dnsRcode = Self.rcodeName(m.rcode) }
+            if let e = m.edns?.clientSubnet { ecs.append(e.description) }
+        }
+        if let h = a.tlsClientHello, let s = h.serverName { sni = Self.text(s) }
+        if let h = a.http, let host = h.host { httpHost = Self.text(host) }
+    }
+
+    /// Packet bytes as a String (invalid UTF-8 replaced); renderers escape control characters.
+    static func text(_ v: ByteView) -> String { String(decoding: v.prefix(512).base, as: UTF8.self) }
+
+    static func rcodeName(_ r: UInt8) -> String {
+        switch r {
+        case 0: "NOERROR"
+        case 1: "FORMERR"
+        case 2: "SERVFAIL"
+        case 3: "NXDOMAIN"
+        case 4: "NOTIMP"
+        case 5: "REFUSED"
+        default: "RCODE\(r)"
+        }
+    }
+}

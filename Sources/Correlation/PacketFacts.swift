@@ -1,0 +1,152 @@
+import Dissectors
+
+/// The few facts the correlator judges a packet by: plain values copied out of
+/// a `Dissection` (no views, no heap), so the policy below never touches bytes.
+/// Built by `PacketFacts(packet:dissection:)`; tests can build them directly.
+public struct PacketFacts: Sendable {
+    public var fileIndex = 0
+    public var frame = 0
+    public var interfaceID = 0
+    /// SLL2 interface index (Linux `any` captures): part of the interface identity.
+    public var interfaceIndex: UInt32?
+    /// SLL/SLL2 ARPHRD type (65534 = none: a tunnel; 772 = loopback).
+    public var hardwareType: UInt16?
+    public var time: Int64 = 0
+    /// Bytes on the wire.
+    public var length = 0
+    /// From pcapng epb_flags or the SLL packet type.
+    public var direction: PacketDirection = .unknown
+
+    public var network: Network = .other
+    /// Outer IP header.
+    public var source: IPAddress?
+    public var destination: IPAddress?
+    public var ipProtocol: UInt8 = 0
+    /// IPv6 carried in IPv4 (6in4 / Teredo): the inner header's addresses.
+    public var innerSource: IPAddress?
+    public var innerDestination: IPAddress?
+    public var encapsulation: Encapsulation?
+    /// Ports of the innermost UDP/TCP header (0 when none).
+    public var transport: Transport = .none
+    public var sourcePort: UInt16 = 0
+    public var destinationPort: UInt16 = 0
+    public var tcpFlags: UInt16 = 0
+    /// Payload bytes of this TCP segment or UDP datagram.
+    public var payloadLength = 0
+
+    public var app: AppKind = .none
+    /// STUN: transaction id, class (0 request, 1 indication, 2 success, 3 error).
+    public var stunTransaction: STUNKey?
+    public var stunClass: UInt8 = 0
+    /// DNS: id and QR bit.
+    public var dnsID: UInt16 = 0
+    public var dnsIsResponse = false
+    /// WireGuard: message type (1-4), sender index (types 1, 2), receiver index (types 2-4).
+    public var wireguardType: UInt8 = 0
+    public var wireguardSender: UInt32 = 0
+    public var wireguardReceiver: UInt32 = 0
+    /// OpenVPN opcode (7/10 client hard reset, 8 server hard reset, ...).
+    public var openvpnOpcode: UInt8 = 0
+    /// IKE: exchange type (34 IKE_SA_INIT; IKEv1 2 main mode, 4 aggressive), flags, version major.
+    public var ikeExchange: UInt8 = 0
+    public var ikeIsResponse = false
+    public var ikeMajorVersion: UInt8 = 0
+    /// ICMP/ICMPv6 type and code (errors quote a packet: see `quoted`).
+    public var icmpType: UInt8 = 0
+    public var icmpCode: UInt8 = 0
+    /// The packet quoted inside an ICMP error.
+    public var quoted: QuotedPacket?
+    /// DHCPv4 ACK: the address given to the client (yiaddr); a host address.
+    public var dhcpAssignedAddress: IPAddress?
+    /// Neighbour Solicitation from :: (duplicate address detection): the address the host is taking.
+    public var duplicateAddressTarget: IPAddress?
+
+    public init() {}
+
+    public enum Network: UInt8, Sendable { case arp, ipv4, ipv6, other }
+    public enum Transport: UInt8, Sendable { case none, udp, tcp }
+    public enum Encapsulation: String, Sendable, Codable {
+        case sixInFour = "6in4", teredo, ipInIP = "ip-in-ip", gre, ayiya
+    }
+
+    /// The innermost addresses: the inner header when IPv6 is tunnelled in IPv4.
+    public var innermostSource: IPAddress? { innerSource ?? source }
+    public var innermostDestination: IPAddress? { innerDestination ?? destination }
+}
+
+/// A STUN transaction id (96 bits; classic RFC 3489 ids use all 128).
+public struct STUNKey: Hashable, Sendable, CustomStringConvertible {
+    public var hi: UInt64
+    public var lo: UInt64
+    public var classic: Bool
+    public init(hi: UInt64, lo: UInt64, classic: Bool) { self.hi = hi; self.lo = lo; self.classic = classic }
+    public var description: String {
+        let h = String(hi, radix: 16), l = String(lo, radix: 16)
+        let hs = String(repeating: "0", count: 16 - h.count) + h
+        let ls = String(repeating: "0", count: 16 - l.count) + l
+        return classic ? hs + ls : String((hs + ls).dropFirst(8))
+    }
+}
+
+/// What the correlator recognises at the application layer (one per packet, innermost wins).
+public enum AppKind: UInt8, Sendable {
+    case none
+    case stun, turnChannel
+    case dns, mdns, llmnr, nbns
+    case wireguard, openvpn, ike, esp, l2tp, gre
+    case dhcp, dhcpv6
+    /// ICMPv6 router/neighbour discovery (133-137) and MLD (130-132, 143); IGMP.
+    case neighborDiscovery, multicastListener, igmp
+    case icmp
+    case tls, http, quic
+    case other
+}
+
+/// The header of a packet quoted inside an ICMP error.
+public struct QuotedPacket: Sendable {
+    public var source: IPAddress
+    public var destination: IPAddress
+    public var ipProtocol: UInt8
+    public var sourcePort: UInt16
+    public var destinationPort: UInt16
+    /// The quoted payload is a STUN/TURN message.
+    public var isSTUN: Bool
+    public init(source: IPAddress, destination: IPAddress, ipProtocol: UInt8, sourcePort: UInt16,
+                destinationPort: UInt16, isSTUN: Bool) {
+        self.source = source; self.destination = destination; self.ipProtocol = ipProtocol
+        self.sourcePort = sourcePort; self.destinationPort = destinationPort; self.isSTUN = isSTUN
+    }
+}
+
+/// Decoded strings an auditor needs, produced only for packets that become
+/// evidence (leaks, tunnel STUN answers), never on the hot path of clean traffic.
+public struct PacketDetail: Sendable {
+    // STUN / TURN
+    public var stunMethod: String?
+    public var mappedAddress: String?
+    public var relayedAddress: String?
+    public var software: String?
+    public var iceUfrag: String?
+    public var isICECheck = false
+    // DNS
+    public var dnsQuestions: [(name: String, type: String)] = []
+    public var dnsAnswers: [String] = []
+    /// A/AAAA answers as addresses (to tie later flows to the name).
+    public var dnsAnswerAddresses: [IPAddress] = []
+    public var dnsRcode: String?
+    /// EDNS Client Subnet options, as "198.51.100.0/24".
+    public var ecs: [String] = []
+    // Flows
+    public var sni: String?
+    public var httpHost: String?
+    /// Structure recognised (a WireGuard / OpenVPN message to an address not known as an endpoint).
+    public var looksLike: String?
+
+    public init() {}
+}
+
+extension PacketFacts {
+    public var interfaceKey: InterfaceKey {
+        InterfaceKey(fileIndex: fileIndex, interfaceID: interfaceID, interfaceIndex: interfaceIndex)
+    }
+}

@@ -1,0 +1,230 @@
+import Dissectors
+
+/// Pass 1: learns interface roles, VPN endpoints and host addresses from the
+/// cheap facts of every packet, so that pass 2 can judge each packet as it
+/// streams by. State is bounded (pending handshakes and addresses are capped).
+public struct TunnelModelBuilder {
+    public private(set) var options: AnalysisOptions
+    var interfaces: [InterfaceKey: InterfaceDescription] = [:]
+    var hardwareTypes: [InterfaceKey: UInt16] = [:]
+    var packetCounts: [InterfaceKey: Int] = [:]
+    var fileNames: [Int: String] = [:]
+    /// WireGuard initiations waiting for their response, by sender index.
+    var pendingInitiations: [UInt32: (facts: PacketFacts, name: String)] = [:]
+    var inferredEndpoints: [(endpoint: Endpoint, key: InterfaceKey)] = []
+    var inferredHosts: [HostAddress] = []
+    public private(set) var boundsHit = 0
+
+    public init(options: AnalysisOptions) { self.options = options }
+
+    /// Registers a capture interface (from the reader's interface list).
+    public mutating func add(_ d: InterfaceDescription) { interfaces[d.key] = d }
+
+    /// Interface-index names found after pass 1 started (capture comments).
+    public mutating func setInterfaceIndexNames(_ names: [UInt32: String]) { options.interfaceIndexNames = names }
+
+    /// Names a file for `decided_by` texts.
+    public mutating func setFileName(_ name: String, index: Int) { fileNames[index] = name }
+
+    func where_(_ f: PacketFacts) -> String { fileNames[f.fileIndex] ?? "file \(f.fileIndex)" }
+
+    public mutating func observe(_ f: PacketFacts) {
+        let key = f.interfaceKey
+        packetCounts[key, default: 0] += 1
+        if let hw = f.hardwareType, key.interfaceIndex != nil, hardwareTypes[key] == nil {
+            hardwareTypes[key] = hw
+        }
+        if f.direction == .outbound, let s = f.source, !AddressScope(s).staysOnLink || AddressScope(s) == .linkLocal {
+            addHost(s, key, "source of packets marked outbound by the capture")
+        }
+        if let a = f.dhcpAssignedAddress { addHost(a, key, "DHCP ack, frame \(f.frame) of \(where_(f))") }
+        if let a = f.duplicateAddressTarget { addHost(a, key, "NDP duplicate address detection, frame \(f.frame) of \(where_(f))") }
+        guard options.vpnEndpoints.isEmpty, let src = f.source, let dst = f.destination else { return }
+        switch f.app {
+        case .wireguard where f.transport == .udp:
+            if f.wireguardType == 1 {
+                if pendingInitiations.count >= 1_024 { pendingInitiations.removeAll(keepingCapacity: true); boundsHit += 1 }
+                pendingInitiations[f.wireguardSender] = (f, where_(f))
+            } else if f.wireguardType == 2, let (i, name) = pendingInitiations[f.wireguardReceiver],
+                      i.source == dst, i.destination == src, i.sourcePort == f.destinationPort,
+                      i.destinationPort == f.sourcePort, i.interfaceKey == key {
+                pendingInitiations[f.wireguardReceiver] = nil
+                let frames = i.fileIndex == f.fileIndex ? "frames \(i.frame)/\(f.frame) of \(name)"
+                                                        : "frame \(i.frame) of \(name) / frame \(f.frame) of \(where_(f))"
+                // The initiator is the client unless the capture says the responder is this host.
+                let hosts = hostSet
+                let hostInitiated = !(hosts.contains(i.destination!) && !hosts.contains(i.source!))
+                // Initiator = the response's destination; responder = its source.
+                let (remote, port, host) = hostInitiated ? (src, f.sourcePort, dst) : (dst, f.destinationPort, src)
+                addEndpoint(Endpoint(address: remote, port: port, transport: "udp", protocol: "wireguard",
+                                     decidedBy: "WireGuard handshake initiation/response, \(frames)"), key)
+                addHost(host, key, "source of the carrier flow (WireGuard, frame \(hostInitiated ? i.frame : f.frame))")
+            }
+        case .openvpn:
+            let t = f.transport == .tcp ? "tcp" : "udp"
+            switch f.openvpnOpcode {
+            case 1, 7, 10:
+                addEndpoint(Endpoint(address: dst, port: f.destinationPort, transport: t, protocol: "openvpn",
+                                     decidedBy: "OpenVPN client hard reset, frame \(f.frame) of \(where_(f))"), key)
+                addHost(src, key, "source of the carrier flow (OpenVPN, frame \(f.frame))")
+            case 2, 8:
+                addEndpoint(Endpoint(address: src, port: f.sourcePort, transport: t, protocol: "openvpn",
+                                     decidedBy: "OpenVPN server hard reset, frame \(f.frame) of \(where_(f))"), key)
+                addHost(dst, key, "destination of the carrier flow (OpenVPN, frame \(f.frame))")
+            default: break
+            }
+        case .ike:
+            let saInit = (f.ikeMajorVersion == 2 && f.ikeExchange == 34) || (f.ikeMajorVersion == 1 && (f.ikeExchange == 2 || f.ikeExchange == 4))
+            guard saInit else { break }
+            let what = f.ikeMajorVersion == 2 ? "IKE_SA_INIT" : "IKEv1 phase 1"
+            let (remote, host) = f.ikeIsResponse ? (src, dst) : (dst, src)
+            addEndpoint(Endpoint(address: remote, port: nil, transport: "ipsec", protocol: "ipsec",
+                                 decidedBy: "\(what) \(f.ikeIsResponse ? "response" : "request"), frame \(f.frame) of \(where_(f))"), key)
+            addHost(host, key, "source of the carrier flow (IKE, frame \(f.frame))")
+        default: break
+        }
+    }
+
+    var hostSet: Set<IPAddress> {
+        Set(interfaces.values.flatMap(\.addresses)).union(inferredHosts.map(\.address))
+    }
+
+    mutating func addEndpoint(_ e: Endpoint, _ key: InterfaceKey) {
+        if inferredEndpoints.contains(where: { $0.endpoint.address == e.address && $0.endpoint.port == e.port && $0.endpoint.transport == e.transport }) { return }
+        guard inferredEndpoints.count < 256 else { boundsHit += 1; return }
+        inferredEndpoints.append((e, key))
+    }
+
+    mutating func addHost(_ a: IPAddress, _ key: InterfaceKey, _ why: String) {
+        if inferredHosts.contains(where: { $0.address == a }) { return }
+        if interfaces[key]?.addresses.contains(a) == true { return }
+        guard inferredHosts.count < options.limits.maxHostAddresses * 4 else { boundsHit += 1; return }
+        inferredHosts.append(HostAddress(address: a, interface: key, decidedBy: why))
+    }
+
+    /// Decides roles and freezes the model for pass 2.
+    public func finish() -> TunnelModel {
+        var decisions: [InterfaceKey: InterfaceDecision] = [:]
+        var keys = Set(interfaces.keys).union(packetCounts.keys)
+        // An SLL2 file's packets carry their own interface; the capture-level interface is only their container.
+        let sllContainers = Set(packetCounts.keys.filter { $0.interfaceIndex != nil }.map {
+            InterfaceKey(fileIndex: $0.fileIndex, interfaceID: $0.interfaceID) })
+        keys.subtract(sllContainers)
+        let ethernetFiles = Set(keys.filter { key in
+            let d = description(key)
+            return d.linkType == .ethernet || (key.interfaceIndex != nil && hardwareTypes[key] == 1)
+        }.map(\.fileIndex))
+        for key in keys {
+            var d = decide(key, ethernetFiles: ethernetFiles)
+            d.packets = packetCounts[key] ?? 0
+            decisions[key] = d
+        }
+        var endpoints: [Endpoint] = []
+        if options.vpnEndpoints.isEmpty {
+            for (e, key) in inferredEndpoints where decisions[key]?.role == .physical { endpoints.append(e) }
+        } else {
+            endpoints = options.vpnEndpoints.map {
+                Endpoint(address: $0.address, port: $0.port, transport: nil, protocol: "given", decidedBy: "option --vpn-endpoint")
+            }
+        }
+        var hosts: [HostAddress] = []
+        for d in interfaces.values.sorted(by: { $0.key < $1.key }) {
+            for a in d.addresses.prefix(options.limits.maxHostAddresses) {
+                hosts.append(HostAddress(address: a, interface: d.key,
+                                         decidedBy: a.isV4 ? "pcapng if_IPv4addr" : "pcapng if_IPv6addr"))
+            }
+        }
+        let known = Set(hosts.map(\.address))
+        // Carrier-side inferences count only on physical interfaces.
+        for h in inferredHosts where !known.contains(h.address) && decisions[h.interface]?.role != .loopback {
+            hosts.append(h)
+        }
+        return TunnelModel(interfaces: decisions, endpoints: endpoints, hosts: hosts, fileNames: fileNames,
+                           boundsHit: boundsHit)
+    }
+
+    func description(_ key: InterfaceKey) -> InterfaceDescription {
+        if let d = interfaces[key] { return d }
+        let container = interfaces[InterfaceKey(fileIndex: key.fileIndex, interfaceID: key.interfaceID)]
+        let name = key.interfaceIndex.flatMap { options.interfaceIndexNames[$0] }
+        return InterfaceDescription(key: key, name: name, linkType: container?.linkType ?? .linuxSLL2)
+    }
+
+    func decide(_ key: InterfaceKey, ethernetFiles: Set<Int>) -> InterfaceDecision {
+        let d = description(key)
+        let hw = hardwareTypes[key]
+        let display = d.name ?? key.interfaceIndex.map { "if\($0)" } ?? (d.classicPcap ? "pcap" : "if\(key.interfaceID)")
+        func make(_ role: InterfaceRole, _ why: String) -> InterfaceDecision {
+            InterfaceDecision(description: d, role: role, decidedBy: why, displayName: display, hardwareType: hw)
+        }
+        let nameSource = key.interfaceIndex != nil && d.name != nil ? " (name from --ifindex / name table)" : ""
+        if let n = d.name {
+            if options.tunnelNames.contains(n) { return make(.tunnel, "option --tunnel" + nameSource) }
+            if options.physicalNames.contains(n) { return make(.physical, "option --physical" + nameSource) }
+            if TunnelNames.isLoopback(n) { return make(.loopback, "name \(n)") }
+            if options.tunnelNames.isEmpty, let why = TunnelNames.match(n) { return make(.tunnel, why + nameSource) }
+        }
+        if let hw {
+            if hw == 772 { return make(.loopback, "SLL2 hardware type ARPHRD_LOOPBACK") }
+            if options.tunnelNames.isEmpty && (hw == 65534 || hw == 512 || hw == 768 || hw == 769 || hw == 776 || hw == 778) {
+                return make(.tunnel, "SLL2 hardware type \(hw) (no Ethernet header: tunnel device)")
+            }
+        }
+        let raw: Set<LinkType> = [.raw, .rawOpenBSD, .rawBSDOS, .ipv4, .ipv6]
+        if d.classicPcap && key.interfaceIndex == nil {
+            return make(options.classicInterfaceRole, options.classicInterfaceRoleGiven
+                        ? "option --interface-role" : "default: classic pcap treated as physical")
+        }
+        if options.tunnelNames.isEmpty, raw.contains(d.linkType), ethernetFiles.contains(key.fileIndex) {
+            return make(.tunnel, "link type beside Ethernet")
+        }
+        if d.name == nil && (d.linkType == .null || d.linkType == .loop) && key.interfaceIndex == nil {
+            return make(.loopback, "link type \(d.linkType.name) without a name (BSD loopback)")
+        }
+        if !options.physicalNames.isEmpty { return make(.ignored, "not named by --physical") }
+        return make(.physical, options.tunnelNames.isEmpty ? "not a tunnel or loopback by name or link type"
+                                                            : "not named by --tunnel")
+    }
+}
+
+/// The frozen model pass 2 judges packets by.
+public struct TunnelModel: Sendable {
+    public var interfaces: [InterfaceKey: InterfaceDecision]
+    public var endpoints: [Endpoint]
+    public var hosts: [HostAddress]
+    public var fileNames: [Int: String]
+    public var boundsHit: Int
+    let hostSet: Set<IPAddress>
+    let hostV4Interfaces: Set<InterfaceKey>
+
+    init(interfaces: [InterfaceKey: InterfaceDecision], endpoints: [Endpoint], hosts: [HostAddress],
+         fileNames: [Int: String], boundsHit: Int) {
+        self.interfaces = interfaces; self.endpoints = endpoints; self.hosts = hosts
+        self.fileNames = fileNames; self.boundsHit = boundsHit
+        hostSet = Set(hosts.map(\.address))
+        hostV4Interfaces = Set(hosts.filter { $0.address.isV4 }.map(\.interface))
+    }
+
+    public func role(_ key: InterfaceKey) -> InterfaceRole { interfaces[key]?.role ?? .physical }
+    public func isHost(_ a: IPAddress) -> Bool { hostSet.contains(a) }
+    public var hasTunnelInterface: Bool { interfaces.values.contains { $0.role == .tunnel } }
+    public var hasPhysicalInterface: Bool { interfaces.values.contains { $0.role == .physical } }
+
+    /// The endpoint a packet's remote side matches, if it is carrier traffic.
+    public func carrierEndpoint(_ f: PacketFacts, remoteIsDestination: Bool) -> Endpoint? {
+        guard let remote = remoteIsDestination ? f.destination : f.source else { return nil }
+        let port = remoteIsDestination ? f.destinationPort : f.sourcePort
+        for e in endpoints where e.address == remote {
+            switch e.transport {
+            case nil: if e.port == nil || (f.transport != .none && e.port == port) { return e }
+            case "ipsec":
+                if f.ipProtocol == 50 || f.ipProtocol == 51 { return e }
+                if f.transport == .udp && (port == 500 || port == 4500) { return e }
+            case "udp": if f.transport == .udp && e.port == port { return e }
+            case "tcp": if f.transport == .tcp && e.port == port { return e }
+            default: break
+            }
+        }
+        return nil
+    }
+}

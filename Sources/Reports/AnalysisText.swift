@@ -1,0 +1,139 @@
+import Correlation
+
+/// The default terminal output of `leakscope analyze`: verdict line, findings
+/// by severity, observations, exposed addresses, and what was assumed.
+/// Every string that may come from a packet goes through `AnalysisText.escape`.
+public enum AnalysisText {
+    /// Control characters (C0, DEL, C1) as `\xNN`, backslash doubled: packet text cannot drive the terminal.
+    public static func escape(_ s: String) -> String {
+        var out = ""
+        out.reserveCapacity(s.utf8.count)
+        for u in s.unicodeScalars {
+            let v = u.value
+            if v < 0x20 || (v >= 0x7F && v < 0xA0) {
+                let h = String(v, radix: 16)
+                out += "\\x" + (h.count < 2 ? "0" + h : h)
+            } else if u == "\\" {
+                out += "\\\\"
+            } else {
+                out.unicodeScalars.append(u)
+            }
+        }
+        return out
+    }
+
+    public static func render(_ a: Analysis, showAssumptions: Bool = true) -> String {
+        let e = escape
+        var s = ""
+        let head: String = switch a.verdict.status {
+        case .leaksFound: "LEAKS FOUND"
+        case .noLeakSeen: "NO LEAK SEEN"
+        case .cannotTell: "CANNOT TELL"
+        }
+        s += "\(head): \(e(a.verdict.reason))\n"
+        let sorted = a.findings.sorted {
+            $0.severity != $1.severity ? $0.severity > $1.severity : idNumber($0.id) < idNumber($1.id)
+        }
+        if !sorted.isEmpty {
+            s += "\n"
+            var rows = [["ID", "SEVERITY", "CLASS", "FILE", "INTERFACE", "PACKETS", "FRAMES", "TITLE"]]
+            for f in sorted {
+                let frames = f.frames.prefix(6).map(String.init).joined(separator: ",")
+                    + (f.frames.count > 6 || f.framesOmitted > 0 ? ",..." : "")
+                rows.append([f.id, f.severity.rawValue, f.class.rawValue, e(f.file), e(f.interface), String(f.packets), frames, e(f.title)])
+            }
+            s += table(rows)
+            s += "\n"
+            for f in sorted { s += details(f) }
+        }
+        if !a.observations.isEmpty {
+            s += "\nObservations (not leaks):\n"
+            for o in a.observations {
+                s += "  \(e(o.kind)) on \(e(o.interface)) of \(e(o.file)): \(o.packets) packet\(o.packets == 1 ? "" : "s")"
+                if let n = o.names, !n.isEmpty { s += "; names: " + n.prefix(8).map(e).joined(separator: ", ") + (n.count > 8 ? ", ..." : "") }
+                if let n = o.answers, !n.isEmpty { s += "; answers: " + n.prefix(8).map(e).joined(separator: ", ") }
+                s += "\n"
+            }
+        }
+        if !a.exposedPublicAddresses.isEmpty {
+            s += "\nExposed addresses:\n"
+            for x in a.exposedPublicAddresses { s += "  \(e(x.address)) [\(x.path)]: \(e(x.how))\n" }
+        }
+        if showAssumptions {
+            s += "\nAssumed:\n"
+            for line in a.assumptions { s += "  - \(e(line))\n" }
+        }
+        if a.bounds.anyHit {
+            let b = a.bounds
+            s += "\nBounds hit (the analysis is incomplete there): flows evicted \(b.flowsEvicted), refused \(b.flowsRefused), transactions dropped \(b.transactionsDropped), findings dropped \(b.findingsDropped) (\(b.packetsInDroppedFindings) packets), findings with frames omitted \(b.findingsWithFramesOmitted), evidence items omitted \(b.evidenceItemsOmitted)\n"
+        }
+        for f in a.files {
+            if let d = f.damage { s += "\ndamaged: \(e(d))\n" }
+        }
+        return s
+    }
+
+    static func idNumber(_ id: String) -> Int { Int(id.dropFirst()) ?? 0 }
+
+    static func details(_ f: Finding) -> String {
+        let e = escape
+        let v = f.evidence
+        var lines: [String] = []
+        func add(_ k: String, _ x: String?) { if let x, !x.isEmpty { lines.append("\(k): \(x)") } }
+        func list(_ xs: [String]?, max: Int = 8) -> String? {
+            guard let xs, !xs.isEmpty else { return nil }
+            return xs.prefix(max).map(e).joined(separator: ", ") + (xs.count > max ? ", ... (\(xs.count) in all)" : "")
+        }
+        add("severity", e(f.severityReason))
+        add("time", "\(f.firstTime) .. \(f.lastTime), \(f.bytes) bytes")
+        add("stun server", v.stunServer.map(e))
+        add("server name", v.serverName.map(e))
+        add("exposed", list(v.exposedAddresses))
+        add("relayed", list(v.relayedAddresses))
+        add("software", list(v.software))
+        add("ice ufrags", list(v.iceUfrags))
+        if v.alsoViaTunnel == true { lines.append("also reached through the tunnel: one site can link the VPN address and the real one") }
+        if let t = v.transactions, !t.isEmpty {
+            add("transactions", t.prefix(4).map { x in
+                "\(x.id) req \(x.requestFrame.map(String.init) ?? "-") resp \(x.responseFrame.map(String.init) ?? "-")"
+                    + (x.mappedAddress.map { " -> \(e($0))" } ?? "")
+            }.joined(separator: "; ") + (t.count > 4 ? "; ..." : ""))
+        }
+        add("resolver", v.resolver.map(e))
+        if let q = v.queries, !q.isEmpty {
+            add("queries", q.prefix(6).map { x in
+                "\(e(x.name)) \(e(x.type))" + (x.answers.map { $0.isEmpty ? "" : " = " + $0.prefix(4).map(e).joined(separator: " ") } ?? "")
+            }.joined(separator: "; ") + (q.count > 6 ? "; ... (\(q.count) in all)" : ""))
+        }
+        add("ecs", list(v.ecs))
+        add("source", v.source.map { e($0) + (v.sourceKind.map { " (\(e($0)))" } ?? "") + (v.eui64Mac.map { ", MAC \(e($0))" } ?? "") })
+        add("destinations", list(v.destinations))
+        if let fl = v.flows, !fl.isEmpty {
+            add("flows", fl.prefix(4).map { x in
+                "\(x.protocol) \(e(x.src))\(x.srcPort.map { ":\($0)" } ?? "") -> \(e(x.dst))\(x.dstPort.map { ":\($0)" } ?? "")"
+                    + (x.sni.map { " sni \(e($0))" } ?? "") + (x.host.map { " host \(e($0))" } ?? "")
+                    + (x.dnsName.map { " (\(e($0)))" } ?? "")
+            }.joined(separator: "; ") + (fl.count > 4 ? "; ... (\(fl.count) in all)" : ""))
+        }
+        if let s = v.startNs, let end = v.endNs {
+            add("span", "\(ISOTime.format(s)) .. \(ISOTime.format(end))\(v.openAtEnd == true ? " (still open at the end)" : "")")
+            add("leak classes", list(v.leakClasses))
+        }
+        return "\(f.id): " + lines.joined(separator: "\n    ") + "\n"
+    }
+
+    static func table(_ rows: [[String]]) -> String {
+        guard let n = rows.first?.count else { return "" }
+        var widths = Array(repeating: 0, count: n)
+        for r in rows { for (i, c) in r.enumerated() where i < n - 1 { widths[i] = max(widths[i], c.count) } }
+        var s = ""
+        for r in rows {
+            var line = ""
+            for (i, c) in r.enumerated() {
+                line += i < n - 1 ? c + String(repeating: " ", count: widths[i] - c.count + 2) : c
+            }
+            s += line + "\n"
+        }
+        return s
+    }
+}
