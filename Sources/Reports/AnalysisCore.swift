@@ -4,22 +4,25 @@
 /// keys, not on the correlator's Swift types.
 public struct AnalysisCore: Codable, Sendable, Hashable {
     public var schemaVersion: String
-    public var verdict: Verdict
-    public var tunnel: TunnelModel
-    public var findings: [Finding]
-    public var observations: [Observation]
-    public var exposedPublicAddresses: [ExposedAddress]
+    public var verdict: RecordVerdict
+    public var tunnel: RecordTunnel
+    public var findings: [RecordFinding]
+    public var observations: [RecordObservation]
+    public var exposedPublicAddresses: [RecordExposedAddress]
+    /// What the analysis took as given (interface roles, endpoints, host
+    /// addresses), in plain words.
+    public var assumptions: [String]
     /// Top-level keys the correlator adds beyond the contract's minimum.
     public var extra: [String: JSONValue]
 
     static let knownKeys: Set<String> = [
-        "schema_version", "verdict", "tunnel", "findings", "observations", "exposed_public_addresses",
+        "schema_version", "verdict", "tunnel", "findings", "observations", "exposed_public_addresses", "assumptions",
     ]
 
     public init(
-        schemaVersion: String = AnalysisRecord.currentSchemaVersion, verdict: Verdict,
-        tunnel: TunnelModel = TunnelModel(fields: [:]), findings: [Finding] = [], observations: [Observation] = [],
-        exposedPublicAddresses: [ExposedAddress] = [], extra: [String: JSONValue] = [:]
+        schemaVersion: String = AnalysisRecord.currentSchemaVersion, verdict: RecordVerdict,
+        tunnel: RecordTunnel = RecordTunnel(fields: [:]), findings: [RecordFinding] = [], observations: [RecordObservation] = [],
+        exposedPublicAddresses: [RecordExposedAddress] = [], assumptions: [String] = [], extra: [String: JSONValue] = [:]
     ) {
         self.schemaVersion = schemaVersion
         self.verdict = verdict
@@ -27,22 +30,24 @@ public struct AnalysisCore: Codable, Sendable, Hashable {
         self.findings = findings
         self.observations = observations
         self.exposedPublicAddresses = exposedPublicAddresses
+        self.assumptions = assumptions
         self.extra = extra
     }
 
     enum CodingKeys: String, CodingKey {
         case schemaVersion = "schema_version", verdict, tunnel, findings, observations
-        case exposedPublicAddresses = "exposed_public_addresses"
+        case exposedPublicAddresses = "exposed_public_addresses", assumptions
     }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         schemaVersion = try c.decodeIfPresent(String.self, forKey: .schemaVersion) ?? AnalysisRecord.currentSchemaVersion
-        verdict = try c.decode(Verdict.self, forKey: .verdict)
-        tunnel = try c.decodeIfPresent(TunnelModel.self, forKey: .tunnel) ?? TunnelModel(fields: [:])
-        findings = try c.decodeIfPresent([Finding].self, forKey: .findings) ?? []
-        observations = try c.decodeIfPresent([Observation].self, forKey: .observations) ?? []
-        exposedPublicAddresses = try c.decodeIfPresent([ExposedAddress].self, forKey: .exposedPublicAddresses) ?? []
+        verdict = try c.decode(RecordVerdict.self, forKey: .verdict)
+        tunnel = try c.decodeIfPresent(RecordTunnel.self, forKey: .tunnel) ?? RecordTunnel(fields: [:])
+        findings = try c.decodeIfPresent([RecordFinding].self, forKey: .findings) ?? []
+        observations = try c.decodeIfPresent([RecordObservation].self, forKey: .observations) ?? []
+        exposedPublicAddresses = try c.decodeIfPresent([RecordExposedAddress].self, forKey: .exposedPublicAddresses) ?? []
+        assumptions = try c.decodeIfPresent([String].self, forKey: .assumptions) ?? []
         extra = try extraKeys(from: decoder, known: Self.knownKeys)
     }
 
@@ -54,6 +59,7 @@ public struct AnalysisCore: Codable, Sendable, Hashable {
         try c.encode(findings, forKey: .findings)
         try c.encode(observations, forKey: .observations)
         try c.encode(exposedPublicAddresses, forKey: .exposedPublicAddresses)
+        try c.encode(assumptions, forKey: .assumptions)
         try encodeExtra(extra, to: encoder)
     }
 }

@@ -17,13 +17,14 @@ public struct AnalysisRecord: Codable, Sendable, Hashable {
     public var timeline: Timeline
     public var frameViews: [FrameView]
     public var evidenceCapture: OutputFileInfo?
-    /// What the analysis took as given (interface roles, endpoints), in words.
-    public var assumptions: [String]
+    /// What the captures themselves say limits the evidence (kernel drops,
+    /// damage), in words.
+    public var captureNotes: [String]
 
     public init(
         analysis: AnalysisCore, tool: ToolInfo, invocation: Invocation, analyzedAt: String? = nil,
         inputs: [InputFile] = [], totals: Totals = Totals(), timeline: Timeline = Timeline(),
-        frameViews: [FrameView] = [], evidenceCapture: OutputFileInfo? = nil, assumptions: [String] = []
+        frameViews: [FrameView] = [], evidenceCapture: OutputFileInfo? = nil, captureNotes: [String] = []
     ) {
         self.analysis = analysis
         self.tool = tool
@@ -34,15 +35,16 @@ public struct AnalysisRecord: Codable, Sendable, Hashable {
         self.timeline = timeline
         self.frameViews = frameViews
         self.evidenceCapture = evidenceCapture
-        self.assumptions = assumptions
+        self.captureNotes = captureNotes
     }
 
     // Convenience views of the contract part.
-    public var verdict: Verdict { analysis.verdict }
-    public var findings: [Finding] { analysis.findings }
+    public var verdict: RecordVerdict { analysis.verdict }
+    public var findings: [RecordFinding] { analysis.findings }
+    public var assumptions: [String] { analysis.assumptions }
 
     enum CodingKeys: String, CodingKey {
-        case tool, invocation, inputs, totals, timeline, assumptions
+        case tool, invocation, inputs, totals, timeline, captureNotes = "capture_notes"
         case analyzedAt = "analyzed_at", frameViews = "frame_views", evidenceCapture = "evidence_capture"
     }
 
@@ -57,7 +59,7 @@ public struct AnalysisRecord: Codable, Sendable, Hashable {
         timeline = try c.decode(Timeline.self, forKey: .timeline)
         frameViews = try c.decodeIfPresent([FrameView].self, forKey: .frameViews) ?? []
         evidenceCapture = try c.decodeIfPresent(OutputFileInfo.self, forKey: .evidenceCapture)
-        assumptions = try c.decodeIfPresent([String].self, forKey: .assumptions) ?? []
+        captureNotes = try c.decodeIfPresent([String].self, forKey: .captureNotes) ?? []
         // The record's own keys are not the correlator's extras.
         for k in CodingKeys.allKeys { analysis.extra[k] = nil }
     }
@@ -73,13 +75,13 @@ public struct AnalysisRecord: Codable, Sendable, Hashable {
         try c.encode(timeline, forKey: .timeline)
         try c.encode(frameViews, forKey: .frameViews)
         try c.encodeIfPresent(evidenceCapture, forKey: .evidenceCapture)
-        try c.encode(assumptions, forKey: .assumptions)
+        try c.encode(captureNotes, forKey: .captureNotes)
     }
 }
 
 extension AnalysisRecord.CodingKeys {
     static let allKeys = ["tool", "invocation", "analyzed_at", "inputs", "totals", "timeline", "frame_views",
-                          "evidence_capture", "assumptions"]
+                          "evidence_capture", "capture_notes"]
 }
 
 public struct ToolInfo: Codable, Sendable, Hashable {

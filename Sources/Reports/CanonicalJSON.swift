@@ -25,7 +25,8 @@ enum CanonicalJSON {
         case .array(let a):
             if a.isEmpty { out += "[]"; return }
             let scalars = a.allSatisfy { if case .array = $0 { return false }; if case .object = $0 { return false }; return true }
-            if !pretty || scalars {
+            // Short lists of scalars stay on one line; long ones get a line per item.
+            if !pretty || (scalars && compact(v).utf8.count <= 100) {
                 out += "["
                 for (i, x) in a.enumerated() {
                     if i > 0 { out += pretty ? ", " : "," }

@@ -15,7 +15,7 @@ public struct CaptureScan: Sendable {
     public var frameViews: [FrameView]
 
     public static func scan(
-        paths: [String], findings: [Finding], tunnel: TunnelModel, buckets: Int = 100, framesPerFinding: Int = 3
+        paths: [String], findings: [RecordFinding], tunnel: RecordTunnel, buckets: Int = 100, framesPerFinding: Int = 3
     ) throws(ReportError) -> CaptureScan {
         var inputs: [InputFile] = []
         for (index, path) in paths.enumerated() {
@@ -25,11 +25,12 @@ public struct CaptureScan: Sendable {
         var acc = TimelineAccumulator(startNs: firsts.min() ?? 0, endNs: lasts.max() ?? 0, buckets: buckets)
 
         // Which frames are cited (all of them, for the histogram) and which get a view.
-        var cited: [String: Set<Int>] = [:]
-        var wanted: [String: [Int: [String]]] = [:]  // file -> frame -> finding ids
+        var cited: [Int: Set<Int>] = [:]  // input index -> frames
+        var wanted: [Int: [Int: [String]]] = [:]  // input index -> frame -> finding ids
         for f in findings {
-            cited[f.file, default: []].formUnion(f.frames.map { Int($0) })
-            for frame in f.frames.prefix(framesPerFinding) { wanted[f.file, default: [:]][Int(frame), default: []].append(f.id) }
+            guard let input = f.input(in: inputs) else { continue }
+            cited[input.index, default: []].formUnion(f.frames.map { Int($0) })
+            for frame in f.frames.prefix(framesPerFinding) { wanted[input.index, default: [:]][Int(frame), default: []].append(f.id) }
         }
 
         var views: [FrameView] = []
@@ -38,8 +39,8 @@ public struct CaptureScan: Sendable {
             let reader: CaptureReader
             do { reader = try CaptureReader(path: input.path, fileIndex: input.index) }
             catch { throw .capture(path: input.path, reason: error.description) }
-            let citedHere = cited[input.name] ?? []
-            let wantedHere = wanted[input.name] ?? [:]
+            let citedHere = cited[input.index] ?? []
+            let wantedHere = wanted[input.index] ?? [:]
             var dissector = Dissector()
             while let packet = reader.next() {
                 acc.add(fileIndex: input.index, interfaceID: packet.interfaceID, timestampNs: packet.timestampNanoseconds,

@@ -8,24 +8,26 @@ import CaptureFiles
 /// frames in file order. Written atomically by `PcapNGWriter`.
 public enum EvidenceWriter {
     public static func write(
-        findings: [Finding], inputs: [InputFile], to path: String, section: PcapNGWriter.Section
+        findings: [RecordFinding], inputs: [InputFile], tunnel: RecordTunnel = RecordTunnel(fields: [:]), to path: String,
+        section: PcapNGWriter.Section
     ) throws(ReportError) -> OutputFileInfo {
-        var comments: [String: [Int: [String]]] = [:]  // file -> frame -> comment parts
+        var comments: [Int: [Int: [String]]] = [:]  // input index -> frame -> comment parts
         // A classic pcap's interface has no name: use the one the findings give it.
-        var fallbackName: [String: String] = [:]
+        var fallbackName: [Int: String] = [:]
         for f in findings {
+            guard let input = f.input(in: inputs) else { continue }
             for frame in f.frames {
-                comments[f.file, default: [:]][Int(frame), default: []]
-                    .append("\(f.id) \(f.leakClass): \(f.title) (frame \(frame) of \(f.file))")
+                comments[input.index, default: [:]][Int(frame), default: []]
+                    .append("\(f.id) \(f.leakClass): \(f.title) (frame \(frame) of \(input.name))")
             }
-            if let i = f.interface, fallbackName[f.file] == nil { fallbackName[f.file] = i }
+            if let i = f.interface, fallbackName[input.index] == nil { fallbackName[input.index] = i }
         }
         let writer: PcapNGWriter
         do { writer = try PcapNGWriter(path: path, section: section) } catch { throw .output(error.description) }
         var written = 0
         do throws(ReportError) {
             for input in inputs {
-                guard let wanted = comments[input.name], !wanted.isEmpty else { continue }
+                guard let wanted = comments[input.index], !wanted.isEmpty else { continue }
                 let reader: CaptureReader
                 do { reader = try CaptureReader(path: input.path, fileIndex: input.index) }
                 catch { throw ReportError.capture(path: input.path, reason: error.description) }
@@ -41,7 +43,9 @@ public enum EvidenceWriter {
                         var idb: PcapNGWriter.Interface
                         if let source = reader.interfaces.first(where: { $0.id == packet.interfaceID }) {
                             idb = PcapNGWriter.Interface(source)
-                            if source.name == nil, let n = fallbackName[input.name] { idb.name = n }
+                            if source.name == nil, let n = tunnel.interface(of: input, id: source.id)?.name ?? fallbackName[input.index] {
+                                idb.name = n
+                            }
                             idb.description = (source.description.map { "\($0); " } ?? "") + "from \(input.name)"
                         } else {
                             idb = PcapNGWriter.Interface(name: packet.interfaceName ?? "interface \(packet.interfaceID)",

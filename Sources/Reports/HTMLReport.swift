@@ -68,7 +68,7 @@ public enum HTMLReport {
         var h = ""
         var shown = Set<String>()
         for input in r.inputs {
-            let fs = r.findings.filter { $0.file == input.name }
+            let fs = r.findings.filter { $0.input(in: r.inputs)?.index == input.index }
             h += "<section class=\"file\" id=\"file-\(input.index)\">\n<h2>File \(e(input.name))</h2>\n"
             h += fileFacts(input)
             if fs.isEmpty { h += "<p>No findings in this file.</p>\n" }
@@ -105,7 +105,7 @@ public enum HTMLReport {
         return h
     }
 
-    static func finding(_ f: Finding, _ r: AnalysisRecord) -> String {
+    static func finding(_ f: RecordFinding, _ r: AnalysisRecord) -> String {
         var h = "<article class=\"finding sev-\(e(f.severity))\" id=\"finding-\(e(f.id))\">\n"
         h += "<h3><span class=\"fid\">\(e(f.id))</span> <span class=\"cls\">\(e(f.leakClass))</span> <span class=\"sev\">\(e(f.severity))</span> \(e(f.title))</h3>\n"
         h += "<p class=\"why\">\(e(LeakClassText.why(f.leakClass)))</p>\n"
@@ -225,6 +225,9 @@ public enum HTMLReport {
         h += "</tbody></table>\n"
         if !r.assumptions.isEmpty {
             h += "<h3>Assumptions</h3>\n<ul class=\"assumptions\">" + r.assumptions.map { "<li>\(e($0))</li>" }.joined() + "</ul>\n"
+        }
+        if !r.captureNotes.isEmpty {
+            h += "<h3>Capture notes</h3>\n<ul class=\"notes\">" + r.captureNotes.map { "<li>\(e($0))</li>" }.joined() + "</ul>\n"
         }
         return h + "</section>\n"
     }

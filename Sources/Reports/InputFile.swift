@@ -12,6 +12,10 @@ public struct InputFile: Codable, Sendable, Hashable {
     public var sha256: String
     public var capture: CaptureInfo
 
+    /// Whether a `file` value of the analysis (the correlator names files by
+    /// the path as given; hand-made analyses may use the base name) is this file.
+    public func isNamed(_ file: String) -> Bool { file == path || file == name }
+
     public init(index: Int, name: String, path: String, size: Int64, sha256: String, capture: CaptureInfo) {
         self.index = index; self.name = name; self.path = path; self.size = size; self.sha256 = sha256
         self.capture = capture

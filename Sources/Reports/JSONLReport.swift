@@ -11,7 +11,7 @@ public enum JSONLReport {
         r.findings.map { RecordCoding.line(document($0, r)) + "\n" }.joined()
     }
 
-    public static func document(_ f: Finding, _ r: AnalysisRecord) -> JSONValue {
+    public static func document(_ f: RecordFinding, _ r: AnalysisRecord) -> JSONValue {
         var doc: [String: JSONValue] = [:]
         let ev = f.evidence
         if let t = f.firstNs { doc["@timestamp"] = .string(Timestamp.iso8601(t)) }
@@ -49,7 +49,9 @@ public enum JSONLReport {
         if let host = firstFlowField(ev, "host") { doc["url"] = ["domain": .string(host)] }
 
         var file: [String: JSONValue] = ["name": .string(f.file)]
-        if let input = r.inputs.first(where: { $0.name == f.file }) {
+        if let input = f.input(in: r.inputs) {
+            file["name"] = .string(input.name)
+            file["path"] = .string(input.path)
             file["hash"] = ["sha256": .string(input.sha256)]
             file["size"] = .int(input.size)
         }
@@ -77,7 +79,7 @@ public enum JSONLReport {
     }
 
     /// Source and destination from the class-specific evidence keys of the contract.
-    static func endpoints(_ f: Finding) -> (Endpoint?, Endpoint?, String?) {
+    static func endpoints(_ f: RecordFinding) -> (Endpoint?, Endpoint?, String?) {
         let ev = f.evidence
         var transport = ev["transport"]?.stringValue
         switch f.leakClass {

@@ -22,7 +22,7 @@ extension JSONObject {
 }
 
 /// `verdict`: status and the reason in plain words.
-public struct Verdict: JSONObject {
+public struct RecordVerdict: JSONObject {
     public var fields: [String: JSONValue]
     public init(fields: [String: JSONValue]) { self.fields = fields }
     public init(status: String, reason: String) { fields = ["status": .string(status), "reason": .string(reason)] }
@@ -33,19 +33,25 @@ public struct Verdict: JSONObject {
 
 /// `tunnel`: the interface roles, VPN endpoints and host addresses, each with
 /// what decided it.
-public struct TunnelModel: JSONObject {
+public struct RecordTunnel: JSONObject {
     public var fields: [String: JSONValue]
     public init(fields: [String: JSONValue]) { self.fields = fields }
-    public var interfaces: [InterfaceRole] { objects("interfaces") }
+    public var interfaces: [RecordInterfaceRole] { objects("interfaces") }
     public var vpnEndpoints: [JSONValue] { fields["vpn_endpoints"]?.arrayValue ?? [] }
     public var hostAddresses: [JSONValue] { fields["host_addresses"]?.arrayValue ?? [] }
-    func objects(_ key: String) -> [InterfaceRole] {
-        (fields[key]?.arrayValue ?? []).compactMap { $0.objectValue.map(InterfaceRole.init(fields:)) }
+
+    /// The entry for interface `id` of `input` (a classic pcap's interface has
+    /// no name in the file; the analysis gives it one).
+    public func interface(of input: InputFile, id: Int) -> RecordInterfaceRole? {
+        interfaces.first { ($0.file == nil || input.isNamed($0.file!)) && $0.id == Int64(id) }
+    }
+    func objects(_ key: String) -> [RecordInterfaceRole] {
+        (fields[key]?.arrayValue ?? []).compactMap { $0.objectValue.map(RecordInterfaceRole.init(fields:)) }
     }
 }
 
 /// One entry of `tunnel.interfaces`.
-public struct InterfaceRole: JSONObject {
+public struct RecordInterfaceRole: JSONObject {
     public var fields: [String: JSONValue]
     public init(fields: [String: JSONValue]) { self.fields = fields }
     public var file: String? { string("file") }
@@ -56,7 +62,7 @@ public struct InterfaceRole: JSONObject {
 }
 
 /// One entry of `findings`.
-public struct Finding: JSONObject {
+public struct RecordFinding: JSONObject {
     public var fields: [String: JSONValue]
     public init(fields: [String: JSONValue]) { self.fields = fields }
     public var id: String { string("id") ?? "?" }
@@ -72,17 +78,25 @@ public struct Finding: JSONObject {
     /// Frame numbers in `file`, counted from 1 as tshark does.
     public var frames: [Int64] { ints("frames") }
     public var evidence: [String: JSONValue] { fields["evidence"]?.objectValue ?? [:] }
+    /// Index of `file` among the inputs, when the correlator gives it.
+    public var fileIndex: Int? { int("file_index").map(Int.init) }
+
+    /// The input this finding's frames are in: `file_index`, else by name.
+    public func input(in inputs: [InputFile]) -> InputFile? {
+        if let i = fileIndex, let input = inputs.first(where: { $0.index == i }) { return input }
+        return inputs.first { $0.isNamed(file) }
+    }
 }
 
 /// One entry of `observations` (mDNS/LLMNR/NBNS names on the link: never a leak).
-public struct Observation: JSONObject {
+public struct RecordObservation: JSONObject {
     public var fields: [String: JSONValue]
     public init(fields: [String: JSONValue]) { self.fields = fields }
     public var kind: String { string("kind") ?? "" }
 }
 
 /// One entry of `exposed_public_addresses`.
-public struct ExposedAddress: JSONObject {
+public struct RecordExposedAddress: JSONObject {
     public var fields: [String: JSONValue]
     public init(fields: [String: JSONValue]) { self.fields = fields }
     public var address: String { string("address") ?? "" }

@@ -34,7 +34,7 @@ public enum MarkdownReport {
             if let d = input.capture.droppedPackets { facts.append("\(d) dropped") }
             m += facts.joined(separator: "; ") + "\n\n"
             for d in input.capture.damage { m += "- Damaged at byte \(d.offset): \(e(d.what))\n" }
-            let fs = r.findings.filter { $0.file == input.name }
+            let fs = r.findings.filter { $0.input(in: r.inputs)?.index == input.index }
             if fs.isEmpty { m += "No findings in this file.\n\n" }
             for f in fs { m += finding(f); shown.insert(f.id) }
         }
@@ -57,12 +57,13 @@ public enum MarkdownReport {
         for i in r.inputs { m += "- Input \(e(i.name)): \(i.size) bytes, SHA-256 `\(i.sha256)`\n" }
         if let ev = r.evidenceCapture { m += "- Evidence capture \(e(ev.name)): \(ev.frames) frames, \(ev.size) bytes, SHA-256 `\(ev.sha256)`\n" }
         for a in r.assumptions { m += "- Assumption: \(e(a))\n" }
+        for n in r.captureNotes { m += "- Capture note: \(e(n))\n" }
         return m
     }
 
     static func e(_ s: String) -> String { Escape.markdown(s) }
 
-    static func finding(_ f: Finding) -> String {
+    static func finding(_ f: RecordFinding) -> String {
         var m = "### \(e(f.id)) · \(e(f.leakClass)) · \(e(f.severity)): \(e(f.title))\n\n"
         m += "> \(e(LeakClassText.why(f.leakClass)))\n\n"
         var where_ = "- File \(e(f.file))"

@@ -12,10 +12,13 @@ public enum RecordBuilder {
     ) -> AnalysisRecord {
         var timeline = timeline
         timeline.spans = failureSpans(analysis.findings)
+        var analysis = analysis
+        // The correlator states its assumptions; a hand-made analysis may not.
+        if analysis.assumptions.isEmpty { analysis.assumptions = assumptions(analysis) }
         return AnalysisRecord(
             analysis: analysis, tool: tool, invocation: invocation, analyzedAt: analyzedAt, inputs: inputs,
             totals: totals(analysis, inputs: inputs), timeline: timeline, frameViews: frameViews,
-            evidenceCapture: evidenceCapture, assumptions: assumptions(analysis, inputs: inputs)
+            evidenceCapture: evidenceCapture, captureNotes: captureNotes(inputs)
         )
     }
 
@@ -39,25 +42,31 @@ public enum RecordBuilder {
         // Known classes in the model's order, then any others by name.
         t.byClass = classes.compactMap { byClass[$0] } + byClass.keys.filter { !classes.contains($0) }.sorted().compactMap { byClass[$0] }
 
-        // One row per interface the tunnel model names, else per capture interface.
+        // One row per interface the tunnel model names, then per capture
+        // interface not named there. Files compare through the inputs, since
+        // the analysis may name a file by its path or its base name.
         var rows: [InterfaceTotal] = []
         var seen = Set<String>()
-        func key(_ file: String, _ name: String) -> String { file + "\u{0}" + name }
+        func fileKey(_ file: String) -> String {
+            inputs.first { $0.isNamed(file) }.map { "#\($0.index)" } ?? file
+        }
+        func key(_ file: String, _ name: String) -> String { fileKey(file) + "\u{0}" + name }
         for r in analysis.tunnel.interfaces {
-            let file = r.file ?? inputs.first?.name ?? ""
+            let file = r.file ?? inputs.first?.path ?? ""
             let name = r.name ?? "if\(r.id ?? 0)"
             guard seen.insert(key(file, name)).inserted else { continue }
-            let capIf = inputs.first { $0.name == file }?.capture.interfaces.first {
-                ($0.name ?? "if\($0.id)") == name || (r.id != nil && Int64($0.id) == r.id)
+            let capIf = inputs.first { $0.isNamed(file) }?.capture.interfaces.first {
+                (r.id != nil && Int64($0.id) == r.id) || ($0.name ?? "if\($0.id)") == name
             }
             rows.append(InterfaceTotal(file: file, interfaceId: r.id.map(Int.init) ?? capIf?.id, interface: name,
-                                       role: r.role, packets: capIf?.packets, leakedPackets: 0, findings: 0))
+                                       role: r.role, packets: capIf?.packets ?? r.int("packets").map(Int.init),
+                                       leakedPackets: 0, findings: 0))
         }
         for input in inputs {
             for i in input.capture.interfaces {
                 let name = i.name ?? "if\(i.id)"
-                guard seen.insert(key(input.name, name)).inserted else { continue }
-                rows.append(InterfaceTotal(file: input.name, interfaceId: i.id, interface: name, role: "unknown",
+                guard analysis.tunnel.interface(of: input, id: i.id) == nil, seen.insert(key(input.path, name)).inserted else { continue }
+                rows.append(InterfaceTotal(file: input.path, interfaceId: i.id, interface: name, role: "unknown",
                                            packets: i.packets, leakedPackets: 0, findings: 0))
             }
         }
@@ -66,7 +75,7 @@ public enum RecordBuilder {
         for f in analysis.findings {
             guard let name = f.interface else { continue }
             let idx: Int
-            if let i = rows.firstIndex(where: { $0.file == f.file && $0.interface == name }) {
+            if let i = rows.firstIndex(where: { key($0.file, $0.interface) == key(f.file, name) }) {
                 idx = i
             } else {
                 rows.append(InterfaceTotal(file: f.file, interfaceId: nil, interface: name, role: "unknown",
@@ -83,7 +92,7 @@ public enum RecordBuilder {
 
     /// Tunnel-failure spans from the findings' evidence (`start_ns`/`end_ns`,
     /// else the finding's own first/last time).
-    public static func failureSpans(_ findings: [Finding]) -> [TimelineSpan] {
+    public static func failureSpans(_ findings: [RecordFinding]) -> [TimelineSpan] {
         findings.compactMap { f in
             guard f.leakClass == "tunnel-failure" else { return nil }
             let ev = f.evidence
@@ -93,7 +102,7 @@ public enum RecordBuilder {
     }
 
     /// The analysis's premises in words, for the provenance section.
-    public static func assumptions(_ analysis: AnalysisCore, inputs: [InputFile]) -> [String] {
+    public static func assumptions(_ analysis: AnalysisCore) -> [String] {
         var out: [String] = []
         for r in analysis.tunnel.interfaces {
             let where_ = r.file.map { " in \($0)" } ?? ""
@@ -115,6 +124,12 @@ public enum RecordBuilder {
         if !analysis.tunnel.interfaces.contains(where: { $0.role == "physical" }) && !analysis.tunnel.interfaces.isEmpty {
             out.append("No physical interface was captured: a leak outside the tunnel could not be seen.")
         }
+        return out
+    }
+
+    /// Drops and damage the captures report, in words.
+    public static func captureNotes(_ inputs: [InputFile]) -> [String] {
+        var out: [String] = []
         for input in inputs {
             if let d = input.capture.droppedPackets, d > 0 {
                 out.append("\(input.name): the capturing system dropped \(d) packets; evidence may be incomplete.")

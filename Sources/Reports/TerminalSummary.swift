@@ -12,16 +12,17 @@ public enum TerminalSummary {
     public struct Style: Sendable {
         public var color: Bool
         public init(color: Bool) { self.color = color }
-        func paint(_ s: String, _ code: String) -> String { color ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s }
-        func bold(_ s: String) -> String { paint(s, "1") }
-        func status(_ st: String, _ s: String) -> String {
+        public func paint(_ s: String, _ code: String) -> String { color ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s }
+        public func bold(_ s: String) -> String { paint(s, "1") }
+        /// Red for leaks-found, green for no-leak-seen, yellow otherwise.
+        public func status(_ st: String, _ s: String) -> String {
             switch st {
             case "leaks-found": paint(s, "1;31")
             case "no-leak-seen": paint(s, "1;32")
             default: paint(s, "1;33")
             }
         }
-        func severity(_ sev: String) -> String {
+        public func severity(_ sev: String) -> String {
             switch sev {
             case "high": paint(sev, "31")
             case "medium": paint(sev, "33")

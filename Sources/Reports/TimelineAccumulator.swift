@@ -42,15 +42,14 @@ public struct TimelineAccumulator {
     }
 
     /// The histogram; `inputs` names the files and interfaces, `tunnel` gives roles.
-    public func timeline(inputs: [InputFile], tunnel: TunnelModel) -> Timeline {
+    public func timeline(inputs: [InputFile], tunnel: RecordTunnel) -> Timeline {
         let rows = series.keys.sorted().map { key -> TimelineSeries in
             let input = inputs.first { $0.index == key.file }
             let file = input?.name ?? "file\(key.file)"
             let capIf = input?.capture.interfaces.first { $0.id == key.interface }
-            let name = capIf?.name ?? "if\(key.interface)"
-            let role = tunnel.interfaces.first {
-                ($0.file == nil || $0.file == file) && ($0.name == name || $0.id == Int64(key.interface))
-            }?.role ?? "unknown"
+            let model = input.flatMap { tunnel.interface(of: $0, id: key.interface) }
+            let name = capIf?.name ?? model?.name ?? "if\(key.interface)"
+            let role = model?.role ?? "unknown"
             let s = series[key]!
             return TimelineSeries(file: file, interfaceId: key.interface, interface: name, role: role, all: s.all, leaked: s.leaked)
         }

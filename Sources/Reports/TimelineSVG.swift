@@ -56,10 +56,29 @@ enum TimelineSVG {
             let tx = x(ns)
             let anchor = k == 0 ? "start" : (k == 4 ? "end" : "middle")
             s += "<line x1=\"\(f(tx))\" y1=\"\(axisY)\" x2=\"\(f(tx))\" y2=\"\(axisY + 5)\"/>"
-            s += "<text x=\"\(f(tx))\" y=\"\(axisY + 18)\" text-anchor=\"\(anchor)\">\(Escape.html(Timestamp.relative(ns, from: t.startNs)))</text>"
+            s += "<text x=\"\(f(tx))\" y=\"\(axisY + 18)\" text-anchor=\"\(anchor)\">\(Escape.html(axisLabel(ns, start: t.startNs, span: Int64(spanNs))))</text>"
         }
         s += "</g></svg>"
         return s
+    }
+
+    /// Seconds from the start for short captures, UTC clock time for long ones.
+    static func axisLabel(_ ns: Int64, start: Int64, span: Int64) -> String {
+        let d = Double(ns - start) / 1e9
+        switch span {
+        case ..<10_000_000_000: return "+" + String(format3(d)) + " s"
+        case ..<3_600_000_000_000: return "+" + String(Int(d.rounded())) + " s"
+        default:
+            let iso = Timestamp.iso8601(ns - ns % 60_000_000_000)  // whole minutes
+            let date = iso.prefix(10), time = iso.dropFirst(11).prefix(5)
+            return span < 86_400_000_000_000 ? "\(time) UTC" : "\(date) \(time)"
+        }
+    }
+
+    static func format3(_ v: Double) -> String {
+        let ms = Int((v * 1000).rounded())
+        let frac = String(ms % 1000)
+        return "\(ms / 1000)." + String(repeating: "0", count: 3 - frac.count) + frac
     }
 
     static func f(_ v: Double) -> String {

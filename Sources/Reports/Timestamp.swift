@@ -1,6 +1,19 @@
 /// ISO 8601 UTC text for nanosecond timestamps, computed without the
 /// platform's date formatter so output is identical everywhere.
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 public enum Timestamp {
+    /// The wall clock, for `analyzed_at`.
+    public static func nowNanoseconds() -> Int64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return Int64(ts.tv_sec) * 1_000_000_000 + Int64(ts.tv_nsec)
+    }
+
     /// "2024-05-01T12:00:00.123456789Z"; the fraction has 9 digits, trailing
     /// zero groups of three removed ("…00.5Z" stays "…00.500Z").
     public static func iso8601(_ ns: Int64) -> String {

@@ -7,6 +7,6 @@ struct LeakScope: ParsableCommand {
         commandName: "leakscope",
         abstract: "Find traffic that escaped a VPN tunnel, with packet evidence.",
         version: version,
-        subcommands: [AnalyzeCommand.self, CaptureCommand.self, InterfacesCommand.self, DissectCommand.self]
+        subcommands: [AnalyzeCommand.self, CaptureCommand.self, InterfacesCommand.self, DissectCommand.self, ReportCommand.self]
     )
 }

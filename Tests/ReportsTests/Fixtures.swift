@@ -9,8 +9,8 @@ enum Fixtures {
 
     static var analysis: AnalysisCore {
         AnalysisCore(
-            verdict: Verdict(status: "leaks-found", reason: "2 high findings on eth0 outside the tunnel"),
-            tunnel: TunnelModel(fields: [
+            verdict: RecordVerdict(status: "leaks-found", reason: "2 high findings on eth0 outside the tunnel"),
+            tunnel: RecordTunnel(fields: [
                 "interfaces": [
                     ["file": "s.pcapng", "id": 0, "name": "wg0", "link_type": "rawip", "role": "tunnel", "decided_by": "name pattern wg*"],
                     ["file": "s.pcapng", "id": 1, "name": "eth0", "link_type": "ether", "role": "physical", "decided_by": "link type beside Ethernet"],
@@ -20,7 +20,7 @@ enum Fixtures {
                 "host_addresses": [["address": "192.0.2.2", "interface": "eth0", "decided_by": "source of the carrier flow"]],
             ]),
             findings: [
-                Finding(fields: [
+                RecordFinding(fields: [
                     "id": "F1", "class": "webrtc", "severity": "high",
                     "title": "STUN Binding to 203.0.113.10:3478 outside the tunnel revealed 198.51.100.2",
                     "file": "s.pcapng", "interface": "eth0", "first_ns": .int(t0 + 2_000_000_000), "last_ns": .int(t0 + 2_050_000_000),
@@ -31,7 +31,7 @@ enum Fixtures {
                         "software": ["\u{1B}[31mevil\u{7}"], "also_via_tunnel": true,
                     ],
                 ]),
-                Finding(fields: [
+                RecordFinding(fields: [
                     "id": "F2", "class": "dns", "severity": "high",
                     "title": "DNS query for \(hostileName) to 198.51.100.53 outside the tunnel",
                     "file": "s.pcapng", "interface": "eth0", "first_ns": .int(t0 + 3_000_000_000), "last_ns": .int(t0 + 3_000_000_000),
@@ -41,7 +41,7 @@ enum Fixtures {
                         "queries": [["name": .string(hostileName), "type": "A", "frame": 7]],
                     ],
                 ]),
-                Finding(fields: [
+                RecordFinding(fields: [
                     "id": "F3", "class": "tunnel-failure", "severity": "medium",
                     "title": "Tunnel silent for 2.5 s while eth0 carried other traffic",
                     "file": "s.pcapng", "interface": "eth0", "first_ns": .int(t0 + 1_500_000_000), "last_ns": .int(t0 + 4_000_000_000),
@@ -49,8 +49,8 @@ enum Fixtures {
                     "evidence": ["start_ns": .int(t0 + 1_500_000_000), "end_ns": .int(t0 + 4_000_000_000), "leaked_frames": [5, 6, 7]],
                 ]),
             ],
-            observations: [Observation(fields: ["kind": "mdns", "interface": "eth0", "frames": [8], "names": ["1f2e3d4c.local"]])],
-            exposedPublicAddresses: [ExposedAddress(fields: [
+            observations: [RecordObservation(fields: ["kind": "mdns", "interface": "eth0", "frames": [8], "names": ["1f2e3d4c.local"]])],
+            exposedPublicAddresses: [RecordExposedAddress(fields: [
                 "address": "198.51.100.2", "how": "XOR-MAPPED-ADDRESS from 203.0.113.10, frame 6", "path": "physical",
             ])]
         )

@@ -330,7 +330,7 @@ enum Golden {
     static let markdown = #"""
     # LeakScope report: Leaks found
 
-    **Verdict:** leaks-found — 2 high findings on eth0 outside the tunnel
+    **RecordVerdict:** leaks-found — 2 high findings on eth0 outside the tunnel
 
     Traffic left a physical interface outside the VPN tunnel; the findings below name the frames.
 

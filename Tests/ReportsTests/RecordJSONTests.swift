@@ -69,7 +69,7 @@ import Testing
         let dir = TestSupport.tempDir()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         var r = Fixtures.record()
-        r.analysis.verdict = Verdict(status: "probably-fine", reason: "")
+        r.analysis.verdict = RecordVerdict(status: "probably-fine", reason: "")
         r.inputs[0].sha256 = "XYZ"
         let path = "\(dir)/bad.json"
         try OutputFile.write(try RecordCoding.encode(r), to: path)
