@@ -35,6 +35,7 @@ public enum AddressScope: String, Sendable, Codable {
             if hi == 0 && lo == 0 { self = .unspecified }
             else if hi == 0 && lo == 1 { self = .loopback }
             else if hi == 0 && lo >> 32 == 0xFFFF { self = AddressScope(.v4(UInt32(truncatingIfNeeded: lo))) }
+            else if hi == 0 && lo >> 32 == 0 { self = .unspecified }  // ::/96 (deprecated IPv4-compatible): never routed
             else if top16 & 0xFFC0 == 0xFE80 { self = .linkLocal }
             else if top16 == 0xFF02 || top16 == 0xFF01 { self = .linkMulticast }
             else if top16 >> 8 == 0xFF { self = .multicast }

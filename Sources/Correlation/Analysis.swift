@@ -89,7 +89,6 @@ public struct Analysis: Codable, Sendable, Equatable {
     /// Bounds of docs/leak-model.md and how often each was hit (0 = never: the analysis is complete).
     public struct BoundsReport: Codable, Sendable, Equatable {
         public var maxFlows: Int
-        public var flowsEvicted: Int
         public var flowsRefused: Int
         public var maxPendingTransactions: Int
         public var transactionsDropped: Int
@@ -102,7 +101,7 @@ public struct Analysis: Codable, Sendable, Equatable {
         public var evidenceItemsOmitted: Int
         public var modelBoundsHit: Int
         enum CodingKeys: String, CodingKey {
-            case maxFlows = "max_flows", flowsEvicted = "flows_evicted", flowsRefused = "flows_refused"
+            case maxFlows = "max_flows", flowsRefused = "flows_refused"
             case maxPendingTransactions = "max_pending_transactions", transactionsDropped = "transactions_dropped"
             case maxFindings = "max_findings", findingsDropped = "findings_dropped"
             case packetsInDroppedFindings = "packets_in_dropped_findings"
@@ -112,7 +111,7 @@ public struct Analysis: Codable, Sendable, Equatable {
         }
         /// True when any bound was hit.
         public var anyHit: Bool {
-            flowsEvicted + flowsRefused + transactionsDropped + findingsDropped + findingsWithFramesOmitted
+            flowsRefused + transactionsDropped + findingsDropped + findingsWithFramesOmitted
                 + evidenceItemsOmitted + modelBoundsHit > 0
         }
     }
@@ -228,6 +227,11 @@ public struct STUNTransactionEvidence: Codable, Sendable, Equatable {
     public var responseFrame: Int?
     public var mappedAddress: String?
     public var relayedAddress: String?
+    public init(id: String, method: String? = nil, requestFrame: Int? = nil, responseFrame: Int? = nil,
+                mappedAddress: String? = nil, relayedAddress: String? = nil) {
+        self.id = id; self.method = method; self.requestFrame = requestFrame; self.responseFrame = responseFrame
+        self.mappedAddress = mappedAddress; self.relayedAddress = relayedAddress
+    }
     enum CodingKeys: String, CodingKey {
         case id, method, requestFrame = "request_frame", responseFrame = "response_frame"
         case mappedAddress = "mapped_address", relayedAddress = "relayed_address"
@@ -241,6 +245,11 @@ public struct DNSQueryEvidence: Codable, Sendable, Equatable {
     public var responseFrame: Int?
     public var answers: [String]?
     public var rcode: String?
+    public init(name: String, type: String, frame: Int? = nil, responseFrame: Int? = nil, answers: [String]? = nil,
+                rcode: String? = nil) {
+        self.name = name; self.type = type; self.frame = frame; self.responseFrame = responseFrame
+        self.answers = answers; self.rcode = rcode
+    }
     enum CodingKeys: String, CodingKey {
         case name, type, frame, responseFrame = "response_frame", answers, rcode
     }
@@ -260,6 +269,12 @@ public struct FlowEvidence: Codable, Sendable, Equatable {
     /// The name a leaked DNS answer gave this destination, and that answer's frame.
     public var dnsName: String?
     public var dnsResponseFrame: Int?
+    public init(protocol p: String, src: String, srcPort: Int?, dst: String, dstPort: Int?, packets: Int, bytes: Int,
+                firstFrame: Int, sni: String? = nil, host: String? = nil, dnsName: String? = nil, dnsResponseFrame: Int? = nil) {
+        self.protocol = p; self.src = src; self.srcPort = srcPort; self.dst = dst; self.dstPort = dstPort
+        self.packets = packets; self.bytes = bytes; self.firstFrame = firstFrame; self.sni = sni; self.host = host
+        self.dnsName = dnsName; self.dnsResponseFrame = dnsResponseFrame
+    }
     enum CodingKeys: String, CodingKey {
         case `protocol`, src, srcPort = "src_port", dst, dstPort = "dst_port", packets, bytes
         case firstFrame = "first_frame", sni, host, dnsName = "dns_name", dnsResponseFrame = "dns_response_frame"

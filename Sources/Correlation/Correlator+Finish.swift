@@ -60,7 +60,7 @@ extension Correlator {
 
         let verdict = makeVerdict(findings)
         let b = Analysis.BoundsReport(
-            maxFlows: limits.maxFlows, flowsEvicted: flowsEvicted, flowsRefused: flowsRefused,
+            maxFlows: limits.maxFlows, flowsRefused: flowsRefused,
             maxPendingTransactions: limits.maxPendingTransactions, transactionsDropped: transactionsDropped,
             maxFindings: limits.maxFindings, findingsDropped: findingsDropped,
             packetsInDroppedFindings: packetsInDroppedFindings, maxFramesPerFinding: limits.maxFramesPerFinding,

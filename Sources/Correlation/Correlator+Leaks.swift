@@ -82,6 +82,8 @@ extension Correlator {
         p.first = min(p.first, f.time)
         p.last = max(p.last, f.time)
         if outbound { p.outboundFrames += 1 }
+        if p.innerRemote == nil { p.innerRemote = outbound ? f.innermostDestination : f.innermostSource }
+        if p.encapsulation == nil { p.encapsulation = f.encapsulation }
         if p.frames.count < limits.maxPendingFramesPerFlow { p.frames.append(f.frame) } else { p.framesOmitted += 1 }
     }
 
@@ -151,6 +153,11 @@ extension Correlator {
             else { builders[b].framesOmitted += 1 }
         }
         builders[b].framesOmitted += p.framesOmitted
+        if builders[b].key.cls == .ipv6, let r = p.innerRemote {
+            builders[b].destinations.insert(r.description, cap: limits.maxEvidenceItems)
+            if let e = p.encapsulation { builders[b].encapsulations.insert(e.rawValue, cap: 8) }
+            if AddressScope(r) == .global { builders[b].maxRemoteScope = .global }
+        }
         if builders[b].key.cls == .traffic {
             let i = flowEvidence(b, key: key, flow: &flow, firstFrame: p.frames.first ?? 0, transport: key.ipProtocol)
             if let i { builders[b].flows[i].packets += p.packets; builders[b].flows[i].bytes += p.bytes }

@@ -38,7 +38,7 @@ public struct Correlator {
     var directionGuesses = 0
 
     // Bounds hit.
-    var flowsEvicted = 0, flowsRefused = 0, transactionsDropped = 0
+    var flowsRefused = 0, transactionsDropped = 0
     var findingsDropped = 0, packetsInDroppedFindings = 0
 
     public init(model: TunnelModel, options: AnalysisOptions) {
@@ -76,6 +76,9 @@ public struct Correlator {
         var framesOmitted = 0
         var fileIndex = 0
         var outboundFrames = 0
+        /// The far side of the innermost header and how it was carried (IPv6 evidence of held packets).
+        var innerRemote: IPAddress?
+        var encapsulation: PacketFacts.Encapsulation?
     }
 
     struct Classification {
@@ -123,7 +126,7 @@ public struct Correlator {
         }
         let dstScope = AddressScope(f.innermostDestination ?? dst)
         let srcScope = AddressScope(f.innermostSource ?? src)
-        if dstScope.staysOnLink || srcScope == .unspecified || srcScope == .linkLocal {
+        if dstScope.staysOnLink || srcScope == .unspecified || srcScope == .linkLocal || srcScope == .loopback {
             observe(dstScope == .linkLocal || srcScope == .linkLocal ? "link-local" : "multicast", f, decode: false, detail: detail)
             return
         }

@@ -68,7 +68,7 @@ public enum AnalysisText {
         }
         if a.bounds.anyHit {
             let b = a.bounds
-            s += "\nBounds hit (the analysis is incomplete there): flows evicted \(b.flowsEvicted), refused \(b.flowsRefused), transactions dropped \(b.transactionsDropped), findings dropped \(b.findingsDropped) (\(b.packetsInDroppedFindings) packets), findings with frames omitted \(b.findingsWithFramesOmitted), evidence items omitted \(b.evidenceItemsOmitted)\n"
+            s += "\nBounds hit (the analysis is incomplete there): flows refused \(b.flowsRefused), transactions dropped \(b.transactionsDropped), findings dropped \(b.findingsDropped) (\(b.packetsInDroppedFindings) packets), findings with frames omitted \(b.findingsWithFramesOmitted), evidence items omitted \(b.evidenceItemsOmitted)\n"
         }
         for f in a.files {
             if let d = f.damage { s += "\ndamaged: \(e(d))\n" }

@@ -54,6 +54,8 @@ struct CaptureCommand: ParsableCommand {
     @Option(help: "Seconds packets are held to merge interfaces in time order.")
     var reorderWindow: Double = 0.2
 
+    @OptionGroup(title: "Browser session") var browserOptions: BrowserOptions
+
     @Argument(parsing: .postTerminator, help: "Command to run during the capture (after --); capture stops when it exits.")
     var command: [String] = []
 
@@ -69,7 +71,7 @@ struct CaptureCommand: ParsableCommand {
     }
 
     func run() throws {
-        let options = LiveCaptureOptions(
+        var options = LiveCaptureOptions(
             interfaces: interface, outputPath: output,
             handle: HandleOptions(
                 snapLength: snaplen, promiscuous: promiscuous, bufferSize: bufferSize.map { $0 * 1024 }, filter: filter),
@@ -77,6 +79,7 @@ struct CaptureCommand: ParsableCommand {
             reorderWindow: reorderWindow,
             section: .describingThisProcess(
                 tool: "leakscope", version: LeakScope.version, commandLine: CommandLine.arguments.map(shellQuoted)))
+        try browserOptions.apply(to: &options, captureOutput: output)
         let summary: LiveCaptureSummary
         do {
             summary = try LiveCapture.run(options) { ready in

@@ -7,6 +7,9 @@ struct LeakScope: ParsableCommand {
         commandName: "leakscope",
         abstract: "Find traffic that escaped a VPN tunnel, with packet evidence.",
         version: version,
-        subcommands: [AnalyzeCommand.self, CaptureCommand.self, InterfacesCommand.self, DissectCommand.self, ReportCommand.self]
+        subcommands: [
+            AnalyzeCommand.self, CaptureCommand.self, InterfacesCommand.self, DissectCommand.self,
+            ProbeCommand.self, ReportCommand.self,
+        ]
     )
 }

@@ -1,1 +1,0 @@
-// BrowserSession: see docs/ARCHITECTURE.md

@@ -1,0 +1,39 @@
+/// A terminal table of a probe record. Strings from the browser are escaped
+/// (control characters shown as \u{..}) so a hostile page cannot drive the terminal.
+extension ProbeRecord {
+    public func table() -> String {
+        var rows: [[String]] = [["round", "policy", "mdns", "type", "proto", "address", "port", "related", "server"]]
+        for (i, r) in rounds.enumerated() {
+            let head = [String(i + 1), r.policy, r.mdns ? "on" : "off"]
+            if let f = r.failure { rows.append(head + ["-", "-", "failed: \(f)", "", "", ""]) }
+            if r.candidates.isEmpty && r.failure == nil { rows.append(head + ["-", "-", "(no candidates)", "", "", ""]) }
+            for c in r.candidates {
+                let related = c.relatedAddress.map { "\($0):\(c.relatedPort.map(String.init) ?? "-")" } ?? ""
+                rows.append(head + [c.type, c.protocol_, c.address, String(c.port), related, c.url ?? ""])
+            }
+            for e in r.errors {
+                rows.append(head + ["error", "", "\(e.code.map(String.init) ?? "") \(e.text ?? "")", "", "", e.url ?? ""])
+            }
+        }
+        let safe = rows.map { $0.map(Self.escapeForTerminal) }
+        var widths = [Int](repeating: 0, count: safe[0].count)
+        for row in safe { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
+        return safe.map { row in
+            row.enumerated().map { i, cell in
+                i == row.count - 1 ? cell : cell + String(repeating: " ", count: widths[i] - cell.count)
+            }.joined(separator: "  ")
+        }.joined(separator: "\n") + "\n"
+    }
+
+    static func escapeForTerminal(_ s: String) -> String {
+        var out = ""
+        for u in s.unicodeScalars {
+            if u.value < 0x20 || u.value == 0x7F || (0x80...0x9F).contains(u.value) {
+                out += "\\u{\(String(u.value, radix: 16))}"
+            } else {
+                out.unicodeScalars.append(u)
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,125 @@
+import ArgumentParser
+import BrowserSession
+import Foundation
+
+/// `leakscope probe`: ask a real browser which ICE candidates it gathers.
+struct ProbeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "probe",
+        abstract: "Run the WebRTC probe page in headless Chromium and list the ICE candidates it gathered.",
+        discussion: """
+            Serves a small page on 127.0.0.1 (ephemeral port), opens it in a fresh headless
+            Chromium once per round (each --policy x each --mdns setting), waits for ICE
+            gathering to complete, and writes the candidates as JSON (--out; schema in
+            docs/browser-sessions.md) and a table.
+
+            Example:
+              leakscope probe --stun stun:203.0.113.10:3478 \\
+                  --turn turn:203.0.113.10:3478 --turn-user lab --turn-pass labpass \\
+                  --policy default --policy disable_non_proxied_udp --mdns on --mdns off \\
+                  --out session.candidates.json
+              leakscope probe --url http://probe.lab.test/ --duration 5
+            """
+    )
+
+    @Option(name: .customLong("url"), help: "Open this page instead of the probe page, for --duration seconds (no candidates collected).")
+    var url: String?
+
+    @Option(name: .customLong("duration"), help: "Seconds a --url page stays open.")
+    var duration: Double = 10
+
+    @Option(name: .customLong("stun"), help: "STUN server URL (repeatable), e.g. stun:203.0.113.10:3478.")
+    var stun: [String] = []
+
+    @Option(name: .customLong("turn"), help: "TURN server URL (repeatable), e.g. turn:203.0.113.10:3478?transport=udp.")
+    var turn: [String] = []
+
+    @Option(name: .customLong("turn-user"), help: "TURN username.")
+    var turnUser: String?
+
+    @Option(name: .customLong("turn-pass"), help: "TURN password.")
+    var turnPass: String?
+
+    @Option(name: .customLong("policy"), help: "WebRTC IP handling policy per round (repeatable): \(WebRTCPolicy.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var policy: [WebRTCPolicy] = []
+
+    @Option(name: .customLong("mdns"), help: "Hide host addresses behind mDNS names: on or off (repeatable, one round each).")
+    var mdns: [OnOff] = []
+
+    @Option(name: .customLong("out"), help: "Write the candidate list (JSON) here.")
+    var out: String?
+
+    @Option(name: .customLong("capture-name"), help: "Capture file name to record in the JSON's \"capture\" key.")
+    var captureName: String?
+
+    @Option(name: .customLong("timeout"), help: "Seconds to wait for ICE gathering per round.")
+    var timeout: Double = 10
+
+    @Option(name: .customLong("chromium"), help: "Chromium executable (default: chromium on PATH).")
+    var chromium: String?
+
+    @Option(name: .customLong("resolver-rules"), help: "Chromium --host-resolver-rules (default: only the ICE server names and loopback resolve; \"\" for none).")
+    var resolverRules: String?
+
+    @Option(name: .customLong("browser-log"), help: "Append Chromium's own output to this file.")
+    var browserLog: String?
+
+    func validate() throws {
+        if url != nil {
+            guard stun.isEmpty && turn.isEmpty else { throw ValidationError("--url excludes --stun/--turn") }
+            guard duration > 0 && duration <= 3600 else { throw ValidationError("--duration must be in (0, 3600] seconds") }
+            return
+        }
+        guard !stun.isEmpty || !turn.isEmpty else { throw ValidationError("give at least one --stun or --turn server") }
+        for s in stun where !s.hasPrefix("stun:") && !s.hasPrefix("stuns:") {
+            throw ValidationError("--stun \(s): expected stun:HOST:PORT")
+        }
+        for t in turn where !t.hasPrefix("turn:") && !t.hasPrefix("turns:") {
+            throw ValidationError("--turn \(t): expected turn:HOST:PORT")
+        }
+        if !turn.isEmpty && (turnUser == nil || turnPass == nil) {
+            throw ValidationError("--turn needs --turn-user and --turn-pass")
+        }
+        guard timeout > 0 && timeout <= 300 else { throw ValidationError("--timeout must be in (0, 300] seconds") }
+    }
+
+    func run() throws {
+        if let url {
+            let rules = resolverRules.map { $0.isEmpty ? nil : $0 }
+                ?? ChromiumLauncher.resolverRules(allowing: PageVisit.host(of: url).map { [$0] } ?? [])
+            let launcher = ChromiumLauncher(executable: chromium, resolverRules: rules, logPath: browserLog)
+            do { try PageVisit.run(url: url, duration: duration, launcher: launcher) } catch {
+                FileHandle.standardError.write(Data("leakscope probe: \(error.description)\n".utf8))
+                throw ExitCode.runtimeError
+            }
+            return
+        }
+        var config = ProbeConfiguration(stun: stun, turn: turn, turnUser: turnUser, turnPass: turnPass,
+                                        policies: policy.isEmpty ? [.default] : policy,
+                                        mdns: mdns.isEmpty ? [true] : mdns.map { $0 == .on },
+                                        gatheringTimeout: timeout, captureName: captureName)
+        let rules = resolverRules.map { $0.isEmpty ? nil : $0 }
+            ?? ChromiumLauncher.resolverRules(allowing: config.serverHosts)
+        config.launcher = ChromiumLauncher(executable: chromium, resolverRules: rules, logPath: browserLog)
+        let record: ProbeRecord
+        do {
+            record = try ProbeSession.run(config) { line in
+                FileHandle.standardError.write(Data("leakscope probe: \(line)\n".utf8))
+            }
+        } catch {
+            FileHandle.standardError.write(Data("leakscope probe: \(error.description)\n".utf8))
+            throw ExitCode.runtimeError
+        }
+        if let out {
+            do { try writeAtomically(try record.encoded(), to: out) } catch {
+                FileHandle.standardError.write(Data("leakscope probe: \(error)\n".utf8))
+                throw ExitCode.runtimeError
+            }
+        }
+        print(record.table(), terminator: "")
+        if record.rounds.contains(where: { $0.failure != nil }) { throw ExitCode.runtimeError }
+    }
+}
+
+enum OnOff: String, ExpressibleByArgument, CaseIterable { case on, off }
+extension WebRTCPolicy: ExpressibleByArgument {}
