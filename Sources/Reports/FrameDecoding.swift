@@ -41,6 +41,10 @@ enum FrameDecoding {
             for (i, x) in a.enumerated() { flatten(x, prefix: "\(prefix)[\(i)]", into: &out) }
         case .null:
             break
+        case .array(let a) where a.isEmpty:
+            break
+        case .string(let str) where str.isEmpty:
+            break
         default:
             out.append(DecodedField(prefix.isEmpty ? "value" : prefix, v.plainText))
         }

@@ -58,3 +58,20 @@ enum TestSupport {
         return (st, out + err)
     }
 }
+
+extension TestSupport {
+    static var repoRoot: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().path
+    }
+
+    /// A lab recording committed under captures/ (nil when not there).
+    static func labCapture(_ name: String) -> String? {
+        let p = "\(repoRoot)/captures/\(name)"
+        return FileManager.default.fileExists(atPath: p) ? p : nil
+    }
+
+    static var hasLabCaptures: Bool { labCapture("lab-webrtc-leak.pcapng") != nil && labCapture("lab-clean.pcapng") != nil }
+    static var hasTshark: Bool { which("tshark") != nil }
+    static var hasChromium: Bool { which("chromium") != nil || which("chromium-browser") != nil }
+}
