@@ -279,7 +279,7 @@ public enum HTMLReport {
     footer{margin-top:36px;font-size:12px;color:var(--muted);border-top:1px solid var(--line);padding-top:8px}
     @page{size:A4;margin:14mm}
     @media print{body{max-width:none;padding:0;font-size:10.5pt}h2{break-after:avoid}h3,h4{break-after:avoid}
-    .finding,.frame,table,svg.timeline,dl.facts{break-inside:avoid}pre.hex{white-space:pre-wrap;font-size:8.5pt}
+    .frame,svg.timeline,dl.facts,tr,.why{break-inside:avoid}pre.hex{white-space:pre-wrap;font-size:8.5pt}
     *{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
     """
 }

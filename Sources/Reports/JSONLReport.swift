@@ -28,6 +28,15 @@ public enum JSONLReport {
         doc["rule"] = ["name": .string(f.leakClass), "category": "vpn-leak", "description": .string(LeakClassText.why(f.leakClass))]
 
         var (src, dst, transport) = endpoints(f)
+        if src == nil, let d = dst {
+            // The host's own address on that interface, of the destination's family.
+            let v6 = d.ip.contains(":")
+            src = r.analysis.tunnel.hostAddresses.lazy.compactMap { h -> Endpoint? in
+                guard let a = h["address"]?.stringValue, a.contains(":") == v6,
+                      h["interface"]?.stringValue == f.interface else { return nil }
+                return Endpoint(ip: a, port: nil)
+            }.first
+        }
         if transport == nil, f.leakClass == "dns" { transport = "udp" }
         if let s = src { doc["source"] = endpointObject(s) }
         if let d = dst { doc["destination"] = endpointObject(d) }
