@@ -62,4 +62,32 @@ public struct AnalysisCore: Codable, Sendable, Hashable {
         try c.encode(assumptions, forKey: .assumptions)
         try encodeExtra(extra, to: encoder)
     }
+
+    /// From a parsed JSON object (the fast path; see `JSONParser`).
+    public init(json o: [String: JSONValue]) throws(ReportError) {
+        guard let v = o["verdict"]?.objectValue else { throw .badRecord(path: "", reason: "no verdict object") }
+        schemaVersion = o["schema_version"]?.stringValue ?? AnalysisRecord.currentSchemaVersion
+        verdict = RecordVerdict(fields: v)
+        tunnel = RecordTunnel(fields: o["tunnel"]?.objectValue ?? [:])
+        findings = (o["findings"]?.arrayValue ?? []).compactMap { $0.objectValue.map(RecordFinding.init(fields:)) }
+        observations = (o["observations"]?.arrayValue ?? []).compactMap { $0.objectValue.map(RecordObservation.init(fields:)) }
+        exposedPublicAddresses = (o["exposed_public_addresses"]?.arrayValue ?? []).compactMap {
+            $0.objectValue.map(RecordExposedAddress.init(fields:))
+        }
+        assumptions = (o["assumptions"]?.arrayValue ?? []).compactMap(\.stringValue)
+        extra = o.filter { !Self.knownKeys.contains($0.key) }
+    }
+
+    /// As a JSON object, keys as in the contract.
+    public var json: [String: JSONValue] {
+        var o = extra
+        o["schema_version"] = .string(schemaVersion)
+        o["verdict"] = .object(verdict.fields)
+        o["tunnel"] = .object(tunnel.fields)
+        o["findings"] = .array(findings.map { .object($0.fields) })
+        o["observations"] = .array(observations.map { .object($0.fields) })
+        o["exposed_public_addresses"] = .array(exposedPublicAddresses.map { .object($0.fields) })
+        o["assumptions"] = .array(assumptions.map { .string($0) })
+        return o
+    }
 }

@@ -8,11 +8,15 @@ import Foundation
 ///
 /// Two streaming passes per file (the first finds the time range the
 /// histogram needs); memory is constant per file apart from the frames kept
-/// for views (`framesPerFinding` per finding, `FrameView.hexLimit` bytes each).
+/// for views (`framesPerFinding` per finding for the first
+/// `maxFindingsWithViews` findings, `FrameView.hexLimit` bytes each) and the
+/// set of cited frame numbers (bounded by the correlator's own caps).
 public struct CaptureScan: Sendable {
     public var inputs: [InputFile]
     public var timeline: Timeline
     public var frameViews: [FrameView]
+    /// Findings beyond this many get no decoded/hex view (the record stays small).
+    public static let maxFindingsWithViews = 500
 
     public static func scan(
         paths: [String], findings: [RecordFinding], tunnel: RecordTunnel, buckets: Int = 100, framesPerFinding: Int = 3
@@ -27,9 +31,12 @@ public struct CaptureScan: Sendable {
         // Which frames are cited (all of them, for the histogram) and which get a view.
         var cited: [Int: Set<Int>] = [:]  // input index -> frames
         var wanted: [Int: [Int: [String]]] = [:]  // input index -> frame -> finding ids
+        var wantedFindings = 0
         for f in findings {
             guard let input = f.input(in: inputs) else { continue }
             cited[input.index, default: []].formUnion(f.frames.map { Int($0) })
+            guard wantedFindings < maxFindingsWithViews else { continue }
+            wantedFindings += 1
             for frame in f.frames.prefix(framesPerFinding) { wanted[input.index, default: [:]][Int(frame), default: []].append(f.id) }
         }
 

@@ -17,7 +17,7 @@ enum FrameDecoding {
         encoder.outputFormatting = [.sortedKeys]
         encoder.keyEncodingStrategy = .convertToSnakeCase
         guard let data = try? encoder.encode(record),
-              let json = try? JSONDecoder().decode(JSONValue.self, from: data),
+              let json = try? JSONParser.parse([UInt8](data)),
               let o = json.objectValue
         else { return Result(layers: []) }
         var layers: [DecodedLayer] = []

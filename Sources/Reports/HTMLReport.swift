@@ -61,6 +61,20 @@ public enum HTMLReport {
             }
             h += "</tbody></table>\n"
         }
+        let endpoints = r.analysis.tunnel.vpnEndpoints, hosts = r.analysis.tunnel.hostAddresses
+        if !endpoints.isEmpty || !hosts.isEmpty {
+            h += "<h3>Tunnel model</h3>\n<table><thead><tr><th>What</th><th>Address</th><th>Decided by</th></tr></thead><tbody>\n"
+            for x in endpoints {
+                let port = x["port"].flatMap { $0 == .null ? nil : ":\($0.plainText)" } ?? ""
+                let proto = x["protocol"]?.stringValue.map { " (\($0))" } ?? ""
+                h += "<tr><td>VPN endpoint\(e(proto))</td><td><code>\(e((x["address"]?.plainText ?? "") + port))</code></td><td>\(e(x["decided_by"]?.plainText ?? ""))</td></tr>\n"
+            }
+            for x in hosts {
+                let on = x["interface"]?.stringValue.map { " on \($0)" } ?? ""
+                h += "<tr><td>Host address\(e(on))</td><td><code>\(e(x["address"]?.plainText ?? ""))</code></td><td>\(e(x["decided_by"]?.plainText ?? ""))</td></tr>\n"
+            }
+            h += "</tbody></table>\n"
+        }
         return h + "</section>\n"
     }
 

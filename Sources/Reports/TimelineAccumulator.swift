@@ -8,8 +8,10 @@ public struct TimelineAccumulator {
     public let startNs: Int64
     public let bucketNs: Int64
     public let endNs: Int64
-    var series: [SeriesKey: (all: [Int], leaked: [Int])] = [:]
-    var names: [SeriesKey: String] = [:]
+    // Rows by key, counters in flat arrays mutated in place (no copy per packet).
+    var rowIndex: [SeriesKey: Int] = [:]
+    var all: [[Int]] = []
+    var leaked: [[Int]] = []
 
     struct SeriesKey: Hashable, Comparable {
         var file: Int
@@ -26,32 +28,35 @@ public struct TimelineAccumulator {
         self.bucketNs = max(1, (span + Int64(self.buckets) - 1) / Int64(self.buckets))
     }
 
-    public mutating func add(fileIndex: Int, interfaceID: Int, timestampNs: Int64, leaked: Bool) {
-        let key = SeriesKey(file: fileIndex, interface: interfaceID)
+    public mutating func add(fileIndex: Int, interfaceID: Int, timestampNs: Int64, leaked isLeaked: Bool) {
+        let row = declare(fileIndex: fileIndex, interfaceID: interfaceID)
         let i = Int(min(max((timestampNs - startNs) / bucketNs, 0), Int64(buckets - 1)))
-        var s = series[key] ?? (Array(repeating: 0, count: buckets), Array(repeating: 0, count: buckets))
-        s.all[i] += 1
-        if leaked { s.leaked[i] += 1 }
-        series[key] = s
+        all[row][i] += 1
+        if isLeaked { leaked[row][i] += 1 }
     }
 
-    /// Registers an interface so it gets a (possibly empty) row.
-    public mutating func declare(fileIndex: Int, interfaceID: Int) {
+    /// Registers an interface so it gets a (possibly empty) row; returns the row.
+    @discardableResult
+    public mutating func declare(fileIndex: Int, interfaceID: Int) -> Int {
         let key = SeriesKey(file: fileIndex, interface: interfaceID)
-        if series[key] == nil { series[key] = (Array(repeating: 0, count: buckets), Array(repeating: 0, count: buckets)) }
+        if let row = rowIndex[key] { return row }
+        rowIndex[key] = all.count
+        all.append(Array(repeating: 0, count: buckets))
+        leaked.append(Array(repeating: 0, count: buckets))
+        return all.count - 1
     }
 
     /// The histogram; `inputs` names the files and interfaces, `tunnel` gives roles.
     public func timeline(inputs: [InputFile], tunnel: RecordTunnel) -> Timeline {
-        let rows = series.keys.sorted().map { key -> TimelineSeries in
+        let rows = rowIndex.keys.sorted().map { key -> TimelineSeries in
             let input = inputs.first { $0.index == key.file }
             let file = input?.name ?? "file\(key.file)"
             let capIf = input?.capture.interfaces.first { $0.id == key.interface }
             let model = input.flatMap { tunnel.interface(of: $0, id: key.interface) }
             let name = capIf?.name ?? model?.name ?? "if\(key.interface)"
             let role = model?.role ?? "unknown"
-            let s = series[key]!
-            return TimelineSeries(file: file, interfaceId: key.interface, interface: name, role: role, all: s.all, leaked: s.leaked)
+            let row = rowIndex[key]!
+            return TimelineSeries(file: file, interfaceId: key.interface, interface: name, role: role, all: all[row], leaked: leaked[row])
         }
         return Timeline(buckets: buckets, startNs: startNs, endNs: endNs, bucketNs: bucketNs, series: rows)
     }

@@ -125,4 +125,27 @@ struct PipelineTests {
         #expect(lines.first?.hasPrefix(first) == true, "\(lines.first ?? "")")
         #expect(lines.allSatisfy { $0.contains("|eth0|F") })
     }
+
+    @Test func aSavedRecordRendersLikeTheFreshOne() throws {
+        let dir = TestSupport.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let r = try record([leak])
+        try OutputFile.write(try ReportPipeline.render(r, format: .json), to: "\(dir)/analysis.json")
+        let back = try ReportPipeline.readRecord(path: "\(dir)/analysis.json")
+        #expect(back == r)
+        #expect(try ReportPipeline.render(back, format: .html) == (try ReportPipeline.render(r, format: .html)))
+        #expect(throws: ReportError.self) { try ReportPipeline.readRecord(path: leak) }
+    }
+
+    @Test func terminalTextIsColouredOnlyWhenAsked() throws {
+        let analysis = try Correlation.analyze(paths: [leak], options: AnalysisOptions())
+        let plain = AnalysisText.render(analysis)
+        let coloured = AnalysisText.render(analysis, color: true)
+        #expect(!plain.contains("\u{1B}"))
+        #expect(plain.hasPrefix("LEAKS FOUND: "))
+        #expect(coloured.hasPrefix("\u{1B}[1;31mLEAKS FOUND\u{1B}[0m: "))
+        #expect(coloured.contains("\u{1B}[31mhigh\u{1B}[0m"))
+        // Colour codes are added after the columns are measured: stripping them gives the plain text.
+        #expect(coloured.replacing(/\u{1B}\[[0-9;]*m/, with: "") == plain)
+    }
 }

@@ -133,3 +133,31 @@ import Testing
         }
     }
 }
+
+@Suite struct JSONParserTests {
+    @Test func parsesEveryKindOfValue() throws {
+        let v = try JSONParser.parse(Array(#"{"a": [1, -2, 3.5, 1e3, true, false, null], "s": "x\"\\\/\n\u00e9\ud83d\ude00", "o": {}}"#.utf8))
+        #expect(v == .object([
+            "a": [1, -2, .double(3.5), .double(1000), true, false, .null],
+            "s": .string("x\"\\/\né\u{1F600}"),
+            "o": .object([:]),
+        ]))
+        #expect(try JSONParser.parse(Array("9223372036854775807".utf8)) == .int(Int64.max))
+        #expect(try JSONParser.parse(Array("9223372036854775808".utf8)) == .double(9223372036854775808))
+    }
+
+    @Test func rejectsMalformedInputWithTheOffset() {
+        #expect(throws: JSONParser.Error(offset: 6, reason: "expected ',' or ']'")) { try JSONParser.parse(Array("[1, 2 3]".utf8)) }
+        #expect(throws: JSONParser.Error(offset: 7, reason: "lone surrogate")) { try JSONParser.parse(Array(#""\udc00""#.utf8)) }
+        #expect(throws: JSONParser.Error(offset: 2, reason: "leading zero")) { try JSONParser.parse(Array("01".utf8)) }
+        #expect(throws: JSONParser.Error(offset: 3, reason: "trailing characters")) { try JSONParser.parse(Array("{} x".utf8)) }
+        let deep = String(repeating: "[", count: 600) + String(repeating: "]", count: 600)
+        #expect(throws: JSONParser.Error(offset: 512, reason: "nested too deeply")) { try JSONParser.parse(Array(deep.utf8)) }
+    }
+
+    @Test func canonicalTextRoundTrips() throws {
+        let record = try RecordCoding.tree(Fixtures.record())
+        #expect(try JSONParser.parse(Array(CanonicalJSON.pretty(record).utf8)) == record)
+        #expect(try JSONParser.parse(Array(CanonicalJSON.compact(record).utf8)) == record)
+    }
+}

@@ -10,6 +10,8 @@ import Testing
         #expect(h.hasPrefix("<!DOCTYPE html>\n<html lang=\"en\">"))
         #expect(h.contains("<header class=\"verdict status-leaks-found\" id=\"verdict\">\n<p class=\"kicker\">LeakScope verdict</p>\n<h1>Leaks found</h1>\n<p class=\"reason\">2 high findings on eth0 outside the tunnel</p>"))
         #expect(h.contains("<tr><td><span class=\"cls\">webrtc</span></td><td class=\"n sev-high\">1</td><td class=\"n\">0</td><td class=\"n\">0</td><td class=\"n\">1</td><td class=\"n\">2</td><td class=\"n\">200</td></tr>"))
+        #expect(h.contains("<tr><td>VPN endpoint (wireguard)</td><td><code>203.0.113.1:51820</code></td><td>WireGuard handshake initiation/response, frames 1/2 of s.pcapng</td></tr>"))
+        #expect(h.contains("<tr><td>Host address on eth0</td><td><code>192.0.2.2</code></td><td>source of the carrier flow</td></tr>"))
         #expect(h.contains("<svg class=\"timeline\""))
         #expect(h.contains("<rect class=\"leak\""))
         #expect(h.contains("<rect class=\"span\""))
