@@ -16,6 +16,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // libpcap through pkg-config (Debian: libpcap-dev).
@@ -33,7 +34,10 @@ let package = Package(
         // Tunnel model, verdicts, findings: all leak policy lives here.
         .target(name: "Correlation", dependencies: ["Dissectors", "CaptureFiles"]),
         // The analysis record and its renderings (JSON, HTML, Markdown, JSONL, evidence pcapng).
-        .target(name: "Reports", dependencies: ["Correlation", "Dissectors", "CaptureFiles"]),
+        .target(
+            name: "Reports",
+            dependencies: ["Correlation", "Dissectors", "CaptureFiles", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         // Probe page server, browser launcher, ICE candidate collection.
         .target(name: "BrowserSession", dependencies: ["LiveCapture", "CaptureFiles"]),
         // The CLI: parses arguments, wires the stages, sets exit codes.

@@ -31,7 +31,6 @@ struct AnalyzeCommand: ParsableCommand {
             """
     )
 
-    enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
     enum FailOn: String, ExpressibleByArgument, CaseIterable { case none, low, medium, high }
     enum RoleArgument: String, ExpressibleByArgument, CaseIterable { case physical, tunnel }
 
@@ -53,8 +52,8 @@ struct AnalyzeCommand: ParsableCommand {
     @Option(name: .customLong("interface-role"), help: "Role of a classic pcap's single interface (default: physical).")
     var interfaceRole: RoleArgument?
 
-    @Option(help: "Output format.")
-    var format: Format = .text
+    @OptionGroup(title: "Output")
+    var output: OutputOptions
 
     @Option(name: .customLong("fail-on"), help: "Lowest severity that makes the exit code 1 (none: findings never fail).")
     var failOn: FailOn = .low
@@ -101,10 +100,7 @@ struct AnalyzeCommand: ParsableCommand {
             printError("error: \(AnalysisText.escape(error.description))")
             throw ExitCode.inputError
         }
-        switch format {
-        case .text: print(AnalysisText.render(analysis), terminator: "")
-        case .json: print(try AnalysisJSON.encode(analysis))
-        }
+        try output.emit(analysis, files: files)
         throw Self.exitCode(analysis, failOn: failOn)
     }
 

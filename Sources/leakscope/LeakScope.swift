@@ -9,7 +9,7 @@ struct LeakScope: ParsableCommand {
         version: version,
         subcommands: [
             AnalyzeCommand.self, CaptureCommand.self, InterfacesCommand.self, DissectCommand.self,
-            ProbeCommand.self,
+            ProbeCommand.self, ReportCommand.self,
         ]
     )
 }
