@@ -37,10 +37,10 @@ struct AnalyzeCommand: ParsableCommand {
     @Argument(help: "Capture files (pcap or pcapng); several files are merged in time order.")
     var files: [String]
 
-    @Option(name: .customLong("tunnel"), help: ArgumentHelp("A tunnel interface name (repeatable); replaces name patterns.", valueName: "name"))
+    @Option(name: .customLong("tunnel"), help: ArgumentHelp("A tunnel interface name, or a classic pcap's file name (repeatable); replaces name patterns.", valueName: "name"))
     var tunnels: [String] = []
 
-    @Option(name: .customLong("physical"), help: ArgumentHelp("A physical interface name (repeatable); other non-tunnel interfaces are ignored.", valueName: "name"))
+    @Option(name: .customLong("physical"), help: ArgumentHelp("A physical interface name, or a classic pcap's file name (repeatable); other non-tunnel interfaces are ignored.", valueName: "name"))
     var physicals: [String] = []
 
     @Option(name: .customLong("vpn-endpoint"), help: ArgumentHelp("VPN server address, optionally with port (repeatable); replaces inference from handshakes.", valueName: "addr[:port]"))
@@ -58,7 +58,7 @@ struct AnalyzeCommand: ParsableCommand {
     @Option(name: .customLong("fail-on"), help: "Lowest severity that makes the exit code 1 (none: findings never fail).")
     var failOn: FailOn = .low
 
-    @Option(name: .customLong("gap"), help: ArgumentHelp("Seconds of tunnel silence before a leak opens a tunnel-failure span.", valueName: "seconds"))
+    @Option(name: .customLong("gap"), help: ArgumentHelp("Seconds the tunnel must stay quiet for the leaks after its last activity to form a tunnel-failure span.", valueName: "seconds"))
     var gap: Double = 2
 
     @Option(name: .customLong("group-gap"), help: ArgumentHelp("Seconds between leaked packets that split one finding into two.", valueName: "seconds"))
