@@ -13,6 +13,7 @@ public struct TunnelModelBuilder {
     var pendingInitiations: [UInt32: (facts: PacketFacts, name: String)] = [:]
     var inferredEndpoints: [(endpoint: Endpoint, key: InterfaceKey)] = []
     var inferredHosts: [HostAddress] = []
+    var inferredHostSet: Set<IPAddress> = []
     public private(set) var boundsHit = 0
 
     public init(options: AnalysisOptions) { self.options = options }
@@ -87,7 +88,7 @@ public struct TunnelModelBuilder {
     }
 
     var hostSet: Set<IPAddress> {
-        Set(interfaces.values.flatMap(\.addresses)).union(inferredHosts.map(\.address))
+        Set(interfaces.values.flatMap(\.addresses)).union(inferredHostSet)
     }
 
     mutating func addEndpoint(_ e: Endpoint, _ key: InterfaceKey) {
@@ -97,10 +98,11 @@ public struct TunnelModelBuilder {
     }
 
     mutating func addHost(_ a: IPAddress, _ key: InterfaceKey, _ why: String) {
-        if inferredHosts.contains(where: { $0.address == a }) { return }
+        if inferredHostSet.contains(a) { return }
         if interfaces[key]?.addresses.contains(a) == true { return }
         guard inferredHosts.count < options.limits.maxHostAddresses * 4 else { boundsHit += 1; return }
         inferredHosts.append(HostAddress(address: a, interface: key, decidedBy: why))
+        inferredHostSet.insert(a)
     }
 
     /// Decides roles and freezes the model for pass 2.
