@@ -40,7 +40,10 @@ let package = Package(
         // Tunnel model, verdicts, findings: all leak policy lives here.
         .target(name: "Correlation", dependencies: ["Dissectors", "CaptureFiles"]),
         // The analysis record and its renderings (JSON, HTML, Markdown, JSONL, evidence pcapng).
-        .target(name: "Reports", dependencies: ["Correlation", "Dissectors", "CaptureFiles"]),
+        .target(
+            name: "Reports",
+            dependencies: ["Correlation", "Dissectors", "CaptureFiles", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         // Probe page server, browser launcher, ICE candidate collection.
         .target(name: "BrowserSession", dependencies: ["LiveCapture", "CaptureFiles"]),
         // The CLI: parses arguments, wires the stages, sets exit codes.

@@ -22,15 +22,18 @@ public enum AnalysisText {
         return out
     }
 
-    public static func render(_ a: Analysis, showAssumptions: Bool = true) -> String {
+    /// - Parameter color: ANSI colour for the verdict and severities (callers
+    ///   pass `TerminalSummary.wantsColor`: a TTY and NO_COLOR unset).
+    public static func render(_ a: Analysis, showAssumptions: Bool = true, color: Bool = false) -> String {
         let e = escape
+        let style = TerminalSummary.Style(color: color)
         var s = ""
         let head: String = switch a.verdict.status {
         case .leaksFound: "LEAKS FOUND"
         case .noLeakSeen: "NO LEAK SEEN"
         case .cannotTell: "CANNOT TELL"
         }
-        s += "\(head): \(e(a.verdict.reason))\n"
+        s += style.status(a.verdict.status.rawValue, head) + ": \(e(a.verdict.reason))\n"
         let sorted = a.findings.sorted {
             $0.severity != $1.severity ? $0.severity > $1.severity : idNumber($0.id) < idNumber($1.id)
         }
@@ -42,7 +45,7 @@ public enum AnalysisText {
                     + (f.frames.count > 6 || f.framesOmitted > 0 ? ",..." : "")
                 rows.append([f.id, f.severity.rawValue, f.class.rawValue, e(f.file), e(f.interface), String(f.packets), frames, e(f.title)])
             }
-            s += table(rows)
+            s += table(rows, paint: { col, cell in col == 1 && cell != "SEVERITY" ? style.severity(cell) : cell })
             s += "\n"
             for f in sorted { s += details(f) }
         }
@@ -110,7 +113,7 @@ public enum AnalysisText {
         add("destinations", list(v.destinations))
         if let fl = v.flows, !fl.isEmpty {
             add("flows", fl.prefix(4).map { x in
-                "\(x.protocol) \(e(x.src))\(x.srcPort.map { ":\($0)" } ?? "") -> \(e(x.dst))\(x.dstPort.map { ":\($0)" } ?? "")"
+                "\(x.protocol) \(hostPort(x.src, x.srcPort)) -> \(hostPort(x.dst, x.dstPort))"
                     + (x.sni.map { " sni \(e($0))" } ?? "") + (x.host.map { " host \(e($0))" } ?? "")
                     + (x.dnsName.map { " (\(e($0)))" } ?? "")
             }.joined(separator: "; ") + (fl.count > 4 ? "; ... (\(fl.count) in all)" : ""))
@@ -122,7 +125,13 @@ public enum AnalysisText {
         return "\(f.id): " + lines.joined(separator: "\n    ") + "\n"
     }
 
-    static func table(_ rows: [[String]]) -> String {
+    /// `addr:port`, with IPv6 addresses in brackets.
+    static func hostPort(_ a: String, _ port: Int?) -> String {
+        guard let port else { return escape(a) }
+        return a.contains(":") ? "[\(escape(a))]:\(port)" : "\(escape(a)):\(port)"
+    }
+
+    static func table(_ rows: [[String]], paint: (Int, String) -> String = { $1 }) -> String {
         guard let n = rows.first?.count else { return "" }
         var widths = Array(repeating: 0, count: n)
         for r in rows { for (i, c) in r.enumerated() where i < n - 1 { widths[i] = max(widths[i], c.count) } }
@@ -130,7 +139,8 @@ public enum AnalysisText {
         for r in rows {
             var line = ""
             for (i, c) in r.enumerated() {
-                line += i < n - 1 ? c + String(repeating: " ", count: widths[i] - c.count + 2) : c
+                // Colour after measuring, so escape codes do not shift the columns.
+                line += i < n - 1 ? paint(i, c) + String(repeating: " ", count: widths[i] - c.count + 2) : c
             }
             s += line + "\n"
         }

@@ -31,17 +31,16 @@ struct AnalyzeCommand: ParsableCommand {
             """
     )
 
-    enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
     enum FailOn: String, ExpressibleByArgument, CaseIterable { case none, low, medium, high }
     enum RoleArgument: String, ExpressibleByArgument, CaseIterable { case physical, tunnel }
 
     @Argument(help: "Capture files (pcap or pcapng); several files are merged in time order.")
     var files: [String]
 
-    @Option(name: .customLong("tunnel"), help: ArgumentHelp("A tunnel interface name (repeatable); replaces name patterns.", valueName: "name"))
+    @Option(name: .customLong("tunnel"), help: ArgumentHelp("A tunnel interface name, or a classic pcap's file name (repeatable); replaces name patterns.", valueName: "name"))
     var tunnels: [String] = []
 
-    @Option(name: .customLong("physical"), help: ArgumentHelp("A physical interface name (repeatable); other non-tunnel interfaces are ignored.", valueName: "name"))
+    @Option(name: .customLong("physical"), help: ArgumentHelp("A physical interface name, or a classic pcap's file name (repeatable); other non-tunnel interfaces are ignored.", valueName: "name"))
     var physicals: [String] = []
 
     @Option(name: .customLong("vpn-endpoint"), help: ArgumentHelp("VPN server address, optionally with port (repeatable); replaces inference from handshakes.", valueName: "addr[:port]"))
@@ -53,13 +52,13 @@ struct AnalyzeCommand: ParsableCommand {
     @Option(name: .customLong("interface-role"), help: "Role of a classic pcap's single interface (default: physical).")
     var interfaceRole: RoleArgument?
 
-    @Option(help: "Output format.")
-    var format: Format = .text
+    @OptionGroup(title: "Output")
+    var output: OutputOptions
 
     @Option(name: .customLong("fail-on"), help: "Lowest severity that makes the exit code 1 (none: findings never fail).")
     var failOn: FailOn = .low
 
-    @Option(name: .customLong("gap"), help: ArgumentHelp("Seconds of tunnel silence before a leak opens a tunnel-failure span.", valueName: "seconds"))
+    @Option(name: .customLong("gap"), help: ArgumentHelp("Seconds the tunnel must stay quiet for the leaks after its last activity to form a tunnel-failure span.", valueName: "seconds"))
     var gap: Double = 2
 
     @Option(name: .customLong("group-gap"), help: ArgumentHelp("Seconds between leaked packets that split one finding into two.", valueName: "seconds"))
@@ -101,14 +100,10 @@ struct AnalyzeCommand: ParsableCommand {
             printError("error: \(AnalysisText.escape(error.description))")
             throw ExitCode.inputError
         }
-        switch format {
-        case .text: print(AnalysisText.render(analysis), terminator: "")
-        case .json: print(try AnalysisJSON.encode(analysis))
-        }
+        try output.emit(analysis, files: files)
         throw Self.exitCode(analysis, failOn: failOn)
     }
 
-    /// 1 when a finding reaches --fail-on; else 2 cannot tell; else 3 damaged; else 0.
     static func exitCode(_ a: Analysis, failOn: FailOn) -> ExitCode {
         let threshold: Severity? = switch failOn {
         case .none: nil
@@ -116,10 +111,7 @@ struct AnalyzeCommand: ParsableCommand {
         case .medium: .medium
         case .high: .high
         }
-        if let threshold, a.findings.contains(where: { $0.severity >= threshold }) { return .leaksFound }
-        if a.verdict.status == .cannotTell { return .cannotTell }
-        if a.files.contains(where: { $0.damage != nil }) { return .inputDamaged }
-        return .noLeak
+        return ExitCode(a.exitStatus(failOn: threshold))
     }
 
     /// The files helper's per-interface summary (kept reachable as --summary).

@@ -9,10 +9,11 @@ struct LeakScope: ParsableCommand {
         version: version,
         subcommands: [
             AnalyzeCommand.self,
+            ReportCommand.self,
             DissectCommand.self,
             CaptureCommand.self,
-            InterfacesCommand.self,
             ProbeCommand.self,
+            InterfacesCommand.self,
         ]
     )
 }

@@ -53,6 +53,8 @@ public struct DissectionRecord: Encodable {
     public var tsNs: Int64
     public var len: Int
     public var caplen: Int
+    /// "in" / "out" when the capture or the SLL header says.
+    public var direction: String?
     public var protocols: [String]
     public var link: Link?
     public var ip: IP?
@@ -82,6 +84,7 @@ public struct DissectionRecord: Encodable {
         tsNs = d.timestampNanoseconds
         len = d.originalLength
         caplen = d.capturedLength
+        direction = d.direction == .inbound ? "in" : d.direction == .outbound ? "out" : nil
         protocols = d.protocols.map(\.name)
         if d.link.kind != .unknown {
             let l = d.link

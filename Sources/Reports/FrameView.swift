@@ -1,0 +1,78 @@
+/// A decoded and hex view of one frame a finding cites, made when the record
+/// is built (renderers never decode packets).
+public struct FrameView: Codable, Sendable, Hashable {
+    public var finding: String
+    public var file: String
+    public var frame: Int
+    public var timeNs: Int64
+    public var time: String
+    public var interface: String?
+    public var linkType: String
+    public var originalLength: Int
+    public var capturedLength: Int
+    /// The protocol layers found, outermost first, with their fields.
+    public var layers: [DecodedLayer]
+    /// What the dissector found malformed or truncated.
+    public var notes: [String]
+    /// Lower-case hex of the first `FrameView.hexLimit` captured bytes.
+    public var hex: String
+    public var hexTruncated: Bool
+
+    /// Bytes of each frame kept as hex in the record.
+    public static let hexLimit = 512
+
+    public init(finding: String, file: String, frame: Int, timeNs: Int64, interface: String?, linkType: String,
+                originalLength: Int, bytes: [UInt8], layers: [DecodedLayer] = [], notes: [String] = []) {
+        self.finding = finding; self.file = file; self.frame = frame; self.timeNs = timeNs
+        self.time = Timestamp.iso8601(timeNs); self.interface = interface; self.linkType = linkType
+        self.originalLength = originalLength; self.capturedLength = bytes.count; self.layers = layers
+        self.notes = notes
+        self.hex = Hex.string(bytes.prefix(Self.hexLimit))
+        self.hexTruncated = bytes.count > Self.hexLimit
+    }
+    enum CodingKeys: String, CodingKey {
+        case finding, file, frame, time, interface, layers, notes, hex
+        case timeNs = "time_ns", linkType = "link_type", originalLength = "original_length"
+        case capturedLength = "captured_length", hexTruncated = "hex_truncated"
+    }
+}
+
+public struct DecodedLayer: Codable, Sendable, Hashable {
+    /// The protocol's lower-case token (tshark's `frame.protocols` names).
+    public var name: String
+    public var fields: [DecodedField]
+    public init(name: String, fields: [DecodedField] = []) { self.name = name; self.fields = fields }
+}
+
+public struct DecodedField: Codable, Sendable, Hashable {
+    public var name: String
+    public var value: String
+    public init(_ name: String, _ value: String) { self.name = name; self.value = value }
+}
+
+enum Hex {
+    static func string<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 {
+        let digits = Array("0123456789abcdef".utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(bytes.count * 2)
+        for b in bytes { out.append(digits[Int(b >> 4)]); out.append(digits[Int(b & 0xF)]) }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Bytes back from lower/upper-case hex; stops at the first non-hex pair.
+    static func bytes(_ hex: String) -> [UInt8] {
+        var out = [UInt8]()
+        var hi: UInt8?
+        for c in hex.utf8 {
+            let v: UInt8
+            switch c {
+            case 48...57: v = c - 48
+            case 97...102: v = c - 87
+            case 65...70: v = c - 55
+            default: return out
+            }
+            if let h = hi { out.append(h << 4 | v); hi = nil } else { hi = v }
+        }
+        return out
+    }
+}

@@ -1,0 +1,58 @@
+import ArgumentParser
+import Reports
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `leakscope report analysis.json -o report.html`: renders a saved analysis
+/// record (from `analyze --format json`) without reading the captures again.
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Render an analysis record as HTML, Markdown, JSONL or a terminal summary.",
+        discussion: """
+            The record is what `leakscope analyze --format json` writes; every
+            report is a rendering of it (docs/reports.md). Without --format the
+            format follows the output's extension (.html, .md, .jsonl, .json),
+            else html.
+
+            Examples:
+              leakscope analyze s.pcapng --format json --evidence leaks.pcapng -o analysis.json
+              leakscope report analysis.json -o report.html
+              leakscope report analysis.json --format markdown > ticket.md
+
+            Exit codes: 0 written, 4 the record cannot be read, 5 the output cannot be written.
+            """
+    )
+
+    @Argument(help: "An analysis record (JSON).")
+    var record: String
+
+    @Option(help: "html, markdown, jsonl, json (the record, re-encoded), text.")
+    var format: OutputOptions.Format?
+
+    @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Write to FILE (atomically) instead of standard output.", valueName: "file"))
+    var output: String?
+
+    func run() throws {
+        let r = try orExit { () throws(ReportError) in try ReportPipeline.readRecord(path: record) }
+        let chosen = format ?? Self.format(forOutput: output)
+        let color = chosen == .text && output == nil && TerminalSummary.wantsColor(isTTY: isatty(1) == 1, environment: environment())
+        let bytes = try orExit { () throws(ReportError) in try ReportPipeline.render(r, format: chosen.pipeline, color: color) }
+        var out = OutputOptions()
+        out.output = output
+        try out.write(bytes)
+    }
+
+    static func format(forOutput path: String?) -> OutputOptions.Format {
+        guard let path, let dot = path.lastIndex(of: ".") else { return .html }
+        switch path[path.index(after: dot)...].lowercased() {
+        case "md", "markdown": return .markdown
+        case "jsonl", "ndjson": return .jsonl
+        case "json": return .json
+        case "txt": return .text
+        default: return .html
+        }
+    }
+}

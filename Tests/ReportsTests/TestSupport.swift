@@ -1,0 +1,77 @@
+import Foundation
+
+/// Helpers shared by the tests: temporary directories and external tools.
+enum TestSupport {
+    static func tempDir(_ tag: String = #function) -> String {
+        let safe = tag.filter { $0.isLetter || $0.isNumber }
+        let path = NSTemporaryDirectory() + "leakscope-reports-\(safe)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    static func which(_ tool: String) -> String? {
+        for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
+            let p = "\(dir)/\(tool)"
+            if FileManager.default.isExecutableFile(atPath: p) { return p }
+        }
+        return nil
+    }
+
+    /// Runs a program, returns (status, stdout, stderr).
+    @discardableResult
+    static func run(_ exe: String, _ args: [String], timeout: TimeInterval = 60) throws -> (Int32, String, String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: exe)
+        p.arguments = args
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        // Read before waiting so a full pipe cannot block the child.
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+    }
+
+    static var hasPythonJSONSchema: Bool {
+        guard let py = which("python3") else { return false }
+        return (try? run(py, ["-c", "import jsonschema"]).0) == 0
+    }
+
+    static var schemaPath: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("schemas/analysis-record.schema.json").path
+    }
+
+    /// Validates a JSON file against the record schema with python's jsonschema.
+    static func validate(_ jsonPath: String) throws -> (Int32, String) {
+        let script = """
+        import json, sys, jsonschema
+        schema = json.load(open(sys.argv[1]))
+        jsonschema.Draft202012Validator.check_schema(schema)
+        errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(json.load(open(sys.argv[2]))), key=str)
+        for e in errors: print(list(e.absolute_path), e.message)
+        sys.exit(1 if errors else 0)
+        """
+        let (st, out, err) = try run(which("python3")!, ["-c", script, schemaPath, jsonPath])
+        return (st, out + err)
+    }
+}
+
+extension TestSupport {
+    static var repoRoot: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().path
+    }
+
+    /// A lab recording committed under captures/ (nil when not there).
+    static func labCapture(_ name: String) -> String? {
+        let p = "\(repoRoot)/captures/\(name)"
+        return FileManager.default.fileExists(atPath: p) ? p : nil
+    }
+
+    static var hasLabCaptures: Bool { labCapture("lab-webrtc-leak.pcapng") != nil && labCapture("lab-clean.pcapng") != nil }
+    static var hasTshark: Bool { which("tshark") != nil }
+    static var hasChromium: Bool { which("chromium") != nil || which("chromium-browser") != nil }
+}
