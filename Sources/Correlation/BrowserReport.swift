@@ -19,6 +19,7 @@ public struct BrowserReport: Codable, Sendable, Equatable {
         public var capture: String?
         /// "beside the capture", "section comment", "option --candidates".
         public var foundBy: String
+        public init(file: String, capture: String?, foundBy: String) { self.file = file; self.capture = capture; self.foundBy = foundBy }
         enum CodingKeys: String, CodingKey { case file, capture, foundBy = "found_by" }
     }
 
@@ -69,6 +70,13 @@ public struct BrowserReport: Codable, Sendable, Equatable {
         /// "physical" (outside the tunnel) or "tunnel".
         public var path: String
         public var file: String
+        public init(finding: String? = nil, method: String? = nil, requestFrame: Int? = nil, responseFrame: Int? = nil,
+                    stunServer: String? = nil, frame: Int? = nil, announcedAddress: String? = nil, matched: String,
+                    interface: String, path: String, file: String) {
+            self.finding = finding; self.method = method; self.requestFrame = requestFrame; self.responseFrame = responseFrame
+            self.stunServer = stunServer; self.frame = frame; self.announcedAddress = announcedAddress; self.matched = matched
+            self.interface = interface; self.path = path; self.file = file
+        }
         enum CodingKeys: String, CodingKey {
             case finding, method, requestFrame = "request_frame", responseFrame = "response_frame"
             case stunServer = "stun_server", frame, announcedAddress = "announced_address", matched
