@@ -3,7 +3,7 @@ import Foundation
 import Testing
 
 /// The browser's candidates sidecar joined with the packets (`browser` key, schema 1.1).
-@Suite struct BrowserJoin {
+@Suite struct BrowserCandidateJoin {
     func lab(_ name: String) throws -> Analysis {
         try Correlation.analyze(paths: [LabCaptures.dir + "/" + name], options: AnalysisOptions())
     }
