@@ -30,7 +30,13 @@ let package = Package(
         // libpcap handles on several interfaces; writes through CaptureFiles.
         .target(name: "LiveCapture", dependencies: ["CPcap", "CaptureFiles"]),
         // Zero-copy wire views and the per-packet Dissection. No policy here.
-        .target(name: "Dissectors", dependencies: ["CaptureFiles"]),
+        .target(
+            name: "Dissectors",
+            dependencies: [
+                "CaptureFiles",
+                .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
         // Tunnel model, verdicts, findings: all leak policy lives here.
         .target(name: "Correlation", dependencies: ["Dissectors", "CaptureFiles"]),
         // The analysis record and its renderings (JSON, HTML, Markdown, JSONL, evidence pcapng).

@@ -141,7 +141,7 @@ extension CaptureReader {
         }
         blockCounts.interfaceDescriptions += 1
         guard interfaces.count < Self.maximumInterfaces else {
-            if interfaces.count == Self.maximumInterfaces, sectionCount >= 0 {
+            if blockCounts.interfaceDescriptions == Self.maximumInterfaces + 1 {
                 warn(.tooManyInterfaces(limit: Self.maximumInterfaces), at: block)
             }
             return true
@@ -303,10 +303,12 @@ extension CaptureReader {
             return .damaged
         }
         guard let bytes = data.slice(block + 12, caplen) else { return .skipped }
-        return .packet(Packet(
+        var packet = Packet(
             frameNumber: framesRead, fileIndex: fileIndex, interfaceID: index, interfaceName: iface.name,
             linkType: iface.linkType, timestampNanoseconds: lastTimestamp, originalLength: Int(origlen),
-            direction: .unknown, bytes: bytes))
+            direction: .unknown, bytes: bytes)
+        packet.hasTimestamp = false
+        return .packet(packet)
     }
 
     // MARK: Interface Statistics Block

@@ -48,6 +48,7 @@ public final class CaptureReader {
     var sectionCount = 0
     /// Timestamp of the previous packet (Simple Packet Blocks carry none).
     var lastTimestamp: Int64 = 0
+    var releasedUpTo = 0
     var pcapNanosecond = false
     var warnedSubsecond = false
 
@@ -98,11 +99,20 @@ public final class CaptureReader {
     @inline(__always)
     public func next() -> Packet? {
         guard damage == nil else { return nil }
+        if offset &- releasedUpTo >= Self.releaseStride { releaseBehind() }
         if case .pcapng = format { return nextPcapNG() }
         return nextPcap()
     }
 
     // MARK: - Bookkeeping shared by both formats
+
+    /// Pages behind the read position are dropped every this many bytes.
+    static let releaseStride = 8 << 20
+
+    func releaseBehind() {
+        releasedUpTo = offset
+        file.release(upTo: offset)
+    }
 
     func fail(_ reason: String, at offset: Int) -> Packet? {
         damage = CaptureDamage(path: path, fileIndex: fileIndex, offset: offset, frameNumber: framesRead + 1, reason: reason)

@@ -10,6 +10,7 @@ public struct CaptureSummary: Sendable {
         public var capturedBytes = 0
         /// Sum of original (on-the-wire) lengths.
         public var originalBytes = 0
+        /// Over packets that carry a timestamp (not Simple Packet Blocks).
         public var firstTimestampNanoseconds: Int64?
         public var lastTimestampNanoseconds: Int64?
 
@@ -58,6 +59,7 @@ public struct CaptureSummary: Sendable {
         interfaces[id].originalBytes += packet.originalLength
         interfaces[id].name = packet.interfaceName
         interfaces[id].linkType = packet.linkType
+        guard packet.hasTimestamp else { return }
         let t = packet.timestampNanoseconds
         if let first = interfaces[id].firstTimestampNanoseconds { if t < first { interfaces[id].firstTimestampNanoseconds = t } }
         else { interfaces[id].firstTimestampNanoseconds = t }

@@ -64,6 +64,18 @@ final class MappedFile {
         }
     }
 
+    /// Drops the mapped pages before `offset` from memory (MADV_DONTNEED).
+    /// For a read-only private file mapping this only frees page cache
+    /// references: a later access re-reads the file, so views stay valid.
+    /// Keeps the resident size of a long sequential read constant.
+    func release(upTo offset: Int) {
+        guard mapped, let base = bytes.baseAddress else { return }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let end = min(offset, bytes.count) / page * page
+        guard end > 0 else { return }
+        _ = madvise(UnsafeMutableRawPointer(mutating: base), end, MADV_DONTNEED)
+    }
+
     deinit {
         guard let base = bytes.baseAddress else { return }
         if mapped {

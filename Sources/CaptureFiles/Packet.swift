@@ -25,6 +25,9 @@ public struct Packet {
     /// Capture time in nanoseconds since the Unix epoch (after `if_tsresol`
     /// and `if_tsoffset` are applied).
     public var timestampNanoseconds: Int64
+    /// False when the record carries no time of its own (pcapng Simple Packet
+    /// Block): `timestampNanoseconds` is then the previous packet's.
+    public var hasTimestamp: Bool = true
     /// Length on the wire.
     public var originalLength: Int
     /// Bytes captured (`bytes.count`).

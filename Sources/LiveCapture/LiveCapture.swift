@@ -142,8 +142,20 @@ struct CaptureLoop {
             if let g = graceEnd, after >= g { reason = reason ?? .commandExited }
             if !alive.contains(true) { reason = reason ?? .interfacesFailed }
         }
-        // Drain what the kernel still holds (not past --count), then everything buffered.
-        if reason != .count { try readAll() }
+        // Drain what the kernel still holds (not past --count): without
+        // immediate mode the last packets sit in a kernel block until its
+        // timeout retires it, so keep reading for one timeout (+ margin).
+        if reason != .count {
+            let drainEnd = Clock.monotonic()
+                + (options.handle.immediate ? 0 : Int64(options.handle.blockTimeoutMilliseconds) * 1_000_000 + 20_000_000)
+            repeat {
+                try readAll()
+                if let limit = options.count, packetsRead >= limit { break }
+                for i in fds.indices { fds[i].revents = 0 }
+                _ = poll(&fds, nfds_t(fds.count), 10)
+            } while Clock.monotonic() < drainEnd
+            try readAll()
+        }
         try release(all: true)
         return reason ?? .interfacesFailed
     }
@@ -151,13 +163,14 @@ struct CaptureLoop {
     /// Reads every handle until it has nothing buffered (bounded per round).
     private mutating func readAll() throws(LiveCaptureError) {
         for (i, h) in handles.enumerated() where alive[i] {
+            let arrival = Clock.monotonic()  // one clock read per batch, not per packet
             var n = 0
             reading: while n < 10_000 {
                 if let limit = options.count, packetsRead >= limit { return }
                 switch h.next() {
                 case let .packet(ts, original, bytes):
                     reorder.append(
-                        interface: i, timestampNanoseconds: ts, arrivalNanoseconds: Clock.monotonic(),
+                        interface: i, timestampNanoseconds: ts, arrivalNanoseconds: arrival,
                         originalLength: original, bytes: bytes)
                     packetsRead += 1
                     n += 1

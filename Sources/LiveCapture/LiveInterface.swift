@@ -99,7 +99,7 @@ public struct LiveInterface: Sendable, Equatable {
         _ = pcap_set_snaplen(p, 128)
         _ = pcap_set_timeout(p, 1)
         guard pcap_activate(p) >= 0 else { return nil }
-        return LinkType(UInt32(bitPattern: pcap_datalink(p)))
+        return LinkType(dataLinkType: pcap_datalink(p))
     }
 
     /// IPv4 / IPv6 socket address plus netmask to an IDB address.

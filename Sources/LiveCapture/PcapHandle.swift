@@ -15,12 +15,26 @@ public struct HandleOptions: Sendable, Equatable {
     public var bufferSize: Int32?
     /// BPF expression applied to every handle.
     public var filter: String?
+    /// Deliver each packet at once instead of in kernel blocks. Off by
+    /// default: on Linux it forces TPACKET_V2, whose ring has fixed-size
+    /// slots of about the snaplen, so a 2 MiB buffer holds ~8 packets of a
+    /// raw-IP tunnel at snaplen 262144 and bursts are dropped. Without it
+    /// (TPACKET_V3) packets arrive at most `blockTimeoutMilliseconds` late,
+    /// which the reorder window absorbs.
+    public var immediate: Bool
+    /// Longest a packet waits in a kernel block before delivery (pcap_set_timeout).
+    public var blockTimeoutMilliseconds: Int32
 
-    public init(snapLength: Int32 = 262_144, promiscuous: Bool = false, bufferSize: Int32? = nil, filter: String? = nil) {
+    public init(
+        snapLength: Int32 = 262_144, promiscuous: Bool = false, bufferSize: Int32? = nil, filter: String? = nil,
+        immediate: Bool = false, blockTimeoutMilliseconds: Int32 = 50
+    ) {
         self.snapLength = snapLength
         self.promiscuous = promiscuous
         self.bufferSize = bufferSize
         self.filter = filter
+        self.immediate = immediate
+        self.blockTimeoutMilliseconds = blockTimeoutMilliseconds
     }
 }
 
@@ -37,7 +51,7 @@ final class PcapHandle {
     let warnings: [String]
     private var pcap: OpaquePointer?
 
-    /// pcap_create, snaplen, promisc, immediate mode, buffer size, ns
+    /// pcap_create, snaplen, promisc, immediate mode or block timeout, buffer size, ns
     /// timestamps, pcap_activate, filter, non-blocking, selectable fd.
     init(interface: String, options: HandleOptions) throws(LiveCaptureError) {
         self.interface = interface
@@ -49,8 +63,8 @@ final class PcapHandle {
         defer { if !ok { pcap_close(p) } }
         _ = pcap_set_snaplen(p, options.snapLength)
         _ = pcap_set_promisc(p, options.promiscuous ? 1 : 0)
-        _ = pcap_set_immediate_mode(p, 1)
-        _ = pcap_set_timeout(p, 100)
+        _ = pcap_set_immediate_mode(p, options.immediate ? 1 : 0)
+        _ = pcap_set_timeout(p, options.blockTimeoutMilliseconds)
         if let size = options.bufferSize { _ = pcap_set_buffer_size(p, size) }
         _ = pcap_set_tstamp_precision(p, Int32(PCAP_TSTAMP_PRECISION_NANO))
         let status = pcap_activate(p)
@@ -68,7 +82,7 @@ final class PcapHandle {
         } else if status > 0 {
             warnings.append(Self.statusText(p, status))
         }
-        linkType = LinkType(UInt32(bitPattern: pcap_datalink(p)))
+        linkType = LinkType(dataLinkType: pcap_datalink(p))
         snapLength = pcap_snapshot(p)
         nanosecondTimestamps = pcap_get_tstamp_precision(p) == Int32(PCAP_TSTAMP_PRECISION_NANO)
         if let expression = options.filter {

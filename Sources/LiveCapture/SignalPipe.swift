@@ -35,6 +35,12 @@ final class SignalPipe {
         writeFD = fds[1]
         signalPipeWriteFD = writeFD
         for s in signals { previous.append((s, signal(s, signalPipeHandler))) }
+        // A parent may have started us with these blocked (the mask is
+        // inherited); a capture that cannot be stopped cleanly is worse.
+        var set = sigset_t()
+        sigemptyset(&set)
+        for s in signals { sigaddset(&set, s) }
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
     }
 
     deinit { restore() }

@@ -13,12 +13,11 @@ struct CaptureCommand: ParsableCommand {
         commandName: "capture",
         abstract: "Capture on one or more interfaces into one pcapng file.",
         discussion: """
-            Packets from all interfaces are merged in timestamp order (200 ms window) and written
-            atomically: the file appears when the capture stops. Needs root or CAP_NET_RAW.
+            Packets from all interfaces are merged in timestamp order (200 ms window) and written atomically: the file appears when the capture stops. Needs root or CAP_NET_RAW. Stops on --duration, --count, SIGINT/SIGTERM, or when the command after -- exits (plus --grace). See docs/live-capture.md.
 
             Examples:
               sudo leakscope capture -i wg0 -i eth0 -w session.pcapng --duration 60
-              sudo leakscope capture -i wg0 -i eth0 -w session.pcapng -Z $USER -- curl https://example.com/
+              sudo leakscope capture -i wg0 -i eth0 -w s.pcapng -Z $USER -- ./run.sh
             """)
 
     @Option(name: .shortAndLong, help: "Interface to capture on (repeat for several).")

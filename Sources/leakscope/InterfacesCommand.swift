@@ -6,9 +6,7 @@ struct InterfacesCommand: ParsableCommand {
         commandName: "interfaces",
         abstract: "List the interfaces libpcap can capture on, marking likely VPN tunnels.",
         discussion: """
-            Link types are shown when the interface can be opened (root or CAP_NET_RAW).
-            "tunnel" is a guess from the name (wg*, tun*, utun*, ppp*, ipsec*, tap*, nordlynx,
-            proton*, mullvad*...), a raw-IP link type or a missing hardware address.
+            Link types are shown when the interface can be opened (root or CAP_NET_RAW). "tunnel?" is a guess from the name (wg*, tun*, utun*, ppp*, ipsec*, tap*, nordlynx, proton*, mullvad*...), a raw-IP link type or a missing hardware address.
 
             Example:
               sudo leakscope interfaces

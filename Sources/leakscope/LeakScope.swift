@@ -8,8 +8,12 @@ struct LeakScope: ParsableCommand {
         abstract: "Find traffic that escaped a VPN tunnel, with packet evidence.",
         version: version,
         subcommands: [
-            AnalyzeCommand.self, CaptureCommand.self, InterfacesCommand.self, DissectCommand.self,
-            ProbeCommand.self, ReportCommand.self,
+            AnalyzeCommand.self,
+            DissectCommand.self,
+            CaptureCommand.self,
+            InterfacesCommand.self,
+            ProbeCommand.self,
+            ReportCommand.self,
         ]
     )
 }

@@ -21,6 +21,12 @@ import Foundation
         .appendingPathComponent("../shared/captures").standardized
     static let available = FileManager.default.fileExists(atPath: captures.appendingPathComponent("reference").path)
 
+    /// Files where we differ from tshark on purpose, and why.
+    static let knownDifferences: [String: String] = [
+        "pcapng-suite/pcapng-test-generator__le-basic-test017.pcapng":
+            "tshark shows its 4 pcapng Custom Blocks as frames; custom blocks are not packets, we count them in blockCounts.custom",
+    ]
+
     struct Row { var number: String, interfaceID: String, interfaceName: String, len: String, capLen: String }
 
     static func reference(_ tsv: URL) -> [Row]? {
@@ -88,7 +94,10 @@ import Foundation
             var note = ""
             if isPcapNG && reader.blockCounts.custom > 0 {
                 expected = rows.filter { !$0.interfaceID.isEmpty }
-                note = "custom blocks: tshark shows \(rows.count - expected.count) as frames, we do not"
+                if expected.count != rows.count {
+                    note = "known difference: " + (Self.knownDifferences[relative] ?? "UNLISTED")
+                    #expect(Self.knownDifferences[relative] != nil, "\(relative): custom-block frames in tshark's view, not listed in knownDifferences")
+                }
             }
             var mismatches: [String] = []
             if expected.count != seen.count { mismatches.append("frame count tshark \(expected.count), ours \(seen.count)") }

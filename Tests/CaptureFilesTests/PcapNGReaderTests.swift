@@ -159,6 +159,13 @@ import Testing
             Seen(frame: 2, file: 0, interface: 0, name: "eth0", link: 1, ns: 7_000_000_000, original: 6, captured: 4, direction: .unknown, bytes: payload(4)),
             Seen(frame: 3, file: 0, interface: 0, name: "eth0", link: 1, ns: 7_000_000_000, original: 3, captured: 3, direction: .unknown, bytes: payload(3, start: 5)),
         ])
+        let again = try CaptureReader(path: dir.url.appendingPathComponent("spb.pcapng").path)
+        var known: [Bool] = []
+        while let p = again.next() { known.append(p.hasTimestamp) }
+        #expect(known == [true, false, false])
+        let summary = try CaptureSummary.read(path: dir.url.appendingPathComponent("spb.pcapng").path)
+        #expect(summary.interfaces[0].packets == 3)
+        #expect(summary.interfaces[0].firstTimestampNanoseconds == 7_000_000_000)
     }
 
     @Test func otherBlocksAreCountedAndUnknownOnesWarned() throws {

@@ -150,12 +150,12 @@ import Testing
     }
 
     @Test func missingDirectoryIsATypedError() {
-        #expect(throws: AtomicFileError.self) { try AtomicFileWriter.write("x", to: "/nonexistent-lsl/dir/out.txt") }
+        #expect(throws: AtomicFileError.self) { try AtomicFileWriter.write("x", to: "/nonexistent-lcap/dir/out.txt") }
         do {
-            try AtomicFileWriter.write("x", to: "/nonexistent-lsl/dir/out.txt")
+            try AtomicFileWriter.write("x", to: "/nonexistent-lcap/dir/out.txt")
         } catch {
             guard case let .createTemporary(path, code) = error else { Issue.record("wrong case \(error)"); return }
-            #expect(path.hasPrefix("/nonexistent-lsl/dir/.out.txt."))
+            #expect(path.hasPrefix("/nonexistent-lcap/dir/.out.txt."))
             #expect(code == ENOENT)
         }
     }

@@ -20,7 +20,15 @@ enum TestSupport {
 
     static var hasTshark: Bool { which("tshark") != nil }
     static var isRoot: Bool { getuid() == 0 }
-    static var canUseNamespaces: Bool { isRoot && which("ip") != nil }
+    /// Root, iproute2, and the kernel lets us create a network namespace
+    /// (probed once: some containers are root without CAP_SYS_ADMIN).
+    static let canUseNamespaces: Bool = {
+        guard isRoot, which("ip") != nil else { return false }
+        let name = "lcap-probe\(getpid())"
+        guard let r = try? run(["ip", "netns", "add", name]), r.status == 0 else { return false }
+        _ = try? run(["ip", "netns", "del", name])
+        return true
+    }()
 
     /// The `leakscope` executable built next to the test bundle
     /// (`swift build --build-tests` builds both into .build/<triple>/debug).
@@ -87,7 +95,7 @@ enum TestSupport {
 
     /// A fresh directory under /tmp (world-traversable so `-Z nobody` tests work).
     static func temporaryDirectory() -> String {
-        var template = Array("/tmp/lsl-test-XXXXXX".utf8CString)
+        var template = Array("/tmp/lcap-test-XXXXXX".utf8CString)
         let path = template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)) }
         chmod(path, 0o755)
         return path

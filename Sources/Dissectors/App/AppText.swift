@@ -42,6 +42,28 @@ enum AppText {
         }
     }
 
+    /// Text attributes (STUN SOFTWARE/USERNAME, SNI, hostnames): valid UTF-8
+    /// is kept except control characters and backslash, which become `\DDD`
+    /// / `\\`; invalid UTF-8 is escaped byte by byte.
+    static func text(_ bytes: ByteView) -> String {
+        guard let decoded = String(validating: bytes.base, as: UTF8.self) else { return escaped(bytes) }
+        var needsEscape = false
+        for u in decoded.unicodeScalars where u.value < 0x20 || (u.value >= 0x7F && u.value < 0xA0) || u.value == 0x5C {
+            needsEscape = true
+            break
+        }
+        if !needsEscape { return decoded }
+        var s = ""
+        for u in decoded.unicodeScalars {
+            if u.value < 0xA0 && (u.value < 0x20 || u.value >= 0x7F || u.value == 0x5C) {
+                appendEscaped(UInt8(u.value), to: &s, escapeDots: false)
+            } else {
+                s.unicodeScalars.append(u)
+            }
+        }
+        return s
+    }
+
     /// Colon-separated MAC address text.
     static func mac(_ bytes: ByteView) -> String {
         var parts: [String] = []

@@ -60,6 +60,17 @@ public struct DHCPv4Message {
         ClasslessRoutes(bytes: option(code))
     }
 
+    /// Option 81 (RFC 4702): flags, two rcodes, then the name in wire format
+    /// when the E flag (0x04) is set, else ASCII.
+    public var clientFQDN: String? {
+        guard let o = option(81), let flags = o.u8(0), let name = o.suffix(from: 3) else { return nil }
+        if flags & 0x04 != 0 {
+            var it = DomainList(bytes: name).makeIterator()
+            return it.next() ?? ""
+        }
+        return AppText.text(name)
+    }
+
     public static func messageTypeName(_ t: UInt8) -> String {
         switch t {
         case 1: "DISCOVER"
@@ -96,9 +107,11 @@ public struct DHCPv4Message {
             ciaddr: clientIP?.description, yiaddr: yourIP?.description, siaddr: serverIP?.description,
             giaddr: relayIP?.description, chaddr: clientHardwareAddress.map { AppText.mac($0) },
             subnetMask: subnetMask?.description, routers: list(3), dnsServers: list(6),
-            hostname: hostname.map { AppText.escaped($0) }, requestedIP: requestedIP?.description,
+            hostname: hostname.map { AppText.text($0) }, requestedIP: requestedIP?.description,
             leaseTime: leaseTime, serverID: serverIdentifier?.description,
             classlessRoutes: routes(121), msClasslessRoutes: routes(249),
+            domainName: option(15).map { AppText.text($0) }, wpad: option(252).map { AppText.text($0) },
+            vendorClass: option(60).map { AppText.text($0) }, clientFQDN: clientFQDN,
             options: options.map { Int($0.code) })
     }
 }
@@ -117,15 +130,20 @@ public struct DHCPv4Options: Sequence {
             guard let b = bytes else { return nil }
             while let code = b.u8(offset) {
                 if code == 0 { offset += 1; continue }
-                if code == 255 { offset = b.count; return nil }
+                if code == 255 { offset = b.count + 1; return nil }
                 guard let len = b.u8(offset + 1), let data = b.slice(offset + 2, Int(len)) else {
                     problem = .malformed(layer: .dhcp, offset: DHCPv4Message.optionsOffset + offset,
                                          reason: .init("option length runs past the end"))
-                    offset = b.count
+                    offset = b.count + 1
                     return nil
                 }
                 offset += 2 + Int(len)
                 return (code, data)
+            }
+            // RFC 2131 4.1: the options end with option 255.
+            if offset <= b.count, problem == nil {
+                problem = .truncated(layer: .dhcp, offset: DHCPv4Message.optionsOffset + offset, needed: 1, available: 0)
+                offset = b.count + 1
             }
             return nil
         }
@@ -179,12 +197,21 @@ public struct DHCPv4Summary: Encodable, Equatable, Sendable {
     public var serverID: String?
     public var classlessRoutes: [DHCPRouteSummary]?
     public var msClasslessRoutes: [DHCPRouteSummary]?
+    /// Option 15.
+    public var domainName: String?
+    /// Option 252: the proxy auto-config URL (WPAD).
+    public var wpad: String?
+    /// Option 60.
+    public var vendorClass: String?
+    /// Option 81.
+    public var clientFQDN: String?
     public var options: [Int]
 
     enum CodingKeys: String, CodingKey {
         case op, xid, messageType = "message_type", ciaddr, yiaddr, siaddr, giaddr, chaddr
         case subnetMask = "subnet_mask", routers, dnsServers = "dns_servers", hostname, requestedIP = "requested_ip"
         case leaseTime = "lease_time", serverID = "server_id", classlessRoutes = "classless_routes"
-        case msClasslessRoutes = "ms_classless_routes", options
+        case msClasslessRoutes = "ms_classless_routes", domainName = "domain_name", wpad
+        case vendorClass = "vendor_class", clientFQDN = "client_fqdn", options
     }
 }

@@ -62,6 +62,13 @@ public struct DHCPv6Message {
         return out
     }
 
+    /// Option 39 (RFC 4704): flags byte, then the name in DNS wire format.
+    public var clientFQDN: String? {
+        guard let o = option(39), let name = o.suffix(from: 1) else { return nil }
+        var it = DomainList(bytes: name).makeIterator()
+        return it.next() ?? ""
+    }
+
     public static func messageTypeName(_ t: UInt8) -> String {
         switch t {
         case 1: "SOLICIT"
@@ -91,7 +98,7 @@ public struct DHCPv6Message {
             clientID: clientID.map { $0.hex() }, serverID: serverID.map { $0.hex() },
             addresses: addrs.isEmpty ? nil : addrs.map { $0.description },
             dnsServers: dns.isEmpty ? nil : dns.map { $0.description },
-            domains: domains, options: options.map { Int($0.code) })
+            domains: domains, clientFQDN: clientFQDN, options: options.map { Int($0.code) })
     }
 }
 
@@ -127,10 +134,12 @@ public struct DHCPv6Summary: Encodable, Equatable, Sendable {
     public var addresses: [String]?
     public var dnsServers: [String]?
     public var domains: [String]?
+    public var clientFQDN: String?
     public var options: [Int]
 
     enum CodingKeys: String, CodingKey {
         case messageType = "message_type", transactionID = "transaction_id", clientID = "client_id"
-        case serverID = "server_id", addresses, dnsServers = "dns_servers", domains, options
+        case serverID = "server_id", addresses, dnsServers = "dns_servers", domains
+        case clientFQDN = "client_fqdn", options
     }
 }

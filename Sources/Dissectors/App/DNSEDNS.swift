@@ -61,6 +61,13 @@ public struct DNSClientSubnet: Hashable, Sendable, CustomStringConvertible {
     public let scopePrefix: UInt8
     public let address: IPAddress
 
+    public init(family: UInt16, sourcePrefix: UInt8, scopePrefix: UInt8, address: IPAddress) {
+        self.family = family
+        self.sourcePrefix = sourcePrefix
+        self.scopePrefix = scopePrefix
+        self.address = address
+    }
+
     public init?(_ data: ByteView) {
         guard let family = data.u16be(0), let source = data.u8(2), let scope = data.u8(3) else { return nil }
         let width = family == 1 ? 4 : family == 2 ? 16 : 0

@@ -102,8 +102,15 @@ public struct ICMPv6Message {
             case 25:
                 s.rdnssLifetime = o.data.u32be(4).map { Int($0) }
                 s.rdnss = (s.rdnss ?? []) + o.rdnssAddresses.map { $0.description }
+            case 24:
+                if let r = o.routeInformation {
+                    let pref = ["medium", "high", "reserved", "low"][Int(r.preference)]
+                    s.routes = (s.routes ?? []) + [ICMPv6RouteSummary(
+                        prefix: "\(r.prefix)/\(r.length)", preference: pref, lifetime: r.lifetime)]
+                }
             case 31:
-                s.dnssl = (s.dnssl ?? []) + DomainList(bytes: o.data.suffix(from: 6) ?? o.data).map { $0 }
+                // Type, length, 2 reserved bytes, 4-byte lifetime, then the names.
+                s.dnssl = (s.dnssl ?? []) + DomainList(bytes: o.data.suffix(from: 8) ?? o.data.prefix(0)).map { $0 }
             default: break
             }
         }
@@ -160,6 +167,17 @@ public struct NDOption {
         return (len, f & 0x80 != 0, f & 0x40 != 0, valid, preferred, p)
     }
 
+    /// Route Information (type 24, RFC 4191): a more-specific or default route
+    /// a router announces; the prefix is 0, 8 or 16 bytes long.
+    public var routeInformation: (length: UInt8, preference: UInt8, lifetime: UInt32, prefix: IPAddress)? {
+        guard type == 24, let len = data.u8(2), len <= 128, let f = data.u8(3), let life = data.u32be(4) else { return nil }
+        let needed = (Int(len) + 63) / 64 * 8
+        guard data.count >= 8 + needed else { return nil }
+        let hi = needed >= 8 ? (data.u64be(8) ?? 0) : 0
+        let lo = needed >= 16 ? (data.u64be(16) ?? 0) : 0
+        return (len, (f >> 3) & 0x3, life, .v6(hi, lo))
+    }
+
     /// Recursive DNS servers (type 25): addresses after 8 header bytes.
     public var rdnssAddresses: [IPAddress] {
         guard type == 25 else { return [] }
@@ -171,32 +189,4 @@ public struct NDOption {
 
     /// Source/target link-layer address (types 1/2) bytes.
     public var linkLayerAddress: ByteView? { type == 1 || type == 2 ? data.suffix(from: 2) : nil }
-}
-
-/// Uncompressed DNS names one after another (DHCPv6 option 24, ND DNSSL),
-/// decoded to text (outputs only). Stops at padding or anything malformed.
-struct DomainList: Sequence {
-    let bytes: ByteView
-
-    func makeIterator() -> Iterator { Iterator(bytes: bytes) }
-
-    struct Iterator: IteratorProtocol {
-        let bytes: ByteView
-        var offset = 0
-
-        mutating func next() -> String? {
-            var s = ""
-            var total = 0
-            while let len = bytes.u8(offset) {
-                offset += 1
-                if len == 0 { return s.isEmpty ? nil : s }
-                total += Int(len) + 1
-                guard len < 64, total <= 255, let label = bytes.slice(offset, Int(len)) else { offset = bytes.count; return nil }
-                if !s.isEmpty { s += "." }
-                s += AppText.escaped(label, escapeDots: true)
-                offset += Int(len)
-            }
-            return nil
-        }
-    }
 }

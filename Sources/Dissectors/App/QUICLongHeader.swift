@@ -1,7 +1,8 @@
 /// A QUIC long-header packet (RFC 9000 17.2): version and connection IDs,
-/// and for Initial packets the token length. The ClientHello inside an
-/// Initial is AES-GCM protected with keys derived from the DCID; without a
-/// crypto package we do not decrypt it, so the SNI is not available here.
+/// and for Initial packets the token length. The ClientHello inside a client
+/// Initial is AES-128-GCM protected with keys derived from the DCID;
+/// `clientInitialSNI()` removes that protection (QUICInitialCrypto, on
+/// swift-crypto) on demand.
 public struct QUICLongHeader {
     public let bytes: ByteView
     public let firstByte: UInt8
@@ -71,11 +72,19 @@ public struct QUICLongHeader {
         return h.version == 1 || h.version == 0x6B33_43CF || h.version >> 8 == 0xFF0000
     }
 
+    /// For an Initial, also decrypts it to read the SNI (see `clientInitialSNI()`).
     public func summary() -> QUICSummary {
-        QUICSummary(version: AppText.hex(version), packetType: packetType,
-                    dcid: destinationConnectionID.hex(), scid: sourceConnectionID.hex(),
-                    tokenLength: tokenLength.map { Int(truncatingIfNeeded: $0) },
-                    note: packetTypeBits == 0 && version != 0 ? "SNI not decrypted" : nil)
+        var sni: String?
+        var note: String?
+        if packetTypeBits == 0 && version != 0 {
+            switch clientInitialSNI() {
+            case .found(let name): sni = name
+            case let other: note = other.note
+            }
+        }
+        return QUICSummary(version: AppText.hex(version), packetType: packetType,
+                           dcid: destinationConnectionID.hex(), scid: sourceConnectionID.hex(),
+                           tokenLength: tokenLength.map { Int(truncatingIfNeeded: $0) }, sni: sni, note: note)
     }
 }
 
@@ -85,9 +94,12 @@ public struct QUICSummary: Encodable, Equatable, Sendable {
     public var dcid: String
     public var scid: String
     public var tokenLength: Int?
+    /// The ClientHello's server_name, when the Initial decrypts and holds it.
+    public var sni: String?
+    /// Why there is no `sni` for an Initial.
     public var note: String?
 
     enum CodingKeys: String, CodingKey {
-        case version, packetType = "packet_type", dcid, scid, tokenLength = "token_length", note
+        case version, packetType = "packet_type", dcid, scid, tokenLength = "token_length", sni, note
     }
 }

@@ -143,6 +143,9 @@ public struct STUNAttribute {
     public let message: ByteView
     /// The XOR key (header bytes 4..<20).
     public let key: STUNTransactionID
+    /// True for a last attribute whose length ran past the message: `value`
+    /// holds only the bytes present (the message's `problem` says so too).
+    public var isTruncated: Bool = false
 
     /// The decoded address of an address attribute, XOR undone for XOR-*
     /// types; nil for other types or a malformed value.
@@ -194,7 +197,7 @@ public struct STUNAttribute {
     /// For FINGERPRINT: CRC-32 of the message before this attribute, XOR
     /// 0x5354554e, against the carried value. nil for other attributes.
     public var fingerprintValid: Bool? {
-        guard type == .fingerprint, let carried = value.u32be(0),
+        guard type == .fingerprint, !isTruncated, let carried = value.u32be(0),
               let covered = message.slice(0, offset) else { return nil }
         return CRC32.checksum(covered) ^ 0x5354_554E == carried
     }
@@ -238,30 +241,18 @@ public struct STUNAttributes: Sequence {
             }
             let length = Int(l)
             guard offset + 4 + length <= list.end, let value = list.bytes.slice(offset + 4, length) else {
+                // Keep what is there (a snap length may cut a response right in
+                // its XOR-MAPPED-ADDRESS), marked truncated, and stop the walk.
                 problem = .malformed(layer: list.layer, offset: offset + 2, reason: .init("attribute length runs past the end of the message"))
+                let start = offset
                 offset = list.end
-                return nil
+                guard let partial = list.bytes.slice(start + 4, list.end - start - 4) else { return nil }
+                return STUNAttribute(type: STUNAttributeType(t), value: partial, offset: start, message: list.bytes,
+                                     key: list.key, isTruncated: true)
             }
             let attr = STUNAttribute(type: STUNAttributeType(t), value: value, offset: offset, message: list.bytes, key: list.key)
             offset += 4 + ((length + 3) & ~3)
             return attr
         }
-    }
-}
-
-/// CRC-32 (IEEE 802.3, reflected, as zlib) for STUN FINGERPRINT.
-enum CRC32 {
-    static let table: [UInt32] = (0..<256).map { n -> UInt32 in
-        var c = UInt32(n)
-        for _ in 0..<8 { c = c & 1 != 0 ? 0xEDB8_8320 ^ (c >> 1) : c >> 1 }
-        return c
-    }
-
-    static func checksum(_ bytes: ByteView) -> UInt32 {
-        var c: UInt32 = 0xFFFF_FFFF
-        table.withUnsafeBufferPointer { t in
-            for b in bytes.base { c = t[Int((c ^ UInt32(b)) & 0xFF)] ^ (c >> 8) }
-        }
-        return c ^ 0xFFFF_FFFF
     }
 }

@@ -112,9 +112,11 @@ public struct STUNMessage {
 
     /// A plain RFC 5389 check usable without a port: first two bits zero,
     /// length a multiple of 4 and equal to the payload after the header, cookie.
-    public static func isLikely(_ bytes: ByteView) -> Bool {
+    /// Over TCP the message starts a stream chunk, so the length only has to fit.
+    public static func isLikely(_ bytes: ByteView, overTCP: Bool = false) -> Bool {
         guard let type = bytes.u16be(0), let length = bytes.u16be(2), let cookie = bytes.u32be(4) else { return false }
-        return type & 0xC000 == 0 && length % 4 == 0 && Int(length) + headerLength == bytes.count && cookie == magicCookie
+        let fits = overTCP ? Int(length) + headerLength <= bytes.count : Int(length) + headerLength == bytes.count
+        return type & 0xC000 == 0 && length % 4 == 0 && fits && cookie == magicCookie
     }
 
     /// RFC 3489 (no cookie) needs more: a known message type, exact length,
@@ -136,6 +138,15 @@ public struct STUNMessage {
             off += 4 + Int(l)
         }
         return off == bytes.count
+    }
+
+    /// ICE-TCP (RFC 6544) frames STUN and media with RFC 4571's 2-byte length.
+    /// Returns the framed message when the length fits and what follows is
+    /// RFC 5389 STUN (or ChannelData); nil otherwise.
+    public static func rfc4571Framed(_ bytes: ByteView) -> ByteView? {
+        guard let length = bytes.u16be(0), let inner = bytes.slice(2, Int(length)),
+              isLikely(inner) || TURNChannelData.isLikely(inner) else { return nil }
+        return inner
     }
 
     /// Either form of STUN.

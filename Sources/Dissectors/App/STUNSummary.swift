@@ -18,6 +18,9 @@ public struct STUNAttributeSummary: Encodable, Equatable, Sendable {
     public var address: String?
     public var port: Int?
     public var value: String?
+    /// Only when true: the attribute's length ran past the message, the
+    /// other keys show what the bytes present decode to.
+    public var truncated: Bool?
 }
 
 extension STUNMessage {
@@ -54,6 +57,7 @@ extension STUNAttribute {
 
     public func summary() -> STUNAttributeSummary {
         var s = STUNAttributeSummary(type: Int(type.rawValue), name: type.name ?? AppText.hex(type.rawValue))
+        if isTruncated { s.truncated = true }
         if type.isAddress {
             if let a = address {
                 s.address = a.address.description
@@ -71,10 +75,10 @@ extension STUNAttribute {
     var valueText: String? {
         switch type {
         case .username, .software, .realm, .nonce, .password, .alternateDomain, .thirdPartyAuthorization:
-            return AppText.escaped(value)
+            return AppText.text(value)
         case .errorCode:
             guard let code = errorCode else { return "malformed" }
-            let reason = errorReason.map { AppText.escaped($0) } ?? ""
+            let reason = errorReason.map { AppText.text($0) } ?? ""
             return reason.isEmpty ? "\(code)" : "\(code) \(reason)"
         case .lifetime, .priority, .cacheTimeout:
             return u32.map { "\($0)" } ?? "malformed"

@@ -71,6 +71,13 @@ public struct TLSClientHello {
         return nil
     }
 
+    /// True when the hello carries Encrypted Client Hello (extension 0xfe0d):
+    /// then `serverName` is only the outer, public name.
+    public var hasECH: Bool {
+        for e in extensionList where e.type == 0xFE0D { return true }
+        return false
+    }
+
     /// A handshake record carrying a ClientHello.
     public static func isLikely(_ bytes: ByteView) -> Bool {
         bytes.u8(0) == 22 && bytes.u8(1) == 3 && (bytes.u8(2) ?? 9) <= 4 && bytes.u8(5) == 1
@@ -79,8 +86,8 @@ public struct TLSClientHello {
     public func summary() -> TLSSummary {
         TLSSummary(handshake: "client_hello", recordVersion: AppText.hex(recordVersion),
                    clientVersion: AppText.hex(clientVersion),
-                   sni: serverName.map { AppText.escaped($0) },
-                   alpn: alpn.map { $0.map { AppText.escaped($0) } })
+                   sni: serverName.map { AppText.text($0) },
+                   alpn: alpn.map { $0.map { AppText.escaped($0) } }, ech: hasECH ? true : nil)
     }
 }
 
@@ -108,8 +115,10 @@ public struct TLSSummary: Encodable, Equatable, Sendable {
     public var clientVersion: String
     public var sni: String?
     public var alpn: [String]?
+    /// Only when true: Encrypted Client Hello present, `sni` is the outer name.
+    public var ech: Bool?
 
     enum CodingKeys: String, CodingKey {
-        case handshake, recordVersion = "record_version", clientVersion = "client_version", sni, alpn
+        case handshake, recordVersion = "record_version", clientVersion = "client_version", sni, alpn, ech
     }
 }
