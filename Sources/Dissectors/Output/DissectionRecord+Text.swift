@@ -3,7 +3,7 @@
 extension DissectionRecord {
     public var textLine: String {
         var s = "\(frame) \(formatSeconds(tsNs)) \(protocols.joined(separator: ":"))"
-        if let iface = interface { s += " [\(iface)]" }
+        if let iface = interface.value { s += " [\(iface)]" }
         let inner = innerIp ?? ip
         let ports = udp ?? tcp
         if let i = inner {
