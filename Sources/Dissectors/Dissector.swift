@@ -14,6 +14,10 @@ public struct Dissector {
     @usableFromInline let streams: TCPReassembler
     /// Capture time of the current packet (reassembly ages state by capture time, not wall time).
     @usableFromInline var now: Int64 = 0
+    /// Addresses of the innermost IP header stored for this packet (see `storeIP`).
+    @usableFromInline var flowSource: IPAddress = .v4(0)
+    @usableFromInline var flowDestination: IPAddress = .v4(0)
+    @usableFromInline var flowJumbogram = false
 
     public init(limits: DissectorLimits = .init()) {
         fragments = FragmentReassembler(limits: limits)
@@ -37,11 +41,34 @@ public struct Dissector {
         decodeLink(packet.linkType, packet.bytes, into: &d)
     }
 
+    /// What the bounds cost so far (for reports: "N fragmented datagrams dropped incomplete").
+    public var statistics: DissectorStatistics {
+        DissectorStatistics(fragmentsPending: fragments.pendingCount,
+                            datagramsDroppedIncomplete: fragments.evictedIncomplete,
+                            fragmentsRefused: fragments.droppedFragments,
+                            tcpMessagesPending: streams.pendingCount,
+                            tcpMessagesDropped: streams.droppedMessages)
+    }
+
     /// Drops all reassembly state (e.g. between unrelated files).
     public mutating func resetState() {
         fragments.removeAll()
         streams.removeAll()
     }
+}
+
+/// Counters of reassembly state and of what the bounds dropped.
+public struct DissectorStatistics: Sendable, Hashable, Encodable {
+    /// IP datagrams with fragments still waiting.
+    public var fragmentsPending: Int
+    /// Datagrams dropped before completion (timeout or table full): fragments missing.
+    public var datagramsDroppedIncomplete: Int
+    /// Fragments refused (too large, past the end, table bound).
+    public var fragmentsRefused: Int
+    /// TCP flows with a partial message waiting.
+    public var tcpMessagesPending: Int
+    /// Partial TCP messages dropped (gap, timeout, table full, FIN/RST, too large).
+    public var tcpMessagesDropped: Int
 }
 
 /// The bounds the dissector keeps to stay in constant memory and time.

@@ -25,7 +25,7 @@ import Testing
         var dis = Dissector()
         let d = dis.run(Build.ethernet(type: 0x86DD, vlans: [(0x88A8, 100), (0x8100, 0x2000 | 200)],
                                        Build.ipv6(next: 17, udpDNS)))
-        #expect(d.tokens == "eth:vlan:vlan:ipv6:udp")
+        #expect(d.tokens == "eth:vlan:vlan:ipv6:udp:dns")
         #expect(d.link.vlanTags.map(\.id) == [100, 200])
         #expect(d.link.vlanTags.map(\.tpid) == [0x88A8, 0x8100])
         #expect(d.link.vlanTags[1].priority == 1)
@@ -37,38 +37,45 @@ import Testing
         let ip = Build.ipv4(proto: 17, udpDNS)
         let sll: [UInt8] = [0, 4, 0, 1, 0, 6, 2, 0, 0, 0, 0, 9, 0, 0, 0x08, 0x00] + ip
         let d1 = dis.run(sll, link: .linuxSLL)
-        #expect(d1.tokens == "sll:ip:udp")
+        #expect(d1.tokens == "sll:ip:udp:dns")
         #expect(d1.link.sllPacketType == 4)
+        #expect(d1.direction == .outbound)
         #expect(d1.link.source?.description == "02:00:00:00:00:09")
         let sll2: [UInt8] = [0x08, 0x00, 0, 0, 0, 0, 0, 7, 0, 1, 0, 6, 2, 0, 0, 0, 0, 9, 0, 0] + ip
         let d2 = dis.run(sll2, link: .linuxSLL2)
-        #expect(d2.tokens == "sll:ip:udp")
+        #expect(d2.tokens == "sll:ip:udp:dns")
         #expect(d2.link.sllInterfaceIndex == 7)
         #expect(d2.link.sllPacketType == 0)
+        #expect(d2.direction == .inbound)
         #expect(d2.udp?.destinationPort == 53)
     }
 
     @Test func rawAndNullAndLoop() {
         var dis = Dissector()
         let v6 = Build.ipv6(next: 17, udpDNS)
-        for lt in [LinkType.raw, .rawOpenBSD, .rawBSDOS, .ipv6] {
-            #expect(dis.run(v6, link: lt).tokens == "raw:ipv6:udp")
+        for lt in [LinkType.raw, .rawOpenBSD, .rawBSDOS] {
+            #expect(dis.run(v6, link: lt).tokens == "raw:ipv6:udp:dns")
         }
-        #expect(dis.run(Build.ipv4(proto: 17, udpDNS), link: .ipv4).tokens == "raw:ip:udp")
+        // LINKTYPE_IPV4/IPV6 have no link token (as tshark).
+        #expect(dis.run(v6, link: .ipv6).tokens == "ipv6:udp:dns")
+        #expect(dis.run(Build.ipv4(proto: 17, udpDNS), link: .ipv4).tokens == "ip:udp:dns")
+        let wrong = dis.run(v6, link: .ipv4)
+        #expect(wrong.tokens == "ip:ipv6:udp:dns")
+        #expect(wrong.notes.first == .malformed(layer: .ip, offset: 0, reason: .init("LINKTYPE_IPV4 frame holds an IPv6 packet")))
         // BSD null: host order AF, both byte orders; IPv6 as 24, 28 or 30.
         for af: [UInt8] in [[24, 0, 0, 0], [0, 0, 0, 28], [30, 0, 0, 0]] {
             let d = dis.run(af + v6, link: .null)
-            #expect(d.tokens == "null:ipv6:udp")
+            #expect(d.tokens == "null:ipv6:udp:dns")
         }
         #expect(dis.run([2, 0, 0, 0] + Build.ipv4(proto: 17, udpDNS), link: .null).link.addressFamily == 2)
-        #expect(dis.run([0, 0, 0, 2] + Build.ipv4(proto: 17, udpDNS), link: .loop).tokens == "null:ip:udp")
+        #expect(dis.run([0, 0, 0, 2] + Build.ipv4(proto: 17, udpDNS), link: .loop).tokens == "null:ip:udp:dns")
     }
 
     @Test func pppWithAndWithoutHDLC() {
         var dis = Dissector()
         let ip = Build.ipv4(proto: 17, udpDNS)
-        #expect(dis.run([0x00, 0x21] + ip, link: .ppp).tokens == "ppp:ip:udp")
-        #expect(dis.run([0xFF, 0x03, 0x00, 0x57] + Build.ipv6(next: 17, udpDNS), link: .ppp).tokens == "ppp:ipv6:udp")
+        #expect(dis.run([0x00, 0x21] + ip, link: .ppp).tokens == "ppp:ip:udp:dns")
+        #expect(dis.run([0xFF, 0x03, 0x00, 0x57] + Build.ipv6(next: 17, udpDNS), link: .ppp).tokens == "ppp:ipv6:udp:dns")
         #expect(dis.run([0x21] + ip, link: .ppp).link.pppProtocol == 0x21)
     }
 }

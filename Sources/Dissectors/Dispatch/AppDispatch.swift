@@ -9,15 +9,23 @@ extension Dissector {
         let sp = udp.sourcePort, dp = udp.destinationPort
         @inline(__always) func port(_ x: UInt16) -> Bool { sp == x || dp == x }
 
-        // Protocols with a distinctive structure, on any port.
+        // STUN's magic cookie is distinctive on any port.
         if STUNMessage.isLikely(p) { decodeSTUN(p, base: base, into: &d); return }
+
+        // DNS ports, unless the payload is WireGuard and not DNS (VPNs use 53 to pass firewalls):
+        // a DNS query with id 0x0100-0x0400 and zero flags has WireGuard's first word.
+        let dnsLayer: Layer? = port(53) ? .dns : port(5353) ? .mdns : port(5355) ? .llmnr : port(137) ? .nbns : nil
+        if let layer = dnsLayer {
+            if WireGuardMessage.isLikely(p) && !DNSMessage.isLikely(p) {
+                decodeWireGuard(p, base: base, into: &d)
+            } else {
+                decodeDNS(p, layer: layer, base: base, into: &d)
+            }
+            return
+        }
         if WireGuardMessage.isLikely(p) { decodeWireGuard(p, base: base, into: &d); return }
 
-        // Well-known ports.
-        if port(53) { decodeDNS(p, layer: .dns, base: base, into: &d); return }
-        if port(5353) { decodeDNS(p, layer: .mdns, base: base, into: &d); return }
-        if port(5355) { decodeDNS(p, layer: .llmnr, base: base, into: &d); return }
-        if port(137) { decodeDNS(p, layer: .nbns, base: base, into: &d); return }
+        // Other well-known ports.
         if port(4500) { decodeNATT(p, base: base, into: &d); return }
         if port(500) { decodeIKE(p, base: base, into: &d); return }
         if port(1701) { decodeL2TP(p, base: base, into: &d); return }
@@ -56,16 +64,22 @@ extension Dissector {
         case .u16Length?:
             if port(1194) {
                 decodeOpenVPN(message, overTCP: true, base: base, into: &d)
+            } else if let inner = STUNMessage.rfc4571Framed(message) {
+                // ICE-TCP (RFC 6544 / RFC 4571 framing).
+                if STUNMessage.isLikely(inner) { decodeSTUN(inner, base: base < 0 ? -1 : base + 2, into: &d) }
+                else { decodeChannelData(inner, base: base < 0 ? -1 : base + 2, into: &d) }
+                d.app.payload = message
             } else {
-                let layer: Layer = port(5353) ? .mdns : port(5355) ? .llmnr : .dns
-                guard let body = message.suffix(from: 2) else { return }
+                // mDNS is UDP-only (RFC 6762): DNS on TCP 5353 is plain DNS, as tshark says.
+                let layer: Layer = port(5355) ? .llmnr : .dns
+                guard let body = message.from(2) else { return }
                 decodeDNS(body, layer: layer, base: base < 0 ? -1 : base + 2, into: &d)
                 d.app.payload = message
             }
         case nil:
             if OpenVPNPacket.isLikely(message, overTCP: true) {
                 decodeOpenVPN(message, overTCP: true, base: base, into: &d)
-            } else if HTTPRequest.isLikely(message) {
+            } else if Dissector.looksLikeHTTPMethod(message), HTTPRequest.isLikely(message) {
                 d.add(.http)
                 d.app.layer = .http
                 d.app.payload = message
@@ -73,10 +87,6 @@ extension Dissector {
                     let h = try HTTPRequest(message)
                     d.app.http = h
                 } catch { d.note(shift(error, base)) }
-            } else if (port(80) || port(8080)) && Dissector.looksLikeHTTPMethod(message) {
-                d.add(.http)  // a response ("HTTP/")
-                d.app.layer = .http
-                d.app.payload = message
             }
         }
     }

@@ -1,65 +1,165 @@
 /// Application-layer slots. Each holds the app parser's view (offsets into the
-/// payload, valid until the next `dissect`) and is set only when that protocol
-/// was found. `layer` says what the payload was dispatched as.
+/// payload, valid until the next `dissect`) and is non-nil only when that
+/// protocol was found. `layer` says what the payload was dispatched as.
+///
+/// Storage is private with a bit per slot so that `reset()` clears only the
+/// slots the previous packet set (clearing all of them cost a quarter of the
+/// dissection time).
 public struct AppLayers {
     /// The layer the app payload was dispatched as (nil when none was recognized).
     public var layer: Layer?
     /// The app payload that was dissected (UDP payload, or the whole TCP message with its framing).
     public var payload: ByteView?
-
-    /// STUN or classic STUN (RFC 3489) message (`stun.isClassic`).
-    public var stun: STUNMessage?
-    /// TURN ChannelData.
-    public var channelData: TURNChannelData?
-    /// DNS family message; `dns.layer` is .dns, .mdns, .llmnr or .nbns.
-    public var dns: DNSMessage?
-    /// VPN carriers.
-    public var wireguard: WireGuardMessage?
-    public var openvpn: OpenVPNPacket?
-    public var ike: IKEHeader?
-    /// ESP (IP protocol 50, or ESP-in-UDP on 4500).
-    public var esp: ESPPacket?
-    public var l2tp: L2TPHeader?
     /// A NAT-T keepalive (one 0xff byte on UDP 4500).
     public var natKeepalive: Bool = false
-    /// QUIC long header (version, connection ids) on UDP 443 (SNI needs decryption: not available).
-    public var quic: QUICLongHeader?
-    /// A TLS record header was seen (content type, version); the handshake type when it is a handshake.
-    public var tlsRecord: TLSRecordHeader?
+
+    @usableFromInline var setMask: UInt32 = 0
+
+    @usableFromInline var _stun: STUNMessage?
+    /// STUN or classic STUN (RFC 3489) message (`stun.isClassic`).
+    @inlinable public var stun: STUNMessage? {
+        get { _stun }
+        set { _stun = newValue; setMask |= 1 }
+    }
+
+    @usableFromInline var _channelData: TURNChannelData?
+    /// TURN ChannelData.
+    @inlinable public var channelData: TURNChannelData? {
+        get { _channelData }
+        set { _channelData = newValue; setMask |= 2 }
+    }
+
+    @usableFromInline var _dns: DNSMessage?
+    /// DNS family message; `dns.layer` is .dns, .mdns, .llmnr or .nbns.
+    @inlinable public var dns: DNSMessage? {
+        get { _dns }
+        set { _dns = newValue; setMask |= 4 }
+    }
+
+    @usableFromInline var _wireguard: WireGuardMessage?
+    /// WireGuard message (types 1-4).
+    @inlinable public var wireguard: WireGuardMessage? {
+        get { _wireguard }
+        set { _wireguard = newValue; setMask |= 8 }
+    }
+
+    @usableFromInline var _openvpn: OpenVPNPacket?
+    /// OpenVPN packet (UDP, or one TCP message with its length).
+    @inlinable public var openvpn: OpenVPNPacket? {
+        get { _openvpn }
+        set { _openvpn = newValue; setMask |= 16 }
+    }
+
+    @usableFromInline var _ike: IKEHeader?
+    /// IKE/ISAKMP header (UDP 500, 4500 after the non-ESP marker).
+    @inlinable public var ike: IKEHeader? {
+        get { _ike }
+        set { _ike = newValue; setMask |= 32 }
+    }
+
+    @usableFromInline var _esp: ESPPacket?
+    /// ESP (IP protocol 50, or ESP-in-UDP on 4500).
+    @inlinable public var esp: ESPPacket? {
+        get { _esp }
+        set { _esp = newValue; setMask |= 64 }
+    }
+
+    @usableFromInline var _l2tp: L2TPHeader?
+    /// L2TP header (UDP 1701).
+    @inlinable public var l2tp: L2TPHeader? {
+        get { _l2tp }
+        set { _l2tp = newValue; setMask |= 128 }
+    }
+
+    @usableFromInline var _quic: QUICLongHeader?
+    /// QUIC long header on UDP 443 (the Initial is not decrypted: no SNI).
+    @inlinable public var quic: QUICLongHeader? {
+        get { _quic }
+        set { _quic = newValue; setMask |= 256 }
+    }
+
+    @usableFromInline var _tlsRecord: TLSRecordHeader?
+    /// A TLS record header (content type, version, handshake type).
+    @inlinable public var tlsRecord: TLSRecordHeader? {
+        get { _tlsRecord }
+        set { _tlsRecord = newValue; setMask |= 512 }
+    }
+
+    @usableFromInline var _tlsClientHello: TLSClientHello?
     /// TLS ClientHello (SNI, ALPN) on TCP, any port.
-    public var tlsClientHello: TLSClientHello?
-    /// HTTP/1 request head (Host) on TCP.
-    public var http: HTTPRequest?
-    /// Link housekeeping and control.
-    public var icmp: ICMPv4Message?
-    public var icmpv6: ICMPv6Message?
-    public var arp: ARPPacket?
-    public var dhcp: DHCPv4Message?
-    public var dhcpv6: DHCPv6Message?
+    @inlinable public var tlsClientHello: TLSClientHello? {
+        get { _tlsClientHello }
+        set { _tlsClientHello = newValue; setMask |= 1024 }
+    }
+
+    @usableFromInline var _http: HTTPRequest?
+    /// HTTP/1 request head (method, target, Host) on TCP.
+    @inlinable public var http: HTTPRequest? {
+        get { _http }
+        set { _http = newValue; setMask |= 2048 }
+    }
+
+    @usableFromInline var _icmp: ICMPv4Message?
+    /// ICMPv4 message.
+    @inlinable public var icmp: ICMPv4Message? {
+        get { _icmp }
+        set { _icmp = newValue; setMask |= 4096 }
+    }
+
+    @usableFromInline var _icmpv6: ICMPv6Message?
+    /// ICMPv6 message (ND, RA prefixes, RDNSS).
+    @inlinable public var icmpv6: ICMPv6Message? {
+        get { _icmpv6 }
+        set { _icmpv6 = newValue; setMask |= 8192 }
+    }
+
+    @usableFromInline var _arp: ARPPacket?
+    /// ARP packet.
+    @inlinable public var arp: ARPPacket? {
+        get { _arp }
+        set { _arp = newValue; setMask |= 16384 }
+    }
+
+    @usableFromInline var _dhcp: DHCPv4Message?
+    /// DHCPv4 message (UDP 67/68).
+    @inlinable public var dhcp: DHCPv4Message? {
+        get { _dhcp }
+        set { _dhcp = newValue; setMask |= 32768 }
+    }
+
+    @usableFromInline var _dhcpv6: DHCPv6Message?
+    /// DHCPv6 message (UDP 546/547).
+    @inlinable public var dhcpv6: DHCPv6Message? {
+        get { _dhcpv6 }
+        set { _dhcpv6 = newValue; setMask |= 65536 }
+    }
 
     public init() {}
 
     @inlinable public mutating func reset() {
         layer = nil
         payload = nil
-        stun = nil
-        channelData = nil
-        dns = nil
-        wireguard = nil
-        openvpn = nil
-        ike = nil
-        esp = nil
-        l2tp = nil
         natKeepalive = false
-        quic = nil
-        tlsRecord = nil
-        tlsClientHello = nil
-        http = nil
-        icmp = nil
-        icmpv6 = nil
-        arp = nil
-        dhcp = nil
-        dhcpv6 = nil
+        let m = setMask
+        guard m != 0 else { return }
+        setMask = 0
+        if m & 1 != 0 { _stun = nil }
+        if m & 2 != 0 { _channelData = nil }
+        if m & 4 != 0 { _dns = nil }
+        if m & 8 != 0 { _wireguard = nil }
+        if m & 16 != 0 { _openvpn = nil }
+        if m & 32 != 0 { _ike = nil }
+        if m & 64 != 0 { _esp = nil }
+        if m & 128 != 0 { _l2tp = nil }
+        if m & 256 != 0 { _quic = nil }
+        if m & 512 != 0 { _tlsRecord = nil }
+        if m & 1024 != 0 { _tlsClientHello = nil }
+        if m & 2048 != 0 { _http = nil }
+        if m & 4096 != 0 { _icmp = nil }
+        if m & 8192 != 0 { _icmpv6 = nil }
+        if m & 16384 != 0 { _arp = nil }
+        if m & 32768 != 0 { _dhcp = nil }
+        if m & 65536 != 0 { _dhcpv6 = nil }
     }
 }
 

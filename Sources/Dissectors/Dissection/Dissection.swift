@@ -13,6 +13,7 @@ public struct Dissection {
     public var timestampNanoseconds: Int64 = 0
     public var originalLength: Int = 0
     public var capturedLength: Int = 0
+    /// From the capture (pcapng flags), else from the SLL packet type (4 = outgoing, 0-3 = incoming).
     public var direction: PacketDirection = .unknown
 
     /// The link layer (always set; `kind == .unknown` when the link type is not decoded).
@@ -51,13 +52,14 @@ public struct Dissection {
         originalLength = packet.originalLength
         capturedLength = packet.capturedLength
         direction = packet.direction
-        link = LinkInfo()
-        ip = nil
-        innerIP = nil
+        link.reset()
+        // Only clear what is set: assigning nil to these optionals copies a whole empty payload.
+        if ip != nil { ip = nil }
+        if innerIP != nil { innerIP = nil }
         tunnel = nil
-        tunnelUDP = nil
-        udp = nil
-        tcp = nil
+        if tunnelUDP != nil { tunnelUDP = nil }
+        if udp != nil { udp = nil }
+        if tcp != nil { tcp = nil }
         greProtocol = nil
         app.reset()
         protocols.removeAll()

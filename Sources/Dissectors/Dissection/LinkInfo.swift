@@ -4,7 +4,7 @@ public struct MACAddress: Hashable, Sendable, CustomStringConvertible {
     @inlinable public init(rawValue: UInt64) { self.rawValue = rawValue & 0xFFFF_FFFF_FFFF }
 
     @inlinable static func read(_ b: ByteView, _ offset: Int) -> MACAddress? {
-        guard let hi = b.u16be(offset), let lo = b.u32be(offset + 2) else { return nil }
+        guard let hi = b.r16(offset), let lo = b.r32(offset + 2) else { return nil }
         return MACAddress(rawValue: UInt64(hi) << 32 | UInt64(lo))
     }
 
@@ -69,4 +69,19 @@ public struct LinkInfo: Sendable {
     public var headerLength: Int = 0
 
     public init() {}
+
+    /// Clears every field, keeping the inline tag storage.
+    @inlinable public mutating func reset() {
+        kind = .unknown
+        source = nil
+        destination = nil
+        vlanTags.removeAll()
+        etherType = nil
+        sllPacketType = nil
+        sllInterfaceIndex = nil
+        sllHardwareType = nil
+        addressFamily = nil
+        pppProtocol = nil
+        headerLength = 0
+    }
 }

@@ -43,17 +43,30 @@ public final class FragmentReassembler {
         var bitmap: UnsafeMutablePointer<UInt64>?
     }
 
+    struct Counters {
+        var inUse = 0
+        var awaitingRelease = 0
+        var evictedIncomplete = 0
+        var droppedFragments = 0
+    }
+
     public let limits: DissectorLimits
-    var slots: [Slot]
+    /// Slot table and counters behind pointers: the per-packet checks must not
+    /// pay for dynamic exclusivity enforcement on class properties.
+    let slots: UnsafeMutableBufferPointer<Slot>
+    let counters: UnsafeMutablePointer<Counters>
     let bitmapWords: Int
     /// Datagrams dropped incomplete because they timed out or the table was full.
-    public private(set) var evictedIncomplete = 0
+    public var evictedIncomplete: Int { counters.pointee.evictedIncomplete }
     /// Fragments refused (bad offsets, too large, table bounds).
-    public private(set) var droppedFragments = 0
+    public var droppedFragments: Int { counters.pointee.droppedFragments }
 
     init(limits: DissectorLimits) {
         self.limits = limits
-        slots = Array(repeating: Slot(), count: max(1, limits.maxFragmentedDatagrams))
+        slots = .allocate(capacity: max(1, limits.maxFragmentedDatagrams))
+        _ = slots.initialize(repeating: Slot())
+        counters = .allocate(capacity: 1)
+        counters.initialize(to: Counters())
         bitmapWords = (limits.maxDatagramBytes + 7) / 8 / 64 + 1
     }
 
@@ -62,28 +75,35 @@ public final class FragmentReassembler {
             s.buffer?.deallocate()
             s.bitmap?.deallocate()
         }
+        slots.deallocate()
+        counters.deallocate()
     }
 
     /// Frees slots whose reassembled bytes were handed out for the previous packet.
-    @usableFromInline func releaseCompleted() {
+    @inline(__always) @usableFromInline func releaseCompleted() {
+        guard counters.pointee.awaitingRelease > 0 else { return }
         for i in slots.indices where slots[i].awaitingRelease {
             slots[i].awaitingRelease = false
             slots[i].inUse = false
+            counters.pointee.inUse -= 1
         }
+        counters.pointee.awaitingRelease = 0
     }
 
     func removeAll() {
         for i in slots.indices { slots[i].inUse = false; slots[i].awaitingRelease = false }
+        counters.pointee.inUse = 0
+        counters.pointee.awaitingRelease = 0
     }
 
     /// Number of datagrams currently pending.
-    public var pendingCount: Int { slots.reduce(0) { $0 + ($1.inUse && !$1.awaitingRelease ? 1 : 0) } }
+    public var pendingCount: Int { counters.pointee.inUse - counters.pointee.awaitingRelease }
 
     func add(key: FragmentKey, offset: Int, more: Bool, data: ByteView, nextHeader: UInt8,
              now: Int64, layer: Layer, frameOffset: Int, into d: inout Dissection) -> FragmentResult {
         let end = offset + data.count
         guard end <= limits.maxDatagramBytes else {
-            droppedFragments += 1
+            counters.pointee.droppedFragments += 1
             d.notes.append(.limitReached(layer: layer, offset: frameOffset, limit: .init("reassembled datagram size (65535)")))
             return .dropped
         }
@@ -95,7 +115,8 @@ public final class FragmentReassembler {
         for i in slots.indices {
             if slots[i].inUse && !slots[i].awaitingRelease && now &- slots[i].firstSeen > limits.fragmentTimeoutNanoseconds {
                 slots[i].inUse = false
-                evictedIncomplete += 1
+                counters.pointee.inUse -= 1
+                counters.pointee.evictedIncomplete += 1
             }
             let s = slots[i]
             if s.inUse {
@@ -106,12 +127,13 @@ public final class FragmentReassembler {
         if found < 0 {
             if free < 0 {
                 guard oldest >= 0 else {
-                    droppedFragments += 1
+                    counters.pointee.droppedFragments += 1
                     d.notes.append(.limitReached(layer: layer, offset: frameOffset, limit: .init("fragmented datagrams in progress")))
                     return .dropped
                 }
                 d.notes.append(.limitReached(layer: layer, offset: frameOffset, limit: .init("fragmented datagrams in progress; oldest dropped")))
-                evictedIncomplete += 1
+                counters.pointee.evictedIncomplete += 1
+                counters.pointee.inUse -= 1
                 free = oldest
             }
             found = free
@@ -121,6 +143,7 @@ public final class FragmentReassembler {
             }
             slots[found].bitmap?.update(repeating: 0, count: bitmapWords)
             slots[found].inUse = true
+            counters.pointee.inUse += 1
             slots[found].key = key
             slots[found].firstSeen = now
             slots[found].totalLength = -1
@@ -135,7 +158,7 @@ public final class FragmentReassembler {
             }
             slots[i].totalLength = end
         } else if slots[i].totalLength >= 0 && end > slots[i].totalLength {
-            droppedFragments += 1
+            counters.pointee.droppedFragments += 1
             d.notes.append(.malformed(layer: layer, offset: frameOffset, reason: .init("fragment past the datagram end")))
             return .dropped
         }
@@ -159,6 +182,7 @@ public final class FragmentReassembler {
         let total = slots[i].totalLength
         if total >= 0 && slots[i].blocksSet >= (total + 7) / 8 {
             slots[i].awaitingRelease = true
+            counters.pointee.awaitingRelease += 1
             return .completed(ByteView(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(buffer)[0..<total])), slots[i].nextHeader)
         }
         return .pending

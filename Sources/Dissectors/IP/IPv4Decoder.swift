@@ -2,7 +2,7 @@
 extension Dissector {
     @usableFromInline mutating func decodeIPv4(_ b: ByteView, base: Int, depth: Int, into d: inout Dissection) {
         d.add(.ip)
-        guard let vihl = b.u8(0), b.count >= 20 else {
+        guard let vihl = b.r8(0), b.count >= 20 else {
             d.note(.truncated(layer: .ip, offset: base, needed: 20, available: b.count))
             return
         }
@@ -24,8 +24,8 @@ extension Dissector {
             d.note(.truncated(layer: .ip, offset: base, needed: ihl, available: b.count))
             return
         }
-        guard let total16 = b.u16be(2), let flags = b.u16be(6), let ttl = b.u8(8), let proto = b.u8(9),
-              let src = b.u32be(12), let dst = b.u32be(16), let tos = b.u8(1), let ident = b.u16be(4) else { return }
+        guard let total16 = b.r16(2), let flags = b.r16(6), let ttl = b.r8(8), let proto = b.r8(9),
+              let src = b.r32(12), let dst = b.r32(16), let tos = b.r8(1), let ident = b.r16(4) else { return }
         var end = Int(total16)
         if end == 0 {
             // TSO/GSO captures write 0: use what was captured, as tshark does.
@@ -47,7 +47,7 @@ extension Dissector {
         if ihl > 20, !ipv4OptionsWellFormed(b, ihl) {
             d.note(.malformed(layer: .ip, offset: base + 20, reason: .init("option length runs past the header")))
         }
-        guard var payload = b.slice(ihl, end - ihl) else { return }
+        guard var payload = b.part(ihl, end - ihl) else { return }
         var payloadBase = base + ihl
         let more = flags & 0x2000 != 0
         let fragOffset = Int(flags & 0x1FFF) * 8
@@ -78,10 +78,10 @@ extension Dissector {
     @inlinable func ipv4OptionsWellFormed(_ b: ByteView, _ ihl: Int) -> Bool {
         var o = 20
         while o < ihl {
-            guard let t = b.u8(o) else { return false }
+            guard let t = b.r8(o) else { return false }
             if t == 0 { return true }
             if t == 1 { o += 1; continue }
-            guard let l = b.u8(o + 1), l >= 2, o + Int(l) <= ihl else { return false }
+            guard let l = b.r8(o + 1), l >= 2, o + Int(l) <= ihl else { return false }
             o += Int(l)
         }
         return true
@@ -89,6 +89,10 @@ extension Dissector {
 
     /// The outermost header goes to `ip`; tunnelled ones to `innerIP` (the innermost wins).
     @inlinable mutating func storeIP(_ info: IPInfo, depth: Int, into d: inout Dissection) {
+        // The innermost addresses are kept aside so transports need not copy an IPInfo back out.
+        flowSource = info.source
+        flowDestination = info.destination
+        flowJumbogram = info.jumbogram
         if depth == 0 { d.ip = info } else { d.innerIP = info }
     }
 }

@@ -4,8 +4,8 @@
 extension Dissector {
     @usableFromInline mutating func decodeTCP(_ b: ByteView, base: Int, depth: Int, into d: inout Dissection) {
         d.add(.tcp)
-        guard let sp = b.u16be(0), let dp = b.u16be(2), let seq = b.u32be(4), let ack = b.u32be(8),
-              let offFlags = b.u16be(12), let win = b.u16be(14), b.count >= 20 else {
+        guard let sp = b.r16(0), let dp = b.r16(2), let seq = b.r32(4), let ack = b.r32(8),
+              let offFlags = b.r16(12), let win = b.r16(14), b.count >= 20 else {
             d.note(.truncated(layer: .tcp, offset: base, needed: 20, available: b.count))
             return
         }
@@ -14,7 +14,7 @@ extension Dissector {
             d.note(.malformed(layer: .tcp, offset: base + 12, reason: .init("data offset below 5")))
             return
         }
-        guard let payload = b.suffix(from: hlen) else {
+        guard let payload = b.from(hlen) else {
             d.note(.truncated(layer: .tcp, offset: base, needed: hlen, available: b.count))
             return
         }
@@ -22,8 +22,7 @@ extension Dissector {
         var tcp = TCPInfo(sourcePort: sp, destinationPort: dp, sequence: seq, acknowledgment: ack,
                           flags: flags, window: win, headerLength: hlen, payload: payload, offset: base)
         let pbase = base < 0 ? -1 : base + hlen
-        guard let ip = d.innermostIP else { d.tcp = tcp; return }
-        let key = TCPFlowKey(source: ip.source, destination: ip.destination, sourcePort: sp, destinationPort: dp)
+        let key = TCPFlowKey(source: flowSource, destination: flowDestination, sourcePort: sp, destinationPort: dp)
         // Continue a partial message of this flow direction.
         if let i = streams.find(key, now: now) {
             if payload.isEmpty {
@@ -38,16 +37,22 @@ extension Dissector {
                 streams.drop(i)
             } else {
                 let skip = Int(-delta)
-                guard skip < payload.count, let fresh = payload.suffix(from: skip) else {
+                guard skip < payload.count, let fresh = payload.from(skip) else {
                     d.tcp = tcp  // retransmission of bytes already buffered
                     return
                 }
                 streams.flows[i].lastSeen = now
                 let framing = streams.flows[i].framing
+                let missing = streams.flows[i].expected - streams.flows[i].have
                 if let message = streams.append(i, fresh) {
                     tcp.reassembled = message
                     d.tcp = tcp
-                    dispatchTCP(d.tcp!, message: message, framing: framing, base: -1, into: &d)
+                    dispatchTCP(tcp, message: message, framing: framing, base: -1, into: &d)
+                    // Bytes after the completed message start the next ones.
+                    if missing < fresh.count, let rest = fresh.from(missing) {
+                        walkMessages(rest, framing: framing, key: key, seq: seq &+ UInt32(truncatingIfNeeded: skip + missing),
+                                     base: pbase < 0 ? -1 : pbase + skip + missing, dispatchFirst: false, into: &d)
+                    }
                 } else {
                     d.tcp = tcp
                 }
@@ -60,34 +65,46 @@ extension Dissector {
             dispatchTCP(tcp, message: payload, framing: nil, base: pbase, into: &d)
             return
         }
-        // Walk whole messages in this segment; a trailing partial one starts reassembly.
+        walkMessages(payload, framing: framing, key: key, seq: seq, base: pbase, dispatchFirst: true, into: &d)
+    }
+
+    /// Walks whole messages in `bytes` (dissecting the first when `dispatchFirst`);
+    /// a trailing partial message starts reassembly for the flow.
+    @usableFromInline mutating func walkMessages(_ bytes: ByteView, framing: TCPFraming, key: TCPFlowKey, seq: UInt32,
+                                                 base: Int, dispatchFirst: Bool, into d: inout Dissection) {
         var o = 0
-        var firstComplete: ByteView?
-        while o < payload.count {
-            guard let need = framing.messageLength(payload, at: o), o + need <= payload.count else {
-                let total = framing.messageLength(payload, at: o)
-                if let total, let rest = payload.suffix(from: o) {
+        var first: ByteView?
+        var messages = 0
+        while o < bytes.count, messages < 64 {
+            guard let need = framing.messageLength(bytes, at: o), need > 0, o + need <= bytes.count else {
+                // Partial message (or even a partial header): buffer it when its length is known.
+                if let total = framing.messageLength(bytes, at: o), let rest = bytes.from(o) {
                     _ = streams.start(key, framing: framing, expected: total, data: rest,
-                                      nextSeq: seq &+ UInt32(truncatingIfNeeded: payload.count), now: now,
-                                      frameOffset: pbase < 0 ? -1 : pbase + o, into: &d)
+                                      nextSeq: seq &+ UInt32(truncatingIfNeeded: o), now: now,
+                                      frameOffset: base < 0 ? -1 : base + o, into: &d)
                 }
                 break
             }
-            if firstComplete == nil { firstComplete = payload.slice(o, need) }
+            if first == nil { first = bytes.part(o, need) }
+            messages += 1
             o += need
         }
-        if let first = firstComplete {
-            dispatchTCP(tcp, message: first, framing: framing, base: pbase, into: &d)
+        if dispatchFirst, let first, let tcp = d.tcp {
+            dispatchTCP(tcp, message: first, framing: framing, base: base, into: &d)
         }
     }
 
     /// Which framing a TCP payload that starts a message uses, by port and structure (nil: none).
     @inlinable static func tcpFraming(_ p: ByteView, _ sp: UInt16, _ dp: UInt16) -> TCPFraming? {
-        guard let b0 = p.u8(0) else { return nil }
-        // TLS record carrying a handshake (ClientHello SNI), any port.
-        if b0 == 0x16, p.u8(1) == 0x03, let minor = p.u8(2), minor <= 4 { return .tlsRecord }
+        guard let b0 = p.r8(0) else { return nil }
+        // TLS record (handshake, alert, change cipher spec, application data), any port.
+        if b0 >= 0x14 && b0 <= 0x17, p.r8(1) == 0x03, let minor = p.r8(2), minor <= 4,
+           let l = p.r16(3), l > 0, l <= 18_432 { return .tlsRecord }
         // STUN/TURN over TCP (RFC 8489 magic cookie), any port.
-        if b0 & 0xC0 == 0, p.u32be(4) == 0x2112_A442, let l = p.u16be(2), l & 3 == 0 { return .stun }
+        if b0 & 0xC0 == 0, p.r32(4) == 0x2112_A442, let l = p.r16(2), l & 3 == 0 { return .stun }
+        // ICE-TCP (RFC 6544): STUN behind RFC 4571's 2-byte length, any port.
+        if let l = p.r16(0), let sl = p.r16(4), Int(l) == 20 + Int(sl), let t = p.r8(2), t & 0xC0 == 0,
+           p.r32(6) == 0x2112_A442 { return .u16Length }
         func port(_ x: UInt16) -> Bool { sp == x || dp == x }
         if port(53) || port(5353) || port(5355) || port(1194) { return .u16Length }
         // ChannelData over TCP only on TURN's usual ports, channel 0x4000-0x4FFF, and not HTTP text.
@@ -99,7 +116,7 @@ extension Dissector {
     }
 
     @inlinable static func looksLikeHTTPMethod(_ p: ByteView) -> Bool {
-        guard let w = p.u32be(0) else { return false }
+        guard let w = p.r32(0) else { return false }
         switch w {
         case 0x4745_5420, 0x504F_5354, 0x4845_4144, 0x5055_5420, 0x4445_4C45, 0x4F50_5449, 0x434F_4E4E,
              0x5041_5443, 0x5452_4143, 0x4854_5450: return true  // GET , POST, HEAD, PUT , DELE, OPTI, CONN, PATC, TRAC, HTTP

@@ -12,10 +12,10 @@ public enum TCPFraming: UInt8, Sendable {
     /// Bytes the message starting at `offset` needs in total, or nil when its header is not all there.
     @inlinable func messageLength(_ b: ByteView, at offset: Int) -> Int? {
         switch self {
-        case .u16Length: return b.u16be(offset).map { 2 + Int($0) }
-        case .stun: return b.u16be(offset + 2).map { 20 + Int($0) }
-        case .channelData: return b.u16be(offset + 2).map { 4 + ((Int($0) + 3) & ~3) }
-        case .tlsRecord: return b.u16be(offset + 3).map { 5 + Int($0) }
+        case .u16Length: return b.r16(offset).map { 2 + Int($0) }
+        case .stun: return b.r16(offset + 2).map { 20 + Int($0) }
+        case .channelData: return b.r16(offset + 2).map { 4 + ((Int($0) + 3) & ~3) }
+        case .tlsRecord: return b.r16(offset + 3).map { 5 + Int($0) }
         }
     }
 
@@ -55,33 +55,63 @@ public final class TCPReassembler {
         var buffer: UnsafeMutableRawBufferPointer?
     }
 
+    struct Counters {
+        var inUse = 0
+        var awaitingRelease = 0
+        var droppedMessages = 0
+    }
+
     let limits: DissectorLimits
-    var flows: [Flow]
+    /// Behind pointers: per-packet checks must not pay for dynamic exclusivity enforcement.
+    let flows: UnsafeMutableBufferPointer<Flow>
+    let counters: UnsafeMutablePointer<Counters>
     /// Partial messages dropped (gap, timeout, table full, FIN/RST).
-    public private(set) var droppedMessages = 0
+    public var droppedMessages: Int { counters.pointee.droppedMessages }
+    /// Flows holding a partial message now.
+    public var pendingCount: Int { counters.pointee.inUse - counters.pointee.awaitingRelease }
 
     init(limits: DissectorLimits) {
         self.limits = limits
-        flows = Array(repeating: Flow(), count: max(1, limits.maxTCPFlows))
+        flows = .allocate(capacity: max(1, limits.maxTCPFlows))
+        _ = flows.initialize(repeating: Flow())
+        counters = .allocate(capacity: 1)
+        counters.initialize(to: Counters())
     }
 
-    deinit { for f in flows { f.buffer?.deallocate() } }
+    deinit {
+        for f in flows { f.buffer?.deallocate() }
+        flows.deallocate()
+        counters.deallocate()
+    }
 
-    @usableFromInline func releaseCompleted() {
+    @inline(__always) @usableFromInline func releaseCompleted() {
+        guard counters.pointee.awaitingRelease > 0 else { return }
         for i in flows.indices where flows[i].awaitingRelease {
             flows[i].awaitingRelease = false
             flows[i].inUse = false
+            counters.pointee.inUse -= 1
         }
+        counters.pointee.awaitingRelease = 0
     }
 
-    func removeAll() { for i in flows.indices { flows[i].inUse = false; flows[i].awaitingRelease = false } }
+    func removeAll() {
+        for i in flows.indices { flows[i].inUse = false; flows[i].awaitingRelease = false }
+        counters.pointee.inUse = 0
+        counters.pointee.awaitingRelease = 0
+    }
 
     /// Index of the flow with a partial message, if any (expiring old ones).
-    func find(_ key: TCPFlowKey, now: Int64) -> Int? {
+    @inline(__always) func find(_ key: TCPFlowKey, now: Int64) -> Int? {
+        guard counters.pointee.inUse > counters.pointee.awaitingRelease else { return nil }
+        return findSlow(key, now: now)
+    }
+
+    func findSlow(_ key: TCPFlowKey, now: Int64) -> Int? {
         for i in flows.indices where flows[i].inUse && !flows[i].awaitingRelease {
             if now &- flows[i].lastSeen > limits.tcpTimeoutNanoseconds {
                 flows[i].inUse = false
-                droppedMessages += 1
+                counters.pointee.inUse -= 1
+                counters.pointee.droppedMessages += 1
                 continue
             }
             if flows[i].key == key { return i }
@@ -91,7 +121,8 @@ public final class TCPReassembler {
 
     func drop(_ i: Int) {
         flows[i].inUse = false
-        droppedMessages += 1
+        counters.pointee.inUse -= 1
+        counters.pointee.droppedMessages += 1
     }
 
     /// Appends in-order bytes to flow `i`; returns the whole message when complete.
@@ -105,6 +136,7 @@ public final class TCPReassembler {
         flows[i].nextSeq &+= UInt32(take)
         if flows[i].have >= flows[i].expected {
             flows[i].awaitingRelease = true
+            counters.pointee.awaitingRelease += 1
             return ByteView(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(buffer)[0..<flows[i].expected]))
         }
         return nil
@@ -116,7 +148,7 @@ public final class TCPReassembler {
                now: Int64, frameOffset: Int, into d: inout Dissection) -> Bool {
         guard expected <= limits.maxTCPMessageBytes else {
             d.notes.append(.limitReached(layer: .tcp, offset: frameOffset, limit: .init("reassembled TCP message size")))
-            droppedMessages += 1
+            counters.pointee.droppedMessages += 1
             return false
         }
         var slot = -1, oldest = -1
@@ -127,20 +159,22 @@ public final class TCPReassembler {
         if slot < 0 {
             guard oldest >= 0 else { return false }
             d.notes.append(.limitReached(layer: .tcp, offset: frameOffset, limit: .init("TCP flows reassembling at once; oldest dropped")))
-            droppedMessages += 1
+            counters.pointee.droppedMessages += 1
+            counters.pointee.inUse -= 1
             slot = oldest
         }
         if flows[slot].buffer == nil {
             flows[slot].buffer = .allocate(byteCount: limits.maxTCPMessageBytes, alignment: 8)
         }
         flows[slot].inUse = true
+        counters.pointee.inUse += 1
         flows[slot].awaitingRelease = false
         flows[slot].key = key
         flows[slot].lastSeen = now
         flows[slot].framing = framing
         flows[slot].expected = expected
         flows[slot].have = 0
-        flows[slot].nextSeq = nextSeq
+        flows[slot].nextSeq = nextSeq  // seq of data[0]; append advances it
         _ = append(slot, data)
         return true
     }
