@@ -33,7 +33,12 @@ public enum Correlation {
             }
         }
 
-        // Pass 1.
+        let (model, inputs) = try pass1(paths: paths, options: &options)
+        return try pass2(paths: paths, model: model, options: options, inputs: inputs)
+    }
+
+    /// Pass 1: roles, endpoints, host addresses. Its readers are released before pass 2 maps the files again.
+    static func pass1(paths: [String], options: inout AnalysisOptions) throws(AnalysisError) -> (TunnelModel, [InputSummary]) {
         var builder = TunnelModelBuilder(options: options)
         let first: CaptureMerger
         do { first = try CaptureMerger(paths: paths) } catch { throw .input(error) }
@@ -71,14 +76,18 @@ public enum Correlation {
             InputSummary(file: $0.path, packets: $0.framesRead, damage: $0.damage?.description,
                          warnings: $0.warnings.prefix(32).map(\.description))
         }
-        let model = builder.finish()
+        return (builder.finish(), inputs)
+    }
 
-        // Pass 2.
+    /// Pass 2: verdicts and findings.
+    static func pass2(paths: [String], model: TunnelModel, options: AnalysisOptions,
+                      inputs: [InputSummary]) throws(AnalysisError) -> Analysis {
         var correlator = Correlator(model: model, options: options)
         let second: CaptureMerger
         do { second = try CaptureMerger(paths: paths) } catch { throw .input(error) }
-        dissectors = paths.map { _ in Dissector() }
-        extractor = FactsExtractor()
+        var dissectors = paths.map { _ in Dissector() }
+        var extractor = FactsExtractor()
+        var d = Dissection()
         while let packet = second.next() {
             dissectors[packet.fileIndex].dissect(packet, into: &d)
             let f = extractor.facts(d)

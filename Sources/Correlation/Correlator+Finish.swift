@@ -16,7 +16,8 @@ extension Correlator {
     public mutating func finish(inputs: [InputSummary] = []) -> Analysis {
         for (k, s) in flows { settle(s, key: k) }
         flows.removeAll()
-        for (_, b) in openSpans where builders[b].spanEnd == nil { builders[b].spanEnd = nil }
+        for (_, c) in candidateSpans { settleSpan(c, end: nil) }
+        candidateSpans.removeAll()
         // Findings in stable order: file, first time, class (then subject text for ties).
         var order = Array(builders.indices)
         order.sort { a, b in
@@ -28,7 +29,7 @@ extension Correlator {
         }
         var ids: [Int: String] = [:]
         for (n, i) in order.enumerated() { ids[i] = "F\(n + 1)" }
-        let findings = order.map { makeFinding(builders[$0], id: ids[$0]!) }
+        let findings = order.map { makeFinding(builders[$0], id: ids[$0] ?? "?") }
 
         var exposed: [Analysis.ExposedAddress] = exposedPhysical.map {
             .init(address: $0.address, how: "\($0.how) of \(fileName(builders[$0.builder].key.interface.fileIndex))",
@@ -36,7 +37,17 @@ extension Correlator {
         }
         for i in order where builders[i].key.cls != .tunnelFailure {
             for s in builders[i].hostSources.items where !exposed.contains(where: { $0.address == s && $0.path == "physical" }) {
-                exposed.append(.init(address: s, how: "source address of packets sent outside the tunnel (\(ids[i]!))",
+                exposed.append(.init(address: s, how: "source address of packets sent outside the tunnel (\(ids[i] ?? "?"))",
+                                     path: "physical", findingId: ids[i]))
+            }
+        }
+        // 6to4 and Teredo sources embed the host's public IPv4 address (Teredo: and its NAT port).
+        for i in order where builders[i].key.cls == .ipv6 {
+            let src = builders[i].key.subject.address
+            guard let v4 = src.embeddedIPv4, src.kind == .teredo || src.kind == .sixToFour else { continue }
+            let text = src.teredoClientPort.map { "\(v4):\($0)" } ?? v4.description
+            if !exposed.contains(where: { $0.address == text && $0.path == "physical" }) {
+                exposed.append(.init(address: text, how: "embedded in the \(src.kind == .teredo ? "Teredo" : "6to4") source \(src) of leaked IPv6 (\(ids[i] ?? "?"))",
                                      path: "physical", findingId: ids[i]))
             }
         }
@@ -49,13 +60,15 @@ extension Correlator {
             case "mdns", "llmnr", "nbns": note = "link-local multicast name traffic: stays on the LAN, not a tunnel leak"
             case "inbound-only": note = "unsolicited inbound packets the host did not answer: not a leak"
             case "link-local": note = "link-local traffic: never routed, not a tunnel leak"
+            case "dhcp-classless-routes":
+                note = "DHCP pushed classless static routes (option 121/249; `names` lists them): routes more specific than the tunnel's steer traffic around it (TunnelVision, CVE-2024-3661)"
             default: note = "multicast or broadcast on the link: not a tunnel leak"
             }
             return Observation(kind: o.kind, file: fileName(o.interface.fileIndex), interface: interfaceName(o.interface),
                                packets: o.packets, frames: o.frames.sorted(), framesOmitted: o.framesOmitted,
                                names: o.names.items.isEmpty ? nil : o.names.items,
                                answers: o.answers.items.isEmpty ? nil : o.answers.items,
-                               sources: o.sources.items.isEmpty ? nil : o.sources.items, note: note)
+                               sources: o.sources.isEmpty ? nil : o.sources.sorted().map(\.description), note: note)
         }
 
         let verdict = makeVerdict(findings)
@@ -69,9 +82,16 @@ extension Correlator {
             evidenceItemsOmitted: findings.reduce(0) { $0 + ($1.evidence.itemsOmitted ?? 0) },
             modelBoundsHit: model.boundsHit)
         return Analysis(verdict: verdict, tunnel: tunnelReport(), findings: findings, observations: observationsOut,
-                        exposedPublicAddresses: exposed, assumptions: assumptions(), packetVerdicts: verdictCounts,
+                        exposedPublicAddresses: exposed, assumptions: assumptions(), packetVerdicts: verdictDictionary,
                         files: inputs.map { .init(file: $0.file, packets: $0.packets, damage: $0.damage, warnings: $0.warnings) },
                         bounds: b, settings: .init(tunnelGapNs: options.tunnelGapNanoseconds, groupGapNs: options.groupGapNanoseconds))
+    }
+
+    /// Non-zero verdict counts by name.
+    var verdictDictionary: [String: Int] {
+        var d: [String: Int] = [:]
+        for v in VerdictKind.allCases where verdictCounts[v.rawValue] != 0 { d[v.name] = verdictCounts[v.rawValue] }
+        return d
     }
 
     func interfaceName(_ k: InterfaceKey) -> String { model.interfaces[k]?.displayName ?? "if\(k.interfaceID)" }
@@ -95,7 +115,7 @@ extension Correlator {
         if physicalPackets == 0 {
             return .init(status: .cannotTell, reason: "no packet was captured on a physical interface: no leak can be seen")
         }
-        let carrier = verdictCounts["carrier"] ?? 0, hk = verdictCounts["housekeeping"] ?? 0
+        let carrier = verdictCounts[VerdictKind.carrier.rawValue], hk = verdictCounts[VerdictKind.housekeeping.rawValue]
         return .init(status: .noLeakSeen,
                      reason: "\(physicalPackets) packets on physical interfaces: \(carrier) carrier, \(hk) housekeeping, the rest link-local or unanswered inbound; nothing left outside the tunnel")
     }
@@ -138,7 +158,7 @@ extension Correlator {
             a.append("\(directionGuesses) packets had no known host address on either side: direction inferred from the flow's first packet")
         }
         if spansEnabled {
-            a.append("tunnel activity is judged by \(activityFromTunnelInterface ? "packets on tunnel interfaces" : "carrier packets"); a leak after \(Double(options.tunnelGapNanoseconds) / 1e9) s of tunnel silence opens a tunnel-failure span")
+            a.append("tunnel activity is judged by \(activityFromTunnelInterface ? "packets on tunnel interfaces" : "carrier packets"); leaks after the last activity form a tunnel-failure span when the tunnel stays quiet at least \(Double(options.tunnelGapNanoseconds) / 1e9) s and one of them goes to a remote that had not leaked before or was reached through the tunnel")
         }
         a.append("capture is read twice: pass 1 learns roles, endpoints and host addresses; pass 2 judges packets")
         return a
@@ -195,8 +215,10 @@ extension Correlator {
             e.destinations = b.destinations.items
             e.encapsulations = list(b.encapsulations)
             omitted += b.destinations.omitted
+            e.flows = b.flows.isEmpty ? nil : b.flows
             let via = b.encapsulations.items.isEmpty ? "" : " (\(b.encapsulations.items.joined(separator: ", ")))"
             title = "IPv6\(via) from \(src) (\(kind.rawValue)) to \(b.destinations.items.count) destination\(b.destinations.items.count == 1 ? "" : "s") outside the tunnel"
+            if let name = b.flows.compactMap({ $0.sni ?? $0.host ?? $0.dnsName }).first { title += ", \(name)" }
             if remote { severity = .high; why = "IPv6 reached a remote host with the host's own IPv6 source address" }
             else { severity = .medium; why = "IPv6 outside the tunnel to private/unique-local addresses only" }
         case .traffic:
@@ -207,7 +229,11 @@ extension Correlator {
             title = "Traffic to \(subject.address) outside the tunnel"
             if !protos.isEmpty { title += " (\(protos.prefix(4).joined(separator: ", ")))" }
             if let sni = b.flows.compactMap({ $0.sni ?? $0.host }).first { title += ", \(sni)" }
-            if let l = b.looksLike {
+            if model.endpoints.contains(where: { $0.address == subject.address }) {
+                severity = .low
+                why = "to the VPN server's own address but not its carrier port (the server sees the real address; TunnelCrack ServerIP)"
+                title += ": the VPN server's address"
+            } else if let l = b.looksLike {
                 severity = .low
                 why = "looks like \(l) carrier traffic to an address not known as a VPN endpoint (give it with --vpn-endpoint if it is yours)"
                 title += ": looks like \(l)"
@@ -262,5 +288,16 @@ public enum ISOTime {
         let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
         func p(_ v: Int64, _ w: Int) -> String { let s = String(v); return String(repeating: "0", count: max(0, w - s.count)) + s }
         return "\(p(y, 4))-\(p(m, 2))-\(p(d, 2))T\(p(rem / 3600, 2)):\(p(rem % 3600 / 60, 2)):\(p(rem % 60, 2)).\(p(frac, 9))Z"
+    }
+}
+
+extension Analysis {
+    /// The process exit status for `analyze` (docs/exit-codes.md): 1 when a finding reaches
+    /// `failOn` (nil: findings never fail), else 2 cannot tell, else 3 damaged input, else 0.
+    public func exitStatus(failOn: Severity?) -> Int32 {
+        if let failOn, findings.contains(where: { $0.severity >= failOn }) { return 1 }
+        if verdict.status == .cannotTell { return 2 }
+        if files.contains(where: { $0.damage != nil }) { return 3 }
+        return 0
     }
 }

@@ -19,7 +19,7 @@ extension Correlator {
                     if outbound {
                         let c = classify(f, key: fk)
                         let b = group(c, f, time: f.time)
-                        spanTrack(f, cls: c.cls)
+                        spanTrack(f, cls: c.cls, remote: fk.remote, outbound: true)
                         if let b { add(f, to: b, outbound: true, flowKey: fk, detail: detail) } else { countDropped(f) }
                     } else {
                         observeInboundOnly(pendingOf(f), interface: f.interfaceKey, source: src)
@@ -33,7 +33,7 @@ extension Correlator {
         state.lastSeen = f.time
         if outbound {
             let c = classify(f, key: fk)
-            spanTrack(f, cls: c.cls)
+            spanTrack(f, cls: c.cls, remote: fk.remote, outbound: true)
             if state.group == nil || (c.strong && builders[state.group!].key.cls != c.cls) {
                 // Undecided TCP: wait for payload (a STUN or DNS message decides it better than the SYN).
                 if f.transport == .tcp && f.payloadLength == 0 && !c.strong {
@@ -60,7 +60,9 @@ extension Correlator {
             }
             if let b = state.group {
                 add(f, to: b, outbound: false, flowKey: fk, flow: &state, detail: detail)
+                spanTrack(f, cls: builders[b].key.cls, remote: fk.remote, outbound: false)
             } else {
+                if state.hostSent, let c = state.tentative { spanTrack(f, cls: c.cls, remote: fk.remote, outbound: false) }
                 // Unanswered so far: held, then either attached when the host answers or reported inbound-only.
                 if state.tentative == nil && !state.hostSent { state.tentative = classify(f, key: fk) }
                 addPending(&state.pending, f, outbound: false)
@@ -87,7 +89,7 @@ extension Correlator {
         if p.frames.count < limits.maxPendingFramesPerFlow { p.frames.append(f.frame) } else { p.framesOmitted += 1 }
     }
 
-    mutating func countDropped(_ f: PacketFacts) { packetsInDroppedFindings += 1; tally("leak") }
+    mutating func countDropped(_ f: PacketFacts) { packetsInDroppedFindings += 1; tally(.leak) }
 
     /// What a leaked packet is, by priority: webrtc > dns > ipv6 > traffic.
     func classify(_ f: PacketFacts, key: FlowKey) -> Classification {
@@ -130,7 +132,7 @@ extension Correlator {
     /// The open group for a classification (a new finding when none is open or the time gap passed).
     mutating func group(_ c: Classification, _ f: PacketFacts, time: Int64) -> Int? {
         let gk = GroupKey(cls: c.cls, interface: f.interfaceKey, subject: c.subject)
-        if let b = openGroups[gk], time &- builders[b].last <= options.groupGapNanoseconds { return b }
+        if let b = openGroups[gk], elapsed(time, since: builders[b].last) <= options.groupGapNanoseconds { return b }
         guard builders.count < limits.maxFindings else { findingsDropped += 1; return nil }
         builders.append(FindingBuilder(key: gk, time: time))
         openGroups[gk] = builders.count - 1
@@ -142,7 +144,7 @@ extension Correlator {
         let p = flow.pending
         guard p.packets > 0 else { return }
         flow.pending = Pending()
-        verdictCounts["leak", default: 0] += p.packets
+        tally(.leak, p.packets)
         builders[b].packets += p.packets
         builders[b].bytes += p.bytes
         builders[b].first = min(builders[b].first, p.first)
@@ -158,7 +160,7 @@ extension Correlator {
             if let e = p.encapsulation { builders[b].encapsulations.insert(e.rawValue, cap: 8) }
             if AddressScope(r) == .global { builders[b].maxRemoteScope = .global }
         }
-        if builders[b].key.cls == .traffic {
+        if builders[b].key.cls == .traffic || builders[b].key.cls == .ipv6 {
             let i = flowEvidence(b, key: key, flow: &flow, firstFrame: p.frames.first ?? 0, transport: key.ipProtocol)
             if let i { builders[b].flows[i].packets += p.packets; builders[b].flows[i].bytes += p.bytes }
         }
@@ -183,7 +185,7 @@ extension Correlator {
 
     mutating func add(_ f: PacketFacts, to b: Int, outbound: Bool, flowKey fk: FlowKey, flow: inout FlowState,
                       detail: () -> PacketDetail) {
-        tally("leak")
+        tally(.leak)
         builders[b].count(frame: f.frame, time: f.time, length: f.length, cap: limits.maxFramesPerFinding)
         if outbound { builders[b].outboundPackets += 1 }
         noteRemote(b, key: fk, outbound: outbound)
@@ -196,16 +198,9 @@ extension Correlator {
             builders[b].destinations.insert(other.description, cap: cap)
             if let e = f.encapsulation { builders[b].encapsulations.insert(e.rawValue, cap: 8) }
             if AddressScope(other) == .global { builders[b].maxRemoteScope = .global }
+            addFlow(f, b, fk: fk, flow: &flow, detail: detail)
         case .traffic:
-            if let i = flowEvidence(b, key: fk, flow: &flow, firstFrame: f.frame, transport: f.ipProtocol) {
-                builders[b].flows[i].packets += 1
-                builders[b].flows[i].bytes += f.length
-                if (f.app == .tls && builders[b].flows[i].sni == nil) || (f.app == .http && builders[b].flows[i].host == nil) {
-                    let d = detail()
-                    if let s = d.sni { builders[b].flows[i].sni = s }
-                    if let h = d.httpHost { builders[b].flows[i].host = h }
-                }
-            }
+            addFlow(f, b, fk: fk, flow: &flow, detail: detail)
             switch f.app {
             case .wireguard: builders[b].looksLike = "wireguard"
             case .openvpn: builders[b].looksLike = "openvpn"
@@ -214,6 +209,18 @@ extension Correlator {
             default: break
             }
         case .tunnelFailure: break
+        }
+    }
+
+    /// Per-flow evidence of traffic and IPv6 findings: counts, TLS SNI, HTTP Host.
+    mutating func addFlow(_ f: PacketFacts, _ b: Int, fk: FlowKey, flow: inout FlowState, detail: () -> PacketDetail) {
+        guard let i = flowEvidence(b, key: fk, flow: &flow, firstFrame: f.frame, transport: f.ipProtocol) else { return }
+        builders[b].flows[i].packets += 1
+        builders[b].flows[i].bytes += f.length
+        if (f.app == .tls && builders[b].flows[i].sni == nil) || (f.app == .http && builders[b].flows[i].host == nil) {
+            let d = detail()
+            if let s = d.sni { builders[b].flows[i].sni = s }
+            if let h = d.httpHost { builders[b].flows[i].host = h }
         }
     }
 
@@ -315,26 +322,48 @@ extension Correlator {
         }
     }
 
-    /// Tunnel-failure spans: a leak while the tunnel has been quiet for at least the gap.
-    mutating func spanTrack(_ f: PacketFacts, cls: LeakClass) {
+    /// Tunnel-failure spans (docs/leak-model.md): leaks after the last tunnel activity form a candidate;
+    /// it becomes a finding when the quiet lasts at least the gap and one of its leaks went to a remote
+    /// that had not leaked before or that was reached through the tunnel (traffic that used the tunnel now
+    /// goes around it). Routine split-tunnel leaks during an idle tunnel stay individual findings.
+    mutating func spanTrack(_ f: PacketFacts, cls: LeakClass, remote: IPAddress, outbound: Bool) {
         guard spansEnabled else { return }
-        if let b = openSpans[f.fileIndex] {
-            builders[b].count(frame: f.frame, time: f.time, length: f.length, cap: limits.maxFramesPerFinding)
-            builders[b].leakClasses.insert(cls.rawValue, cap: 8)
-            if let d = f.destination, AddressScope(f.innermostDestination ?? d) == .global { builders[b].maxRemoteScope = .global }
-            return
+        if candidateSpans[f.fileIndex] == nil {
+            guard outbound, let last = lastActivity else {
+                if outbound, leakedRemotes.count < limits.maxTunnelPeers { leakedRemotes.insert(remote) }
+                return
+            }
+            let gk = GroupKey(cls: .tunnelFailure, interface: f.interfaceKey,
+                              subject: Peer(address: .v4(0), port: UInt16(truncatingIfNeeded: f.frame)))
+            var fb = FindingBuilder(key: gk, time: f.time)
+            fb.spanStart = last
+            fb.activitySignal = activityFromTunnelInterface ? "packets on tunnel interfaces" : "carrier packets to the VPN endpoints"
+            candidateSpans[f.fileIndex] = SpanCandidate(builder: fb)
         }
-        guard let last = lastActivity, f.time &- last >= options.tunnelGapNanoseconds else { return }
-        guard builders.count < limits.maxFindings else { findingsDropped += 1; return }
-        let gk = GroupKey(cls: .tunnelFailure, interface: f.interfaceKey, subject: Peer(address: .v4(0), port: UInt16(truncatingIfNeeded: builders.count)))
-        var fb = FindingBuilder(key: gk, time: f.time)
-        fb.spanStart = last
-        fb.activitySignal = activityFromTunnelInterface ? "packets on tunnel interfaces" : "carrier packets to the VPN endpoints"
-        fb.count(frame: f.frame, time: f.time, length: f.length, cap: limits.maxFramesPerFinding)
-        fb.leakClasses.insert(cls.rawValue, cap: 8)
-        if let d = f.destination, AddressScope(f.innermostDestination ?? d) == .global { fb.maxRemoteScope = .global }
-        builders.append(fb)
-        openSpans[f.fileIndex] = builders.count - 1
+        guard var c = candidateSpans[f.fileIndex] else { return }
+        c.builder.count(frame: f.frame, time: f.time, length: f.length, cap: limits.maxFramesPerFinding)
+        c.builder.leakClasses.insert(cls.rawValue, cap: 8)
+        if AddressScope(remote) == .global { c.builder.maxRemoteScope = .global }
+        if outbound {
+            if !leakedRemotes.contains(remote) || tunnelAddresses.contains(remote) { c.qualifies = true }
+            if c.remotes.count < limits.maxEvidenceItems, !c.remotes.contains(remote) { c.remotes.append(remote) }
+        }
+        candidateSpans[f.fileIndex] = c
+    }
+
+    /// Activity resumed at `end` (nil: the capture ended): keep the span if it qualifies.
+    mutating func settleSpan(_ c: SpanCandidate, end: Int64?) {
+        let quietUntil = end ?? lastTime
+        if c.qualifies && elapsed(quietUntil, since: c.builder.spanStart) >= options.tunnelGapNanoseconds {
+            if builders.count < limits.maxFindings {
+                var b = c.builder
+                b.spanEnd = end
+                builders.append(b)
+            } else {
+                findingsDropped += 1
+            }
+        }
+        for r in c.remotes where leakedRemotes.count < limits.maxTunnelPeers { leakedRemotes.insert(r) }
     }
 
     /// Ages out flows, transactions and remembered answers by capture time.
@@ -342,14 +371,14 @@ extension Correlator {
         lastSweep = now
         let idle = limits.flowIdleNanoseconds
         var expired: [FlowKey] = []
-        for (k, v) in flows where now &- v.lastSeen > idle { expired.append(k) }
+        for (k, v) in flows where elapsed(now, since: v.lastSeen) > idle { expired.append(k) }
         for k in expired { if let s = flows.removeValue(forKey: k) { settle(s, key: k) } }
         let t = limits.transactionTimeoutNanoseconds
-        stunPending = stunPending.filter { now &- $0.value.time <= t }
-        dnsPending = dnsPending.filter { now &- $0.value.time <= t }
-        if !answers.isEmpty { answers = answers.filter { now &- $0.value.time <= idle } }
+        stunPending = stunPending.filter { elapsed(now, since: $0.value.time) <= t }
+        dnsPending = dnsPending.filter { elapsed(now, since: $0.value.time) <= t }
+        if !answers.isEmpty { answers = answers.filter { elapsed(now, since: $0.value.time) <= idle } }
         // Groups past the gap are closed lazily by `group(_:_:time:)`; forget their keys here.
-        openGroups = openGroups.filter { now &- builders[$0.value].last <= options.groupGapNanoseconds }
+        openGroups = openGroups.filter { elapsed(now, since: builders[$0.value].last) <= options.groupGapNanoseconds }
     }
 
     /// A flow leaves the table: held packets become a leak (the host sent) or inbound-only.

@@ -15,8 +15,8 @@ public struct Correlator {
     var flows: [FlowKey: FlowState] = [:]
     var openGroups: [GroupKey: Int] = [:]
     var builders: [FindingBuilder] = []
-    var observations: [String: ObservationBuilder] = [:]
-    var observationOrder: [String] = []
+    var observations: [ObservationKey: ObservationBuilder] = [:]
+    var observationOrder: [ObservationKey] = []
     var stunPending: [STUNKey: PendingRef] = [:]
     var dnsPending: [DNSKey: PendingRef] = [:]
     var answers: [IPAddress: Answer] = [:]
@@ -24,16 +24,26 @@ public struct Correlator {
     var tunnelAddresses: Set<IPAddress> = []
     var exposedTunnel: [Analysis.ExposedAddress] = []
     var exposedPhysical: [(address: String, how: String, builder: Int)] = []
-    var verdictCounts: [String: Int] = [:]
+    var verdictCounts = [Int](repeating: 0, count: VerdictKind.allCases.count)
     var physicalPackets = 0
 
     // Tunnel activity and open tunnel-failure spans (by file).
     let activityFromTunnelInterface: Bool
     let spansEnabled: Bool
     var lastActivity: Int64?
-    var openSpans: [Int: Int] = [:]
+    /// A quiet period with leaks, per file, waiting to be confirmed or dropped when activity resumes.
+    var candidateSpans: [Int: SpanCandidate] = [:]
+    /// Remote addresses that leaked outside confirmed failures: leaking to them again is routine, not a failure sign.
+    var leakedRemotes: Set<IPAddress> = []
 
-    var lastSweep: Int64 = .min
+    struct SpanCandidate {
+        var builder: FindingBuilder
+        /// A leak in it went to a new remote, or to one reached through the tunnel before.
+        var qualifies = false
+        var remotes: [IPAddress] = []
+    }
+
+    var lastSweep: Int64?
     var lastTime: Int64 = 0
     var directionGuesses = 0
 
@@ -92,49 +102,55 @@ public struct Correlator {
     struct DNSKey: Hashable { var id: UInt16; var host: Peer; var server: Peer }
     struct Answer { var name: String; var frame: Int; var time: Int64 }
 
-    mutating func tally(_ v: String) { verdictCounts[v, default: 0] += 1 }
+    @inline(__always) mutating func tally(_ v: VerdictKind, _ n: Int = 1) { verdictCounts[v.rawValue] &+= n }
 
     /// Judges one packet. `detail` decodes strings and is called only when the packet becomes evidence.
     public mutating func consume(_ f: PacketFacts, detail: () -> PacketDetail) {
         if f.time > lastTime { lastTime = f.time }
-        if f.time &- lastSweep > 10_000_000_000 { sweep(now: f.time) }
+        if let ls = lastSweep {
+            if elapsed(f.time, since: ls) > 10_000_000_000 { sweep(now: f.time) }
+        } else {
+            lastSweep = f.time
+        }
         let key = f.interfaceKey
         switch model.role(key) {
         case .tunnel: tunnelPacket(f, detail: detail); return
-        case .loopback: tally("loopback"); return
-        case .ignored: tally("ignored"); return
+        case .loopback: tally(.loopback); return
+        case .ignored: tally(.ignored); return
         case .physical: physicalPackets += 1
         }
         switch f.app {
         case .dhcp, .dhcpv6, .neighborDiscovery, .multicastListener, .igmp:
-            tally("housekeeping"); return
+            tally(.housekeeping)
+            if f.dhcpClasslessRoutes { observeRoutes(f, detail: detail) }
+            return
         default: break
         }
-        if f.network == .arp { tally("housekeeping"); return }
-        guard let src = f.source, let dst = f.destination else { tally("non-ip"); return }
+        if f.network == .arp { tally(.housekeeping); return }
+        guard let src = f.source, let dst = f.destination else { tally(.nonIP); return }
         if model.carrierEndpoint(f, remoteIsDestination: true) != nil
             || model.carrierEndpoint(f, remoteIsDestination: false) != nil {
-            tally("carrier")
+            tally(.carrier)
             if !activityFromTunnelInterface { activity(f.time) }
             return
         }
         switch f.app {
-        case .mdns: observe("mdns", f, detail: detail); return
-        case .llmnr: observe("llmnr", f, detail: detail); return
-        case .nbns: observe("nbns", f, detail: detail); return
+        case .mdns: observe(.mdns, f, detail: detail); return
+        case .llmnr: observe(.llmnr, f, detail: detail); return
+        case .nbns: observe(.nbns, f, detail: detail); return
         default: break
         }
         let dstScope = AddressScope(f.innermostDestination ?? dst)
         let srcScope = AddressScope(f.innermostSource ?? src)
         if dstScope.staysOnLink || srcScope == .unspecified || srcScope == .linkLocal || srcScope == .loopback {
-            observe(dstScope == .linkLocal || srcScope == .linkLocal ? "link-local" : "multicast", f, decode: false, detail: detail)
+            observe(dstScope == .linkLocal || srcScope == .linkLocal ? .linkLocal : .multicast, f, decode: false, detail: detail)
             return
         }
         // Direction: capture flags, then host addresses, then the flow's initiator.
         var outbound: Bool
         if f.direction == .outbound || model.isHost(src) { outbound = true }
         else if f.direction == .inbound || model.isHost(dst) { outbound = false }
-        else if src.isV4 && model.hostV4Interfaces.contains(key) { tally("other-host"); return }
+        else if src.isV4 && model.hostV4Interfaces.contains(key) { tally(.otherHost); return }
         else {
             directionGuesses += 1
             let reverse = FlowKey(interface: key, ipProtocol: f.ipProtocol, host: dst, hostPort: f.destinationPort,
@@ -147,7 +163,7 @@ public struct Correlator {
     /// Tunnel interfaces: activity for spans, STUN servers and addresses for `also_via_tunnel`,
     /// and the VPN exit address a STUN server returned.
     mutating func tunnelPacket(_ f: PacketFacts, detail: () -> PacketDetail) {
-        tally("tunnel")
+        tally(.tunnel)
         activity(f.time)
         if let s = f.source, let d = f.destination, tunnelAddresses.count < limits.maxTunnelPeers {
             tunnelAddresses.insert(s); tunnelAddresses.insert(d)
@@ -167,49 +183,97 @@ public struct Correlator {
 
     mutating func activity(_ t: Int64) {
         if lastActivity.map({ t > $0 }) ?? true { lastActivity = t }
-        guard !openSpans.isEmpty else { return }
-        for (_, b) in openSpans where builders[b].spanEnd == nil { builders[b].spanEnd = t }
-        openSpans.removeAll()
+        guard !candidateSpans.isEmpty else { return }
+        for (_, c) in candidateSpans { settleSpan(c, end: t) }
+        candidateSpans.removeAll()
     }
 
     func fileName(_ i: Int) -> String { model.fileNames[i] ?? "file \(i)" }
 
     // MARK: - Observations
 
-    mutating func observe(_ kind: String, _ f: PacketFacts, decode: Bool = true, detail: () -> PacketDetail) {
-        tally(kind == "inbound-only" ? "inbound-only" : "local")
-        let id = "\(kind)|\(f.fileIndex)|\(f.interfaceID)|\(f.interfaceIndex.map(String.init) ?? "")"
+    mutating func observe(_ kind: ObservationKind, _ f: PacketFacts, decode: Bool = true, detail: () -> PacketDetail) {
+        tally(.local)
+        guard let id = observation(kind, f.interfaceKey), var o = observations.removeValue(forKey: id) else { return }
+        let cap = limits.maxEvidenceItems
+        o.packets += 1
+        if o.frames.count < limits.maxFramesPerFinding { o.frames.append(f.frame) } else { o.framesOmitted += 1 }
+        if let s = f.source, o.sources.count < 32 { o.sources.insert(s) }
+        if decode, o.names.items.count < cap {
+            let d = detail()
+            for q in d.dnsQuestions { o.names.insert(q.name, cap: cap) }
+            for a in d.dnsAnswers { o.answers.insert(a, cap: cap) }
+        }
+        observations[id] = o
+    }
+
+    /// DHCP classless routes: housekeeping, but how TunnelVision steers traffic out of a tunnel.
+    mutating func observeRoutes(_ f: PacketFacts, detail: () -> PacketDetail) {
+        guard let id = observation(.dhcpRoutes, f.interfaceKey), var o = observations.removeValue(forKey: id) else { return }
+        o.packets += 1
+        if o.frames.count < limits.maxFramesPerFinding { o.frames.append(f.frame) } else { o.framesOmitted += 1 }
+        if let s = f.source, o.sources.count < 32 { o.sources.insert(s) }
+        if o.names.items.count < limits.maxEvidenceItems {
+            for r in detail().dhcpRoutes { o.names.insert(r, cap: limits.maxEvidenceItems) }
+        }
+        observations[id] = o
+    }
+
+    /// The observation's key, created on first use (nil past 1,024 observations).
+    mutating func observation(_ kind: ObservationKind, _ interface: InterfaceKey) -> ObservationKey? {
+        let id = ObservationKey(kind: kind, interface: interface)
         if observations[id] == nil {
-            guard observations.count < 1_024 else { return }
-            observations[id] = ObservationBuilder(kind: kind, interface: f.interfaceKey)
+            guard observations.count < 1_024 else { return nil }
+            observations[id] = ObservationBuilder(kind: kind.rawValue, interface: interface)
             observationOrder.append(id)
         }
-        let cap = limits.maxEvidenceItems
-        observations[id]!.packets += 1
-        if observations[id]!.frames.count < limits.maxFramesPerFinding { observations[id]!.frames.append(f.frame) }
-        else { observations[id]!.framesOmitted += 1 }
-        if let s = f.source { observations[id]!.sources.insert(s.description, cap: 32) }
-        if decode, observations[id]!.names.items.count < cap {
-            let d = detail()
-            for q in d.dnsQuestions { observations[id]!.names.insert(q.name, cap: cap) }
-            for a in d.dnsAnswers { observations[id]!.answers.insert(a, cap: cap) }
-        }
+        return id
     }
 
     mutating func observeInboundOnly(_ p: Pending, interface: InterfaceKey, source: IPAddress) {
-        let id = "inbound-only|\(interface.fileIndex)|\(interface.interfaceID)|\(interface.interfaceIndex.map(String.init) ?? "")"
-        if observations[id] == nil {
-            guard observations.count < 1_024 else { return }
-            observations[id] = ObservationBuilder(kind: "inbound-only", interface: interface)
-            observationOrder.append(id)
-        }
-        verdictCounts["inbound-only", default: 0] += p.packets
-        observations[id]!.packets += p.packets
+        tally(.inboundOnly, p.packets)
+        guard let id = observation(.inboundOnly, interface), var o = observations.removeValue(forKey: id) else { return }
+        o.packets += p.packets
         for fr in p.frames {
-            if observations[id]!.frames.count < limits.maxFramesPerFinding { observations[id]!.frames.append(fr) }
-            else { observations[id]!.framesOmitted += 1 }
+            if o.frames.count < limits.maxFramesPerFinding { o.frames.append(fr) } else { o.framesOmitted += 1 }
         }
-        observations[id]!.framesOmitted += p.framesOmitted
-        observations[id]!.sources.insert(source.description, cap: 32)
+        o.framesOmitted += p.framesOmitted
+        if o.sources.count < 32 { o.sources.insert(source) }
+        observations[id] = o
     }
+}
+
+/// What a packet was judged to be (counted per verdict in `packet_verdicts`).
+enum VerdictKind: Int, CaseIterable {
+    case tunnel, carrier, housekeeping, local, inboundOnly, otherHost, leak, loopback, ignored, nonIP
+    var name: String {
+        switch self {
+        case .tunnel: "tunnel"
+        case .carrier: "carrier"
+        case .housekeeping: "housekeeping"
+        case .local: "local"
+        case .inboundOnly: "inbound-only"
+        case .otherHost: "other-host"
+        case .leak: "leak"
+        case .loopback: "loopback"
+        case .ignored: "ignored"
+        case .nonIP: "non-ip"
+        }
+    }
+}
+
+enum ObservationKind: String {
+    case mdns, llmnr, nbns, linkLocal = "link-local", multicast, inboundOnly = "inbound-only"
+    case dhcpRoutes = "dhcp-classless-routes"
+}
+
+struct ObservationKey: Hashable {
+    var kind: ObservationKind
+    var interface: InterfaceKey
+}
+
+/// `later - earlier` in capture time, saturating (timestamps come from files and may be anything).
+@inline(__always) func elapsed(_ later: Int64, since earlier: Int64) -> Int64 {
+    let (d, overflow) = later.subtractingReportingOverflow(earlier)
+    return overflow ? (later > earlier ? .max : .min) : d
 }

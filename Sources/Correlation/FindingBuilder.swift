@@ -89,5 +89,5 @@ struct ObservationBuilder {
     var framesOmitted = 0
     var names = CappedStrings()
     var answers = CappedStrings()
-    var sources = CappedStrings()
+    var sources: Set<IPAddress> = []
 }

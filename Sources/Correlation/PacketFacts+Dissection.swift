@@ -85,6 +85,7 @@ public struct FactsExtractor {
         } else if let m = a.dhcp {
             f.app = .dhcp
             if m.messageType == 5, let y = m.yourIP, y != .v4(0) { f.dhcpAssignedAddress = y }
+            f.dhcpClasslessRoutes = m.option(121) != nil || m.option(249) != nil
         } else if a.dhcpv6 != nil || a.layer == .dhcpv6 {
             f.app = .dhcpv6
         } else if a.layer == .dhcp {
@@ -172,6 +173,13 @@ extension PacketDetail {
             }
             if m.isResponse { dnsRcode = Self.rcodeName(m.rcode) }
             if let e = m.edns?.clientSubnet { ecs.append(e.description) }
+        }
+        if let m = a.dhcp {
+            for code: UInt8 in [121, 249] {
+                for r in m.classlessRoutes(option: code) where dhcpRoutes.count < 64 {
+                    dhcpRoutes.append("\(r.destination)/\(r.prefixLength) via \(r.router) (option \(code))")
+                }
+            }
         }
         if let h = a.tlsClientHello, let s = h.serverName { sni = Self.text(s) }
         if let h = a.http, let host = h.host { httpHost = Self.text(host) }

@@ -58,6 +58,8 @@ public struct PacketFacts: Sendable {
     public var quoted: QuotedPacket?
     /// DHCPv4 ACK: the address given to the client (yiaddr); a host address.
     public var dhcpAssignedAddress: IPAddress?
+    /// DHCPv4 carries classless static routes (option 121 or 249): the TunnelVision lever.
+    public var dhcpClasslessRoutes = false
     /// Neighbour Solicitation from :: (duplicate address detection): the address the host is taking.
     public var duplicateAddressTarget: IPAddress?
 
@@ -141,6 +143,8 @@ public struct PacketDetail: Sendable {
     public var httpHost: String?
     /// Structure recognised (a WireGuard / OpenVPN message to an address not known as an endpoint).
     public var looksLike: String?
+    /// DHCPv4 classless static routes (option 121/249) as "198.51.100.0/24 via 192.0.2.1".
+    public var dhcpRoutes: [String] = []
 
     public init() {}
 }

@@ -53,7 +53,8 @@ public struct TunnelModelBuilder {
                                                         : "frame \(i.frame) of \(name) / frame \(f.frame) of \(where_(f))"
                 // The initiator is the client unless the capture says the responder is this host.
                 let hosts = hostSet
-                let hostInitiated = !(hosts.contains(i.destination!) && !hosts.contains(i.source!))
+                // The response goes responder (src) -> initiator (dst).
+                let hostInitiated = !(hosts.contains(src) && !hosts.contains(dst))
                 // Initiator = the response's destination; responder = its source.
                 let (remote, port, host) = hostInitiated ? (src, f.sourcePort, dst) : (dst, f.destinationPort, src)
                 addEndpoint(Endpoint(address: remote, port: port, transport: "udp", protocol: "wireguard",
@@ -153,7 +154,10 @@ public struct TunnelModelBuilder {
     func decide(_ key: InterfaceKey, ethernetFiles: Set<Int>) -> InterfaceDecision {
         let d = description(key)
         let hw = hardwareTypes[key]
-        let display = d.name ?? key.interfaceIndex.map { "if\($0)" } ?? (d.classicPcap ? "pcap" : "if\(key.interfaceID)")
+        let path = fileNames[key.fileIndex] ?? ""
+        let base = String(path.split(separator: "/").last ?? Substring(path))
+        let stem = base.split(separator: ".").first.map(String.init) ?? base
+        let display = d.name ?? key.interfaceIndex.map { "if\($0)" } ?? (d.classicPcap ? base : "if\(key.interfaceID)")
         func make(_ role: InterfaceRole, _ why: String) -> InterfaceDecision {
             InterfaceDecision(description: d, role: role, decidedBy: why, displayName: display, hardwareType: hw)
         }
@@ -172,10 +176,18 @@ public struct TunnelModelBuilder {
         }
         let raw: Set<LinkType> = [.raw, .rawOpenBSD, .rawBSDOS, .ipv4, .ipv6]
         if d.classicPcap && key.interfaceIndex == nil {
-            return make(options.classicInterfaceRole, options.classicInterfaceRoleGiven
-                        ? "option --interface-role" : "default: classic pcap treated as physical")
+            // A classic pcap has no interface name: --tunnel/--physical may name the file instead.
+            let aliases = [path, base, stem]
+            if aliases.contains(where: options.tunnelNames.contains) { return make(.tunnel, "option --tunnel (file name)") }
+            if aliases.contains(where: options.physicalNames.contains) { return make(.physical, "option --physical (file name)") }
+            if options.classicInterfaceRoleGiven { return make(options.classicInterfaceRole, "option --interface-role") }
+            if options.tunnelNames.isEmpty, raw.contains(d.linkType), !ethernetFiles.isEmpty {
+                return make(.tunnel, "link type beside Ethernet")
+            }
+            return make(options.classicInterfaceRole, "default: classic pcap treated as physical")
         }
-        if options.tunnelNames.isEmpty, raw.contains(d.linkType), ethernetFiles.contains(key.fileIndex) {
+        // Raw IP beside Ethernet (in the same file or another input): a tunnel device captured with the physical one.
+        if options.tunnelNames.isEmpty, raw.contains(d.linkType), !ethernetFiles.isEmpty {
             return make(.tunnel, "link type beside Ethernet")
         }
         if d.name == nil && (d.linkType == .null || d.linkType == .loop) && key.interfaceIndex == nil {
@@ -202,7 +214,8 @@ public struct TunnelModel: Sendable {
         self.interfaces = interfaces; self.endpoints = endpoints; self.hosts = hosts
         self.fileNames = fileNames; self.boundsHit = boundsHit
         hostSet = Set(hosts.map(\.address))
-        hostV4Interfaces = Set(hosts.filter { $0.address.isV4 }.map(\.interface))
+        // Only addresses the capture states (pcapng options) are complete enough to call other traffic foreign.
+        hostV4Interfaces = Set(hosts.filter { $0.address.isV4 && $0.decidedBy.hasPrefix("pcapng") }.map(\.interface))
     }
 
     public func role(_ key: InterfaceKey) -> InterfaceRole { interfaces[key]?.role ?? .physical }

@@ -113,7 +113,7 @@ public enum AnalysisText {
         add("destinations", list(v.destinations))
         if let fl = v.flows, !fl.isEmpty {
             add("flows", fl.prefix(4).map { x in
-                "\(x.protocol) \(e(x.src))\(x.srcPort.map { ":\($0)" } ?? "") -> \(e(x.dst))\(x.dstPort.map { ":\($0)" } ?? "")"
+                "\(x.protocol) \(hostPort(x.src, x.srcPort)) -> \(hostPort(x.dst, x.dstPort))"
                     + (x.sni.map { " sni \(e($0))" } ?? "") + (x.host.map { " host \(e($0))" } ?? "")
                     + (x.dnsName.map { " (\(e($0)))" } ?? "")
             }.joined(separator: "; ") + (fl.count > 4 ? "; ... (\(fl.count) in all)" : ""))
@@ -123,6 +123,12 @@ public enum AnalysisText {
             add("leak classes", list(v.leakClasses))
         }
         return "\(f.id): " + lines.joined(separator: "\n    ") + "\n"
+    }
+
+    /// `addr:port`, with IPv6 addresses in brackets.
+    static func hostPort(_ a: String, _ port: Int?) -> String {
+        guard let port else { return escape(a) }
+        return a.contains(":") ? "[\(escape(a))]:\(port)" : "\(escape(a)):\(port)"
     }
 
     static func table(_ rows: [[String]], paint: (Int, String) -> String = { $1 }) -> String {

@@ -104,7 +104,6 @@ struct AnalyzeCommand: ParsableCommand {
         throw Self.exitCode(analysis, failOn: failOn)
     }
 
-    /// 1 when a finding reaches --fail-on; else 2 cannot tell; else 3 damaged; else 0.
     static func exitCode(_ a: Analysis, failOn: FailOn) -> ExitCode {
         let threshold: Severity? = switch failOn {
         case .none: nil
@@ -112,10 +111,7 @@ struct AnalyzeCommand: ParsableCommand {
         case .medium: .medium
         case .high: .high
         }
-        if let threshold, a.findings.contains(where: { $0.severity >= threshold }) { return .leaksFound }
-        if a.verdict.status == .cannotTell { return .cannotTell }
-        if a.files.contains(where: { $0.damage != nil }) { return .inputDamaged }
-        return .noLeak
+        return ExitCode(a.exitStatus(failOn: threshold))
     }
 
     /// The files helper's per-interface summary (kept reachable as --summary).

@@ -156,18 +156,42 @@ import Testing
         #expect(t.tunnel.interfaces.first?.decidedBy == "option --interface-role")
     }
 
+    @Test func twoClassicPcapsEthernetAndRawIP() throws {
+        var e = CaptureBuilder()
+        let eth = e.interface(nil, 1)
+        e.add(eth, Pkt.ether(Pkt.udp(host, 40001, endpoint, 51820, Pkt.wgInitiation(sender: 5))))                      // 1
+        e.add(eth, Pkt.ether(Pkt.udp(endpoint, 51820, host, 40001, Pkt.wgResponse(sender: 6, receiver: 5)), out: false)) // 2
+        e.add(eth, Pkt.ether(Pkt.udp(host, 53001, resolver, 53, Pkt.dnsQuery(id: 2, "leaked.example"))), at: e.clock + 5_000_000_000) // 3
+        var w = CaptureBuilder()
+        let wg = w.interface(nil, 101)
+        w.add(wg, Pkt.udp("10.66.0.2", 5000, "10.66.0.1", 53, Pkt.dnsQuery(id: 1, "in.tunnel")), at: e.frames[1].time + 1_000) // 1
+        let p1 = CaptureBuilder.write(e.pcap(linkType: 1), name: "eth0.pcap")
+        let p2 = CaptureBuilder.write(w.pcap(linkType: 101), name: "wg0.pcap")
+        let a = try Correlation.analyze(paths: [p1, p2], options: AnalysisOptions())
+        #expect(a.tunnel.interfaces.map { "\($0.name) \($0.role.rawValue) \($0.decidedBy)" }
+                == ["eth0.pcap physical default: classic pcap treated as physical", "wg0.pcap tunnel link type beside Ethernet"])
+        #expect(a.findings.map(\.class) == [.dns, .tunnelFailure])
+        #expect(a.findings.map(\.frames) == [[3], [3]])
+        var o = AnalysisOptions()
+        o.tunnelNames = ["wg0"]
+        let named = try Correlation.analyze(paths: [p1, p2], options: o)
+        #expect(named.tunnel.interfaces.map(\.decidedBy) == ["default: classic pcap treated as physical", "option --tunnel (file name)"])
+    }
+
     @Test func sixInFourAndTeredoAreIPv6Leaks() throws {
         var (b, eth, _) = wireGuardSession()
         let inner = Pkt.tcp("2001:db8:6::2", 43000, "2001:db8:ff::1", 443, flags: Pkt.syn)
         b.add(eth, Pkt.ether(Pkt.ipPacket(host, "192.0.2.99", proto: 41, inner)))                                // 4
-        let teredoInner = Pkt.udp("2001:0:c000:201::1", 44000, "2001:db8:ff::2", 443, [1, 2, 3, 4])
+        let teredoInner = Pkt.udp("2001:0:c000:201:0:63bf:39cc:9bfd", 44000, "2001:db8:ff::2", 443, [1, 2, 3, 4])
         b.add(eth, Pkt.ether(Pkt.udp(host, 49000, "198.51.100.99", 3544, teredoInner)))                          // 5
         let (a, _) = try analyze(b)
         #expect(a.findings.map(\.class) == [.ipv6, .ipv6])
-        #expect(a.findings.map { $0.evidence.source ?? "" } == ["2001:db8:6::2", "2001:0:c000:201::1"])
+        #expect(a.findings.map { $0.evidence.source ?? "" } == ["2001:db8:6::2", "2001:0:c000:201:0:63bf:39cc:9bfd"])
         #expect(a.findings.map { $0.evidence.encapsulations ?? [] } == [["6in4"], ["teredo"]])
         #expect(a.findings.map(\.frames) == [[4], [5]])
         #expect(a.findings[1].evidence.sourceKind == "teredo")
+        // Teredo embeds the public IPv4 address and NAT port (obfuscated): 198.51.100.2:40000.
+        #expect(a.exposedPublicAddresses.contains { $0.address == "198.51.100.2:40000" && $0.findingId == "F2" })
     }
 
     @Test func turnOverTCPIsOneWebRTCFinding() throws {
@@ -215,6 +239,15 @@ import Testing
         #expect(a.findings.map(\.class) == [.webrtc])
         #expect(a.findings.first?.frames == [4, 5])
         #expect(a.findings.first?.evidence.icmpErrors == 1)
+    }
+
+    @Test func nonCarrierTrafficToTheEndpointIsLow() throws {
+        var (b, eth, _) = wireGuardSession()
+        b.add(eth, Pkt.ether(Pkt.tcp(host, 47000, endpoint, 443, flags: Pkt.syn)))   // 4
+        let (a, _) = try analyze(b)
+        #expect(a.findings.map(\.severity) == [.low])
+        #expect(a.findings.first?.title == "Traffic to 203.0.113.1 outside the tunnel (443/tcp): the VPN server's address")
+        #expect(a.findings.first?.frames == [4])
     }
 
     @Test func vpnEndpointOptionReplacesInference() throws {

@@ -101,3 +101,107 @@ import Testing
         #expect(a.packetVerdicts["leak"] == 10)
     }
 }
+
+@Suite struct ExitStatus {
+    @Test func failOnThresholdsAndPrecedence() throws {
+        var (b, eth, _) = wireGuardSession()
+        b.add(eth, Pkt.ether(Pkt.udp(host, 40001, "203.0.113.1", 51820, [4, 0, 0, 0] + [UInt8](repeating: 1, count: 40)))) // carrier
+        b.add(eth, Pkt.ether(Pkt.udp(host, 41000, "10.1.2.3", 9999, [1, 2, 3])))   // medium: private destination
+        let (a, _) = try analyze(b)
+        #expect(a.findings.map(\.severity) == [.medium])
+        #expect(a.exitStatus(failOn: .low) == 1)
+        #expect(a.exitStatus(failOn: .medium) == 1)
+        #expect(a.exitStatus(failOn: .high) == 0)
+        #expect(a.exitStatus(failOn: nil) == 0)
+    }
+}
+
+@Suite struct Robustness {
+    @Test func serverInitiatedHandshakeStillNamesTheServer() throws {
+        var b = CaptureBuilder()
+        let eth = b.interface("eth0", 1, addresses: [host])
+        // The server's stale session initiates (LAB-NOTES); the capture says which side is this host.
+        b.add(eth, Pkt.ether(Pkt.udp(endpoint, 51820, host, 40001, Pkt.wgInitiation(sender: 0x77)), out: false))
+        b.add(eth, Pkt.ether(Pkt.udp(host, 40001, endpoint, 51820, Pkt.wgResponse(sender: 0x78, receiver: 0x77))))
+        let (a, _) = try analyze(b)
+        #expect(a.tunnel.vpnEndpoints.map { "\($0.address):\($0.port ?? 0)" } == ["203.0.113.1:51820"])
+        #expect(a.findings.isEmpty)
+    }
+
+    @Test func randomFramesNeverCrashAndStayBounded() throws {
+        var b = CaptureBuilder()
+        let eth = b.interface("eth0", 1)
+        let wg = b.interface("wg0", 101)
+        var seed: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next() -> UInt64 { seed ^= seed << 13; seed ^= seed >> 7; seed ^= seed << 17; return seed }
+        for i in 0..<2_000 {
+            let n = Int(next() % 200)
+            var bytes = (0..<n).map { _ in UInt8(truncatingIfNeeded: next()) }
+            // Half of them get a plausible IPv4/IPv6 start so the deeper layers are reached.
+            if i % 2 == 0, bytes.count > 40 { bytes[0] = i % 4 == 0 ? 0x45 : 0x60 }
+            b.add(i % 3 == 0 ? wg : eth, i % 3 == 0 ? bytes : Pkt.ether(bytes))
+        }
+        var o = AnalysisOptions()
+        o.limits.maxFindings = 50
+        let (a, _) = try analyze(b, options: o)
+        #expect(a.findings.count <= 50)
+        #expect(a.packetVerdicts.values.reduce(0, +) <= 2_000)
+        #expect(try AnalysisJSON.decode(try AnalysisJSON.encode(a)) == a)
+    }
+}
+
+@Suite struct TunnelVision {
+    @Test func dhcpClasslessRoutesAreAnObservation() throws {
+        var b = CaptureBuilder()
+        let eth = b.interface("eth0", 1, addresses: [host])
+        // DHCPACK with option 121: 198.51.100.0/24 via 192.0.2.1 and 0.0.0.0/1 via 192.0.2.1.
+        var dhcp: [UInt8] = [2, 1, 6, 0] + be32(0x1234) + [0, 0, 0, 0] + [0, 0, 0, 0] + addr(host).bytes + [0, 0, 0, 0] + [0, 0, 0, 0]
+        dhcp += Pkt.hostMAC + [UInt8](repeating: 0, count: 10) + [UInt8](repeating: 0, count: 192) + be32(0x6382_5363)
+        let routes: [UInt8] = [24, 198, 51, 100] + [192, 0, 2, 1] + [1, 0] + [192, 0, 2, 1]
+        dhcp += [53, 1, 5] + [121, UInt8(routes.count)] + routes + [255]
+        b.add(eth, Pkt.ether(Pkt.udp("192.0.2.1", 67, host, 68, dhcp), out: false))
+        let (a, _) = try analyze(b)
+        #expect(a.findings.isEmpty)
+        #expect(a.packetVerdicts == ["housekeeping": 1])
+        let o = try #require(a.observations.first)
+        #expect(o.kind == "dhcp-classless-routes")
+        #expect(o.names == ["198.51.100.0/24 via 192.0.2.1 (option 121)", "0.0.0.0/1 via 192.0.2.1 (option 121)"])
+        #expect(a.tunnel.hostAddresses.map(\.address) == [host])
+    }
+}
+
+@Suite struct Aging {
+    func udp(_ frame: Int, at seconds: Int64, outbound: Bool) -> PacketFacts {
+        var f = PacketFacts()
+        f.frame = frame
+        f.time = seconds * 1_000_000_000
+        f.length = 60
+        f.network = .ipv4
+        f.source = addr(outbound ? "192.0.2.2" : "203.0.113.9")
+        f.destination = addr(outbound ? "203.0.113.9" : "192.0.2.2")
+        f.ipProtocol = 17
+        f.transport = .udp
+        f.sourcePort = outbound ? 5000 : 6000
+        f.destinationPort = outbound ? 6000 : 5000
+        f.payloadLength = 10
+        return f
+    }
+
+    /// An unanswered inbound packet is forgotten after the flow idle time (300 s), so a later
+    /// outbound packet on the same 5-tuple does not pull it into the finding.
+    @Test func idleFlowsAreSettledByCaptureTime() {
+        let options = AnalysisOptions()
+        var builder = TunnelModelBuilder(options: options)
+        builder.add(InterfaceDescription(key: InterfaceKey(fileIndex: 0, interfaceID: 0), name: "eth0",
+                                         linkType: .ethernet, addresses: [addr("192.0.2.2")]))
+        var c = Correlator(model: builder.finish(), options: options)
+        c.consume(udp(1, at: 1, outbound: false)) { PacketDetail() }
+        c.consume(udp(2, at: 400, outbound: true)) { PacketDetail() }      // sweep at 400 s settles frame 1
+        c.consume(udp(3, at: 401, outbound: false)) { PacketDetail() }     // the answer joins the finding
+        let a = c.finish()
+        #expect(a.findings.map(\.frames) == [[2, 3]])
+        #expect(a.observations.map(\.kind) == ["inbound-only"])
+        #expect(a.observations.first?.frames == [1])
+        #expect(a.packetVerdicts == ["inbound-only": 1, "leak": 2])
+    }
+}
