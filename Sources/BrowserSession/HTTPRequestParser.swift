@@ -141,6 +141,7 @@ public struct HTTPResponse: Sendable {
         case 200: "OK"
         case 204: "No Content"
         case 400: "Bad Request"
+        case 403: "Forbidden"
         case 404: "Not Found"
         case 405: "Method Not Allowed"
         case 411: "Length Required"

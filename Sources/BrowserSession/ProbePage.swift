@@ -9,10 +9,12 @@ enum ProbePage {
 <body><pre id="log">gathering...</pre>
 <script>
 "use strict";
-const round = new URLSearchParams(location.search).get("round") || "0";
+const params = new URLSearchParams(location.search);
+const round = params.get("round") || "0";
+const token = params.get("token") || "";
 async function post(report) {
   report.round = Number(round);
-  await fetch("/candidates?round=" + encodeURIComponent(round), {
+  await fetch("/candidates?round=" + encodeURIComponent(round) + "&token=" + encodeURIComponent(token), {
     method: "POST", headers: {"Content-Type": "application/json"}, body: JSON.stringify(report)});
   document.getElementById("log").textContent = "reported " + (report.candidates || []).length + " candidates";
   document.title = "leakscope probe: done";

@@ -74,9 +74,16 @@ struct PageReport: Decodable {
     struct PageCandidate: Decodable { var line: String; var url: String? }
 }
 
-/// Collects the page's POSTs, keyed by round.
+/// Collects the page's POSTs, keyed by round. Only POSTs carrying this run's
+/// random token count: other local processes can reach the loopback port too.
 final class ReportBox: Sendable {
+    let token: String
     private let reports = Mutex<[Int: [UInt8]]>([:])
+    init(token: String = ReportBox.randomToken()) { self.token = token }
+    static func randomToken() -> String {
+        var g = SystemRandomNumberGenerator()
+        return (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &g)) }.joined()
+    }
     func put(_ round: Int, _ body: [UInt8]) { reports.withLock { if $0[round] == nil { $0[round] = body } } }
     func take(_ round: Int) -> [UInt8]? { reports.withLock { $0.removeValue(forKey: round) } }
 }
@@ -107,7 +114,7 @@ public enum ProbeSession {
                 index += 1
                 var round = ProbeRecord.Round(policy: policy.rawValue, mdns: mdns, stun: config.stun.first,
                                               iceServers: config.stun + config.turn, startedNs: nowNs())
-                let url = "\(server.baseURL)/?round=\(index)"
+                let url = "\(server.baseURL)/?round=\(index)&token=\(box.token)"
                 progress("round \(index): policy \(policy.rawValue), mDNS \(mdns ? "on" : "off")")
                 let browser: RunningBrowser
                 do { browser = try config.launcher.launch(url: url, policy: policy, mdns: mdns) } catch {
@@ -141,6 +148,7 @@ public enum ProbeSession {
         case ("GET", "/config.json"):
             return HTTPResponse(status: 200, contentType: "application/json", body: config)
         case ("POST", "/candidates"):
+            guard r.query["token"] == box.token else { return HTTPResponse(status: 403, text: "wrong token\n") }
             guard let round = r.query["round"].flatMap({ Int($0) }) else {
                 return HTTPResponse(status: 400, text: "round missing\n")
             }

@@ -36,7 +36,7 @@ func exchange(port: UInt16, _ request: [UInt8]) -> String {
                                     turnUser: "lab", turnPass: "labpass", gatheringTimeout: 3)
 
     @Test func servesPageConfigAndCollectsAPost() throws {
-        let box = ReportBox()
+        let box = ReportBox(token: "0123abcd")
         let cfg = config.pageConfig()
         let server = try LoopbackHTTPServer { ProbeSession.route($0, config: cfg, box: box) }
         defer { server.stop() }
@@ -53,7 +53,10 @@ func exchange(port: UInt16, _ request: [UInt8]) -> String {
         #expect(body == #"{"iceServers":[{"urls":"stun:203.0.113.10:3478"},{"credential":"labpass","urls":"turn:203.0.113.10:3478","username":"lab"}],"timeoutMs":3000}"#)
 
         let report = #"{"round":1,"complete":true,"gathering_ms":812,"candidates":[{"line":"candidate:1 1 udp 1677729535 198.51.100.2 40000 typ srflx raddr 0.0.0.0 rport 0","url":"stun:203.0.113.10:3478"}],"errors":[]}"#
-        let post = "POST /candidates?round=1 HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: \(report.utf8.count)\r\n\r\n\(report)"
+        let forged = "POST /candidates?round=1&token=guess HTTP/1.1\r\nContent-Length: 2\r\n\r\n{}"
+        #expect(exchange(port: server.port, Array(forged.utf8)).hasPrefix("HTTP/1.1 403 Forbidden\r\n"))
+        #expect(box.take(1) == nil)
+        let post = "POST /candidates?round=1&token=0123abcd HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: \(report.utf8.count)\r\n\r\n\(report)"
         #expect(exchange(port: server.port, Array(post.utf8)).hasPrefix("HTTP/1.1 204 No Content\r\n"))
         let collected = box.take(1)
         #expect(collected == Array(report.utf8))
@@ -72,17 +75,19 @@ func exchange(port: UInt16, _ request: [UInt8]) -> String {
     }
 
     @Test func rejectsOversizedAndUnknownRequests() throws {
+        let box = ReportBox(token: "t")
         let server = try LoopbackHTTPServer(limits: HTTPLimits(maxHeaderBytes: 256, maxBodyBytes: 64)) {
-            ProbeSession.route($0, config: [], box: ReportBox())
+            ProbeSession.route($0, config: [], box: box)
         }
         defer { server.stop() }
         let huge = "GET / HTTP/1.1\r\nX: " + String(repeating: "a", count: 1000) + "\r\n\r\n"
         #expect(exchange(port: server.port, Array(huge.utf8)).hasPrefix("HTTP/1.1 431 "))
-        let big = "POST /candidates?round=1 HTTP/1.1\r\nContent-Length: 65\r\n\r\n"
+        let big = "POST /candidates?round=1&token=t HTTP/1.1\r\nContent-Length: 65\r\n\r\n"
         #expect(exchange(port: server.port, Array(big.utf8)).hasPrefix("HTTP/1.1 413 "))
         #expect(exchange(port: server.port, Array("GET /etc/passwd HTTP/1.1\r\n\r\n".utf8)).hasPrefix("HTTP/1.1 404 "))
         #expect(exchange(port: server.port, Array("DELETE / HTTP/1.1\r\n\r\n".utf8)).hasPrefix("HTTP/1.1 405 "))
-        #expect(exchange(port: server.port, Array("POST /candidates HTTP/1.1\r\nContent-Length: 0\r\n\r\n".utf8)).hasPrefix("HTTP/1.1 400 "))
+        #expect(exchange(port: server.port, Array("POST /candidates?token=t HTTP/1.1\r\nContent-Length: 0\r\n\r\n".utf8)).hasPrefix("HTTP/1.1 400 "))
+        #expect(exchange(port: server.port, Array("POST /candidates?round=1 HTTP/1.1\r\nContent-Length: 0\r\n\r\n".utf8)).hasPrefix("HTTP/1.1 403 "))
     }
 
     @Test func sidecarRoundTripsWithSnakeCaseKeys() throws {
