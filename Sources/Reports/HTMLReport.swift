@@ -48,7 +48,7 @@ public enum HTMLReport {
         if !r.analysis.exposedPublicAddresses.isEmpty {
             h += "<h3>Exposed public addresses</h3>\n<table><thead><tr><th>Address</th><th>How it was revealed</th><th>Path</th></tr></thead><tbody>\n"
             for a in r.analysis.exposedPublicAddresses {
-                h += "<tr><td><code>\(e(a.address))</code></td><td>\(e(a.how))</td><td>\(e(a.path ?? ""))</td></tr>\n"
+                h += "<tr><td class=\"addr\"><code>\(e(a.address))</code></td><td>\(e(a.how))</td><td>\(e(a.path ?? ""))</td></tr>\n"
             }
             h += "</tbody></table>\n"
         }
@@ -268,7 +268,7 @@ public enum HTMLReport {
     table.kv>tbody>tr>th{width:22%;background:#f7f9fb;font-weight:600}
     table table{margin:0;font-size:12.5px}
     code{font-family:"DejaVu Sans Mono",Menlo,Consolas,monospace;font-size:12.5px;overflow-wrap:anywhere}
-    .hash{font-size:11.5px}
+    .hash{font-size:11.5px}td.addr code{white-space:nowrap;overflow-wrap:normal}
     dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:2px 14px;margin:8px 0}
     dl.facts dt{color:var(--muted)}dl.facts dd{margin:0;overflow-wrap:anywhere}
     .finding{border:1px solid var(--line);border-left:6px solid var(--low);border-radius:6px;padding:4px 16px 12px;margin:16px 0}

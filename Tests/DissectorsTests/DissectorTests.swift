@@ -217,7 +217,7 @@ import Testing
             return DissectionRecord(d, interfaceName: "eth0")
         }
         #expect(r.protocols == ["eth", "ip", "udp", "stun"])
-        #expect(r.interface == "eth0")
+        #expect(r.interface.value == "eth0")
         #expect(r.udp?.dstPort == 3478)
         #expect(r.ip?.srcKind == "documentation")
         #expect(r.stun?.transactionID == "b7e7a701bc34d686fa87dfae")

@@ -121,7 +121,12 @@ struct TsharkComparison {
                     if let sa = a.address, sa.address.isV4 { v4.append(sa.address.description); ports.append(String(sa.port)) }
                     else if let sa = a.address { ports.append(String(sa.port)) }
                 }
+                var v6: [String] = []
+                for a in s.attributes where a.type.isAddress || a.type.isXORAddress {
+                    if let sa = a.address, !sa.address.isV4 { v6.append(sa.address.description) }
+                }
                 check("stun.att.ipv4", v4.joined(separator: ","), r["stun.att.ipv4"])
+                check("stun.att.ipv6", v6.joined(separator: ","), r["stun.att.ipv6"])
                 check("stun.att.port", ports.joined(separator: ","), r["stun.att.port"])
             }
         } else if !r["stun.type"].isEmpty, d.app.channelData == nil {
@@ -141,6 +146,16 @@ struct TsharkComparison {
             if !theirNames.contains("<"), m.layer != .nbns {
                 let names = qs.map { $0.name.text }
                 check("dns.qry.name", names.joined(separator: ","), r.list("dns.qry.name").prefix(names.count).joined(separator: ","))
+            }
+            // Answers: every A / AAAA record in the message (tshark lists all sections).
+            if r.list("dns.id").count <= 1 {
+                var a: [String] = [], aaaa: [String] = []
+                for rec in m.records {
+                    if rec.type == .a, let ip = rec.address { a.append(ip.description) }
+                    if rec.type == .aaaa, let ip = rec.address { aaaa.append(ip.description) }
+                }
+                check("dns.a", a.joined(separator: ","), r["dns.a"])
+                check("dns.aaaa", aaaa.joined(separator: ","), r["dns.aaaa"])
             }
         } else if !r["dns.id"].isEmpty {
             check("dns.id", "", r.list("dns.id").first ?? "")

@@ -11,6 +11,8 @@ import Testing
 struct BrowserTests {
     @Test func chromiumRendersVerdictTimelineAndFinding() throws {
         let dir = TestSupport.tempDir()
+        // Keep report.html and report.png for a person to look at; drop the browser profile.
+        defer { try? FileManager.default.removeItem(atPath: "\(dir)/profile") }
         let capture = TestSupport.labCapture("lab-everything.pcapng") ?? TestSupport.labCapture("lab-webrtc-leak.pcapng")!
         let analysis = try Correlation.analyze(paths: [capture], options: AnalysisOptions())
         let record = try ReportPipeline.record(

@@ -79,7 +79,7 @@ extension Dissector {
         case nil:
             if OpenVPNPacket.isLikely(message, overTCP: true) {
                 decodeOpenVPN(message, overTCP: true, base: base, into: &d)
-            } else if HTTPRequest.isLikely(message) {
+            } else if Dissector.looksLikeHTTPMethod(message), HTTPRequest.isLikely(message) {
                 d.add(.http)
                 d.app.layer = .http
                 d.app.payload = message

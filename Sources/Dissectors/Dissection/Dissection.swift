@@ -53,12 +53,13 @@ public struct Dissection {
         capturedLength = packet.capturedLength
         direction = packet.direction
         link.reset()
-        ip = nil
-        innerIP = nil
+        // Only clear what is set: assigning nil to these optionals copies a whole empty payload.
+        if ip != nil { ip = nil }
+        if innerIP != nil { innerIP = nil }
         tunnel = nil
-        tunnelUDP = nil
-        udp = nil
-        tcp = nil
+        if tunnelUDP != nil { tunnelUDP = nil }
+        if udp != nil { udp = nil }
+        if tcp != nil { tcp = nil }
         greProtocol = nil
         app.reset()
         protocols.removeAll()

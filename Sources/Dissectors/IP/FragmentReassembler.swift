@@ -164,8 +164,8 @@ public final class FragmentReassembler {
         }
         if offset == 0 { slots[i].nextHeader = nextHeader }
         // Copy (later data wins), then mark the 8-byte blocks it covers.
-        if data.count > 0, let src = data.base.baseAddress {
-            (buffer.baseAddress! + offset).copyMemory(from: src, byteCount: data.count)
+        if data.count > 0, let src = data.base.baseAddress, let dst = buffer.baseAddress {
+            (dst + offset).copyMemory(from: src, byteCount: data.count)
         }
         let firstBlock = offset / 8
         let lastBlock = more ? end / 8 : (end + 7) / 8

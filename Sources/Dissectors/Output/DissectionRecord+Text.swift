@@ -3,7 +3,7 @@
 extension DissectionRecord {
     public var textLine: String {
         var s = "\(frame) \(formatSeconds(tsNs)) \(protocols.joined(separator: ":"))"
-        if let iface = interface { s += " [\(iface)]" }
+        if let iface = interface.value { s += " [\(iface)]" }
         let inner = innerIp ?? ip
         let ports = udp ?? tcp
         if let i = inner {
@@ -28,7 +28,7 @@ extension DissectionRecord {
             for a in d.answers.prefix(4) { s += " \(a.type)=\(a.data.count > 64 ? String(a.data.prefix(61)) + "..." : a.data)" }
         }
         if let t = tunnel { s += " \(t.protocol) \(t.message)" }
-        if let q = quic { s += " quic \(q.version) \(q.packetType)" }
+        if let q = quic { s += " quic \(q.version) \(q.packetType)" + (q.sni.map { " sni=\($0)" } ?? "") }
         if let t = tls { s += " client_hello" + (t.sni.map { " sni=\($0)" } ?? "") }
         if let h = http { s += " \(h.method) \(h.target)" + (h.host.map { " host=\($0)" } ?? "") }
         if let i = icmp ?? icmpv6 { s += " \(i.name)" }

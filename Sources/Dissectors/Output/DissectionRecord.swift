@@ -49,7 +49,8 @@ public struct DissectionRecord: Encodable {
     }
 
     public var frame: Int
-    public var interface: String?
+    /// Always present: the name, or JSON null when the capture has none.
+    public var interface: JSONNullable<String>
     public var tsNs: Int64
     public var len: Int
     public var caplen: Int
@@ -80,7 +81,7 @@ public struct DissectionRecord: Encodable {
 
     public init(_ d: Dissection, interfaceName: String?) {
         frame = d.frameNumber
-        interface = interfaceName
+        interface = JSONNullable(interfaceName)
         tsNs = d.timestampNanoseconds
         len = d.originalLength
         caplen = d.capturedLength
@@ -141,5 +142,15 @@ public struct DissectionRecord: Encodable {
                   extHeaders: i.extensionHeaders.isEmpty ? nil : i.extensionHeaders.map(\.layer.name),
                   fragment: frag, jumbogram: i.jumbogram ? true : nil,
                   srcKind: i.source.kind.name, dstKind: i.destination.kind.name)
+    }
+}
+
+/// An optional that encodes as JSON `null` instead of being left out.
+public struct JSONNullable<Wrapped: Encodable>: Encodable {
+    public var value: Wrapped?
+    public init(_ value: Wrapped?) { self.value = value }
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.singleValueContainer()
+        if let value { try c.encode(value) } else { try c.encodeNil() }
     }
 }

@@ -129,8 +129,8 @@ public final class TCPReassembler {
     func append(_ i: Int, _ data: ByteView) -> ByteView? {
         guard let buffer = flows[i].buffer else { return nil }
         let take = min(data.count, flows[i].expected - flows[i].have)
-        if take > 0, let src = data.base.baseAddress {
-            (buffer.baseAddress! + flows[i].have).copyMemory(from: src, byteCount: take)
+        if take > 0, let src = data.base.baseAddress, let dst = buffer.baseAddress {
+            (dst + flows[i].have).copyMemory(from: src, byteCount: take)
         }
         flows[i].have += take
         flows[i].nextSeq &+= UInt32(take)
