@@ -18,6 +18,7 @@ enum BrowserSection {
                 let ev = c["evidence"]
                 let req = ev?["request_frame"]?.intValue, resp = ev?["response_frame"]?.intValue, fr = ev?["frame"]?.intValue
                 let frames = [req, resp, fr].compactMap { $0 }.map(String.init).joined(separator: "/")
+                    + (ev?["matched"]?.stringValue == "address" ? " (address only)" : "")
                 let address = c["address"]?.plainText ?? "", port = c["port"]?.plainText ?? ""
                 out.append(Row(round: n + 1, type: c["type"]?.plainText ?? "",
                                candidate: address.contains(":") ? "[\(address)]:\(port)" : "\(address):\(port)",
