@@ -50,7 +50,8 @@ struct BrowserJoin {
         switch type {
         case "srflx", "prflx", "relay":
             let relay = type == "relay"
-            let from = url.map { "\($0.isTURN ? "TURN" : "STUN") server" } ?? "a STUN/TURN server"
+            // prflx comes from a peer's connectivity check, not from a server.
+            let from = type == "prflx" ? "peer" : url.map { "\($0.isTURN ? "TURN" : "STUN") server" } ?? "STUN/TURN server"
             guard let sa, let (ex, serverMatched) = exchange(for: sa, relay: relay, url: url, preferredFile: preferredFile) else {
                 out.statement = "the page learned \(what) from \(c.url ?? "an unnamed server"), not seen on the wire: "
                     + "no \(relay ? "Allocate" : "STUN") success response in the capture carries this address (the capture may have missed the exchange)"

@@ -163,6 +163,19 @@ import Testing
         #expect(j.contains("\"found_by\" : \"option --candidates\""))
     }
 
+    @Test func sectionCommentIsFollowedOnlyInsideTheCaptureDirectory() throws {
+        var b = stunLeak()
+        b.sectionComment = "leakscope capture -i eth0 -i wg0\nbrowser candidates: run.json\nbrowser candidates: ../../etc/x.json"
+        let path = CaptureBuilder.write(b.pcapng(), name: "c.pcapng")
+        let sidecar = try write(#"{"schema": "leakscope-candidates/1", "rounds": [{"candidates": [{"type": "srflx", "address": "198.51.100.2", "port": 40000}]}]}"#,
+                                beside: path, name: "run.json")
+        let a = try Correlation.analyze(paths: [path], options: AnalysisOptions())
+        let br = try #require(a.browser)
+        #expect(br.sidecars == [.init(file: sidecar, capture: path, foundBy: "section comment")])
+        #expect(br.warnings == ["\(path): section comment names candidates sidecar ../../etc/x.json outside the capture's directory, not followed"])
+        #expect(br.statements == ["the page learned srflx 198.51.100.2:40000 from STUN/TURN server 203.0.113.10:3478, from the Binding exchange in frames 4/5 that left on eth0 outside wg0 (finding F1)"])
+    }
+
     @Test func candidateCountIsBounded() throws {
         let one = #"{"type": "host", "address": "10.0.0.1", "port": 1}"#
         let text = #"{"schema": "leakscope-candidates/1", "rounds": [ {"candidates": ["#
