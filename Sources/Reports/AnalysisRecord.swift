@@ -1,3 +1,5 @@
+import Correlation
+
 /// The analysis record: the single source of every report (JSON, HTML,
 /// Markdown, JSONL, terminal). It is the correlator's analysis with every key
 /// at the same place, plus provenance (tool, command line, inputs with
@@ -5,7 +7,8 @@
 /// hex views of the frames findings cite, and the evidence capture's hash.
 /// Schema: schemas/analysis-record.schema.json; docs/reports.md.
 public struct AnalysisRecord: Codable, Sendable, Hashable {
-    public static let currentSchemaVersion = "1.0"
+    /// The record keeps the correlator's schema version: one number for one contract.
+    public static let currentSchemaVersion = Analysis.schemaVersion
 
     public var analysis: AnalysisCore
     public var tool: ToolInfo
