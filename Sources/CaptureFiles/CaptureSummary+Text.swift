@@ -43,24 +43,6 @@ extension CaptureSummary {
     }
 }
 
-/// Replaces C0/C1 control characters and DEL with \u{..} escapes and escapes
-/// backslashes, so text from a capture cannot drive the terminal.
-public func escapedForTerminal(_ s: String) -> String {
-    var out = ""
-    out.reserveCapacity(s.utf8.count)
-    for scalar in s.unicodeScalars {
-        let v = scalar.value
-        if v < 0x20 || (v >= 0x7F && v < 0xA0) {
-            out += "\\u{" + String(v, radix: 16) + "}"
-        } else if scalar == "\\" {
-            out += "\\\\"
-        } else {
-            out.unicodeScalars.append(scalar)
-        }
-    }
-    return out
-}
-
 /// UTC time as 2024-05-01T12:34:56.123456789Z (proleptic Gregorian).
 public func formatTimestamp(_ ns: Int64) -> String {
     let seconds = ns >= 0 ? ns / 1_000_000_000 : (ns + 1) / 1_000_000_000 - 1

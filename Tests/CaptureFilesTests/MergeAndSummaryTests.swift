@@ -65,10 +65,10 @@ import Testing
         #expect(s.damage == nil)
         #expect(s.table() == """
             \(path): pcapng, \(s.fileSize) bytes, 3 frames
-              iface name          link type       packets bytes first                          last                                span
-                  0 eth0          ether (1)             2   130 2023-11-14T22:13:20.000000000Z 2023-11-14T22:13:21.000000000Z 1.000000s
-                  1 wg\\u{1b}[31m0 rawip (101)           1    40 2023-11-14T22:13:22.500000000Z 2023-11-14T22:13:22.500000000Z 0.000000s
-                  2 -             linux-sll (113)       0     0 -                              -                                      -
+              iface name        link type       packets bytes first                          last                                span
+                  0 eth0        ether (1)             2   130 2023-11-14T22:13:20.000000000Z 2023-11-14T22:13:21.000000000Z 1.000000s
+                  1 wg\\x1b[31m0 rawip (101)           1    40 2023-11-14T22:13:22.500000000Z 2023-11-14T22:13:22.500000000Z 0.000000s
+                  2 -           linux-sll (113)       0     0 -                              -                                      -
               other blocks: 1 custom
 
             """)
@@ -81,6 +81,6 @@ import Testing
         #expect(formatTimestamp(.max) == "2262-04-11T23:47:16.854775807Z")
         #expect(formatDuration(1_500_000) == "0.001500s")
         #expect(formatDuration(-2_000_000_000) == "-2.000000s")
-        #expect(escapedForTerminal("a\u{7}b\\c\u{9b}d\tü") == "a\\u{7}b\\\\c\\u{9b}d\\u{9}ü")
+        #expect(escapedForTerminal("a\u{7}b\\c\u{9b}d\tü\u{202e}") == "a\\x07b\\\\c\\u{9b}d\\x09ü\\u{202e}")
     }
 }
