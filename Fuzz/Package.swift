@@ -1,6 +1,6 @@
 // swift-tools-version: 6.1
 // libFuzzer target for the dissectors. Build and run with Scripts/fuzz, or:
-//   swift build -c debug --package-path Fuzz -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library
+//   swift build -c debug --package-path Fuzz --disable-build-manifest-caching -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library
 //   Fuzz/.build/debug/DissectorFuzzer -max_total_time=60 Fuzz/corpus
 import PackageDescription
 

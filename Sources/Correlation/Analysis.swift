@@ -1,7 +1,7 @@
 /// The analysis as data: what `leakscope analyze --format json` prints
 /// (docs/analysis-json.md). Keys are snake_case and never renamed; new keys may be added.
 public struct Analysis: Codable, Sendable, Equatable {
-    public static let schemaVersion = "1.0"
+    public static let schemaVersion = "1.1"
     public var schemaVersion = Analysis.schemaVersion
     public var verdict: Verdict
     public var tunnel: TunnelReport
@@ -15,11 +15,13 @@ public struct Analysis: Codable, Sendable, Equatable {
     public var files: [FileReport]
     public var bounds: BoundsReport
     public var settings: Settings
+    /// The browser's own candidate list joined with the packets (schema 1.1); nil without a sidecar.
+    public var browser: BrowserReport? = nil
 
     enum CodingKeys: String, CodingKey {
         case schemaVersion = "schema_version", verdict, tunnel, findings, observations
         case exposedPublicAddresses = "exposed_public_addresses", assumptions
-        case packetVerdicts = "packet_verdicts", files, bounds, settings
+        case packetVerdicts = "packet_verdicts", files, bounds, settings, browser
     }
 
     public struct Verdict: Codable, Sendable, Equatable {
@@ -204,6 +206,8 @@ public struct Evidence: Codable, Sendable, Equatable {
     public var openAtEnd: Bool?
     /// Entries left out of the lists above (bound `max_evidence_items`).
     public var itemsOmitted: Int?
+    /// webrtc: what the browser said it learned from this exchange (`browser.statements`, schema 1.1).
+    public var browserCandidates: [String]?
 
     public init() {}
 
@@ -217,6 +221,7 @@ public struct Evidence: Codable, Sendable, Equatable {
         case flows, looksLike = "looks_like"
         case startNs = "start_ns", endNs = "end_ns", leakedFrames = "leaked_frames", leakClasses = "leak_classes"
         case activitySignal = "activity_signal", openAtEnd = "open_at_end", itemsOmitted = "items_omitted"
+        case browserCandidates = "browser_candidates"
     }
 }
 

@@ -19,6 +19,10 @@ public struct AnalysisOptions: Sendable {
     /// Leaked packets of one group further apart than this start a new finding.
     public var groupGapNanoseconds: Int64 = 60_000_000_000
     public var limits = CorrelationLimits()
+    /// Candidates sidecars given with `--candidates` (docs/browser-sessions.md).
+    public var candidateFiles: [String] = []
+    /// Look for sidecars beside the captures and in their section comments.
+    public var discoverCandidates = true
 
     public init() {}
 }

@@ -34,7 +34,18 @@ public enum Correlation {
         }
 
         let (model, inputs) = try pass1(paths: paths, options: &options)
-        return try pass2(paths: paths, model: model, options: options, inputs: inputs)
+        // The browser's own candidate list, if any, is joined with what pass 2 sees.
+        let (sidecars, sidecarWarnings) = SidecarLocator.locate(inputs: inputs, explicit: options.candidateFiles,
+                                                                discover: options.discoverCandidates)
+        var collector = CandidateEvidenceCollector(sidecars: sidecars.map(\.sidecar))
+        var analysis = try pass2(paths: paths, model: model, options: options, inputs: inputs, collector: &collector)
+        if !sidecars.isEmpty || !sidecarWarnings.isEmpty {
+            let join = BrowserJoin(model: model, evidence: collector, findings: analysis.findings, multipleFiles: paths.count > 1)
+            let report = join.report(sidecars, warnings: sidecarWarnings)
+            BrowserJoin.annotate(&analysis.findings, with: report, cap: options.limits.maxEvidenceItems)
+            analysis.browser = report
+        }
+        return analysis
     }
 
     /// Pass 1: roles, endpoints, host addresses. Its readers are released before pass 2 maps the files again.
@@ -73,15 +84,17 @@ public enum Correlation {
         }
         builder.setInterfaceIndexNames(options.interfaceIndexNames)
         let inputs = first.readers.map {
-            InputSummary(file: $0.path, packets: $0.framesRead, damage: $0.damage?.description,
-                         warnings: $0.warnings.prefix(32).map(\.description))
+            var s = InputSummary(file: $0.path, packets: $0.framesRead, damage: $0.damage?.description,
+                                 warnings: $0.warnings.prefix(32).map(\.description))
+            s.sectionComments = Array($0.sections.flatMap(\.comments).prefix(16))
+            return s
         }
         return (builder.finish(), inputs)
     }
 
     /// Pass 2: verdicts and findings.
-    static func pass2(paths: [String], model: TunnelModel, options: AnalysisOptions,
-                      inputs: [InputSummary]) throws(AnalysisError) -> Analysis {
+    static func pass2(paths: [String], model: TunnelModel, options: AnalysisOptions, inputs: [InputSummary],
+                      collector: inout CandidateEvidenceCollector) throws(AnalysisError) -> Analysis {
         var correlator = Correlator(model: model, options: options)
         let second: CaptureMerger
         do { second = try CaptureMerger(paths: paths) } catch { throw .input(error) }
@@ -92,6 +105,7 @@ public enum Correlation {
             dissectors[packet.fileIndex].dissect(packet, into: &d)
             let f = extractor.facts(d)
             correlator.consume(f) { PacketDetail(d) }
+            collector.observe(f, d)
         }
         return correlator.finish(inputs: inputs)
     }

@@ -6,6 +6,8 @@ public struct InputSummary: Sendable {
     public var packets: Int
     public var damage: String?
     public var warnings: [String]
+    /// pcapng section comments (they may name the browser's candidates sidecar).
+    public var sectionComments: [String] = []
     public init(file: String, packets: Int, damage: String? = nil, warnings: [String] = []) {
         self.file = file; self.packets = packets; self.damage = damage; self.warnings = warnings
     }

@@ -45,6 +45,7 @@ public enum AnalysisText {
             s += "\nExposed addresses:\n"
             for x in a.exposedPublicAddresses { s += "  \(e(x.address)) [\(x.path)]: \(e(x.how))\n" }
         }
+        if let b = a.browser { s += browser(b) }
         if showAssumptions {
             s += "\nAssumed:\n"
             for line in a.assumptions { s += "  - \(e(line))\n" }
@@ -78,6 +79,7 @@ public enum AnalysisText {
         add("relayed", list(v.relayedAddresses))
         add("software", list(v.software))
         add("ice ufrags", list(v.iceUfrags))
+        if let n = v.browserCandidates?.count, n > 0 { lines.append("the browser reported \(n) candidate\(n == 1 ? "" : "s") learned from this exchange (What the browser saw)") }
         if v.alsoViaTunnel == true { lines.append("also reached through the tunnel: one site can link the VPN address and the real one") }
         if let t = v.transactions, !t.isEmpty {
             add("transactions", t.prefix(4).map { x in

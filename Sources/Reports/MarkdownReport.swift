@@ -45,6 +45,7 @@ public enum MarkdownReport {
             m += "## Findings\n\n"
             for f in rest { m += finding(f) }
         }
+        m += BrowserSection.markdown(r)
         if !r.analysis.observations.isEmpty {
             m += "## Observations (not leaks)\n\n"
             for o in r.analysis.observations {

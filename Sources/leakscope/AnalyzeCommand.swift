@@ -24,6 +24,7 @@ struct AnalyzeCommand: ParsableCommand {
               leakscope analyze eth0.pcap --vpn-endpoint 203.0.113.1:51820 --format json
               leakscope analyze any.pcap --ifindex 2=eth0 --ifindex 5=wg0 --fail-on high
               leakscope analyze capture.pcapng --summary
+              leakscope analyze session.pcapng --candidates probe.candidates.json
 
             Exit codes (docs/exit-codes.md): 0 no finding at or above --fail-on,
             1 leaks found, 2 cannot tell (e.g. only the tunnel was captured),
@@ -64,6 +65,12 @@ struct AnalyzeCommand: ParsableCommand {
     @Option(name: .customLong("group-gap"), help: ArgumentHelp("Seconds between leaked packets that split one finding into two.", valueName: "seconds"))
     var groupGap: Double = 60
 
+    @Option(name: .customLong("candidates"), help: ArgumentHelp("The browser's candidates sidecar (leakscope-candidates/1, repeatable); by default X.candidates.json beside capture X or the one its section comment names is used.", valueName: "file"))
+    var candidates: [String] = []
+
+    @Flag(name: .customLong("no-candidates"), help: "Do not look for candidates sidecars beside the captures.")
+    var noCandidates = false
+
     @Flag(help: "Print the per-file, per-interface capture summary (link type, packets, bytes, time span) instead.")
     var summary = false
 
@@ -92,6 +99,8 @@ struct AnalyzeCommand: ParsableCommand {
         }
         options.tunnelGapNanoseconds = Int64(gap * 1e9)
         options.groupGapNanoseconds = Int64(groupGap * 1e9)
+        options.candidateFiles = candidates
+        options.discoverCandidates = !noCandidates
 
         let analysis: Analysis
         do {

@@ -16,6 +16,8 @@ struct CaptureBuilder {
     /// Capture time of the next frame (ns); `add` advances it by `step`.
     var clock: Int64 = 1_700_000_000_000_000_000
     var step: Int64 = 1_000_000
+    /// pcapng section comment (opt_comment), if any.
+    var sectionComment: String?
 
     mutating func interface(_ name: String?, _ linkType: UInt16, addresses: [String] = []) -> Int {
         interfaces.append(Interface(name: name, linkType: linkType, addresses: addresses.map { addr($0) }))
@@ -38,6 +40,7 @@ struct CaptureBuilder {
         // Section Header Block.
         var shb: [UInt8] = []
         shb += le32(0x1A2B_3C4D) + le16(1) + le16(0) + le64(UInt64.max)
+        if let c = sectionComment { shb += option(1, Array(c.utf8)) + le16(0) + le16(0) }
         out += block(0x0A0D_0D0A, shb)
         for i in interfaces {
             var body = le16(i.linkType) + le16(0) + le32(262_144)

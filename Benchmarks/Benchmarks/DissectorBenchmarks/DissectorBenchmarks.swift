@@ -24,4 +24,21 @@ let benchmarks: @Sendable () -> Void = {
         }
         benchmark.stopMeasurement()
     }
+
+    // DNS over TCP split in two segments and a UDP datagram in two IPv6 fragments, repeated:
+    // the reassembly buffers are allocated once, then reused.
+    Benchmark("Dissect with TCP and fragment reassembly (per 1000)") { benchmark in
+        let mix = PacketMix(count: 1000, reassembly: true)
+        var dissector = Dissector()
+        var d = Dissection()
+        for p in mix.packets { dissector.dissect(p, into: &d) }
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            for p in mix.packets {
+                dissector.dissect(p, into: &d)
+                blackHole(d.app.dns?.id)
+            }
+        }
+        benchmark.stopMeasurement()
+    }
 }

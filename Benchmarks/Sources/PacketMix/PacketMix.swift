@@ -7,8 +7,8 @@ public final class PacketMix {
     public let packets: [Packet]
     public let frames: [[UInt8]]
 
-    public init(count: Int = 1024) {
-        let templates = PacketMix.templates()
+    public init(count: Int = 1024, reassembly: Bool = false) {
+        let templates = reassembly ? PacketMix.reassemblyTemplates() : PacketMix.templates()
         var frames: [[UInt8]] = []
         for i in 0..<count { frames.append(templates[i % templates.count]) }
         self.frames = frames
@@ -62,6 +62,22 @@ public final class PacketMix {
             eth(0x0800, ipv4(17, udp(40000, 51820, wgData))),
             eth(0x0800, ipv4(17, udp(51820, 40000, wgData))),
         ]
+    }
+
+    /// Packets that exercise reassembly: a DNS query over TCP split in two
+    /// segments and a UDP DNS datagram in two IPv6 fragments (steady state must not allocate).
+    public static func reassemblyTemplates() -> [[UInt8]] {
+        let q = dns("split.example.com")
+        let framed = be16(UInt16(q.count)) + q
+        func seg(_ seq: UInt32, _ p: [UInt8]) -> [UInt8] {
+            eth(0x0800, ipv4(6, be16(50001) + be16(53) + be32(seq) + be32(0) + [0x50, 0x18] + be16(65535) + [0, 0, 0, 0] + p))
+        }
+        let d = udp(53000, 53, dns("fragmented.example.org"))
+        func frag(_ off: Int, _ more: Bool, _ p: [UInt8]) -> [UInt8] {
+            eth(0x86DD, ipv6(44, [17, 0] + be16(UInt16(off) | (more ? 1 : 0)) + be32(0xABCD) + p))
+        }
+        return [seg(1000, Array(framed[0..<10])), seg(1010, Array(framed[10...])),
+                frag(0, true, Array(d[0..<16])), frag(16, false, Array(d[16...]))]
     }
 
     /// The mix as a classic pcap file (for the C reference loop).

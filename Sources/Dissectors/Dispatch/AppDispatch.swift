@@ -52,6 +52,7 @@ extension Dissector {
         case .tlsRecord?:
             d.add(.tls)
             d.app.layer = .tls
+            d.app.kind = .tls
             d.app.payload = message
             d.app.tlsRecord = TLSRecordHeader(message)
             if TLSClientHello.isLikely(message) {
@@ -82,6 +83,7 @@ extension Dissector {
             } else if Dissector.looksLikeHTTPMethod(message), HTTPRequest.isLikely(message) {
                 d.add(.http)
                 d.app.layer = .http
+                d.app.kind = .http
                 d.app.payload = message
                 do throws(WireError) {
                     let h = try HTTPRequest(message)
@@ -107,6 +109,7 @@ extension Dissector {
             let m = try STUNMessage(p)
             d.add(m.layer)
             d.app.layer = m.layer
+            d.app.kind = m.isClassic ? .classicSTUN : .stun
             d.app.payload = p
             d.app.stun = m
             if let e = m.problem { d.note(shift(e, base)) }
@@ -119,6 +122,7 @@ extension Dissector {
     @usableFromInline mutating func decodeChannelData(_ p: ByteView, base: Int, into d: inout Dissection) {
         d.add(.turnChannel)
         d.app.layer = .turnChannel
+        d.app.kind = .channelData
         d.app.payload = p
         do throws(WireError) {
             let c = try TURNChannelData(p)
@@ -130,6 +134,7 @@ extension Dissector {
     @usableFromInline mutating func decodeDNS(_ p: ByteView, layer: Layer, base: Int, into d: inout Dissection) {
         d.add(layer)
         d.app.layer = layer
+        d.app.kind = AppKind.dns(layer)
         d.app.payload = p
         do throws(WireError) {
             let m = try DNSMessage(p, layer: layer)
@@ -141,6 +146,7 @@ extension Dissector {
     @usableFromInline mutating func decodeWireGuard(_ p: ByteView, base: Int, into d: inout Dissection) {
         d.add(.wireguard)
         d.app.layer = .wireguard
+        d.app.kind = .wireguard
         d.app.payload = p
         do throws(WireError) {
             let m = try WireGuardMessage(p)
@@ -152,6 +158,7 @@ extension Dissector {
     @usableFromInline mutating func decodeOpenVPN(_ p: ByteView, overTCP: Bool, base: Int, into d: inout Dissection) {
         d.add(.openvpn)
         d.app.layer = .openvpn
+        d.app.kind = .openvpn
         d.app.payload = p
         do throws(WireError) {
             let m = try OpenVPNPacket(p, overTCP: overTCP)
@@ -163,6 +170,7 @@ extension Dissector {
     @usableFromInline mutating func decodeIKE(_ p: ByteView, base: Int, into d: inout Dissection) {
         d.add(.isakmp)
         d.app.layer = .isakmp
+        d.app.kind = .ike
         d.app.payload = p
         do throws(WireError) {
             let m = try IKEHeader(p)
@@ -179,15 +187,18 @@ extension Dissector {
             switch try NATTraversalPayload(p) {
             case .keepalive:
                 d.app.layer = .udpencap
+                d.app.kind = .natKeepalive
                 d.app.natKeepalive = true
             case .ike(let h):
                 d.add(.isakmp)
                 d.app.layer = .isakmp
+                d.app.kind = .ike
                 d.app.ike = h
                 if let e = h.problem { d.note(shift(e, base + 4)) }
             case .esp(let e):
                 d.add(.esp)
                 d.app.layer = .esp
+                d.app.kind = .esp
                 d.app.esp = e
             }
         } catch { d.note(shift(error, base)) }
@@ -196,6 +207,7 @@ extension Dissector {
     @usableFromInline mutating func decodeL2TP(_ p: ByteView, base: Int, into d: inout Dissection) {
         d.add(.l2tp)
         d.app.layer = .l2tp
+        d.app.kind = .l2tp
         d.app.payload = p
         do throws(WireError) {
             let m = try L2TPHeader(p)
@@ -207,6 +219,7 @@ extension Dissector {
     @usableFromInline mutating func decodeESP(_ b: ByteView, base: Int, into d: inout Dissection) {
         d.add(.esp)
         d.app.layer = .esp
+        d.app.kind = .esp
         d.app.payload = b
         do throws(WireError) {
             d.app.esp = try ESPPacket(b)
@@ -216,6 +229,7 @@ extension Dissector {
     @usableFromInline mutating func decodeQUIC(_ p: ByteView, base: Int, into d: inout Dissection) {
         d.add(.quic)
         d.app.layer = .quic
+        d.app.kind = .quic
         d.app.payload = p
         do throws(WireError) {
             let q = try QUICLongHeader(p)
@@ -227,6 +241,7 @@ extension Dissector {
     @usableFromInline mutating func decodeDHCP(_ p: ByteView, base: Int, into d: inout Dissection) {
         d.add(.dhcp)
         d.app.layer = .dhcp
+        d.app.kind = .dhcp
         d.app.payload = p
         do throws(WireError) {
             let m = try DHCPv4Message(p)
@@ -238,6 +253,7 @@ extension Dissector {
     @usableFromInline mutating func decodeDHCPv6(_ p: ByteView, base: Int, into d: inout Dissection) {
         d.add(.dhcpv6)
         d.app.layer = .dhcpv6
+        d.app.kind = .dhcpv6
         d.app.payload = p
         do throws(WireError) {
             let m = try DHCPv6Message(p)
@@ -249,6 +265,7 @@ extension Dissector {
     @usableFromInline mutating func decodeICMPv4(_ b: ByteView, base: Int, into d: inout Dissection) {
         d.add(.icmp)
         d.app.layer = .icmp
+        d.app.kind = .icmp
         d.app.payload = b
         do throws(WireError) {
             d.app.icmp = try ICMPv4Message(b)
@@ -258,6 +275,7 @@ extension Dissector {
     @usableFromInline mutating func decodeICMPv6(_ b: ByteView, base: Int, into d: inout Dissection) {
         d.add(.icmpv6)
         d.app.layer = .icmpv6
+        d.app.kind = .icmpv6
         d.app.payload = b
         do throws(WireError) {
             let m = try ICMPv6Message(b)
@@ -269,6 +287,7 @@ extension Dissector {
     @usableFromInline mutating func decodeARP(_ b: ByteView, base: Int, into d: inout Dissection) {
         d.add(.arp)
         d.app.layer = .arp
+        d.app.kind = .arp
         d.app.payload = b
         do throws(WireError) {
             let m = try ARPPacket(b)

@@ -12,6 +12,8 @@ public struct AppLayers {
     public var payload: ByteView?
     /// A NAT-T keepalive (one 0xff byte on UDP 4500).
     public var natKeepalive: Bool = false
+    /// What `layer` is, as a cheap enum to switch on (comparing `Layer`s compares strings).
+    public var kind: AppKind = .none
 
     @usableFromInline var setMask: UInt32 = 0
 
@@ -140,6 +142,7 @@ public struct AppLayers {
         layer = nil
         payload = nil
         natKeepalive = false
+        kind = .none
         let m = setMask
         guard m != 0 else { return }
         setMask = 0
@@ -180,4 +183,22 @@ public struct TLSRecordHeader: Sendable, Hashable {
     }
 
     public var isClientHello: Bool { contentType == 22 && handshakeType == 1 }
+}
+
+/// The application protocol a payload was dispatched as (mirrors `AppLayers.layer`).
+public enum AppKind: UInt8, Sendable, Hashable {
+    case none, stun, classicSTUN, channelData, dns, mdns, llmnr, nbns, wireguard, openvpn, ike, esp
+    case natKeepalive, l2tp, quic, tls, http, icmp, icmpv6, arp, dhcp, dhcpv6
+
+    /// The DNS-family kind for a DNS layer token.
+    @inlinable static func dns(_ layer: Layer) -> AppKind {
+        // First byte of the token: d(ns), m(dns), l(lmnr), n(bns); no string built.
+        guard layer.rawValue.hasPointerRepresentation, layer.rawValue.utf8CodeUnitCount > 0 else { return .dns }
+        switch layer.rawValue.utf8Start.pointee {
+        case UInt8(ascii: "m"): return .mdns
+        case UInt8(ascii: "l"): return .llmnr
+        case UInt8(ascii: "n"): return .nbns
+        default: return .dns
+        }
+    }
 }

@@ -49,6 +49,8 @@ public struct DissectionRecord: Encodable {
     }
 
     public var frame: Int
+    /// Which input file (0-based, in the order given).
+    public var fileIndex: Int
     /// Always present: the name, or JSON null when the capture has none.
     public var interface: JSONNullable<String>
     public var tsNs: Int64
@@ -81,6 +83,7 @@ public struct DissectionRecord: Encodable {
 
     public init(_ d: Dissection, interfaceName: String?) {
         frame = d.frameNumber
+        fileIndex = d.fileIndex
         interface = JSONNullable(interfaceName)
         tsNs = d.timestampNanoseconds
         len = d.originalLength
