@@ -1,5 +1,7 @@
+import CaptureFiles
+
 /// A terminal table of a probe record. Strings from the browser are escaped
-/// (control characters shown as \u{..}) so a hostile page cannot drive the terminal.
+/// (`escapedForTerminal`, as in every command) so a hostile page cannot drive the terminal.
 extension ProbeRecord {
     public func table() -> String {
         var rows: [[String]] = [["round", "policy", "mdns", "type", "proto", "address", "port", "related", "server"]]
@@ -15,7 +17,7 @@ extension ProbeRecord {
                 rows.append(head + ["error", "", "\(e.code.map(String.init) ?? "") \(e.text ?? "")", "", "", e.url ?? ""])
             }
         }
-        let safe = rows.map { $0.map(Self.escapeForTerminal) }
+        let safe = rows.map { $0.map(escapedForTerminal) }
         var widths = [Int](repeating: 0, count: safe[0].count)
         for row in safe { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
         return safe.map { row in
@@ -23,17 +25,5 @@ extension ProbeRecord {
                 i == row.count - 1 ? cell : cell + String(repeating: " ", count: widths[i] - cell.count)
             }.joined(separator: "  ")
         }.joined(separator: "\n") + "\n"
-    }
-
-    static func escapeForTerminal(_ s: String) -> String {
-        var out = ""
-        for u in s.unicodeScalars {
-            if u.value < 0x20 || u.value == 0x7F || (0x80...0x9F).contains(u.value) {
-                out += "\\u{\(String(u.value, radix: 16))}"
-            } else {
-                out.unicodeScalars.append(u)
-            }
-        }
-        return out
     }
 }

@@ -16,8 +16,8 @@ extension CaptureSummary {
             rows.append([
                 String(i.interfaceID), escapedForTerminal(i.name ?? "-"), i.linkType.description,
                 String(i.packets), String(i.capturedBytes),
-                i.firstTimestampNanoseconds.map(formatTimestamp) ?? "-",
-                i.lastTimestampNanoseconds.map(formatTimestamp) ?? "-", span,
+                i.firstTimestampNanoseconds.map { ISO8601Nanoseconds.format($0) } ?? "-",
+                i.lastTimestampNanoseconds.map { ISO8601Nanoseconds.format($0) } ?? "-", span,
             ])
         }
         let widths = header.indices.map { c in rows.map { $0[c].count }.max() ?? 0 }
@@ -41,46 +41,6 @@ extension CaptureSummary {
         if !others.isEmpty { out += "  other blocks: " + others.joined(separator: ", ") + "\n" }
         return out
     }
-}
-
-/// Replaces C0/C1 control characters and DEL with \u{..} escapes and escapes
-/// backslashes, so text from a capture cannot drive the terminal.
-public func escapedForTerminal(_ s: String) -> String {
-    var out = ""
-    out.reserveCapacity(s.utf8.count)
-    for scalar in s.unicodeScalars {
-        let v = scalar.value
-        if v < 0x20 || (v >= 0x7F && v < 0xA0) {
-            out += "\\u{" + String(v, radix: 16) + "}"
-        } else if scalar == "\\" {
-            out += "\\\\"
-        } else {
-            out.unicodeScalars.append(scalar)
-        }
-    }
-    return out
-}
-
-/// UTC time as 2024-05-01T12:34:56.123456789Z (proleptic Gregorian).
-public func formatTimestamp(_ ns: Int64) -> String {
-    let seconds = ns >= 0 ? ns / 1_000_000_000 : (ns + 1) / 1_000_000_000 - 1
-    let fraction = ns - seconds * 1_000_000_000
-    let days = seconds >= 0 ? seconds / 86_400 : (seconds + 1) / 86_400 - 1
-    let secondOfDay = seconds - days * 86_400
-    // Howard Hinnant's civil_from_days.
-    let z = days + 719_468
-    let era = (z >= 0 ? z : z - 146_096) / 146_097
-    let doe = z - era * 146_097
-    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-    let mp = (5 * doy + 2) / 153
-    let day = doy - (153 * mp + 2) / 5 + 1
-    let month = mp < 10 ? mp + 3 : mp - 9
-    let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
-    func two(_ v: Int64) -> String { v < 10 ? "0\(v)" : "\(v)" }
-    let frac = String(fraction)
-    return "\(year)-\(two(month))-\(two(day))T\(two(secondOfDay / 3600)):\(two(secondOfDay / 60 % 60)):\(two(secondOfDay % 60))."
-        + String(repeating: "0", count: 9 - frac.count) + frac + "Z"
 }
 
 /// A duration as seconds with 6 decimals, e.g. "12.000345s".

@@ -269,28 +269,10 @@ func formatSeconds(_ s: Double) -> String {
     return "\(ms / 1000).\(String(repeating: "0", count: 3 - String(ms % 1000).count))\(ms % 1000) s"
 }
 
-/// ISO 8601 UTC with nanoseconds, computed without Foundation (deterministic on every platform).
+/// The analysis JSON's time format: ISO 8601 UTC with all nine nanosecond
+/// digits (CaptureFiles' `ISO8601Nanoseconds`, the one formatter every output uses).
 public enum ISOTime {
-    public static func format(_ ns: Int64) -> String {
-        var secs = ns / 1_000_000_000
-        var frac = ns % 1_000_000_000
-        if frac < 0 { frac += 1_000_000_000; secs -= 1 }
-        var days = secs / 86_400
-        var rem = secs % 86_400
-        if rem < 0 { rem += 86_400; days -= 1 }
-        // Howard Hinnant's civil_from_days.
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
-        func p(_ v: Int64, _ w: Int) -> String { let s = String(v); return String(repeating: "0", count: max(0, w - s.count)) + s }
-        return "\(p(y, 4))-\(p(m, 2))-\(p(d, 2))T\(p(rem / 3600, 2)):\(p(rem % 3600 / 60, 2)):\(p(rem % 60, 2)).\(p(frac, 9))Z"
-    }
+    public static func format(_ ns: Int64) -> String { ISO8601Nanoseconds.format(ns, fraction: .nanoseconds) }
 }
 
 extension Analysis {

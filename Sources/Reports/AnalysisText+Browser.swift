@@ -1,11 +1,12 @@
+import CaptureFiles
 import Correlation
 
 extension AnalysisText {
     /// "What the browser saw": the browser's candidates (its sidecar) joined with the packets,
     /// one statement per candidate. Candidate strings come from a web page: all escaped.
     static func browser(_ b: BrowserReport) -> String {
-        // Escape.terminal also neutralises bidirectional overrides a page could put in a candidate.
-        let e = Escape.terminal
+        // escapedForTerminal also neutralises bidirectional overrides a page could put in a candidate.
+        let e = escapedForTerminal
         var s = "\nWhat the browser saw"
         if b.sidecars.isEmpty {
             s += " (no usable candidates sidecar):\n"
@@ -36,7 +37,7 @@ extension AnalysisText {
         case "beside the capture": "found beside the capture"
         case "section comment": "named in the capture's section comment"
         case "option --candidates": "given with --candidates"
-        default: Escape.terminal(foundBy)
+        default: escapedForTerminal(foundBy)
         }
     }
 }

@@ -1,31 +1,14 @@
+import CaptureFiles
 import Correlation
 
 /// The default terminal output of `leakscope analyze`: verdict line, findings
 /// by severity, observations, exposed addresses, and what was assumed.
-/// Every string that may come from a packet goes through `AnalysisText.escape`.
+/// Every string that may come from a packet goes through `escapedForTerminal`.
 public enum AnalysisText {
-    /// Control characters (C0, DEL, C1) as `\xNN`, backslash doubled: packet text cannot drive the terminal.
-    public static func escape(_ s: String) -> String {
-        var out = ""
-        out.reserveCapacity(s.utf8.count)
-        for u in s.unicodeScalars {
-            let v = u.value
-            if v < 0x20 || (v >= 0x7F && v < 0xA0) {
-                let h = String(v, radix: 16)
-                out += "\\x" + (h.count < 2 ? "0" + h : h)
-            } else if u == "\\" {
-                out += "\\\\"
-            } else {
-                out.unicodeScalars.append(u)
-            }
-        }
-        return out
-    }
-
     /// - Parameter color: ANSI colour for the verdict and severities (callers
     ///   pass `TerminalSummary.wantsColor`: a TTY and NO_COLOR unset).
     public static func render(_ a: Analysis, showAssumptions: Bool = true, color: Bool = false) -> String {
-        let e = escape
+        let e = escapedForTerminal
         let style = TerminalSummary.Style(color: color)
         var s = ""
         let head: String = switch a.verdict.status {
@@ -80,7 +63,7 @@ public enum AnalysisText {
     static func idNumber(_ id: String) -> Int { Int(id.dropFirst()) ?? 0 }
 
     static func details(_ f: Finding) -> String {
-        let e = escape
+        let e = escapedForTerminal
         let v = f.evidence
         var lines: [String] = []
         func add(_ k: String, _ x: String?) { if let x, !x.isEmpty { lines.append("\(k): \(x)") } }
@@ -129,8 +112,8 @@ public enum AnalysisText {
 
     /// `addr:port`, with IPv6 addresses in brackets.
     static func hostPort(_ a: String, _ port: Int?) -> String {
-        guard let port else { return escape(a) }
-        return a.contains(":") ? "[\(escape(a))]:\(port)" : "\(escape(a)):\(port)"
+        guard let port else { return escapedForTerminal(a) }
+        return a.contains(":") ? "[\(escapedForTerminal(a))]:\(port)" : "\(escapedForTerminal(a)):\(port)"
     }
 
     static func table(_ rows: [[String]], paint: (Int, String) -> String = { $1 }) -> String {

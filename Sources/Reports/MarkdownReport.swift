@@ -1,3 +1,5 @@
+import CaptureFiles
+
 /// The Markdown report, for tickets: verdict, summary table, findings with
 /// evidence, provenance. Every string is escaped for Markdown.
 public enum MarkdownReport {
@@ -54,7 +56,7 @@ public enum MarkdownReport {
         m += "## Provenance\n\n"
         m += "- Tool: \(e(r.tool.name)) \(e(r.tool.version)), record schema \(e(r.analysis.schemaVersion))\n"
         m += "- Analysed at: \(e(r.analyzedAt ?? "not recorded (--deterministic)"))\n"
-        m += "- Command line: `" + Escape.terminal(r.invocation.arguments.map(HTMLReport.shellQuote).joined(separator: " ")).replacing("`", with: "'") + "`\n"
+        m += "- Command line: `" + escapedForTerminal(r.invocation.arguments.map(HTMLReport.shellQuote).joined(separator: " ")).replacing("`", with: "'") + "`\n"
         for i in r.inputs { m += "- Input \(e(i.name)): \(i.size) bytes, SHA-256 `\(i.sha256)`\n" }
         if let ev = r.evidenceCapture { m += "- Evidence capture \(e(ev.name)): \(ev.frames) frames, \(ev.size) bytes, SHA-256 `\(ev.sha256)`\n" }
         for a in r.assumptions { m += "- Assumption: \(e(a))\n" }

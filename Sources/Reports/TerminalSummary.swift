@@ -1,3 +1,5 @@
+import CaptureFiles
+
 /// A short terminal summary of a record: verdict, counts, one line per
 /// finding. Colour only when asked (TTY and NO_COLOR unset: `wantsColor`);
 /// every string is escaped so packet text cannot drive the terminal.
@@ -32,7 +34,7 @@ public enum TerminalSummary {
     }
 
     public static func render(_ r: AnalysisRecord, style: Style) -> String {
-        let t = Escape.terminal
+        let t = escapedForTerminal
         let st = r.verdict.status
         var s = style.status(st, "\(LeakClassText.headline(st).uppercased())") + ": " + t(r.verdict.reason) + "\n"
         let sev = RecordBuilder.severities.map { "\(r.totals.bySeverity[$0] ?? 0) \($0)" }.joined(separator: ", ")

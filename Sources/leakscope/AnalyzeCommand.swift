@@ -106,7 +106,7 @@ struct AnalyzeCommand: ParsableCommand {
         do {
             analysis = try Correlation.analyze(paths: files, options: options)
         } catch {
-            printError("error: \(AnalysisText.escape(error.description))")
+            printError("error: \(escapedForTerminal(error.description))")
             throw ExitCode.inputError
         }
         try output.emit(analysis, files: files)

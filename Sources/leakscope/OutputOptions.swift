@@ -1,4 +1,5 @@
 import ArgumentParser
+import CaptureFiles
 import Correlation
 import Reports
 
@@ -40,7 +41,7 @@ struct OutputOptions: ParsableArguments {
             if format == .text {
                 text = Array(AnalysisText.render(analysis, color: color).utf8)
                 if let ev = record.evidenceCapture {
-                    text += Array("\nEvidence: \(AnalysisText.escape(evidence ?? ev.name)) (\(ev.frames) frames, SHA-256 \(ev.sha256))\n".utf8)
+                    text += Array("\nEvidence: \(escapedForTerminal(evidence ?? ev.name)) (\(ev.frames) frames, SHA-256 \(ev.sha256))\n".utf8)
                 }
             } else {
                 text = try orExit { () throws(ReportError) in try ReportPipeline.render(record, format: format.pipeline) }
@@ -84,7 +85,7 @@ func orExit<T>(_ body: () throws(ReportError) -> T) throws -> T {
     do {
         return try body()
     } catch {
-        let line = "error: \(AnalysisText.escape(error.description))\n"
+        let line = "error: \(escapedForTerminal(error.description))\n"
         FileHandleStderr.write(line)
         switch error {
         case .capture, .badRecord: throw ExitCode.inputError

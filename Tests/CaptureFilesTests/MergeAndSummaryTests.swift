@@ -65,22 +65,22 @@ import Testing
         #expect(s.damage == nil)
         #expect(s.table() == """
             \(path): pcapng, \(s.fileSize) bytes, 3 frames
-              iface name          link type       packets bytes first                          last                                span
-                  0 eth0          ether (1)             2   130 2023-11-14T22:13:20.000000000Z 2023-11-14T22:13:21.000000000Z 1.000000s
-                  1 wg\\u{1b}[31m0 rawip (101)           1    40 2023-11-14T22:13:22.500000000Z 2023-11-14T22:13:22.500000000Z 0.000000s
-                  2 -             linux-sll (113)       0     0 -                              -                                      -
+              iface name        link type       packets bytes first                          last                                span
+                  0 eth0        ether (1)             2   130 2023-11-14T22:13:20.000000000Z 2023-11-14T22:13:21.000000000Z 1.000000s
+                  1 wg\\x1b[31m0 rawip (101)           1    40 2023-11-14T22:13:22.500000000Z 2023-11-14T22:13:22.500000000Z 0.000000s
+                  2 -           linux-sll (113)       0     0 -                              -                                      -
               other blocks: 1 custom
 
             """)
     }
 
     @Test func formatting() {
-        #expect(formatTimestamp(0) == "1970-01-01T00:00:00.000000000Z")
-        #expect(formatTimestamp(-1) == "1969-12-31T23:59:59.999999999Z")
-        #expect(formatTimestamp(951_782_400_000_000_001) == "2000-02-29T00:00:00.000000001Z")
-        #expect(formatTimestamp(.max) == "2262-04-11T23:47:16.854775807Z")
+        #expect(ISO8601Nanoseconds.format(0) == "1970-01-01T00:00:00.000000000Z")
+        #expect(ISO8601Nanoseconds.format(-1) == "1969-12-31T23:59:59.999999999Z")
+        #expect(ISO8601Nanoseconds.format(951_782_400_000_000_001) == "2000-02-29T00:00:00.000000001Z")
+        #expect(ISO8601Nanoseconds.format(.max) == "2262-04-11T23:47:16.854775807Z")
         #expect(formatDuration(1_500_000) == "0.001500s")
         #expect(formatDuration(-2_000_000_000) == "-2.000000s")
-        #expect(escapedForTerminal("a\u{7}b\\c\u{9b}d\tü") == "a\\u{7}b\\\\c\\u{9b}d\\u{9}ü")
+        #expect(escapedForTerminal("a\u{7}b\\c\u{9b}d\tü\u{202e}") == "a\\x07b\\\\c\\u{9b}d\\x09ü\\u{202e}")
     }
 }

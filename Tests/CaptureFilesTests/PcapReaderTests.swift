@@ -64,7 +64,7 @@ func readAll(_ reader: CaptureReader) -> [Seen] {
         b.record(seconds: 0xFFFF_FFFF, fraction: 999_999, data: [1])
         let r = try CaptureReader(path: dir.write("t.pcap", b.bytes))
         #expect(readAll(r).map(\.ns) == [4_294_967_295_999_999_000])
-        #expect(formatTimestamp(4_294_967_295_999_999_000) == "2106-02-07T06:28:15.999999000Z")
+        #expect(ISO8601Nanoseconds.format(4_294_967_295_999_999_000) == "2106-02-07T06:28:15.999999000Z")
     }
 
     @Test func invalidSubsecondIsWarnedOnce() throws {

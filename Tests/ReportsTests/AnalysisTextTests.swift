@@ -1,11 +1,12 @@
+import CaptureFiles
 import Correlation
 import Reports
 import Testing
 
 @Suite struct AnalysisTextTests {
     @Test func controlCharactersAreEscaped() {
-        #expect(AnalysisText.escape("a\u{1b}[31mb\u{7f}\u{85}\\") == "a\\x1b[31mb\\x7f\\x85\\\\")
-        #expect(AnalysisText.escape("plain.example") == "plain.example")
+        #expect(escapedForTerminal("a\u{1b}[31mb\u{7f}\u{85}\\") == "a\\x1b[31mb\\x7f\\u{85}\\\\")
+        #expect(escapedForTerminal("plain.example") == "plain.example")
     }
 
     @Test func verdictLineAndTable() throws {

@@ -1,3 +1,4 @@
+import CaptureFiles
 import Foundation
 import Testing
 @testable import Reports
@@ -106,6 +107,6 @@ import Testing
     @Test func escapersFollowTheirOutputsRules() {
         #expect(Escape.html("a<b>&\"'") == "a&lt;b&gt;&amp;&quot;&#39;")
         #expect(Escape.markdown("*x*|[l](u)\nnext") == "\\*x\\*\\|\\[l\\](u) next")
-        #expect(Escape.terminal("ok\u{1B}[2J\u{7F}\u{202E}") == "ok\\x1b[2J\\x7f\\u{202e}")
+        #expect(escapedForTerminal("ok\u{1B}[2J\u{7F}\u{202E}") == "ok\\x1b[2J\\x7f\\u{202e}")
     }
 }

@@ -102,27 +102,15 @@ public struct DHCPv6Message {
     }
 }
 
-public struct DHCPv6Options: Sequence {
-    let bytes: ByteView?
-    let base: Int
-    public func makeIterator() -> Iterator { Iterator(bytes: bytes, base: base) }
+/// DHCPv6 options: 2-byte code, 2-byte length, then the data.
+public typealias DHCPv6Options = OptionWalk<DHCPv6OptionFormat>
 
-    public struct Iterator: IteratorProtocol {
-        let bytes: ByteView?
-        let base: Int
-        var offset = 0
-        public private(set) var problem: WireError?
-
-        public mutating func next() -> (code: UInt16, data: ByteView)? {
-            guard let b = bytes, offset < b.count else { return nil }
-            guard let code = b.u16be(offset), let len = b.u16be(offset + 2), let data = b.slice(offset + 4, Int(len)) else {
-                problem = .malformed(layer: .dhcpv6, offset: base + offset, reason: .init("option length runs past the end"))
-                offset = b.count
-                return nil
-            }
-            offset += 4 + Int(len)
-            return (code, data)
+public enum DHCPv6OptionFormat: OptionFormat {
+    public static func read(_ b: ByteView, at offset: Int, base: Int) throws(WireError) -> (option: (code: UInt16, data: ByteView), length: Int) {
+        guard let code = b.u16be(offset), let len = b.u16be(offset + 2), let data = b.slice(offset + 4, Int(len)) else {
+            throw .malformed(layer: .dhcpv6, offset: base + offset, reason: .init("option length runs past the end"))
         }
+        return ((code, data), 4 + Int(len))
     }
 }
 

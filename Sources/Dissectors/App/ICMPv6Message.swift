@@ -119,38 +119,20 @@ public struct ICMPv6Message {
 }
 
 /// ND options: type, length in 8-byte units (0 is invalid and stops the walk).
-public struct NDOptions: Sequence {
-    let bytes: ByteView?
-    let base: Int
+public typealias NDOptions = OptionWalk<NDOptionFormat>
 
-    public func makeIterator() -> Iterator { Iterator(bytes: bytes, base: base) }
-
-    public struct Iterator: IteratorProtocol {
-        let bytes: ByteView?
-        let base: Int
-        var offset = 0
-        public private(set) var problem: WireError?
-
-        public mutating func next() -> NDOption? {
-            guard let b = bytes, offset < b.count else { return nil }
-            guard let t = b.u8(offset), let units = b.u8(offset + 1) else {
-                problem = .truncated(layer: .icmpv6, offset: base + offset, needed: 2, available: b.count - offset)
-                offset = b.count
-                return nil
-            }
-            guard units > 0 else {
-                problem = .malformed(layer: .icmpv6, offset: base + offset + 1, reason: .init("option length zero"))
-                offset = b.count
-                return nil
-            }
-            guard let data = b.slice(offset, Int(units) * 8) else {
-                problem = .truncated(layer: .icmpv6, offset: base + offset, needed: Int(units) * 8, available: b.count - offset)
-                offset = b.count
-                return nil
-            }
-            offset += Int(units) * 8
-            return NDOption(type: t, data: data)
+public enum NDOptionFormat: OptionFormat {
+    public static func read(_ b: ByteView, at offset: Int, base: Int) throws(WireError) -> (option: NDOption, length: Int) {
+        guard let t = b.u8(offset), let units = b.u8(offset + 1) else {
+            throw .truncated(layer: .icmpv6, offset: base + offset, needed: 2, available: b.count - offset)
         }
+        guard units > 0 else {
+            throw .malformed(layer: .icmpv6, offset: base + offset + 1, reason: .init("option length zero"))
+        }
+        guard let data = b.slice(offset, Int(units) * 8) else {
+            throw .truncated(layer: .icmpv6, offset: base + offset, needed: Int(units) * 8, available: b.count - offset)
+        }
+        return (NDOption(type: t, data: data), Int(units) * 8)
     }
 }
 
