@@ -169,7 +169,9 @@ enum LabGolden {
             s.append(URL(fileURLWithPath: argv0).deletingLastPathComponent().path)
         }
         if let home = ProcessInfo.processInfo.environment["HOME"], home.count > 1 { s.append(home) }
-        let host = ProcessInfo.processInfo.hostName
+        // gethostname, not ProcessInfo.hostName (which may resolve it through DNS).
+        var buf = [CChar](repeating: 0, count: 256)
+        let host = gethostname(&buf, buf.count - 1) == 0 ? String(cString: buf) : ""
         // A very short host name ("vm") would match ordinary text.
         if host.count >= 4 && host != "localhost" { s.append(host) }
         s.append(".build/")
