@@ -58,7 +58,8 @@ let package = Package(
         .testTarget(name: "LiveCaptureTests", dependencies: ["LiveCapture", "CaptureFiles"]),
         .testTarget(name: "DissectorsTests", dependencies: ["Dissectors", "CaptureFiles"]),
         .testTarget(name: "CorrelationTests", dependencies: ["Correlation", "Dissectors", "CaptureFiles"]),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Correlation", "CaptureFiles"]),
+        // Golden/: expected outputs over captures/lab-*.pcapng, read by LabGoldenTests (not resources).
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Correlation", "CaptureFiles"], exclude: ["Golden"]),
         .testTarget(name: "BrowserSessionTests", dependencies: ["BrowserSession"]),
     ]
 )
