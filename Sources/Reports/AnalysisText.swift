@@ -41,9 +41,14 @@ public enum AnalysisText {
                 s += "\n"
             }
         }
-        if !a.exposedPublicAddresses.isEmpty {
-            s += "\nExposed addresses:\n"
-            for x in a.exposedPublicAddresses { s += "  \(e(x.address)) [\(x.path)]: \(e(x.how))\n" }
+        let exposed = ExposedAddressSections.split(a.exposedPublicAddresses) { $0.path }
+        if !exposed.outside.isEmpty {
+            s += "\n" + style.paint(ExposedAddressSections.outsideHeading, "1;31") + ":\n"
+            for x in exposed.outside { s += "  \(style.bold(e(x.address))): \(e(x.how))\n" }
+        }
+        if !exposed.tunnel.isEmpty {
+            s += "\n\(ExposedAddressSections.tunnelHeading):\n"
+            for x in exposed.tunnel { s += "  \(e(x.address)): \(e(x.how))\n" }
         }
         if let b = a.browser { s += browser(b) }
         if showAssumptions {

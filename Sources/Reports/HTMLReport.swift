@@ -46,10 +46,11 @@ public enum HTMLReport {
             }
             h += "</tbody></table>\n"
         }
-        if !r.analysis.exposedPublicAddresses.isEmpty {
-            h += "<h3>Exposed public addresses</h3>\n<table><thead><tr><th>Address</th><th>How it was revealed</th><th>Path</th></tr></thead><tbody>\n"
-            for a in r.analysis.exposedPublicAddresses {
-                h += "<tr><td class=\"addr\"><code>\(e(a.address))</code></td><td>\(e(a.how))</td><td>\(e(a.path ?? ""))</td></tr>\n"
+        let exposed = ExposedAddressSections.split(r.analysis.exposedPublicAddresses) { $0.path }
+        for (heading, list) in [(ExposedAddressSections.outsideHeading, exposed.outside), (ExposedAddressSections.tunnelHeading, exposed.tunnel)] where !list.isEmpty {
+            h += "<h3>\(e(heading))</h3>\n<table><thead><tr><th>Address</th><th>How it was revealed</th></tr></thead><tbody>\n"
+            for a in list {
+                h += "<tr><td class=\"addr\"><code>\(e(a.address))</code></td><td>\(e(a.how))</td></tr>\n"
             }
             h += "</tbody></table>\n"
         }

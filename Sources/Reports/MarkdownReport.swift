@@ -20,10 +20,11 @@ public enum MarkdownReport {
             }
             m += "\n"
         }
-        if !r.analysis.exposedPublicAddresses.isEmpty {
-            m += "## Exposed public addresses\n\n| Address | How | Path |\n|---|---|---|\n"
-            for a in r.analysis.exposedPublicAddresses {
-                m += "| \(e(a.address)) | \(e(a.how)) | \(e(a.path ?? "")) |\n"
+        let exposed = ExposedAddressSections.split(r.analysis.exposedPublicAddresses) { $0.path }
+        for (heading, list) in [(ExposedAddressSections.outsideHeading, exposed.outside), (ExposedAddressSections.tunnelHeading, exposed.tunnel)] where !list.isEmpty {
+            m += "## \(e(heading))\n\n| Address | How |\n|---|---|\n"
+            for a in list {
+                m += "| \(e(a.address)) | \(e(a.how)) |\n"
             }
             m += "\n"
         }

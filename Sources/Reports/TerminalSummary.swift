@@ -46,8 +46,14 @@ public enum TerminalSummary {
             let frames = f.frames.prefix(8).map(String.init).joined(separator: ",") + (f.frames.count > 8 ? ",…" : "")
             s += "  [" + t(f.file) + (f.interface.map { " " + t($0) } ?? "") + " frames " + frames + "]\n"
         }
-        for a in r.analysis.exposedPublicAddresses {
-            s += "  exposed: " + style.paint(t(a.address), "1") + " (" + t(a.how) + ")\n"
+        let exposed = ExposedAddressSections.split(r.analysis.exposedPublicAddresses) { $0.path }
+        if !exposed.outside.isEmpty {
+            s += style.paint(ExposedAddressSections.outsideHeading, "1;31") + ":\n"
+            for a in exposed.outside { s += "  " + style.paint(t(a.address), "1") + " (" + t(a.how) + ")\n" }
+        }
+        if !exposed.tunnel.isEmpty {
+            s += ExposedAddressSections.tunnelHeading + ":\n"
+            for a in exposed.tunnel { s += "  " + t(a.address) + " (" + t(a.how) + ")\n" }
         }
         if let ev = r.evidenceCapture { s += "evidence: \(t(ev.name)) (\(ev.frames) frames, sha256 \(ev.sha256))\n" }
         return s

@@ -348,11 +348,11 @@ enum Golden {
     | dns | 1 | 0 | 0 | 1 | 1 | 80 |
     | tunnel-failure | 0 | 1 | 0 | 1 | 3 | 280 |
 
-    ## Exposed public addresses
+    ## Real addresses exposed outside the tunnel
 
-    | Address | How | Path |
-    |---|---|---|
-    | 198.51.100.2 | XOR-MAPPED-ADDRESS from 203.0.113.10, frame 6 | physical |
+    | Address | How |
+    |---|---|
+    | 198.51.100.2 | XOR-MAPPED-ADDRESS from 203.0.113.10, frame 6 |
 
     ## File s.pcapng
 
