@@ -191,8 +191,14 @@ extension Correlator {
             let what = b.iceChecks > 0 && b.transactions.allSatisfy({ $0.mappedAddress == nil }) ? "ICE connectivity checks"
                 : b.relayed.items.isEmpty ? "STUN \(b.methods.items.first ?? "Binding")" : "TURN allocation"
             title = "\(what) to \(subject) outside the tunnel"
-            if let m = b.exposed.items.first { title += " revealed \(m)" }
-            if let r = b.relayed.items.first { title += (b.exposed.items.isEmpty ? " relayed via " : ", relayed via ") + r }
+            // The evidence lists them all; the title names the first and counts the rest.
+            func firstAndMore(_ c: CappedStrings) -> String? {
+                guard let first = c.items.first else { return nil }
+                let more = c.items.count - 1 + c.omitted
+                return more > 0 ? "\(first) (+\(more) more)" : first
+            }
+            if let m = firstAndMore(b.exposed) { title += " revealed \(m)" }
+            if let r = firstAndMore(b.relayed) { title += (b.exposed.items.isEmpty ? " relayed via " : ", relayed via ") + r }
             if !b.exposed.items.isEmpty { severity = .high; why = "a STUN response on the physical path revealed the real public address" }
             else if remote { severity = .high; why = "the STUN/TURN server is beyond the LAN and sees the real source address" }
             else { severity = .medium; why = "STUN/ICE only to private-network addresses: the LAN sees it, no remote host does" }

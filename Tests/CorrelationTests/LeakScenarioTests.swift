@@ -215,6 +215,21 @@ import Testing
         #expect(f.title == "TURN allocation to 203.0.113.10:3478 outside the tunnel revealed 198.51.100.2:45000, relayed via 203.0.113.10:50000")
     }
 
+    @Test func webrtcTitleCountsFurtherMappedAndRelayedAddresses() throws {
+        var (b, eth, _) = wireGuardSession()
+        for (n, port, relay) in [(UInt8(4), UInt16(45000), UInt16(50000)), (5, 45001, 50001)] {
+            b.add(eth, Pkt.ether(Pkt.udp(host, port, stunServer, 3478, Pkt.allocateRequest(Pkt.txn(n)))))
+            let resp = Pkt.allocateSuccess(Pkt.txn(n), relayed: "203.0.113.10", relay, mapped: publicAddr, port)
+            b.add(eth, Pkt.ether(Pkt.udp(stunServer, 3478, host, port, resp), out: false))
+        }
+        let (a, _) = try analyze(b)
+        let f = try #require(a.findings.first)
+        #expect(a.findings.count == 1)
+        #expect(f.evidence.exposedAddresses == ["198.51.100.2:45000", "198.51.100.2:45001"])
+        #expect(f.evidence.relayedAddresses == ["203.0.113.10:50000", "203.0.113.10:50001"])
+        #expect(f.title == "TURN allocation to 203.0.113.10:3478 outside the tunnel revealed 198.51.100.2:45000 (+1 more), relayed via 203.0.113.10:50000 (+1 more)")
+    }
+
     @Test func dnsOverTCPIsOneDNSFinding() throws {
         var (b, eth, _) = wireGuardSession()
         b.add(eth, Pkt.ether(Pkt.tcp(host, 46000, resolver, 53, flags: Pkt.syn)))                                  // 4
