@@ -65,7 +65,8 @@ public enum JSONLReport {
             file["size"] = .int(input.size)
         }
         doc["file"] = .object(file)
-        let related = Set(r.analysis.exposedPublicAddresses.map(\.address) + [src?.ip, dst?.ip].compactMap { $0 })
+        // ECS related.ip holds bare addresses: exposed ones are often "addr:port".
+        let related = Set(r.analysis.exposedPublicAddresses.compactMap { parse($0.address)?.ip } + [src?.ip, dst?.ip].compactMap { $0 })
         if !related.isEmpty { doc["related"] = ["ip": .array(related.sorted().map { .string($0) })] }
 
         var ls: [String: JSONValue] = [

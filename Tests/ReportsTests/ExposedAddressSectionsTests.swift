@@ -83,6 +83,12 @@ import Testing
         """)
     }
 
+    @Test func jsonlRelatedIPsHaveNoPorts() {
+        let r = Self.record([Self.tunnelAddress, Self.realAddress, RecordExposedAddress(fields: ["address": "[2001:db8:1::2]:54047", "path": "physical"])])
+        let doc = JSONLReport.document(r.findings[0], r)
+        #expect(doc["related"]?["ip"] == .array(["192.0.2.2", "198.51.100.2", "2001:db8:1::2", "203.0.113.10"].map { .string($0) }))
+    }
+
     /// `--format jsonl` carries the browser join through `leakscope.evidence`.
     @Test func jsonlCarriesBrowserCandidates() throws {
         var a = Fixtures.analysis
