@@ -163,5 +163,9 @@ enum ProbeLab {
         #expect(all.contains("host 198.51.100.2 raddr -"), "\(all)")
         #expect(srflx.contains { $0.relatedAddress == "198.51.100.2" }, "\(all)")
         #expect(round.candidates.contains { $0.type == "relay" && $0.address == "198.51.100.10" })
+        // The sidecar names the TURN server but never its password.
+        let sidecar = String(decoding: try record.encoded(), as: UTF8.self)
+        #expect(sidecar.contains("turn:198.51.100.10:3478?transport=udp"))
+        #expect(!sidecar.contains("labpass"))
     }
 }
