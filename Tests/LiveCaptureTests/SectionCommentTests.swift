@@ -64,4 +64,10 @@ import Testing
             try ChildProcess(["/nonexistent/lcap-cmd", "probe", "--turn-pass", "labpass"])
         }
     }
+
+    /// The root tests' names (TestNames) fit Linux's 15-character interface names for any pid.
+    @Test func testInterfaceNamesFitIFNAMSIZ() {
+        for role in ["-va", "-vb", "tun"] { #expect(TestNames.interface(role, 9).utf8.count <= 15) }
+        #expect("lcap-va\(99_999)x9".utf8.count == 14)
+    }
 }
