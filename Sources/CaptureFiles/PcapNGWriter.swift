@@ -40,15 +40,23 @@ public final class PcapNGWriter {
             self.userApplication = userApplication
         }
 
-        /// Describes this process: `comment` = "<tool> <version> on <host>:
-        /// <command line>", `hardware` = machine, `os` = kernel name and release,
-        /// `userApplication` = "<tool> <version>".
+        /// Describes this process: `comment` = `comment(tool:version:host:commandLine:)`
+        /// for this host, `hardware` = machine, `os` = kernel name and release,
+        /// `userApplication` = "<tool> <version>". `commandLine` is the raw argv
+        /// (argv[0] included); it is quoted and redacted here.
         public static func describingThisProcess(tool: String, version: String, commandLine: [String]) -> Section {
             let host = SystemInfo.hostName()
             let (machine, os) = SystemInfo.machineAndOS()
             return Section(
-                comment: "\(tool) \(version) on \(host): \(commandLine.joined(separator: " "))",
+                comment: comment(tool: tool, version: version, host: host, commandLine: commandLine),
                 hardware: machine, os: os, userApplication: "\(tool) \(version)")
+        }
+
+        /// "<tool> <version> on <host>: <command line>", the command line as
+        /// `CommandLineText.forComment` gives it (argv[0] = tool, secret option
+        /// values `***`, shell-quoted).
+        public static func comment(tool: String, version: String, host: String, commandLine: [String]) -> String {
+            "\(tool) \(version) on \(host): \(CommandLineText.forComment(tool: tool, argv: commandLine))"
         }
     }
 

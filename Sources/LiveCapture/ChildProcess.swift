@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CaptureFiles
 
 /// How the command run during a capture ended.
 public enum ChildExit: Sendable, Equatable, CustomStringConvertible {
@@ -30,7 +31,8 @@ final class ChildProcess {
     private(set) var exit: ChildExit?
 
     init(_ argv: [String]) throws(LiveCaptureError) {
-        commandLine = argv.joined(separator: " ")
+        // Only for error messages; the browser session's argv holds the TURN password.
+        commandLine = CommandLineText.redacted(argv).joined(separator: " ")
         guard let file = argv.first else { throw .usage("empty command after --") }
         var cArgs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
         defer { for p in cArgs { free(p) } }

@@ -77,7 +77,7 @@ struct CaptureCommand: ParsableCommand {
             duration: duration, count: count, grace: grace, user: user, command: command,
             reorderWindow: reorderWindow,
             section: .describingThisProcess(
-                tool: "leakscope", version: LeakScope.version, commandLine: CommandLine.arguments.map(shellQuoted)))
+                tool: "leakscope", version: LeakScope.version, commandLine: CommandLine.arguments))
         try browserOptions.apply(to: &options, captureOutput: output)
         let summary: LiveCaptureSummary
         do {
@@ -131,15 +131,4 @@ enum CaptureCLI {
             }
         }
     }
-}
-
-/// An argument as a POSIX shell would need it, for the SHB comment.
-fileprivate func shellQuoted(_ arg: String) -> String {
-    let plain = arg.utf8.allSatisfy { c in
-        (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) || "-_./=:,+@%".utf8.contains(c)
-    }
-    if plain && !arg.isEmpty { return arg }
-    var quoted = "'"
-    for c in arg { quoted += c == "'" ? "'\\''" : String(c) }
-    return quoted + "'"
 }

@@ -82,7 +82,11 @@ enum ProbeLab {
     // Root + chromium + coturn only: builds namespaces and starts real processes.
     @Test(.enabled(if: ProbeLab.available, "needs root, iproute2, coturn and chromium"))
     func probeSeesItsPublicAddressAsSrflx() throws {
-        let c = "lsl-tpc", s = "lsl-tps"
+        // Unique per process (two test runs at once, e.g. from two worktrees, must not
+        // share or delete each other's namespaces); interface names within 15 characters.
+        let pid = Int(getpid())
+        let c = "lsl-tpc\(pid)", s = "lsl-tps\(pid)"
+        let vc = "lsl-tc\(pid % 100_000)", vs = "lsl-ts\(pid % 100_000)"
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("lsl-probe-test-\(getpid())")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         var turn: pid_t?
@@ -104,11 +108,11 @@ enum ProbeLab {
         ProbeLab.sh(["ip", "netns", "del", c]); ProbeLab.sh(["ip", "netns", "del", s])
         for cmd in [
             ["ip", "netns", "add", c], ["ip", "netns", "add", s],
-            ["ip", "link", "add", "lsl-tpc0", "type", "veth", "peer", "name", "lsl-tps0"],
-            ["ip", "link", "set", "lsl-tpc0", "netns", c], ["ip", "link", "set", "lsl-tps0", "netns", s],
-            ["ip", "-n", c, "addr", "add", "198.51.100.2/24", "dev", "lsl-tpc0"],
-            ["ip", "-n", s, "addr", "add", "198.51.100.10/24", "dev", "lsl-tps0"],
-            ["ip", "-n", c, "link", "set", "lsl-tpc0", "up"], ["ip", "-n", s, "link", "set", "lsl-tps0", "up"],
+            // Made inside the namespaces (never in the host's), so deleting them removes it.
+            ["ip", "link", "add", vc, "netns", c, "type", "veth", "peer", "name", vs, "netns", s],
+            ["ip", "-n", c, "addr", "add", "198.51.100.2/24", "dev", vc],
+            ["ip", "-n", s, "addr", "add", "198.51.100.10/24", "dev", vs],
+            ["ip", "-n", c, "link", "set", vc, "up"], ["ip", "-n", s, "link", "set", vs, "up"],
             ["ip", "-n", c, "link", "set", "lo", "up"], ["ip", "-n", s, "link", "set", "lo", "up"],
             // Chromium's default policy gathers on the interface of the default route.
             ["ip", "-n", c, "route", "add", "default", "via", "198.51.100.10"],
@@ -163,5 +167,9 @@ enum ProbeLab {
         #expect(all.contains("host 198.51.100.2 raddr -"), "\(all)")
         #expect(srflx.contains { $0.relatedAddress == "198.51.100.2" }, "\(all)")
         #expect(round.candidates.contains { $0.type == "relay" && $0.address == "198.51.100.10" })
+        // The sidecar names the TURN server but never its password.
+        let sidecar = String(decoding: try record.encoded(), as: UTF8.self)
+        #expect(sidecar.contains("turn:198.51.100.10:3478?transport=udp"))
+        #expect(!sidecar.contains("labpass"))
     }
 }

@@ -2,16 +2,29 @@ import Foundation
 import Testing
 @testable import CaptureFiles
 
-/// Two network namespaces (lcap-a<N>, lcap-b<N>) joined by a veth pair, named
-/// with this test target's prefix (`lcap-`; the lab uses `lsl-`) and a
-/// per-test number so parallel tests never share them.
-/// ns A: lcap-va<N> 192.0.2.1/24 and lo; ns B: lcap-vb<N> 192.0.2.2/24.
+/// Names of what these tests create: this test target's prefix (`lcap-`; the
+/// lab uses `lsl-`), this process's id (two test runs at once, e.g. from two
+/// worktrees, must not share or delete each other's namespaces) and a per-test
+/// number (parallel tests in one run). Interface names stay within Linux's 15
+/// characters: the pid is taken modulo 100000 there ("lcap-va12345x5" is 14).
+enum TestNames {
+    static let pid = Int(getpid())
+    /// Namespace names have no short length limit: the whole pid.
+    static func namespace(_ role: String, _ n: Int) -> String { "lcap-\(role)\(pid)x\(n)" }
+    /// An interface name of at most 15 characters for a role of up to 3 letters.
+    static func interface(_ role: String, _ n: Int) -> String { "lcap\(role)\(pid % 100_000)x\(n)" }
+}
+
+/// Two network namespaces (lcap-a<pid>x<N>, lcap-b<pid>x<N>) joined by a veth pair (see `TestNames`).
+/// ns A: lcap-va<pid>x<N> 192.0.2.1/24 and lo; ns B: lcap-vb<pid>x<N> 192.0.2.2/24.
+/// Deleting the namespaces also removes every interface made inside them.
 struct VethPair {
     let a: String, b: String, vethA: String, vethB: String
 
     init(_ n: Int) throws {
-        a = "lcap-a\(n)"; b = "lcap-b\(n)"; vethA = "lcap-va\(n)"; vethB = "lcap-vb\(n)"
-        destroy()
+        a = TestNames.namespace("a", n); b = TestNames.namespace("b", n)
+        vethA = TestNames.interface("-va", n); vethB = TestNames.interface("-vb", n)
+        destroy()  // left over by an earlier run that had the same pid and was killed
         for cmd in [
             ["ip", "netns", "add", a], ["ip", "netns", "add", b],
             ["ip", "link", "add", vethA, "netns", a, "type", "veth", "peer", "name", vethB, "netns", b],
@@ -117,7 +130,7 @@ struct LiveCaptureNamespaceTests {
     func capturesATunnelAndAPhysicalInterfaceTogether() throws {
         let net = try VethPair(5)
         defer { net.destroy() }
-        let tun = "lcaptun5"
+        let tun = TestNames.interface("tun", 5)
         for cmd in [["ip", "-n", net.a, "tuntap", "add", tun, "mode", "tun"],
                     ["ip", "-n", net.a, "addr", "add", "10.9.0.2/24", "dev", tun],
                     ["ip", "-n", net.a, "link", "set", tun, "up"]] {
@@ -178,6 +191,8 @@ struct LiveCaptureNamespaceTests {
         let path = dir + "/term.pcapng"
         let capture = try TestSupport.start(
             ["/usr/sbin/ip", "netns", "exec", net.a, binary, "capture", "-i", net.vethA, "-w", path, "-f", "udp"])
+        // It has no stop condition of its own: if the test fails before the SIGTERM below, end it here.
+        defer { if capture.process.isRunning { kill(capture.process.processIdentifier, SIGKILL); capture.process.waitUntilExit() } }
         let banner = capture.waitForStderr(containing: "capturing on")
         #expect(banner.contains("capturing on \(net.vethA) (ether)"))
         try TestSupport.run(["ip", "netns", "exec", net.a] + udpSender([("t", "192.0.2.2")], count: 3))
