@@ -20,7 +20,7 @@ async function post(report) {
   document.title = "leakscope probe: done";
 }
 (async () => {
-  const cfg = await (await fetch("/config.json?round=" + encodeURIComponent(round))).json();
+  const cfg = await (await fetch("/config.json?round=" + encodeURIComponent(round) + "&token=" + encodeURIComponent(token))).json();
   const candidates = [], errors = [];
   const t0 = performance.now();
   let done = false;

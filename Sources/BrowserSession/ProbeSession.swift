@@ -146,6 +146,8 @@ public enum ProbeSession {
         case ("GET", "/"):
             return HTTPResponse(status: 200, contentType: "text/html; charset=utf-8", body: Array(ProbePage.html.utf8))
         case ("GET", "/config.json"):
+            // The config carries the TURN credential: only the page this run launched may read it.
+            guard r.query["token"] == box.token else { return HTTPResponse(status: 403, text: "wrong token\n") }
             return HTTPResponse(status: 200, contentType: "application/json", body: config)
         case ("POST", "/candidates"):
             guard r.query["token"] == box.token else { return HTTPResponse(status: 403, text: "wrong token\n") }

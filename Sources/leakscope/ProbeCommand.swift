@@ -1,5 +1,6 @@
 import ArgumentParser
 import BrowserSession
+import CaptureFiles
 import Foundation
 
 /// `leakscope probe`: ask a real browser which ICE candidates it gathers.
@@ -111,7 +112,7 @@ struct ProbeCommand: ParsableCommand {
             throw ExitCode.runtimeError
         }
         if let out {
-            do { try writeAtomically(try record.encoded(), to: out) } catch {
+            do { try AtomicFileWriter.write(Array(try record.encoded()), to: out) } catch {
                 FileHandle.standardError.write(Data("leakscope probe: \(error)\n".utf8))
                 throw ExitCode.runtimeError
             }

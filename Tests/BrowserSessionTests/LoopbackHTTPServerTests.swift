@@ -48,7 +48,11 @@ func exchange(port: UInt16, _ request: [UInt8]) -> String {
         #expect(page.contains("new RTCPeerConnection({iceServers: cfg.iceServers})"))
         #expect(page.contains("Connection: close\r\n"))
 
-        let conf = exchange(port: server.port, Array("GET /config.json HTTP/1.1\r\n\r\n".utf8))
+        // The config holds the TURN credential: without the run's token it is refused.
+        let refused = exchange(port: server.port, Array("GET /config.json HTTP/1.1\r\n\r\n".utf8))
+        #expect(refused.hasPrefix("HTTP/1.1 403 Forbidden\r\n"))
+        #expect(!refused.contains("labpass"))
+        let conf = exchange(port: server.port, Array("GET /config.json?round=1&token=0123abcd HTTP/1.1\r\n\r\n".utf8))
         let body = conf.components(separatedBy: "\r\n\r\n").last ?? ""
         #expect(body == #"{"iceServers":[{"urls":"stun:203.0.113.10:3478"},{"credential":"labpass","urls":"turn:203.0.113.10:3478","username":"lab"}],"timeoutMs":3000}"#)
 
