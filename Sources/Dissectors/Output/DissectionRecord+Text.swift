@@ -24,6 +24,7 @@ extension DissectionRecord {
         if let c = channelData { s += " channel=0x\(String(c.channel, radix: 16)) len=\(c.length)" }
         if let d = dns {
             s += " id=0x\(String(d.id, radix: 16)) \(d.response ? "response" : "query")"
+            if let n = dnsMessages { s += " (\(n) messages)" }
             for q in d.questions { s += " \(q.type) \(q.name)" }
             for a in d.answers.prefix(4) { s += " \(a.type)=\(a.data.count > 64 ? String(a.data.prefix(61)) + "..." : a.data)" }
         }

@@ -91,6 +91,8 @@ public struct DissectionRecord: Encodable {
     public var stun: STUNSummary?
     public var channelData: TURNChannelDataSummary?
     public var dns: DNSSummary?
+    /// DNS messages in this TCP segment, when more than one (only the first is in `dns`).
+    public var dnsMessages: Int?
     public var tunnel: CarrierSummary?
     public var quic: QUICSummary?
     public var tlsRecord: TLS?
@@ -136,6 +138,7 @@ public struct DissectionRecord: Encodable {
         stun = a.stun?.summary()
         channelData = a.channelData?.summary()
         dns = a.dns?.summary()
+        if a.dnsMessages > 1 { dnsMessages = a.dnsMessages }
         tunnel = a.wireguard?.summary() ?? a.openvpn?.summary() ?? a.ike?.summary() ?? a.esp?.summary()
             ?? a.l2tp?.summary() ?? (a.natKeepalive ? CarrierSummary(protocol: "nat-t", message: "keepalive") : nil)
         quic = a.quic?.summary()
