@@ -10,10 +10,10 @@ import Testing
 
     static func framed(_ m: [UInt8]) -> [UInt8] { Build.be16(UInt16(m.count)) + m }
 
-    func record(_ d: Dissection) throws -> [String: Any] {
+    func json(_ r: DissectionRecord) throws -> [String: Any] {
         let e = JSONEncoder()
         e.keyEncodingStrategy = .convertToSnakeCase
-        let data = try e.encode(DissectionRecord(d, interfaceName: nil))
+        let data = try e.encode(r)
         return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
     }
 
@@ -22,44 +22,45 @@ import Testing
         let payload = Self.framed(Self.first) + Self.framed(Self.second)
         // Byte-exact: 2 + 29 bytes, then 2 + 29 bytes.
         #expect(payload.count == 62)
-        let d = dis.run(Build.ethernet(type: 0x0800, Build.ipv4(proto: 6, Build.tcp(50000, 53, payload))))
+        let (d, r) = dis.runRecord(Build.ethernet(type: 0x0800, Build.ipv4(proto: 6, Build.tcp(50000, 53, payload))))
         #expect(d.tokens == "eth:ip:tcp:dns")
         #expect(d.app.dns?.id == 0x0101)
-        #expect(d.app.dns?.questions.first(where: { _ in true })?.name.text == "example.com")
+        #expect(r.dns?.questions.first?.name == "example.com")
         #expect(d.app.dnsExtraMessages == 1)
         #expect(d.app.dnsMessages == 2)
         // The second message starts at 14 + 20 + 20 + 31.
         #expect(d.noteTexts == ["dns: limit reached at byte 85: DNS messages dissected per TCP segment (the first; the others are counted)"])
         #expect(dis.statistics.tcpMessagesPending == 0)
-        let r = try record(d)
-        #expect(r["dns_messages"] as? Int == 2)
-        #expect(DissectionRecord(d, interfaceName: nil).textLine.contains("id=0x101 query (2 messages) A example.com"))
+        #expect(try json(r)["dns_messages"] as? Int == 2)
+        #expect(r.textLine.contains("id=0x101 query (2 messages) A example.com"))
     }
 
     @Test func oneMessageHasNoCount() throws {
         var dis = Dissector()
-        let d = dis.run(Build.ethernet(type: 0x0800, Build.ipv4(proto: 6, Build.tcp(50000, 53, Self.framed(Self.first)))))
+        let (d, r) = dis.runRecord(Build.ethernet(type: 0x0800, Build.ipv4(proto: 6, Build.tcp(50000, 53, Self.framed(Self.first)))))
         #expect(d.app.dnsMessages == 1)
         #expect(d.app.dnsExtraMessages == 0)
         #expect(d.notes.isEmpty)
-        #expect(try record(d)["dns_messages"] == nil)
+        #expect(try json(r)["dns_messages"] == nil)
     }
 
     @Test func secondMessageCutIsReassembledNotCounted() throws {
         var dis = Dissector()
         let whole = Self.framed(Self.first) + Self.framed(Self.second)
         let cut = 31 + 12  // the first message, then the second's length and 10 bytes
-        var d = dis.run(Build.ethernet(type: 0x0800, Build.ipv4(proto: 6, Build.tcp(50000, 53, seq: 1000, Array(whole.prefix(cut))))),
-                        frame: 1)
+        var (d, r) = dis.runRecord(Build.ethernet(type: 0x0800, Build.ipv4(proto: 6, Build.tcp(50000, 53, seq: 1000, Array(whole.prefix(cut))))),
+                                   frame: 1)
         #expect(d.app.dns?.id == 0x0101)
         #expect(d.app.dnsExtraMessages == 0)
         #expect(d.notes.isEmpty)
-        #expect(try record(d)["dns_messages"] == nil)
+        #expect(try json(r)["dns_messages"] == nil)
         #expect(dis.statistics.tcpMessagesPending == 1)
         // The rest completes it: dissected on that frame.
-        d = dis.run(Build.ethernet(type: 0x0800, Build.ipv4(proto: 6, Build.tcp(50000, 53, seq: 1000 + UInt32(cut), Array(whole.dropFirst(cut))))),
-                    frame: 2)
+        (d, r) = dis.runRecord(Build.ethernet(type: 0x0800, Build.ipv4(proto: 6, Build.tcp(50000, 53, seq: 1000 + UInt32(cut), Array(whole.dropFirst(cut))))),
+                               frame: 2)
         #expect(d.app.dns?.id == 0x0202)
+        #expect(r.dns?.questions.first?.name == "example.org")
+        #expect(r.dns?.questions.first?.type == "AAAA")
         #expect(d.app.dnsMessages == 1)
         #expect(dis.statistics.tcpMessagesPending == 0)
     }

@@ -9,11 +9,10 @@ import Testing
     /// STUN binding request header (RFC 5389), no attributes, transaction id 0x0102...0c.
     static let stunRequest: [UInt8] = [0x00, 0x01, 0x00, 0x00, 0x21, 0x12, 0xA4, 0x42, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]
 
-    func json(_ d: Dissection) throws -> String {
+    func json(_ r: DissectionRecord) throws -> String {
         let e = JSONEncoder()
         e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         e.keyEncodingStrategy = .convertToSnakeCase
-        let r = DissectionRecord(d, interfaceName: nil)
         return String(decoding: try e.encode(r.icmpQuoted), as: UTF8.self)
     }
 
@@ -23,7 +22,7 @@ import Testing
         let quote = Build.ipv4(src: [192, 0, 2, 1], dst: [198, 51, 100, 7], proto: 17, query)
         let frame = Build.ethernet(type: 0x0800, Build.ipv4(src: [198, 51, 100, 7], dst: [192, 0, 2, 1], proto: 1,
                                                             Self.icmpUnreachable + quote))
-        let d = dis.run(frame)
+        let (d, r) = dis.runRecord(frame)
         #expect(d.tokens == "eth:ip:icmp")
         #expect(d.notes.isEmpty)
         let q = try #require(d.quoted)
@@ -31,8 +30,8 @@ import Testing
                                sourcePort: 53000, destinationPort: 53, app: .dns, stunTransactionID: nil, dnsID: 0xBEEF,
                                quotedLength: 57, ipLength: 57))
         #expect(!q.truncated)
-        #expect(try json(d) == #"{"app":{"id":48879,"protocol":"dns"},"dst":"198.51.100.7","dst_port":53,"protocol":17,"src":"192.0.2.1","src_port":53000,"version":4}"#)
-        #expect(DissectionRecord(d, interfaceName: nil).textLine
+        #expect(try json(r) == #"{"app":{"id":48879,"protocol":"dns"},"dst":"198.51.100.7","dst_port":53,"protocol":17,"src":"192.0.2.1","src_port":53000,"version":4}"#)
+        #expect(r.textLine
             == "1 1.000000000 eth:ip:icmp 198.51.100.7 → 192.0.2.1 destination-unreachable quoting udp 192.0.2.1:53000 → 198.51.100.7:53 dns id=0xbeef")
     }
 
@@ -40,7 +39,7 @@ import Testing
         var dis = Dissector()
         // A 1000-byte datagram quoted with its first 20 bytes of STUN: lengths do not fit, the cookie does.
         let quote = Build.ipv4(proto: 17, totalLength: 1000, Build.udp(40000, 3478, length: 980, Self.stunRequest))
-        let d = dis.run(Build.ethernet(type: 0x0800, Build.ipv4(proto: 1, [3, 4, 0, 0, 0, 0, 0x05, 0x78] + quote)))
+        let (d, r) = dis.runRecord(Build.ethernet(type: 0x0800, Build.ipv4(proto: 1, [3, 4, 0, 0, 0, 0, 0x05, 0x78] + quote)))
         #expect(d.notes.isEmpty)
         let q = try #require(d.quoted)
         #expect(q.app == .stun)
@@ -48,7 +47,7 @@ import Testing
         #expect(q.truncated)
         #expect(q.quotedLength == 48)
         #expect(q.ipLength == 1000)
-        #expect(try json(d) == #"{"app":{"protocol":"stun","transaction_id":"0102030405060708090a0b0c"},"dst":"198.51.100.7","dst_port":3478,"protocol":17,"src":"192.0.2.1","src_port":40000,"truncated":true,"version":4}"#)
+        #expect(try json(r) == #"{"app":{"protocol":"stun","transaction_id":"0102030405060708090a0b0c"},"dst":"198.51.100.7","dst_port":3478,"protocol":17,"src":"192.0.2.1","src_port":40000,"truncated":true,"version":4}"#)
 
         // Only the cookie quoted: still STUN, no transaction id.
         let short = Build.ipv4(proto: 17, totalLength: 1000, Build.udp(40000, 3478, length: 980, Array(Self.stunRequest.prefix(8))))
@@ -109,13 +108,13 @@ import Testing
     @Test func truncatedIPv6HeaderIsNotedNotQuoted() throws {
         var dis = Dissector()
         let quote = Array(Build.ipv6(next: 17, Build.udp(40000, 3478, Self.stunRequest)).prefix(30))
-        let d = dis.run(Build.ethernet(type: 0x86DD, Build.ipv6(next: 58, Self.icmpv6Unreachable + quote)))
+        let (d, r) = dis.runRecord(Build.ethernet(type: 0x86DD, Build.ipv6(next: 58, Self.icmpv6Unreachable + quote)))
         #expect(d.tokens == "eth:ipv6:icmpv6")
         #expect(d.quoted == nil)
         // ICMPv6 starts at 14 + 40; the quote 8 bytes later.
         #expect(d.notes.first == .truncated(layer: .icmpv6, offset: 62, needed: 40, available: 30))
         #expect(d.app.icmpv6?.type == 1)
-        #expect(try json(d) == "null")
+        #expect(try json(r) == "null")
 
         // A whole IPv6 header whose extension header is cut: addresses, no ports, no note.
         let cut = Array(Build.ipv6(next: 0, Build.ext(next: 17, body: [UInt8](repeating: 1, count: 14))).prefix(44))
@@ -164,9 +163,9 @@ import Testing
             for x: UInt8 in [0x00, 0xFF, 0x2C, 0x11, 0x06] {
                 var m = v6
                 m[i] = x
-                let d = dis.run(m)
+                let (d, r) = dis.runRecord(m)
                 #expect(d.notes.count <= 8)
-                _ = DissectionRecord(d, interfaceName: nil).textLine
+                _ = r.textLine
             }
         }
     }
