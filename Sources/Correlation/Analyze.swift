@@ -54,7 +54,7 @@ public enum Correlation {
         let first: CaptureMerger
         do { first = try CaptureMerger(paths: paths) } catch { throw .input(error) }
         for (i, p) in paths.enumerated() { builder.setFileName(p, index: i) }
-        var extractor = FactsExtractor()
+        let extractor = FactsExtractor()
         var dissectors = paths.map { _ in Dissector() }
         var d = Dissection()
         var registered = paths.map { _ in 0 }
@@ -99,7 +99,7 @@ public enum Correlation {
         let second: CaptureMerger
         do { second = try CaptureMerger(paths: paths) } catch { throw .input(error) }
         var dissectors = paths.map { _ in Dissector() }
-        var extractor = FactsExtractor()
+        let extractor = FactsExtractor()
         var d = Dissection()
         while let packet = second.next() {
             dissectors[packet.fileIndex].dissect(packet, into: &d)

@@ -1,16 +1,12 @@
 import Dissectors
 
-/// Copies the correlator's facts out of a `Dissection`. Keeps a second
-/// `Dissector` for the packets quoted inside ICMP errors (they belong to the
-/// flow they quote), so nothing here reads bytes itself except the STUN magic
-/// cookie of a quoted datagram cut short by the ICMP quote limit.
+/// Copies the correlator's facts out of a `Dissection`. Reads no bytes itself:
+/// the packet an ICMP error quotes comes from the dissector's `quoted` slot, and
+/// the application layer from `app.kind` (comparing `Layer`s compares strings).
 public struct FactsExtractor {
-    var quotedDissector = Dissector()
-    var quoted = Dissection()
-
     public init() {}
 
-    public mutating func facts(_ d: Dissection) -> PacketFacts {
+    public func facts(_ d: Dissection) -> PacketFacts {
         var f = PacketFacts()
         f.fileIndex = d.fileIndex
         f.frame = d.frameNumber
@@ -59,10 +55,10 @@ public struct FactsExtractor {
             f.app = .stun
             f.stunTransaction = STUNKey(hi: m.transactionID.hi, lo: m.transactionID.lo, classic: m.transactionID.classic)
             f.stunClass = m.messageClass.rawValue
-        } else if a.channelData != nil || a.layer == .turnChannel {
+        } else if a.channelData != nil || a.kind == .channelData {
             f.app = .turnChannel
-        } else if a.layer == .dns || a.layer == .mdns || a.layer == .llmnr || a.layer == .nbns {
-            f.app = a.layer == .dns ? .dns : a.layer == .mdns ? .mdns : a.layer == .llmnr ? .llmnr : .nbns
+        } else if a.kind == .dns || a.kind == .mdns || a.kind == .llmnr || a.kind == .nbns {
+            f.app = a.kind == .dns ? .dns : a.kind == .mdns ? .mdns : a.kind == .llmnr ? .llmnr : .nbns
             if let m = a.dns { f.dnsID = m.id; f.dnsIsResponse = m.isResponse }
         } else if let w = a.wireguard {
             f.app = .wireguard
@@ -86,9 +82,9 @@ public struct FactsExtractor {
             f.app = .dhcp
             if m.messageType == 5, let y = m.yourIP, y != .v4(0) { f.dhcpAssignedAddress = y }
             f.dhcpClasslessRoutes = m.option(121) != nil || m.option(249) != nil
-        } else if a.dhcpv6 != nil || a.layer == .dhcpv6 {
+        } else if a.dhcpv6 != nil || a.kind == .dhcpv6 {
             f.app = .dhcpv6
-        } else if a.layer == .dhcp {
+        } else if a.kind == .dhcp {
             f.app = .dhcp
         } else if let m = a.icmpv6 {
             switch m.type {
@@ -100,17 +96,17 @@ public struct FactsExtractor {
             }
             f.icmpType = m.type
             f.icmpCode = m.code
-            if let q = m.quotedPacket { f.quoted = quotedFacts(q, d) }
+            if let q = d.quoted { f.quoted = QuotedPacket(q) }
         } else if let m = a.icmp {
             f.app = .icmp
             f.icmpType = m.type
             f.icmpCode = m.code
-            if let q = m.quotedPacket { f.quoted = quotedFacts(q, d) }
+            if let q = d.quoted { f.quoted = QuotedPacket(q) }
         } else if d.ip?.protocol == 2 {
             f.app = .igmp
-        } else if a.tlsClientHello != nil || a.tlsRecord != nil || a.layer == .tls {
+        } else if a.tlsClientHello != nil || a.tlsRecord != nil || a.kind == .tls {
             f.app = .tls
-        } else if a.http != nil || a.layer == .http {
+        } else if a.http != nil || a.kind == .http {
             f.app = .http
         } else if a.quic != nil {
             f.app = .quic
@@ -121,22 +117,15 @@ public struct FactsExtractor {
         }
         return f
     }
+}
 
-    mutating func quotedFacts(_ q: ByteView, _ outer: Dissection) -> QuotedPacket? {
-        let p = Packet(frameNumber: outer.frameNumber, fileIndex: outer.fileIndex, linkType: .raw,
-                       timestampNanoseconds: outer.timestampNanoseconds, originalLength: q.count, bytes: q)
-        quotedDissector.dissect(p, into: &quoted)
-        guard let ip = quoted.ip else { return nil }
-        var sp: UInt16 = 0, dp: UInt16 = 0, stun = quoted.app.stun != nil || quoted.app.channelData != nil
-        if let u = quoted.udp {
-            sp = u.sourcePort; dp = u.destinationPort
-            // Quotes are often cut short, which fails the length checks: the magic cookie is enough here.
-            if !stun, u.payload.u32be(4) == STUNMessage.magicCookie, let t = u.payload.u16be(0), t & 0xC000 == 0 { stun = true }
-        } else if let t = quoted.tcp {
-            sp = t.sourcePort; dp = t.destinationPort
-        }
-        return QuotedPacket(source: ip.source, destination: ip.destination, ipProtocol: ip.protocol,
-                            sourcePort: sp, destinationPort: dp, isSTUN: stun)
+extension QuotedPacket {
+    /// The correlator's view of the dissector's quote: STUN, classic STUN and
+    /// ChannelData all make the ICMP error part of a WebRTC flow.
+    init(_ q: ICMPQuote) {
+        let stun = q.app == .stun || q.app == .classicSTUN || q.app == .channelData
+        self.init(source: q.source, destination: q.destination, ipProtocol: q.protocol,
+                  sourcePort: q.sourcePort ?? 0, destinationPort: q.destinationPort ?? 0, isSTUN: stun)
     }
 }
 

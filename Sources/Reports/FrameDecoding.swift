@@ -6,8 +6,8 @@ import Foundation
 /// decoding anything.
 enum FrameDecoding {
     /// Layer keys of `DissectionRecord`, outermost first.
-    static let order = ["link", "ip", "inner_ip", "encapsulation", "udp", "tcp", "stun", "channel_data", "dns", "tunnel", "quic",
-                        "tls_record", "tls", "http", "icmp", "icmpv6", "arp", "dhcp", "dhcpv6"]
+    static let order = ["link", "ip", "inner_ip", "encapsulation", "udp", "tcp", "stun", "channel_data", "dns", "dns_messages", "tunnel", "quic",
+                        "tls_record", "tls", "http", "icmp", "icmpv6", "icmp_quoted", "arp", "dhcp", "dhcpv6"]
     static let skip: Set<String> = ["frame", "interface", "ts_ns", "len", "caplen", "notes", "protocols"]
 
     struct Result { var layers: [DecodedLayer] }

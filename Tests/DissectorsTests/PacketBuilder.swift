@@ -72,6 +72,17 @@ extension Dissector {
     }
 }
 
+extension Dissector {
+    /// Dissects and builds the output record while the packet's views are alive
+    /// (the copy `run` returns holds views into freed bytes: read only stored values from it).
+    mutating func runRecord(_ bytes: [UInt8], frame: Int = 1) -> (Dissection, DissectionRecord) {
+        withPacket(bytes, frame: frame) { p in
+            let d = dissect(p)
+            return (d, DissectionRecord(d, interfaceName: nil))
+        }
+    }
+}
+
 extension Dissection {
     var tokens: String { protocolsString }
     var noteTexts: [String] { notes.map { "\($0)" } }

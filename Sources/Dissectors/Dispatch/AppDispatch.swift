@@ -268,8 +268,17 @@ extension Dissector {
         d.app.kind = .icmp
         d.app.payload = b
         do throws(WireError) {
-            d.app.icmp = try ICMPv4Message(b)
+            let m = try ICMPv4Message(b)
+            d.app.icmp = m
+            if m.isError, let q = m.quotedPacket { decodeQuote(q, layer: .icmp, base: base, into: &d) }
         } catch { d.note(shift(error, base)) }
+    }
+
+    /// The packet quoted by an ICMP error (8 bytes into the message), one level deep.
+    @usableFromInline mutating func decodeQuote(_ q: ByteView, layer: Layer, base: Int, into d: inout Dissection) {
+        do throws(WireError) {
+            d.quoted = try ICMPQuote(q, layer: layer, maxExtensionHeaders: limits.maxExtensionHeaders)
+        } catch { d.note(shift(error, base < 0 ? -1 : base + 8)) }
     }
 
     @usableFromInline mutating func decodeICMPv6(_ b: ByteView, base: Int, into d: inout Dissection) {
@@ -281,6 +290,7 @@ extension Dissector {
             let m = try ICMPv6Message(b)
             d.app.icmpv6 = m
             if let e = m.problem { d.note(shift(e, base)) }
+            if m.isError, let q = m.quotedPacket { decodeQuote(q, layer: .icmpv6, base: base, into: &d) }
         } catch { d.note(shift(error, base)) }
     }
 

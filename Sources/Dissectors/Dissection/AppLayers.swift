@@ -14,6 +14,17 @@ public struct AppLayers {
     public var natKeepalive: Bool = false
     /// What `layer` is, as a cheap enum to switch on (comparing `Layer`s compares strings).
     public var kind: AppKind = .none
+    /// Whole DNS messages after the first in this TCP segment (DNS over TCP
+    /// pipelining, RFC 7766 6.2.1.1): counted, not dissected; `dns` holds the first.
+    public var dnsExtraMessages: UInt16 = 0
+
+    /// DNS messages this frame carried (0 when the payload is not DNS).
+    @inlinable public var dnsMessages: Int {
+        switch kind {
+        case .dns, .mdns, .llmnr, .nbns: 1 + Int(dnsExtraMessages)
+        default: 0
+        }
+    }
 
     @usableFromInline var setMask: UInt32 = 0
 
@@ -143,6 +154,7 @@ public struct AppLayers {
         payload = nil
         natKeepalive = false
         kind = .none
+        dnsExtraMessages = 0
         let m = setMask
         guard m != 0 else { return }
         setMask = 0

@@ -35,6 +35,8 @@ public struct Dissection {
 
     /// Application layers (see Dissection+App.swift).
     public var app = AppLayers()
+    /// The packet an ICMPv4/ICMPv6 error quotes, read one level deep (IP header, ports, STUN/DNS ids).
+    public var quoted: ICMPQuote?
 
     /// Layers found, in order, like tshark's frame.protocols (at most 24; more are counted in `protocols.dropped`).
     public var protocols = FixedList<24, Layer>(filler: .frame)
@@ -62,6 +64,7 @@ public struct Dissection {
         if tcp != nil { tcp = nil }
         greProtocol = nil
         app.reset()
+        if quoted != nil { quoted = nil }
         protocols.removeAll()
         notes.removeAll()
     }

@@ -24,6 +24,7 @@ extension DissectionRecord {
         if let c = channelData { s += " channel=0x\(String(c.channel, radix: 16)) len=\(c.length)" }
         if let d = dns {
             s += " id=0x\(String(d.id, radix: 16)) \(d.response ? "response" : "query")"
+            if let n = dnsMessages { s += " (\(n) messages)" }
             for q in d.questions { s += " \(q.type) \(q.name)" }
             for a in d.answers.prefix(4) { s += " \(a.type)=\(a.data.count > 64 ? String(a.data.prefix(61)) + "..." : a.data)" }
         }
@@ -32,6 +33,15 @@ extension DissectionRecord {
         if let t = tls { s += " client_hello" + (t.sni.map { " sni=\($0)" } ?? "") }
         if let h = http { s += " \(h.method) \(h.target)" + (h.host.map { " host=\($0)" } ?? "") }
         if let i = icmp ?? icmpv6 { s += " \(i.name)" }
+        if let q = icmpQuoted {
+            let proto = q.protocol == 17 ? "udp" : q.protocol == 6 ? "tcp" : "proto \(q.protocol)"
+            if let sp = q.srcPort, let dp = q.dstPort {
+                s += " quoting \(proto) \(hostPort(q.src, sp)) → \(hostPort(q.dst, dp))"
+            } else {
+                s += " quoting \(proto) \(q.src) → \(q.dst)"
+            }
+            if let a = q.app { s += " \(a.protocol)" + (a.transactionId.map { " id=\($0)" } ?? "") + (a.id.map { " id=0x\(String($0, radix: 16))" } ?? "") }
+        }
         if let a = arp { s += " \(a.operation) \(a.senderIP ?? "?") → \(a.targetIP ?? "?")" }
         if let h = dhcp { s += " dhcp \(h.messageType ?? "?") xid=\(h.xid)" }
         if let h = dhcpv6 { s += " dhcpv6 \(h.messageType)" }

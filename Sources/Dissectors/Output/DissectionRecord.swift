@@ -48,6 +48,29 @@ public struct DissectionRecord: Encodable {
         public var handshakeType: Int?
     }
 
+    /// The packet an ICMP error quotes (docs/dissect.md).
+    public struct ICMPQuoted: Encodable {
+        public var version: Int
+        public var src: String
+        public var dst: String
+        public var `protocol`: Int
+        public var app: QuotedApp?
+        public var srcPort: Int?
+        public var dstPort: Int?
+        /// Present (true) when the quote is shorter than the quoted packet.
+        public var truncated: Bool?
+    }
+
+    /// What the quoted UDP/TCP payload looks like, with its id when quoted.
+    public struct QuotedApp: Encodable {
+        /// A protocols token: stun, classicstun, turn-channel, dns, mdns, llmnr, nbns.
+        public var `protocol`: String
+        /// STUN transaction id (hex).
+        public var transactionId: String?
+        /// DNS message id.
+        public var id: Int?
+    }
+
     public var frame: Int
     /// Which input file (0-based, in the order given).
     public var fileIndex: Int
@@ -68,6 +91,8 @@ public struct DissectionRecord: Encodable {
     public var stun: STUNSummary?
     public var channelData: TURNChannelDataSummary?
     public var dns: DNSSummary?
+    /// DNS messages in this TCP segment, when more than one (only the first is in `dns`).
+    public var dnsMessages: Int?
     public var tunnel: CarrierSummary?
     public var quic: QUICSummary?
     public var tlsRecord: TLS?
@@ -75,6 +100,7 @@ public struct DissectionRecord: Encodable {
     public var http: HTTPSummary?
     public var icmp: ICMPSummary?
     public var icmpv6: ICMPSummary?
+    public var icmpQuoted: ICMPQuoted?
     public var arp: ARPSummary?
     public var dhcp: DHCPv4Summary?
     public var dhcpv6: DHCPv6Summary?
@@ -112,6 +138,7 @@ public struct DissectionRecord: Encodable {
         stun = a.stun?.summary()
         channelData = a.channelData?.summary()
         dns = a.dns?.summary()
+        if a.dnsMessages > 1 { dnsMessages = a.dnsMessages }
         tunnel = a.wireguard?.summary() ?? a.openvpn?.summary() ?? a.ike?.summary() ?? a.esp?.summary()
             ?? a.l2tp?.summary() ?? (a.natKeepalive ? CarrierSummary(protocol: "nat-t", message: "keepalive") : nil)
         quic = a.quic?.summary()
@@ -120,12 +147,36 @@ public struct DissectionRecord: Encodable {
         http = a.http?.summary()
         icmp = a.icmp?.summary()
         icmpv6 = a.icmpv6?.summary()
+        icmpQuoted = d.quoted.map(Self.quoted)
         arp = a.arp?.summary()
         dhcp = a.dhcp?.summary()
         dhcpv6 = a.dhcpv6?.summary()
         notes = d.notes.map(\.description)
         if d.notes.dropped > 0 { notes.append("\(d.notes.dropped) more notes not kept") }
         if d.protocols.dropped > 0 { notes.append("\(d.protocols.dropped) more layers not listed") }
+    }
+
+    static func quoted(_ q: ICMPQuote) -> ICMPQuoted {
+        var app: QuotedApp?
+        let token: Layer? = switch q.app {
+        case .stun: .stun
+        case .classicSTUN: .classicstun
+        case .channelData: .turnChannel
+        case .dns: .dns
+        case .mdns: .mdns
+        case .llmnr: .llmnr
+        case .nbns: .nbns
+        default: nil
+        }
+        if let token {
+            app = QuotedApp(protocol: token.name, transactionId: q.stunTransactionID?.description, id: q.dnsID.map { Int($0) })
+        }
+        var r = ICMPQuoted(version: Int(q.version), src: q.source.description, dst: q.destination.description,
+                           protocol: Int(q.protocol), app: app)
+        r.srcPort = q.sourcePort.map { Int($0) }
+        r.dstPort = q.destinationPort.map { Int($0) }
+        if q.truncated { r.truncated = true }
+        return r
     }
 
     static func ip(_ i: IPInfo) -> IP {

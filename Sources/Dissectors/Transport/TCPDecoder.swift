@@ -75,6 +75,7 @@ extension Dissector {
         var o = 0
         var first: ByteView?
         var messages = 0
+        var secondAt = 0
         while o < bytes.count, messages < 64 {
             guard let need = framing.messageLength(bytes, at: o), need > 0, o + need <= bytes.count else {
                 // Partial message (or even a partial header): buffer it when its length is known.
@@ -86,11 +87,21 @@ extension Dissector {
                 break
             }
             if first == nil { first = bytes.part(o, need) }
+            if messages == (dispatchFirst ? 1 : 0) { secondAt = o }
             messages += 1
             o += need
         }
         if dispatchFirst, let first, let tcp = d.tcp {
             dispatchTCP(tcp, message: first, framing: framing, base: base, into: &d)
+        }
+        // Whole DNS messages after the dissected one (pipelining): counted and noted, not dissected.
+        let extra = dispatchFirst ? messages - 1 : messages
+        if extra > 0, framing == .u16Length, d.app.dnsMessages > 0 {
+            if d.app.dnsExtraMessages == 0 {
+                d.note(.limitReached(layer: d.app.layer ?? .dns, offset: base < 0 ? secondAt : base + secondAt,
+                                     limit: .init("DNS messages dissected per TCP segment (the first; the others are counted)")))
+            }
+            d.app.dnsExtraMessages &+= UInt16(truncatingIfNeeded: extra)
         }
     }
 
