@@ -95,6 +95,31 @@ extension Dissector {
 
     // MARK: - One decoder call per protocol
 
+    /// Marks `layer` as this packet's application layer, with its payload.
+    @inlinable @inline(__always)
+    func enter(_ layer: Layer, _ kind: AppKind, _ payload: ByteView, into d: inout Dissection) {
+        d.add(layer)
+        d.app.layer = layer
+        d.app.kind = kind
+        d.app.payload = payload
+    }
+
+    /// Decodes one app view; its problem, or the failure to read its header,
+    /// becomes a note at `base` (the payload's offset in the frame).
+    @inlinable @inline(__always)
+    func view<V: PartiallyDecoded>(
+        _ payload: ByteView, base: Int, into d: inout Dissection, _ parse: (ByteView) throws(WireError) -> V
+    ) -> V? {
+        do throws(WireError) {
+            let v = try parse(payload)
+            if let e = v.problem { d.note(shift(e, base)) }
+            return v
+        } catch {
+            d.note(shift(error, base))
+            return nil
+        }
+    }
+
     @inlinable func shift(_ e: WireError, _ base: Int) -> WireError {
         guard base > 0 else { return e }
         switch e {
@@ -120,63 +145,28 @@ extension Dissector {
     }
 
     @usableFromInline mutating func decodeChannelData(_ p: ByteView, base: Int, into d: inout Dissection) {
-        d.add(.turnChannel)
-        d.app.layer = .turnChannel
-        d.app.kind = .channelData
-        d.app.payload = p
-        do throws(WireError) {
-            let c = try TURNChannelData(p)
-            d.app.channelData = c
-            if let e = c.problem { d.note(shift(e, base)) }
-        } catch { d.note(shift(error, base)) }
+        enter(.turnChannel, .channelData, p, into: &d)
+        if let c = view(p, base: base, into: &d, { b throws(WireError) in try TURNChannelData(b) }) { d.app.channelData = c }
     }
 
     @usableFromInline mutating func decodeDNS(_ p: ByteView, layer: Layer, base: Int, into d: inout Dissection) {
-        d.add(layer)
-        d.app.layer = layer
-        d.app.kind = AppKind.dns(layer)
-        d.app.payload = p
-        do throws(WireError) {
-            let m = try DNSMessage(p, layer: layer)
-            d.app.dns = m
-            if let e = m.problem { d.note(shift(e, base)) }
-        } catch { d.note(shift(error, base)) }
+        enter(layer, AppKind.dns(layer), p, into: &d)
+        if let m = view(p, base: base, into: &d, { b throws(WireError) in try DNSMessage(b, layer: layer) }) { d.app.dns = m }
     }
 
     @usableFromInline mutating func decodeWireGuard(_ p: ByteView, base: Int, into d: inout Dissection) {
-        d.add(.wireguard)
-        d.app.layer = .wireguard
-        d.app.kind = .wireguard
-        d.app.payload = p
-        do throws(WireError) {
-            let m = try WireGuardMessage(p)
-            d.app.wireguard = m
-            if let e = m.problem { d.note(shift(e, base)) }
-        } catch { d.note(shift(error, base)) }
+        enter(.wireguard, .wireguard, p, into: &d)
+        if let m = view(p, base: base, into: &d, { b throws(WireError) in try WireGuardMessage(b) }) { d.app.wireguard = m }
     }
 
     @usableFromInline mutating func decodeOpenVPN(_ p: ByteView, overTCP: Bool, base: Int, into d: inout Dissection) {
-        d.add(.openvpn)
-        d.app.layer = .openvpn
-        d.app.kind = .openvpn
-        d.app.payload = p
-        do throws(WireError) {
-            let m = try OpenVPNPacket(p, overTCP: overTCP)
-            d.app.openvpn = m
-            if let e = m.problem { d.note(shift(e, base)) }
-        } catch { d.note(shift(error, base)) }
+        enter(.openvpn, .openvpn, p, into: &d)
+        if let m = view(p, base: base, into: &d, { b throws(WireError) in try OpenVPNPacket(b, overTCP: overTCP) }) { d.app.openvpn = m }
     }
 
     @usableFromInline mutating func decodeIKE(_ p: ByteView, base: Int, into d: inout Dissection) {
-        d.add(.isakmp)
-        d.app.layer = .isakmp
-        d.app.kind = .ike
-        d.app.payload = p
-        do throws(WireError) {
-            let m = try IKEHeader(p)
-            d.app.ike = m
-            if let e = m.problem { d.note(shift(e, base)) }
-        } catch { d.note(shift(error, base)) }
+        enter(.isakmp, .ike, p, into: &d)
+        if let m = view(p, base: base, into: &d, { b throws(WireError) in try IKEHeader(b) }) { d.app.ike = m }
     }
 
     /// UDP 4500 (RFC 3948): keepalive, IKE after the non-ESP marker, or ESP.
@@ -205,68 +195,34 @@ extension Dissector {
     }
 
     @usableFromInline mutating func decodeL2TP(_ p: ByteView, base: Int, into d: inout Dissection) {
-        d.add(.l2tp)
-        d.app.layer = .l2tp
-        d.app.kind = .l2tp
-        d.app.payload = p
-        do throws(WireError) {
-            let m = try L2TPHeader(p)
-            d.app.l2tp = m
-            if let e = m.problem { d.note(shift(e, base)) }
-        } catch { d.note(shift(error, base)) }
+        enter(.l2tp, .l2tp, p, into: &d)
+        if let m = view(p, base: base, into: &d, { b throws(WireError) in try L2TPHeader(b) }) { d.app.l2tp = m }
     }
 
     @usableFromInline mutating func decodeESP(_ b: ByteView, base: Int, into d: inout Dissection) {
-        d.add(.esp)
-        d.app.layer = .esp
-        d.app.kind = .esp
-        d.app.payload = b
+        enter(.esp, .esp, b, into: &d)
         do throws(WireError) {
             d.app.esp = try ESPPacket(b)
         } catch { d.note(shift(error, base)) }
     }
 
     @usableFromInline mutating func decodeQUIC(_ p: ByteView, base: Int, into d: inout Dissection) {
-        d.add(.quic)
-        d.app.layer = .quic
-        d.app.kind = .quic
-        d.app.payload = p
-        do throws(WireError) {
-            let q = try QUICLongHeader(p)
-            d.app.quic = q
-            if let e = q.problem { d.note(shift(e, base)) }
-        } catch { d.note(shift(error, base)) }
+        enter(.quic, .quic, p, into: &d)
+        if let q = view(p, base: base, into: &d, { b throws(WireError) in try QUICLongHeader(b) }) { d.app.quic = q }
     }
 
     @usableFromInline mutating func decodeDHCP(_ p: ByteView, base: Int, into d: inout Dissection) {
-        d.add(.dhcp)
-        d.app.layer = .dhcp
-        d.app.kind = .dhcp
-        d.app.payload = p
-        do throws(WireError) {
-            let m = try DHCPv4Message(p)
-            d.app.dhcp = m
-            if let e = m.problem { d.note(shift(e, base)) }
-        } catch { d.note(shift(error, base)) }
+        enter(.dhcp, .dhcp, p, into: &d)
+        if let m = view(p, base: base, into: &d, { b throws(WireError) in try DHCPv4Message(b) }) { d.app.dhcp = m }
     }
 
     @usableFromInline mutating func decodeDHCPv6(_ p: ByteView, base: Int, into d: inout Dissection) {
-        d.add(.dhcpv6)
-        d.app.layer = .dhcpv6
-        d.app.kind = .dhcpv6
-        d.app.payload = p
-        do throws(WireError) {
-            let m = try DHCPv6Message(p)
-            d.app.dhcpv6 = m
-            if let e = m.problem { d.note(shift(e, base)) }
-        } catch { d.note(shift(error, base)) }
+        enter(.dhcpv6, .dhcpv6, p, into: &d)
+        if let m = view(p, base: base, into: &d, { b throws(WireError) in try DHCPv6Message(b) }) { d.app.dhcpv6 = m }
     }
 
     @usableFromInline mutating func decodeICMPv4(_ b: ByteView, base: Int, into d: inout Dissection) {
-        d.add(.icmp)
-        d.app.layer = .icmp
-        d.app.kind = .icmp
-        d.app.payload = b
+        enter(.icmp, .icmp, b, into: &d)
         do throws(WireError) {
             let m = try ICMPv4Message(b)
             d.app.icmp = m
@@ -282,27 +238,14 @@ extension Dissector {
     }
 
     @usableFromInline mutating func decodeICMPv6(_ b: ByteView, base: Int, into d: inout Dissection) {
-        d.add(.icmpv6)
-        d.app.layer = .icmpv6
-        d.app.kind = .icmpv6
-        d.app.payload = b
-        do throws(WireError) {
-            let m = try ICMPv6Message(b)
-            d.app.icmpv6 = m
-            if let e = m.problem { d.note(shift(e, base)) }
-            if m.isError, let q = m.quotedPacket { decodeQuote(q, layer: .icmpv6, base: base, into: &d) }
-        } catch { d.note(shift(error, base)) }
+        enter(.icmpv6, .icmpv6, b, into: &d)
+        guard let m = view(b, base: base, into: &d, { b throws(WireError) in try ICMPv6Message(b) }) else { return }
+        d.app.icmpv6 = m
+        if m.isError, let q = m.quotedPacket { decodeQuote(q, layer: .icmpv6, base: base, into: &d) }
     }
 
     @usableFromInline mutating func decodeARP(_ b: ByteView, base: Int, into d: inout Dissection) {
-        d.add(.arp)
-        d.app.layer = .arp
-        d.app.kind = .arp
-        d.app.payload = b
-        do throws(WireError) {
-            let m = try ARPPacket(b)
-            d.app.arp = m
-            if let e = m.problem { d.note(shift(e, base)) }
-        } catch { d.note(shift(error, base)) }
+        enter(.arp, .arp, b, into: &d)
+        if let m = view(b, base: base, into: &d, { b throws(WireError) in try ARPPacket(b) }) { d.app.arp = m }
     }
 }
