@@ -1,19 +1,11 @@
 /// An IPv4 or IPv6 address as a plain value (no allocation), printed in its
-/// standard text form: dotted quad, or RFC 5952 for IPv6.
+/// standard text form: dotted quad, or RFC 5952 for IPv6. It lives in
+/// CaptureFiles so the pcapng writer and every later stage print addresses
+/// one way; the readers from packet bytes are in Dissectors.
 public enum IPAddress: Hashable, Sendable, Comparable, CustomStringConvertible {
     case v4(UInt32)
     /// High and low 64 bits, network order.
     case v6(UInt64, UInt64)
-
-    /// Reads 4 or 16 bytes at `offset`; nil if they are not all there.
-    @inlinable public static func v4(_ bytes: ByteViewLike, at offset: Int) -> IPAddress? {
-        bytes.u32be(offset).map { .v4($0) }
-    }
-
-    @inlinable public static func v6(_ bytes: ByteViewLike, at offset: Int) -> IPAddress? {
-        guard let hi = bytes.u64be(offset), let lo = bytes.u64be(offset + 8) else { return nil }
-        return .v6(hi, lo)
-    }
 
     public var isV4: Bool { if case .v4 = self { true } else { false } }
 
@@ -73,10 +65,4 @@ public enum IPAddress: Hashable, Sendable, Comparable, CustomStringConvertible {
             return s
         }
     }
-}
-
-/// Anything with big-endian reads at offsets (ByteView and test helpers).
-public protocol ByteViewLike {
-    func u32be(_ offset: Int) -> UInt32?
-    func u64be(_ offset: Int) -> UInt64?
 }

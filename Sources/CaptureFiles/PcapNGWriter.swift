@@ -67,43 +67,12 @@ public final class PcapNGWriter {
         /// Address (high and low 64 bits) and prefix length.
         case v6(hi: UInt64, lo: UInt64, prefixLength: UInt8)
 
-        /// "192.0.2.1/24", "2001:db8::1/64".
+        /// "192.0.2.1/24", "2001:db8::1/64" (addresses as `IPAddress` prints them).
         public var description: String {
             switch self {
-            case let .v4(a, m):
-                "\(a >> 24).\(a >> 16 & 0xFF).\(a >> 8 & 0xFF).\(a & 0xFF)/\(m.nonzeroBitCount)"
-            case let .v6(hi, lo, p):
-                "\(Self.v6Text(hi: hi, lo: lo))/\(p)"
+            case let .v4(a, m): "\(IPAddress.v4(a))/\(m.nonzeroBitCount)"
+            case let .v6(hi, lo, p): "\(IPAddress.v6(hi, lo))/\(p)"
             }
-        }
-
-        /// RFC 5952 text: lower-case hex, longest run (>= 2) of zero groups as "::".
-        static func v6Text(hi: UInt64, lo: UInt64) -> String {
-            let groups = (0 ..< 8).map { i in UInt16(truncatingIfNeeded: (i < 4 ? hi : lo) >> (48 - 16 * UInt64(i % 4))) }
-            var best = (start: -1, length: 0)
-            var i = 0
-            while i < 8 {
-                if groups[i] == 0 {
-                    var j = i
-                    while j < 8, groups[j] == 0 { j += 1 }
-                    if j - i > best.length { best = (i, j - i) }
-                    i = j
-                } else { i += 1 }
-            }
-            if best.length < 2 { best = (-1, 0) }
-            var out = ""
-            i = 0
-            while i < 8 {
-                if i == best.start {
-                    out += "::"
-                    i += best.length
-                    continue
-                }
-                if !out.isEmpty, !out.hasSuffix(":") { out += ":" }
-                out += String(groups[i], radix: 16)
-                i += 1
-            }
-            return out
         }
     }
 

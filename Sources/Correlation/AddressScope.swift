@@ -84,13 +84,5 @@ public enum IPv6SourceKind: String, Sendable, Codable {
         else if scope == .global { self = .temporary }
         else { self = .other }
     }
-
-    /// The MAC address inside an EUI-64 interface identifier (universal/local bit flipped back).
-    public static func eui64MAC(_ a: IPAddress) -> String? {
-        guard case .v6(_, let lo) = a, (lo >> 24) & 0xFFFF == 0xFFFE else { return nil }
-        let b: [UInt8] = [UInt8(truncatingIfNeeded: lo >> 56) ^ 0x02, UInt8(truncatingIfNeeded: lo >> 48),
-                          UInt8(truncatingIfNeeded: lo >> 40), UInt8(truncatingIfNeeded: lo >> 16),
-                          UInt8(truncatingIfNeeded: lo >> 8), UInt8(truncatingIfNeeded: lo)]
-        return b.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined(separator: ":")
-    }
 }
+

@@ -219,7 +219,7 @@ extension Correlator {
             e.source = src.description
             let kind = IPv6SourceKind(src)
             e.sourceKind = kind.rawValue
-            e.eui64Mac = IPv6SourceKind.eui64MAC(src)
+            e.eui64Mac = src.eui64MAC?.description
             e.destinations = b.destinations.items
             e.encapsulations = list(b.encapsulations)
             omitted += b.destinations.omitted

@@ -1,3 +1,1 @@
 @_exported import CaptureFiles
-
-extension ByteView: ByteViewLike {}

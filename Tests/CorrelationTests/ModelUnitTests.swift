@@ -51,7 +51,7 @@ import Testing
 
     @Test func ipv6SourceKinds() {
         #expect(IPv6SourceKind(addr("2001:db8:1::211:22ff:fe33:4455")) == .eui64)
-        #expect(IPv6SourceKind.eui64MAC(addr("2001:db8:1::211:22ff:fe33:4455")) == "00:11:22:33:44:55")
+        #expect(addr("2001:db8:1::211:22ff:fe33:4455").eui64MAC?.description == "00:11:22:33:44:55")
         #expect(IPv6SourceKind(addr("2001:db8:1:0:8d3a:1b2c:3d4e:5f60")) == .temporary)
         #expect(IPv6SourceKind(addr("2001:db8:1::2")) == .lowInterfaceID)
         #expect(IPv6SourceKind(addr("2002:c000:201::1")) == .sixToFour)

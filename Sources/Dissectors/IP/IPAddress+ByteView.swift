@@ -1,5 +1,5 @@
 extension IPAddress {
-    /// Concrete-typed readers: the shared `ByteViewLike` ones box an existential per call.
+    /// Reads 4 or 16 bytes at `offset`; nil if they are not all there.
     @inlinable @inline(__always)
     public static func v4(_ bytes: ByteView, at offset: Int) -> IPAddress? {
         bytes.r32(offset).map { .v4($0) }
