@@ -240,20 +240,6 @@ enum LabGolden {
 
     /// Runs the CLI in the package root; returns (status, stdout bytes, stderr).
     static func runCLI(_ args: [String]) throws -> (Int32, [UInt8], String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: cliPath ?? "leakscope")
-        p.arguments = args
-        p.currentDirectoryURL = URL(fileURLWithPath: TestSupport.repoRoot)
-        var env = ProcessInfo.processInfo.environment
-        env["NO_COLOR"] = "1"
-        p.environment = env
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, [UInt8](o), String(decoding: e, as: UTF8.self))
+        try TestSupport.runBytes(cliPath ?? "leakscope", args, in: TestSupport.repoRoot, environment: ["NO_COLOR": "1"])
     }
 }

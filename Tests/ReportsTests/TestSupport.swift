@@ -20,9 +20,20 @@ enum TestSupport {
     /// Runs a program, returns (status, stdout, stderr).
     @discardableResult
     static func run(_ exe: String, _ args: [String], timeout: TimeInterval = 60) throws -> (Int32, String, String) {
+        let (status, out, err) = try runBytes(exe, args)
+        return (status, String(decoding: out, as: UTF8.self), err)
+    }
+
+    /// Runs a program in `directory` with `environment` added, returns (status, stdout bytes, stderr).
+    static func runBytes(_ exe: String, _ args: [String], in directory: String? = nil,
+                         environment: [String: String] = [:]) throws -> (Int32, [UInt8], String) {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: exe)
         p.arguments = args
+        if let directory { p.currentDirectoryURL = URL(fileURLWithPath: directory) }
+        if !environment.isEmpty {
+            p.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        }
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
         p.standardError = err
@@ -31,7 +42,7 @@ enum TestSupport {
         let o = out.fileHandleForReading.readDataToEndOfFile()
         let e = err.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+        return (p.terminationStatus, [UInt8](o), String(decoding: e, as: UTF8.self))
     }
 
     static var hasPythonJSONSchema: Bool {
