@@ -9,6 +9,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "leakscope", targets: ["leakscope"]),
+        .library(name: "OutputText", targets: ["OutputText"]),
         .library(name: "CaptureFiles", targets: ["CaptureFiles"]),
         .library(name: "Dissectors", targets: ["Dissectors"]),
         .library(name: "Correlation", targets: ["Correlation"]),
@@ -25,41 +26,45 @@ let package = Package(
             pkgConfig: "libpcap",
             providers: [.apt(["libpcap-dev"]), .brew(["libpcap"])]
         ),
+        // How values are written as text in every output: hex, ISO 8601 times, terminal-safe
+        // text, command lines in capture comments.
+        .target(name: "OutputText"),
         // Pure-Swift pcap/pcapng reading (mapped, streaming) and pcapng writing.
-        .target(name: "CaptureFiles"),
+        .target(name: "CaptureFiles", dependencies: ["OutputText"]),
         // libpcap handles on several interfaces; writes through CaptureFiles.
-        .target(name: "LiveCapture", dependencies: ["CPcap", "CaptureFiles"]),
+        .target(name: "LiveCapture", dependencies: ["CPcap", "CaptureFiles", "OutputText"]),
         // Zero-copy wire views and the per-packet Dissection. No policy here.
         .target(
             name: "Dissectors",
             dependencies: [
-                "CaptureFiles",
+                "CaptureFiles", "OutputText",
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
         ),
         // Tunnel model, verdicts, findings: all leak policy lives here.
-        .target(name: "Correlation", dependencies: ["Dissectors", "CaptureFiles"]),
+        .target(name: "Correlation", dependencies: ["Dissectors", "CaptureFiles", "OutputText"]),
         // The analysis record and its renderings (JSON, HTML, Markdown, JSONL, evidence pcapng).
         .target(
             name: "Reports",
-            dependencies: ["Correlation", "Dissectors", "CaptureFiles", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["Correlation", "Dissectors", "CaptureFiles", "OutputText", .product(name: "Crypto", package: "swift-crypto")]
         ),
         // Probe page server, browser launcher, ICE candidate collection.
-        .target(name: "BrowserSession", dependencies: ["LiveCapture", "CaptureFiles"]),
+        .target(name: "BrowserSession", dependencies: ["LiveCapture", "CaptureFiles", "OutputText"]),
         // The CLI: parses arguments, wires the stages, sets exit codes.
         .executableTarget(
             name: "leakscope",
             dependencies: [
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                "CaptureFiles", "LiveCapture", "Dissectors", "Correlation", "Reports", "BrowserSession",
+                "OutputText", "CaptureFiles", "LiveCapture", "Dissectors", "Correlation", "Reports", "BrowserSession",
             ]
         ),
-        .testTarget(name: "CaptureFilesTests", dependencies: ["CaptureFiles"]),
-        .testTarget(name: "LiveCaptureTests", dependencies: ["LiveCapture", "CaptureFiles"]),
-        .testTarget(name: "DissectorsTests", dependencies: ["Dissectors", "CaptureFiles"]),
-        .testTarget(name: "CorrelationTests", dependencies: ["Correlation", "Dissectors", "CaptureFiles"]),
+        .testTarget(name: "OutputTextTests", dependencies: ["OutputText"]),
+        .testTarget(name: "CaptureFilesTests", dependencies: ["CaptureFiles", "OutputText"]),
+        .testTarget(name: "LiveCaptureTests", dependencies: ["LiveCapture", "CaptureFiles", "OutputText"]),
+        .testTarget(name: "DissectorsTests", dependencies: ["Dissectors", "CaptureFiles", "OutputText"]),
+        .testTarget(name: "CorrelationTests", dependencies: ["Correlation", "Dissectors", "CaptureFiles", "OutputText"]),
         // Golden/: expected outputs over captures/lab-*.pcapng, read by LabGoldenTests (not resources).
-        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Correlation", "CaptureFiles"], exclude: ["Golden"]),
-        .testTarget(name: "BrowserSessionTests", dependencies: ["BrowserSession"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Correlation", "CaptureFiles", "OutputText"], exclude: ["Golden"]),
+        .testTarget(name: "BrowserSessionTests", dependencies: ["BrowserSession", "OutputText"]),
     ]
 )

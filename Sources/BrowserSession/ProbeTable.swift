@@ -1,4 +1,5 @@
 import CaptureFiles
+import OutputText
 
 /// A terminal table of a probe record. Strings from the browser are escaped
 /// (`escapedForTerminal`, as in every command) so a hostile page cannot drive the terminal.

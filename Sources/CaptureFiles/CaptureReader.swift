@@ -1,3 +1,5 @@
+import OutputText
+
 /// Streams the packets of one classic pcap or pcapng file.
 ///
 /// The file is memory-mapped; each `Packet` returned by `next()` views the
@@ -74,7 +76,7 @@ public final class CaptureReader {
             warn(.inputTruncatedAtLimit(limit: MappedFile.streamLimit), at: data.count)
         }
         guard data.count > 0 else { throw .notACapture(path: path, reason: "empty file") }
-        guard let magic = data.u32le(0) else {
+        guard let magic = data.integer(at: 0, endianness: .little, as: UInt32.self) else {
             throw .notACapture(path: path, reason: "only \(data.count) bytes, too short for any capture header")
         }
         switch magic {
@@ -90,7 +92,7 @@ public final class CaptureReader {
         case 0xA1B2_CD34, 0x34CD_B2A1:
             throw .unreadableHeader(path: path, offset: 0, reason: "modified (Kuznetzov) pcap format is not supported")
         default:
-            throw .notACapture(path: path, reason: "unknown magic number 0x\(hex32(data.u32be(0) ?? 0)) at byte offset 0")
+            throw .notACapture(path: path, reason: "unknown magic number 0x\(Hex.digits(data.integer(at: 0, as: UInt32.self) ?? 0)) at byte offset 0")
         }
     }
 

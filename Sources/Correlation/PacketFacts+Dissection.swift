@@ -53,10 +53,10 @@ public struct FactsExtractor {
         let a = d.app
         if let m = a.stun {
             f.app = .stun
-            f.stunTransaction = STUNKey(hi: m.transactionID.hi, lo: m.transactionID.lo, classic: m.transactionID.classic)
+            f.stunTransaction = m.transactionID
             f.stunClass = m.messageClass.rawValue
         } else if a.channelData != nil || a.kind == .channelData {
-            f.app = .turnChannel
+            f.app = .channelData
         } else if a.kind == .dns || a.kind == .mdns || a.kind == .llmnr || a.kind == .nbns {
             f.app = a.kind == .dns ? .dns : a.kind == .mdns ? .mdns : a.kind == .llmnr ? .llmnr : .nbns
             if let m = a.dns { f.dnsID = m.id; f.dnsIsResponse = m.isResponse }

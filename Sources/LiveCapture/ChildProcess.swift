@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import CaptureFiles
+import OutputText
 
 /// How the command run during a capture ended.
 public enum ChildExit: Sendable, Equatable, CustomStringConvertible {

@@ -1,5 +1,6 @@
 import CaptureFiles
 import Correlation
+import OutputText
 
 extension AnalysisText {
     /// "What the browser saw": the browser's candidates (its sidecar) joined with the packets,

@@ -1,5 +1,6 @@
 import CaptureFiles
 import Correlation
+import OutputText
 
 /// The default terminal output of `leakscope analyze`: verdict line, findings
 /// by severity, observations, exposed addresses, and what was assumed.
@@ -109,7 +110,7 @@ public enum AnalysisText {
             }.joined(separator: "; ") + (fl.count > 4 ? "; ... (\(fl.count) in all)" : ""))
         }
         if let s = v.startNs, let end = v.endNs {
-            add("span", "\(ISOTime.format(s)) .. \(ISOTime.format(end))\(v.openAtEnd == true ? " (still open at the end)" : "")")
+            add("span", "\(ISO8601Nanoseconds.format(s)) .. \(ISO8601Nanoseconds.format(end))\(v.openAtEnd == true ? " (still open at the end)" : "")")
             add("leak classes", list(v.leakClasses))
         }
         return "\(f.id): " + lines.joined(separator: "\n    ") + "\n"

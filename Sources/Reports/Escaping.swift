@@ -1,4 +1,5 @@
 import CaptureFiles
+import OutputText
 
 /// Escaping by each output's rules, applied by the renderers to every string
 /// (anything may have come from a packet: DNS names, STUN SOFTWARE, SNI).

@@ -1,3 +1,4 @@
+import OutputText
 import Crypto
 #if canImport(Glibc)
 import Glibc

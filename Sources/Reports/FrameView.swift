@@ -1,3 +1,5 @@
+import OutputText
+
 /// A decoded and hex view of one frame a finding cites, made when the record
 /// is built (renderers never decode packets).
 public struct FrameView: Codable, Sendable, Hashable {
@@ -24,7 +26,7 @@ public struct FrameView: Codable, Sendable, Hashable {
     public init(finding: String, file: String, frame: Int, timeNs: Int64, interface: String?, linkType: String,
                 originalLength: Int, bytes: [UInt8], layers: [DecodedLayer] = [], notes: [String] = []) {
         self.finding = finding; self.file = file; self.frame = frame; self.timeNs = timeNs
-        self.time = Timestamp.iso8601(timeNs); self.interface = interface; self.linkType = linkType
+        self.time = ISO8601Nanoseconds.format(timeNs, fraction: .trimmed); self.interface = interface; self.linkType = linkType
         self.originalLength = originalLength; self.capturedLength = bytes.count; self.layers = layers
         self.notes = notes
         self.hex = Hex.string(bytes.prefix(Self.hexLimit))
@@ -48,31 +50,4 @@ public struct DecodedField: Codable, Sendable, Hashable {
     public var name: String
     public var value: String
     public init(_ name: String, _ value: String) { self.name = name; self.value = value }
-}
-
-enum Hex {
-    static func string<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 {
-        let digits = Array("0123456789abcdef".utf8)
-        var out = [UInt8]()
-        out.reserveCapacity(bytes.count * 2)
-        for b in bytes { out.append(digits[Int(b >> 4)]); out.append(digits[Int(b & 0xF)]) }
-        return String(decoding: out, as: UTF8.self)
-    }
-
-    /// Bytes back from lower/upper-case hex; stops at the first non-hex pair.
-    static func bytes(_ hex: String) -> [UInt8] {
-        var out = [UInt8]()
-        var hi: UInt8?
-        for c in hex.utf8 {
-            let v: UInt8
-            switch c {
-            case 48...57: v = c - 48
-            case 97...102: v = c - 87
-            case 65...70: v = c - 55
-            default: return out
-            }
-            if let h = hi { out.append(h << 4 | v); hi = nil } else { hi = v }
-        }
-        return out
-    }
 }

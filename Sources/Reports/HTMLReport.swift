@@ -1,3 +1,5 @@
+import OutputText
+
 /// The HTML report: one self-contained file (inline CSS and SVG, no script,
 /// no network fetches) that prints cleanly. Every string is escaped.
 public enum HTMLReport {
@@ -127,8 +129,8 @@ public enum HTMLReport {
         h += "<p class=\"why\">\(e(LeakClassText.why(f.leakClass)))</p>\n"
         var facts: [(String, String)] = [("File", f.file)]
         if let i = f.interface { facts.append(("Interface", i)) }
-        if let a = f.firstNs { facts.append(("First", Timestamp.iso8601(a))) }
-        if let b = f.lastNs { facts.append(("Last", Timestamp.iso8601(b))) }
+        if let a = f.firstNs { facts.append(("First", ISO8601Nanoseconds.format(a, fraction: .trimmed))) }
+        if let b = f.lastNs { facts.append(("Last", ISO8601Nanoseconds.format(b, fraction: .trimmed))) }
         facts.append(("Packets", String(f.packets)))
         facts.append(("Bytes", String(f.bytes)))
         facts.append(("Frames", frameList(f.frames)))
@@ -208,8 +210,7 @@ public enum HTMLReport {
             }
             let pad = String(repeating: " ", count: max(0, 49 - hex.count))
             let ascii = String(row.map { (0x20..<0x7F).contains($0) ? Character(Unicode.Scalar($0)) : "." })
-            let o = String(off, radix: 16)
-            lines.append(String(repeating: "0", count: max(0, 4 - o.count)) + o + "  " + hex + pad + " " + ascii)
+            lines.append(Hex.digits(off, count: off > 0xFFFF ? 8 : 4) + "  " + hex + pad + " " + ascii)
             off += 16
         }
         return lines.joined(separator: "\n")

@@ -1,3 +1,4 @@
+import OutputText
 /// One input capture: identity (name, size, SHA-256) and what the file says
 /// about itself.
 public struct InputFile: Codable, Sendable, Hashable {
@@ -49,7 +50,8 @@ public struct CaptureInfo: Codable, Sendable, Hashable {
     ) {
         self.format = format; self.linkTypes = linkTypes; self.sections = sections; self.interfaces = interfaces
         self.capturingTool = capturingTool; self.firstNs = firstNs; self.lastNs = lastNs
-        self.firstTime = firstNs.map(Timestamp.iso8601); self.lastTime = lastNs.map(Timestamp.iso8601)
+        self.firstTime = firstNs.map { ISO8601Nanoseconds.format($0, fraction: .trimmed) }
+        self.lastTime = lastNs.map { ISO8601Nanoseconds.format($0, fraction: .trimmed) }
         self.packets = packets; self.droppedPackets = droppedPackets; self.damage = damage
     }
 

@@ -1,3 +1,5 @@
+import OutputText
+
 /// One finding per line, with field names from the Elastic Common Schema
 /// (ECS 8.x) so a SIEM can ingest it as alerts; what ECS has no field for is
 /// under `leakscope.*`. The mapping is documented in docs/reports.md.
@@ -14,7 +16,7 @@ public enum JSONLReport {
     public static func document(_ f: RecordFinding, _ r: AnalysisRecord) -> JSONValue {
         var doc: [String: JSONValue] = [:]
         let ev = f.evidence
-        if let t = f.firstNs { doc["@timestamp"] = .string(Timestamp.iso8601(t)) }
+        if let t = f.firstNs { doc["@timestamp"] = .string(ISO8601Nanoseconds.format(t, fraction: .trimmed)) }
         else if let a = r.analyzedAt { doc["@timestamp"] = .string(a) }
         doc["message"] = .string(f.title)
         var event: [String: JSONValue] = [
@@ -22,8 +24,8 @@ public enum JSONLReport {
             "dataset": "leakscope.finding", "module": "leakscope",
             "severity": .int(ecsSeverity(f.severity)), "reason": .string(LeakClassText.why(f.leakClass)),
         ]
-        if let a = f.firstNs { event["start"] = .string(Timestamp.iso8601(a)) }
-        if let b = f.lastNs { event["end"] = .string(Timestamp.iso8601(b)) }
+        if let a = f.firstNs { event["start"] = .string(ISO8601Nanoseconds.format(a, fraction: .trimmed)) }
+        if let b = f.lastNs { event["end"] = .string(ISO8601Nanoseconds.format(b, fraction: .trimmed)) }
         doc["event"] = .object(event)
         doc["rule"] = ["name": .string(f.leakClass), "category": "vpn-leak", "description": .string(LeakClassText.why(f.leakClass))]
 

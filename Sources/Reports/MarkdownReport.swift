@@ -1,4 +1,5 @@
 import CaptureFiles
+import OutputText
 
 /// The Markdown report, for tickets: verdict, summary table, findings with
 /// evidence, provenance. Every string is escaped for Markdown.
@@ -73,7 +74,7 @@ public enum MarkdownReport {
         var where_ = "- File \(e(f.file))"
         if let i = f.interface { where_ += ", interface \(e(i))" }
         m += where_ + "\n"
-        if let a = f.firstNs, let b = f.lastNs { m += "- Time: \(Timestamp.iso8601(a)) to \(Timestamp.iso8601(b))\n" }
+        if let a = f.firstNs, let b = f.lastNs { m += "- Time: \(ISO8601Nanoseconds.format(a, fraction: .trimmed)) to \(ISO8601Nanoseconds.format(b, fraction: .trimmed))\n" }
         m += "- Packets: \(f.packets), bytes: \(f.bytes)\n"
         m += "- Frames: \(e(HTMLReport.frameList(f.frames)))\n"
         if !f.evidence.isEmpty {

@@ -1,5 +1,6 @@
 import CaptureFiles
 import Correlation
+import OutputText
 
 /// The one entry point the CLI calls: correlator analysis in, record and
 /// rendered outputs out. Everything renders from the record.
@@ -47,7 +48,7 @@ public enum ReportPipeline {
         return RecordBuilder.build(
             analysis: core, tool: ToolInfo(version: settings.toolVersion),
             invocation: Invocation(arguments: settings.arguments, options: settings.options),
-            analyzedAt: settings.deterministic ? nil : Timestamp.iso8601(Timestamp.nowNanoseconds()),
+            analyzedAt: settings.deterministic ? nil : ISO8601Nanoseconds.format(WallClock.nanoseconds(), fraction: .trimmed),
             inputs: scan.inputs, timeline: scan.timeline, frameViews: scan.frameViews, evidenceCapture: evidence)
     }
 

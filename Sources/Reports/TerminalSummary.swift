@@ -1,4 +1,5 @@
 import CaptureFiles
+import OutputText
 
 /// A short terminal summary of a record: verdict, counts, one line per
 /// finding. Colour only when asked (TTY and NO_COLOR unset: `wantsColor`);

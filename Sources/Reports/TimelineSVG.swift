@@ -1,3 +1,5 @@
+import OutputText
+
 /// The timeline plot: one row per interface, bars of packets per time bucket
 /// (leaked packets in red with a marker above), tunnel-failure spans shaded.
 /// Inline SVG, sized in user units so it scales to the page and to print.
@@ -24,7 +26,7 @@ enum TimelineSVG {
         for span in t.spans {
             let x0 = max(Double(labelWidth), x(span.startNs)), x1 = min(Double(width - 10), x(span.endNs))
             s += "<rect class=\"span\" x=\"\(f(x0))\" y=\"0\" width=\"\(f(max(2, x1 - x0)))\" height=\"\(plotBottom)\">"
-            s += "<title>\(Escape.html(span.finding)) tunnel failure \(Escape.html(Timestamp.iso8601(span.startNs))) to \(Escape.html(Timestamp.iso8601(span.endNs)))</title></rect>"
+            s += "<title>\(Escape.html(span.finding)) tunnel failure \(Escape.html(ISO8601Nanoseconds.format(span.startNs, fraction: .trimmed))) to \(Escape.html(ISO8601Nanoseconds.format(span.endNs, fraction: .trimmed)))</title></rect>"
         }
         for (row, series) in t.series.enumerated() {
             let top = row * rowHeight
@@ -69,7 +71,7 @@ enum TimelineSVG {
         case ..<10_000_000_000: return "+" + String(format3(d)) + " s"
         case ..<3_600_000_000_000: return "+" + String(Int(d.rounded())) + " s"
         default:
-            let iso = Timestamp.iso8601(ns - ns % 60_000_000_000)  // whole minutes
+            let iso = ISO8601Nanoseconds.format(ns - ns % 60_000_000_000, fraction: .trimmed)  // whole minutes
             let date = iso.prefix(10), time = iso.dropFirst(11).prefix(5)
             return span < 86_400_000_000_000 ? "\(time) UTC" : "\(date) \(time)"
         }

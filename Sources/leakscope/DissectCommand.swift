@@ -2,6 +2,7 @@ import ArgumentParser
 import CaptureFiles
 import Dissectors
 import Foundation
+import OutputText
 
 /// `leakscope dissect FILE...`: one line per frame, text or JSONL (docs/dissect.md).
 struct DissectCommand: ParsableCommand {

@@ -1,3 +1,4 @@
+import OutputText
 import ArgumentParser
 import CaptureFiles
 import Correlation

@@ -34,7 +34,7 @@ import Testing
         var sp: UInt16 = 0, dp: UInt16 = 0, stun = quoted.app.stun != nil || quoted.app.channelData != nil
         if let u = quoted.udp {
             sp = u.sourcePort; dp = u.destinationPort
-            if !stun, u.payload.u32be(4) == STUNMessage.magicCookie, let t = u.payload.u16be(0), t & 0xC000 == 0 { stun = true }
+            if !stun, u.payload.integer(at: 4, as: UInt32.self) == STUNMessage.magicCookie, let t = u.payload.integer(at: 0, as: UInt16.self), t & 0xC000 == 0 { stun = true }
         } else if let t = quoted.tcp {
             sp = t.sourcePort; dp = t.destinationPort
         }

@@ -1,3 +1,4 @@
+import OutputText
 import Correlation
 import Foundation
 @testable import Reports

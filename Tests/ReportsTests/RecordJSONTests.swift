@@ -112,15 +112,6 @@ import Testing
         #expect(Fixtures.record().captureNotes == ["s.pcapng: the capturing system dropped 3 packets; evidence may be incomplete."])
     }
 
-    @Test func timestampsAreISO8601UTC() {
-        #expect(Timestamp.iso8601(0) == "1970-01-01T00:00:00Z")
-        #expect(Timestamp.iso8601(Fixtures.t0) == "2023-11-14T22:13:20Z")
-        #expect(Timestamp.iso8601(951_782_400_123_456_789) == "2000-02-29T00:00:00.123456789Z")
-        #expect(Timestamp.iso8601(1_500_000_000) == "1970-01-01T00:00:01.500Z")
-        #expect(Timestamp.iso8601(-1) == "1969-12-31T23:59:59.999999999Z")
-        #expect(Timestamp.relative(Fixtures.t0 + 1_234_567_000, from: Fixtures.t0) == "+1.234567s")
-    }
-
     @Test func sha256OfAFileMatchesTheKnownDigest() throws {
         let dir = TestSupport.tempDir()
         defer { try? FileManager.default.removeItem(atPath: dir) }

@@ -1,18 +1,5 @@
 /// Text helpers for summaries (outputs only, never on the hot path).
 enum AppText {
-    static let hexDigits: [Character] = Array("0123456789abcdef")
-
-    /// `0x` followed by `digits` lower-case hex digits of `value`.
-    static func hex<T: FixedWidthInteger>(_ value: T, digits: Int = MemoryLayout<T>.size * 2) -> String {
-        var s = "0x"
-        var shift = (digits - 1) * 4
-        while shift >= 0 {
-            s.append(hexDigits[Int(truncatingIfNeeded: (value >> shift) & 0xF)])
-            shift -= 4
-        }
-        return s
-    }
-
     /// Bytes as text: printable ASCII kept, everything else as `\DDD`
     /// (RFC 1035 presentation style), so that packet strings can never
     /// carry control characters or invalid UTF-8 into an output.
@@ -20,7 +7,7 @@ enum AppText {
         var s = ""
         s.reserveCapacity(bytes.count)
         for i in 0..<bytes.count {
-            guard let b = bytes.u8(i) else { break }
+            guard let b = bytes.integer(at: i, as: UInt8.self) else { break }
             appendEscaped(b, to: &s, escapeDots: escapeDots, also: extra)
         }
         return s
@@ -62,16 +49,6 @@ enum AppText {
             }
         }
         return s
-    }
-
-    /// Colon-separated MAC address text.
-    static func mac(_ bytes: ByteView) -> String {
-        var parts: [String] = []
-        for i in 0..<bytes.count {
-            guard let b = bytes.u8(i) else { break }
-            parts.append(String(hexDigits[Int(b >> 4)]) + String(hexDigits[Int(b & 0xF)]))
-        }
-        return parts.joined(separator: ":")
     }
 }
 

@@ -1,3 +1,5 @@
+import OutputText
+
 /// The decoded, output-ready form of a DNS/mDNS/LLMNR/NBNS message.
 public struct DNSSummary: Encodable, Equatable, Sendable {
     public var id: Int
@@ -83,7 +85,7 @@ extension DNSMessage {
                                     ecs: e.clientSubnet?.description, options: [])
             for o in e.options {
                 es.options.append(DNSEDNSOptionSummary(code: Int(o.code), name: DNSEDNS.optionName(o.code),
-                                                       data: o.code == 8 ? (DNSClientSubnet(o.data)?.description ?? o.data.hex()) : o.data.hex()))
+                                                       data: o.code == 8 ? (DNSClientSubnet(o.data)?.description ?? Hex.string(o.data.base)) : Hex.string(o.data.base)))
             }
             s.edns = es
         }
@@ -133,7 +135,7 @@ extension DNSMessage {
             return "udp_size=\(e.udpPayloadSize) version=\(e.version) do=\(e.dnssecOK)"
         default:
             if r.rdata.count == 0 { return "" }
-            let shown = r.rdata.prefix(Self.maxHexShown).hex()
+            let shown = Hex.string(r.rdata.prefix(Self.maxHexShown).base)
             return r.rdata.count > Self.maxHexShown ? shown + "…" : shown
         }
     }
@@ -144,7 +146,7 @@ extension DNSMessage {
         case 0:
             var keys: [String] = []
             var i = 0
-            while let k = value.u16be(i), keys.count < 64 { keys.append(svcKeyName(k)); i += 2 }
+            while let k = value.integer(at: i, as: UInt16.self), keys.count < 64 { keys.append(svcKeyName(k)); i += 2 }
             return "mandatory=" + keys.joined(separator: ",")
         case 1:
             var ids: [String] = []
@@ -153,7 +155,7 @@ extension DNSMessage {
         case 2:
             return "no-default-alpn"
         case 3:
-            return "port=" + (value.u16be(0).map { "\($0)" } ?? "malformed")
+            return "port=" + (value.integer(at: 0, as: UInt16.self).map { "\($0)" } ?? "malformed")
         case 4:
             var addrs: [String] = []
             var i = 0
@@ -167,7 +169,7 @@ extension DNSMessage {
         case 7:
             return "dohpath=" + AppText.escaped(value)
         default:
-            return svcKeyName(key) + "=" + value.prefix(maxHexShown).hex()
+            return svcKeyName(key) + "=" + Hex.string(value.prefix(maxHexShown).base)
         }
     }
 

@@ -1,3 +1,5 @@
+import OutputText
+
 /// The decoded, output-ready form of a STUN message (see docs/protocols.md).
 public struct STUNSummary: Encodable, Equatable, Sendable {
     public var type: Int
@@ -39,7 +41,7 @@ extension STUNMessage {
         case 0x00B: "connection-bind"
         case 0x00C: "connection-attempt"
         case 0x080: "goog-ping"
-        default: AppText.hex(method, digits: 3)
+        default: Hex.number(method, count: 3)
         }
     }
 
@@ -56,7 +58,7 @@ extension STUNAttribute {
     static let maxHexShown = 64
 
     public func summary() -> STUNAttributeSummary {
-        var s = STUNAttributeSummary(type: Int(type.rawValue), name: type.name ?? AppText.hex(type.rawValue))
+        var s = STUNAttributeSummary(type: Int(type.rawValue), name: type.name ?? Hex.number(type.rawValue))
         if isTruncated { s.truncated = true }
         if type.isAddress {
             if let a = address {
@@ -90,7 +92,7 @@ extension STUNAttribute {
             case nil: return "malformed"
             }
         case .requestedAddressFamily, .additionalAddressFamily:
-            switch value.u8(0) {
+            switch value.integer(at: 0, as: UInt8.self) {
             case 1: return "IPv4"
             case 2: return "IPv6"
             case let f?: return "\(f)"
@@ -98,13 +100,13 @@ extension STUNAttribute {
             }
         case .fingerprint:
             guard let v = u32, let ok = fingerprintValid else { return "malformed" }
-            return AppText.hex(v) + (ok ? " ok" : " bad")
+            return Hex.number(v) + (ok ? " ok" : " bad")
         case .iceControlled, .iceControlling:
-            return value.u64be(0).map { AppText.hex($0) } ?? "malformed"
+            return value.integer(at: 0, as: UInt64.self).map { Hex.number($0) } ?? "malformed"
         case .channelNumber:
-            return channelNumber.map { AppText.hex($0) } ?? "malformed"
+            return channelNumber.map { Hex.number($0) } ?? "malformed"
         case .changeRequest:
-            guard let f = value.u32be(0) else { return "malformed" }
+            guard let f = value.integer(at: 0, as: UInt32.self) else { return "malformed" }
             var parts: [String] = []
             if f & 4 != 0 { parts.append("change-ip") }
             if f & 2 != 0 { parts.append("change-port") }
@@ -116,11 +118,11 @@ extension STUNAttribute {
         case .unknownAttributes:
             var parts: [String] = []
             var i = 0
-            while let t = value.u16be(i), parts.count < 32 { parts.append(AppText.hex(t)); i += 2 }
+            while let t = value.integer(at: i, as: UInt16.self), parts.count < 32 { parts.append(Hex.number(t)); i += 2 }
             return parts.joined(separator: " ")
         default:
             if value.count == 0 { return nil }
-            let shown = value.prefix(Self.maxHexShown).hex()
+            let shown = Hex.string(value.prefix(Self.maxHexShown).base)
             return value.count > Self.maxHexShown ? shown + "…" : shown
         }
     }
