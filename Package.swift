@@ -10,6 +10,7 @@ let package = Package(
     products: [
         .executable(name: "leakscope", targets: ["leakscope"]),
         .library(name: "OutputText", targets: ["OutputText"]),
+        .library(name: "JSONCoding", targets: ["JSONCoding"]),
         .library(name: "CaptureFiles", targets: ["CaptureFiles"]),
         .library(name: "Dissectors", targets: ["Dissectors"]),
         .library(name: "Correlation", targets: ["Correlation"]),
@@ -29,6 +30,8 @@ let package = Package(
         // How values are written as text in every output: hex, ISO 8601 times, terminal-safe
         // text, command lines in capture comments.
         .target(name: "OutputText"),
+        // The one deterministic JSON encoder and the decoder that keeps unknown keys.
+        .target(name: "JSONCoding", dependencies: ["OutputText"]),
         // Pure-Swift pcap/pcapng reading (mapped, streaming) and pcapng writing.
         .target(name: "CaptureFiles", dependencies: ["OutputText"]),
         // libpcap handles on several interfaces; writes through CaptureFiles.
@@ -42,11 +45,11 @@ let package = Package(
             ]
         ),
         // Tunnel model, verdicts, findings: all leak policy lives here.
-        .target(name: "Correlation", dependencies: ["Dissectors", "CaptureFiles", "OutputText"]),
+        .target(name: "Correlation", dependencies: ["Dissectors", "CaptureFiles", "OutputText", "JSONCoding"]),
         // The analysis record and its renderings (JSON, HTML, Markdown, JSONL, evidence pcapng).
         .target(
             name: "Reports",
-            dependencies: ["Correlation", "Dissectors", "CaptureFiles", "OutputText", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["Correlation", "Dissectors", "CaptureFiles", "OutputText", "JSONCoding", .product(name: "Crypto", package: "swift-crypto")]
         ),
         // Probe page server, browser launcher, ICE candidate collection.
         .target(name: "BrowserSession", dependencies: ["LiveCapture", "CaptureFiles", "OutputText"]),
@@ -55,16 +58,17 @@ let package = Package(
             name: "leakscope",
             dependencies: [
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                "OutputText", "CaptureFiles", "LiveCapture", "Dissectors", "Correlation", "Reports", "BrowserSession",
+                "OutputText", "JSONCoding", "CaptureFiles", "LiveCapture", "Dissectors", "Correlation", "Reports", "BrowserSession",
             ]
         ),
         .testTarget(name: "OutputTextTests", dependencies: ["OutputText"]),
+        .testTarget(name: "JSONCodingTests", dependencies: ["JSONCoding"]),
         .testTarget(name: "CaptureFilesTests", dependencies: ["CaptureFiles", "OutputText"]),
         .testTarget(name: "LiveCaptureTests", dependencies: ["LiveCapture", "CaptureFiles", "OutputText"]),
         .testTarget(name: "DissectorsTests", dependencies: ["Dissectors", "CaptureFiles", "OutputText"]),
-        .testTarget(name: "CorrelationTests", dependencies: ["Correlation", "Dissectors", "CaptureFiles", "OutputText"]),
+        .testTarget(name: "CorrelationTests", dependencies: ["Correlation", "Dissectors", "CaptureFiles", "OutputText", "JSONCoding"]),
         // Golden/: expected outputs over captures/lab-*.pcapng, read by LabGoldenTests (not resources).
-        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Correlation", "CaptureFiles", "OutputText"], exclude: ["Golden"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Correlation", "CaptureFiles", "OutputText", "JSONCoding"], exclude: ["Golden"]),
         .testTarget(name: "BrowserSessionTests", dependencies: ["BrowserSession", "OutputText"]),
     ]
 )

@@ -50,6 +50,7 @@ extension CaptureReader {
             return fail("file cut short in the middle of a packet: record needs \(caplen) bytes of data, \(remaining - 16) left", at: offset)
         }
         framesRead += 1
+        noteFrame(at: offset)
         let limit: UInt32 = pcapNanosecond ? 1_000_000_000 : 1_000_000
         if fraction >= limit, !warnedSubsecond {
             warnedSubsecond = true
@@ -58,10 +59,12 @@ extension CaptureReader {
         // Both fit: seconds < 2^32 so seconds * 1e9 < 4.3e18 < Int64.max.
         let ns = Int64(seconds) * 1_000_000_000 + Int64(fraction) * (pcapNanosecond ? 1 : 1_000)
         lastTimestamp = ns
-        offset += 16 + Int(caplen)
-        return Packet(
+        var packet = Packet(
             frameNumber: framesRead, fileIndex: fileIndex, interfaceID: 0, interfaceName: nil,
             linkType: hot[0].linkType, timestampNanoseconds: ns, originalLength: Int(origlen),
             direction: .unknown, bytes: bytes)
+        packet.recordOffset = offset
+        offset += 16 + Int(caplen)
+        return packet
     }
 }

@@ -27,6 +27,8 @@ extension CaptureReader {
                 return fail("file cut short in a block header: \(remaining) bytes left, a block needs at least 12", at: block)
             }
             if type == BlockType.sectionHeader {
+                // A walk of `visit(frames:)` never crosses a section (a checkpoint follows each).
+                if locating { return nil }
                 if let reason = readSectionHeader() { return fail(reason, at: block) }
                 continue
             }
@@ -54,7 +56,10 @@ extension CaptureReader {
                 case .damaged: return nil
                 }
             case BlockType.interfaceDescription:
+                if locating { return nil }
                 guard readInterfaceDescription(at: block, length: length) else { return nil }
+            case _ where locating:
+                break
             case BlockType.interfaceStatistics:
                 guard readInterfaceStatistics(at: block, length: length) else { return nil }
             case BlockType.nameResolution: blockCounts.nameResolution += 1
@@ -129,6 +134,7 @@ extension CaptureReader {
         blockCounts.sectionHeaders += 1
         sectionFirst = interfaces.count
         sectionCount = 0
+        structureChanged = true
         offset = block + length
         return nil
     }
@@ -185,6 +191,7 @@ extension CaptureReader {
             converter: TimestampConverter(resolution: interface.timestampResolution,
                                           offsetSeconds: interface.timestampOffsetSeconds)))
         sectionCount += 1
+        structureChanged = true
         return true
     }
 
@@ -270,6 +277,7 @@ extension CaptureReader {
             return .damaged
         }
         framesRead += 1
+        noteFrame(at: block)
         offset = block + length
         guard let index = interfaceIndex(localID, at: block),
               let bytes = data.slice(block + dataOffset, Int(caplen))
@@ -278,10 +286,12 @@ extension CaptureReader {
         lastTimestamp = ns
         let dir = direction(optionsFrom: block + dataOffset + ((Int(caplen) + 3) & ~3), to: block + length - 4)
         let iface = hot[index]
-        return .packet(Packet(
+        var packet = Packet(
             frameNumber: framesRead, fileIndex: fileIndex, interfaceID: index, interfaceName: iface.name,
             linkType: iface.linkType, timestampNanoseconds: ns, originalLength: Int(origlen),
-            direction: dir, bytes: bytes))
+            direction: dir, bytes: bytes)
+        packet.recordOffset = block
+        return .packet(packet)
     }
 
     /// Simple Packet Block: interface 0 of the section, no timestamp (we use
@@ -295,6 +305,7 @@ extension CaptureReader {
         }
         var caplen = min(Int(origlen), length - 16)
         framesRead += 1
+        noteFrame(at: block)
         offset = block + length
         guard let index = interfaceIndex(0, at: block) else { return .skipped }
         let iface = hot[index]
@@ -310,6 +321,7 @@ extension CaptureReader {
             linkType: iface.linkType, timestampNanoseconds: lastTimestamp, originalLength: Int(origlen),
             direction: .unknown, bytes: bytes)
         packet.hasTimestamp = false
+        packet.recordOffset = block
         return .packet(packet)
     }
 

@@ -39,8 +39,10 @@ public final class CaptureReader {
     /// Byte offset of the next record or block.
     public internal(set) var offset = 0
     public var fileSize: Int { data.count }
+    /// The open input this reader reads (shared by every reader of the same input).
+    public let input: CaptureInput
 
-    let file: MappedFile
+    var file: CaptureInput { input }
     let data: ByteView
     var order: OrderedBytes
     /// Per-interface values needed per packet, indexed by interface id.
@@ -53,6 +55,15 @@ public final class CaptureReader {
     var releasedUpTo = 0
     var pcapNanosecond = false
     var warnedSubsecond = false
+    /// Where frames can be found again (`visit(frames:)`): every
+    /// `frameIndexStride`-th frame, and the first frame after a section header
+    /// or interface description, so a walk from one never crosses either.
+    var checkpoints: [Checkpoint] = []
+    var structureChanged = true
+    /// Set while `visit(frames:)` re-reads records: nothing is counted, warned or indexed.
+    var locating = false
+    /// Records `visit(frames:)` has read (it reads only around the frames it is asked for).
+    public internal(set) var locatedRecords = 0
 
     struct HotInterface {
         var linkType: LinkType
@@ -62,18 +73,23 @@ public final class CaptureReader {
         var warnedSaturation = false
     }
 
-    /// Opens and maps `path` and reads its file header (the pcap header or the
+    /// Opens `path` and reads its file header (the pcap header or the
     /// first pcapng Section Header Block).
     /// - Throws: `CaptureFileError` when the file cannot be opened, is empty,
     ///   is no capture, or its file header is damaged or unsupported.
-    public init(path: String, fileIndex: Int = 0) throws(CaptureFileError) {
-        self.path = path
+    public convenience init(path: String, fileIndex: Int = 0) throws(CaptureFileError) {
+        try self.init(input: CaptureInput.open(path: path), fileIndex: fileIndex)
+    }
+
+    /// Reads an input that is already open; several readers may read one input.
+    public init(input: CaptureInput, fileIndex: Int = 0) throws(CaptureFileError) {
+        self.input = input
+        self.path = input.path
         self.fileIndex = fileIndex
-        file = try MappedFile(path: path)
-        data = ByteView(file.bytes)
+        data = ByteView(input.bytes)
         order = OrderedBytes(view: data, bigEndian: false)
-        if file.truncatedAtLimit {
-            warn(.inputTruncatedAtLimit(limit: MappedFile.streamLimit), at: data.count)
+        if input.truncatedAtLimit {
+            warn(.inputTruncatedAtLimit(limit: CaptureInput.streamLimit), at: data.count)
         }
         guard data.count > 0 else { throw .notACapture(path: path, reason: "empty file") }
         guard let magic = data.integer(at: 0, endianness: .little, as: UInt32.self) else {
@@ -122,6 +138,7 @@ public final class CaptureReader {
     }
 
     func warn(_ kind: CaptureWarning.Kind, at offset: Int) {
+        if locating { return }
         if warnings.count < Self.maximumWarnings {
             warnings.append(CaptureWarning(path: path, offset: offset, kind: kind))
         } else {

@@ -174,8 +174,10 @@ extension PacketDetail {
         if let h = a.http, let host = h.host { httpHost = Self.text(host) }
     }
 
-    /// Packet bytes as a String (invalid UTF-8 replaced); renderers escape control characters.
-    static func text(_ v: ByteView) -> String { String(decoding: v.prefix(512).base, as: UTF8.self) }
+    /// Packet bytes as text by the dissector's rule (docs/protocols.md):
+    /// controls and `\` as `\DDD`/`\\`, invalid UTF-8 byte by byte (never
+    /// U+FFFD, which would hide what was sent); renderers escape for their format.
+    static func text(_ v: ByteView) -> String { AppText.text(v.prefix(512)) }
 
     static func rcodeName(_ r: UInt8) -> String {
         switch r {

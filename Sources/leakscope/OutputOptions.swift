@@ -11,13 +11,8 @@ import Glibc
 /// `analyze`'s output options: the format, where to write it, the evidence
 /// capture, and byte-identical output. Shared wiring for `analyze` and `report`.
 struct OutputOptions: ParsableArguments {
-    enum Format: String, ExpressibleByArgument, CaseIterable {
-        case text, json, html, markdown, jsonl
-        var pipeline: ReportPipeline.Format { ReportPipeline.Format(rawValue: rawValue)! }
-    }
-
     @Option(help: "text (terminal summary), json (the analysis record), html, markdown, jsonl (one ECS alert per finding).")
-    var format: Format = .text
+    var format: ReportFormat = .text
 
     @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Write the output to FILE (atomically) instead of standard output.", valueName: "file"))
     var output: String?
@@ -28,37 +23,37 @@ struct OutputOptions: ParsableArguments {
     @Flag(help: "Leave the time of analysis out of the record, so equal inputs give byte-identical output.")
     var deterministic = false
 
-    /// Builds what the format needs and writes it. Returns normally or throws
-    /// an `ExitCode` (4 input error, 5 cannot write).
-    func emit(_ analysis: Analysis, files: [String]) throws {
-        let color = output == nil && TerminalSummary.wantsColor(isTTY: isatty(1) == 1, environment: environment())
-        var text: [UInt8]
+    /// The record the format needs: with the terminal text and no evidence
+    /// only the analysis (no capture facts to gather), else the whole record.
+    /// Throws an `ExitCode` (4 input error, 5 cannot write evidence).
+    func record(files: [String], options: AnalysisOptions) throws -> AnalysisRecord {
         if format == .text && evidence == nil {
-            text = Array(AnalysisText.render(analysis, color: color).utf8)
-        } else {
-            let record = try orExit { () throws(ReportError) in
-                try ReportPipeline.record(analysis: analysis, paths: files, settings: settings(files: files))
+            let analysis: Analysis
+            do { analysis = try Correlation.analyze(paths: files, options: options) } catch {
+                StandardStream.error.write("error: \(escapedForTerminal(error.description))\n")
+                throw ExitCode.inputError
             }
-            if format == .text {
-                text = Array(AnalysisText.render(analysis, color: color).utf8)
-                if let ev = record.evidenceCapture {
-                    text += Array("\nEvidence: \(escapedForTerminal(evidence ?? ev.name)) (\(ev.frames) frames, SHA-256 \(ev.sha256))\n".utf8)
-                }
-            } else {
-                text = try orExit { () throws(ReportError) in try ReportPipeline.render(record, format: format.pipeline) }
-            }
+            return AnalysisRecord(analysis: analysis, provenance: Provenance(tool: ToolInfo(version: LeakScope.version), invocation: invocation))
         }
-        try write(text)
+        return try orExit { () throws(ReportError) in
+            try AnalysisPipeline.record(paths: files, analysis: options, settings: settings)
+        }
     }
 
-    func settings(files: [String]) -> ReportPipeline.Settings {
-        var options: [String: JSONValue] = ["format": .string(format.rawValue), "deterministic": .bool(deterministic)]
-        if let output { options["output"] = .string(output) }
-        if let evidence { options["evidence"] = .string(evidence) }
+    /// Renders `record` in the chosen format and writes it.
+    func emit(_ record: AnalysisRecord) throws {
+        let color = format == .text && output == nil && TerminalReport.wantsColor(isTTY: isatty(1) == 1, environment: environment())
+        try write(try orExit { () throws(ReportError) in try record.rendered(as: format, color: color) })
+    }
+
+    var invocation: Invocation {
         // argv[0] is the binary's path on this machine; the record names the tool.
-        let arguments = ["leakscope"] + CommandLine.arguments.dropFirst()
-        return ReportPipeline.Settings(toolVersion: LeakScope.version, arguments: arguments, options: options,
-                                       deterministic: deterministic, evidencePath: evidence)
+        Invocation(arguments: ["leakscope"] + CommandLine.arguments.dropFirst(),
+                   options: .init(format: format, output: output, evidence: evidence, deterministic: deterministic))
+    }
+
+    var settings: AnalysisPipeline.Settings {
+        AnalysisPipeline.Settings(toolVersion: LeakScope.version, arguments: invocation.arguments, options: invocation.options)
     }
 
     /// To `--output` atomically, else to standard output.
@@ -66,19 +61,12 @@ struct OutputOptions: ParsableArguments {
         if let output {
             try orExit { () throws(ReportError) in try OutputFile.write(bytes, to: output) }
         } else {
-            bytes.withUnsafeBytes { raw in
-                guard let base = raw.baseAddress else { return }
-                var done = 0
-                while done < raw.count {
-                    let n = Glibc.write(1, base + done, raw.count - done)
-                    if n < 0 && errno == EINTR { continue }
-                    if n <= 0 { break }
-                    done += n
-                }
-            }
+            StandardStream.output.write(bytes)
         }
     }
 }
+
+extension ReportFormat: ExpressibleByArgument {}
 
 /// Runs `body`; a `ReportError` becomes a message on stderr and the exit code
 /// for its kind (4: the input cannot be used, 5: the output cannot be written).
@@ -86,26 +74,10 @@ func orExit<T>(_ body: () throws(ReportError) -> T) throws -> T {
     do {
         return try body()
     } catch {
-        let line = "error: \(escapedForTerminal(error.description))\n"
-        FileHandleStderr.write(line)
+        StandardStream.error.write("error: \(escapedForTerminal(error.description))\n")
         switch error {
-        case .capture, .badRecord: throw ExitCode.inputError
+        case .capture, .badRecord, .input: throw ExitCode.inputError
         case .io, .output, .encoding: throw ExitCode.runtimeError
-        }
-    }
-}
-
-enum FileHandleStderr {
-    static func write(_ s: String) {
-        var text = s
-        text.withUTF8 { b in
-            guard let base = b.baseAddress else { return }
-            var done = 0
-            while done < b.count {
-                let n = Glibc.write(2, base + done, b.count - done)
-                if n <= 0 { break }
-                done += n
-            }
         }
     }
 }

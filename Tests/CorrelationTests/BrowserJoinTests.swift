@@ -159,8 +159,8 @@ import Testing
         // JSON: the new key round-trips, and the old keys are untouched.
         let j = try AnalysisJSON.encode(a)
         #expect(try AnalysisJSON.decode(j) == a)
-        #expect(j.contains("\"seen_on_wire\" : false"))
-        #expect(j.contains("\"found_by\" : \"option --candidates\""))
+        #expect(j.contains("\"seen_on_wire\": false"))
+        #expect(j.contains("\"found_by\": \"option --candidates\""))
     }
 
     @Test func sectionCommentIsFollowedOnlyInsideTheCaptureDirectory() throws {

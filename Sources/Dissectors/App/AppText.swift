@@ -1,5 +1,6 @@
-/// Text helpers for summaries (outputs only, never on the hot path).
-enum AppText {
+/// Text from packets, as every output shows it (docs/protocols.md): outputs
+/// only, never on the hot path.
+public enum AppText {
     /// Bytes as text: printable ASCII kept, everything else as `\DDD`
     /// (RFC 1035 presentation style), so that packet strings can never
     /// carry control characters or invalid UTF-8 into an output.
@@ -31,8 +32,9 @@ enum AppText {
 
     /// Text attributes (STUN SOFTWARE/USERNAME, SNI, hostnames): valid UTF-8
     /// is kept except control characters and backslash, which become `\DDD`
-    /// / `\\`; invalid UTF-8 is escaped byte by byte.
-    static func text(_ bytes: ByteView) -> String {
+    /// / `\\`; invalid UTF-8 is escaped byte by byte, so no byte of the
+    /// packet is lost to a replacement character.
+    public static func text(_ bytes: ByteView) -> String {
         guard let decoded = String(validating: bytes.base, as: UTF8.self) else { return escaped(bytes) }
         var needsEscape = false
         for u in decoded.unicodeScalars where u.value < 0x20 || (u.value >= 0x7F && u.value < 0xA0) || u.value == 0x5C {

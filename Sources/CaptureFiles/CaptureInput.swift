@@ -4,21 +4,34 @@ import Glibc
 import Darwin
 #endif
 
-/// A whole input file in memory: mapped read-only (PROT_READ, MAP_PRIVATE)
-/// for regular files, read into one buffer for pipes and other streams.
-/// Owns the memory; every `ByteView` into it is valid while this lives.
-final class MappedFile {
+/// One input capture, opened exactly once and held in memory for every pass
+/// of an analysis (`CaptureReader(input:)`): a regular file is mapped
+/// read-only (PROT_READ, MAP_PRIVATE); a pipe or other stream is read into
+/// one buffer. Owns the memory; every `ByteView` into it is valid while this
+/// lives. Immutable after `init`, so readers on several threads may share it.
+public final class CaptureInput: @unchecked Sendable {
     /// Pipes are read into memory up to this many bytes (the rest is dropped
     /// with a warning) so a never-ending stream cannot exhaust memory.
     static let streamLimit = 1 << 30
 
-    let bytes: UnsafeRawBufferPointer
+    /// The path as given.
+    public let path: String
+    public let bytes: UnsafeRawBufferPointer
     /// Set when a stream was cut at `streamLimit`.
     private(set) var truncatedAtLimit = false
     private let mapped: Bool
 
-    init(path: String) throws(CaptureFileError) {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+    public var size: Int { bytes.count }
+
+    /// The input for `path`, opened now.
+    public static func open(path: String) throws(CaptureFileError) -> CaptureInput {
+        try CaptureInput(opening: path)
+    }
+
+    /// Opens `path`.
+    public init(opening path: String) throws(CaptureFileError) {
+        self.path = path
+        let fd = systemOpen(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw .cannotOpen(path: path, errno: errno) }
         defer { close(fd) }
         var st = stat()
@@ -85,3 +98,6 @@ final class MappedFile {
         }
     }
 }
+
+/// open(2) (the name `open` is taken by `CaptureInput.open(path:)` inside the type).
+private func systemOpen(_ path: String, _ flags: Int32) -> Int32 { open(path, flags) }

@@ -1,41 +1,40 @@
-/// A strict JSON parser (RFC 8259) straight into `JSONValue`: the record and
-/// the correlator's output are parsed with it because decoding an open-ended
-/// value through `Decoder` tries each type in turn and is slow on large
-/// records. Nesting is limited to `maxDepth`.
-public struct JSONParser {
-    public struct Error: Swift.Error, Sendable, Equatable, CustomStringConvertible {
-        public var offset: Int
-        public var reason: String
-        public var description: String { "invalid JSON at byte \(offset): \(reason)" }
-    }
+/// A strict JSON parser (RFC 8259) for `JSONDocument`. Nesting is limited to
+/// `maxDepth`; objects are numbered in document order so the decoder can
+/// record which of their keys it read.
+struct JSONReader {
+    typealias Error = JSONCodingError
 
-    public static let maxDepth = 512
+    static let maxDepth = 512
 
     let bytes: [UInt8]
     var i = 0
+    /// Objects parsed so far (the next object's id).
+    var objects = 0
 
-    public static func parse(_ bytes: [UInt8]) throws(Error) -> JSONValue {
-        var p = JSONParser(bytes: bytes)
+    /// The document's value and how many objects it has.
+    static func parse(_ bytes: [UInt8]) throws(Error) -> (JSONNode, objects: Int) {
+        var p = JSONReader(bytes: bytes)
         p.skipSpace()
         let v = try p.value(depth: 0)
         p.skipSpace()
         guard p.i == bytes.count else { throw p.fail("trailing characters") }
-        return v
+        return (v, p.objects)
     }
 
-    func fail(_ reason: String) -> Error { Error(offset: i, reason: reason) }
+    func fail(_ reason: String) -> Error { Error(reason: reason, offset: i) }
 
     mutating func skipSpace() {
         while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x0A || bytes[i] == 0x0D || bytes[i] == 0x09 { i += 1 }
     }
 
-    mutating func value(depth: Int) throws(Error) -> JSONValue {
+    mutating func value(depth: Int) throws(Error) -> JSONNode {
         guard depth < Self.maxDepth else { throw fail("nested too deeply") }
         guard i < bytes.count else { throw fail("unexpected end") }
         switch bytes[i] {
         case UInt8(ascii: "{"):
             i += 1
-            var o: [String: JSONValue] = [:]
+            var o = JSONObject(id: objects)
+            objects += 1
             skipSpace()
             if i < bytes.count, bytes[i] == UInt8(ascii: "}") { i += 1; return .object(o) }
             while true {
@@ -46,7 +45,7 @@ public struct JSONParser {
                 guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { throw fail("expected ':'") }
                 i += 1
                 skipSpace()
-                o[k] = try value(depth: depth + 1)
+                o.set(k, try value(depth: depth + 1))
                 skipSpace()
                 guard i < bytes.count else { throw fail("unexpected end") }
                 if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
@@ -55,7 +54,7 @@ public struct JSONParser {
             }
         case UInt8(ascii: "["):
             i += 1
-            var a: [JSONValue] = []
+            var a: [JSONNode] = []
             skipSpace()
             if i < bytes.count, bytes[i] == UInt8(ascii: "]") { i += 1; return .array(a) }
             while true {
@@ -84,7 +83,7 @@ public struct JSONParser {
         i += n
     }
 
-    mutating func number() throws(Error) -> JSONValue {
+    mutating func number() throws(Error) -> JSONNode {
         let start = i
         if i < bytes.count, bytes[i] == UInt8(ascii: "-") { i += 1 }
         var integral = true
@@ -109,6 +108,7 @@ public struct JSONParser {
         }
         let text = String(decoding: bytes[start..<i], as: UTF8.self)
         if integral, let v = Int64(text) { return .int(v) }
+        if integral, let v = UInt64(text) { return .uint(v) }
         guard let d = Double(text) else { throw fail("bad number") }
         return .double(d)
     }
@@ -152,7 +152,7 @@ public struct JSONParser {
                         throw fail("lone surrogate")
                     }
                     guard let u = Unicode.Scalar(scalar) else { throw fail("bad code point") }
-                    out.append(contentsOf: Array(String(Character(u)).utf8))
+                    UTF8.encode(u) { out.append($0) }
                 default: throw fail("unknown escape")
                 }
             default:

@@ -12,6 +12,8 @@ public enum ReportError: Error, Sendable, Equatable, CustomStringConvertible {
     case badRecord(path: String, reason: String)
     /// A capture could not be read while building the record.
     case capture(path: String, reason: String)
+    /// An input could not be opened or analysed (what the analysis said, with the path).
+    case input(String)
     /// Writing an output failed (what the writer said, with the path).
     case output(String)
     /// Encoding an output failed.
@@ -22,6 +24,7 @@ public enum ReportError: Error, Sendable, Equatable, CustomStringConvertible {
         case .io(let path, let op, let e): "\(path): \(op) failed: \(String(cString: strerror(e)))"
         case .badRecord(let path, let reason): "\(path): not an analysis record: \(reason)"
         case .capture(let path, let reason): "\(path): \(reason)"
+        case .input(let what): what
         case .output(let what): what
         case .encoding(let reason): "cannot encode output: \(reason)"
         }

@@ -2,7 +2,7 @@ import CaptureFiles
 import Correlation
 import OutputText
 
-extension AnalysisText {
+extension TerminalReport {
     /// "What the browser saw": the browser's candidates (its sidecar) joined with the packets,
     /// one statement per candidate. Candidate strings come from a web page: all escaped.
     static func browser(_ b: BrowserReport) -> String {

@@ -2,22 +2,58 @@ import CaptureFiles
 import Correlation
 import OutputText
 
-/// The default terminal output of `leakscope analyze`: verdict line, findings
-/// by severity, observations, exposed addresses, and what was assumed.
+/// The terminal rendering of a record, the one `leakscope analyze` prints by
+/// default and `leakscope report --format text` prints for a saved record:
+/// the same record gives the same text. Verdict line, findings by severity
+/// with their evidence, observations, exposed addresses, what the browser
+/// saw, what was assumed, bounds hit, damage, and the evidence capture.
 /// Every string that may come from a packet goes through `escapedForTerminal`.
-public enum AnalysisText {
+public enum TerminalReport {
     /// - Parameter color: ANSI colour for the verdict and severities (callers
-    ///   pass `TerminalSummary.wantsColor`: a TTY and NO_COLOR unset).
-    public static func render(_ a: Analysis, showAssumptions: Bool = true, color: Bool = false) -> String {
-        let e = escapedForTerminal
-        let style = TerminalSummary.Style(color: color)
-        var s = ""
-        let head: String = switch a.verdict.status {
-        case .leaksFound: "LEAKS FOUND"
-        case .noLeakSeen: "NO LEAK SEEN"
-        case .cannotTell: "CANNOT TELL"
+    ///   pass `wantsColor`: a TTY and NO_COLOR unset).
+    public static func render(_ r: AnalysisRecord, showAssumptions: Bool = true, color: Bool = false) -> String {
+        var s = render(r.analysis, showAssumptions: showAssumptions, color: color)
+        if let ev = r.provenance.evidenceCapture {
+            // The path as given on the command line, else the file's name.
+            let name = r.provenance.invocation.options.evidence ?? ev.name
+            s += "\nEvidence: \(escapedForTerminal(name)) (\(ev.frames) frames, SHA-256 \(ev.sha256))\n"
         }
-        s += style.status(a.verdict.status.rawValue, head) + ": \(e(a.verdict.reason))\n"
+        return s
+    }
+
+    /// The no-color.org rule plus "is a terminal".
+    public static func wantsColor(isTTY: Bool, environment: [String: String]) -> Bool {
+        guard isTTY else { return false }
+        if let v = environment["NO_COLOR"], !v.isEmpty { return false }
+        return environment["TERM"] != "dumb"
+    }
+
+    struct Style {
+        var color: Bool
+        func paint(_ s: String, _ code: String) -> String { color ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s }
+        func bold(_ s: String) -> String { paint(s, "1") }
+        /// Red for leaks found, green for no leak seen, yellow otherwise.
+        func status(_ st: Analysis.Verdict.Status, _ s: String) -> String {
+            switch st {
+            case .leaksFound: paint(s, "1;31")
+            case .noLeakSeen: paint(s, "1;32")
+            case .cannotTell: paint(s, "1;33")
+            }
+        }
+        func severity(_ sev: Severity) -> String {
+            switch sev {
+            case .high: paint(sev.rawValue, "31")
+            case .medium: paint(sev.rawValue, "33")
+            case .low: paint(sev.rawValue, "36")
+            }
+        }
+    }
+
+    static func render(_ a: Analysis, showAssumptions: Bool, color: Bool) -> String {
+        let e = escapedForTerminal
+        let style = Style(color: color)
+        var s = ""
+        s += style.status(a.verdict.status, LeakClassText.headline(a.verdict.status).uppercased()) + ": \(e(a.verdict.reason))\n"
         let sorted = a.findings.sorted {
             $0.severity != $1.severity ? $0.severity > $1.severity : idNumber($0.id) < idNumber($1.id)
         }
@@ -29,7 +65,7 @@ public enum AnalysisText {
                     + (f.frames.count > 6 || f.framesOmitted > 0 ? ",..." : "")
                 rows.append([f.id, f.severity.rawValue, f.class.rawValue, e(f.file), e(f.interface), String(f.packets), frames, e(f.title)])
             }
-            s += table(rows, paint: { col, cell in col == 1 && cell != "SEVERITY" ? style.severity(cell) : cell })
+            s += table(rows, paint: { col, cell in col == 1 ? Severity(rawValue: cell).map(style.severity) ?? cell : cell })
             s += "\n"
             for f in sorted { s += details(f) }
         }
@@ -119,7 +155,7 @@ public enum AnalysisText {
     /// `addr:port`, with IPv6 addresses in brackets.
     static func hostPort(_ a: String, _ port: Int?) -> String {
         guard let port else { return escapedForTerminal(a) }
-        return a.contains(":") ? "[\(escapedForTerminal(a))]:\(port)" : "\(escapedForTerminal(a)):\(port)"
+        return IPAddress(parsing: a)?.isV4 == false ? "[\(escapedForTerminal(a))]:\(port)" : "\(escapedForTerminal(a)):\(port)"
     }
 
     static func table(_ rows: [[String]], paint: (Int, String) -> String = { $1 }) -> String {

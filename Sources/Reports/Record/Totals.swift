@@ -1,3 +1,5 @@
+import Correlation
+
 /// Counts the summary tables show, computed from the findings and the capture.
 public struct Totals: Codable, Sendable, Hashable {
     public var findings: Int
@@ -16,14 +18,14 @@ public struct Totals: Codable, Sendable, Hashable {
 }
 
 public struct ClassTotal: Codable, Sendable, Hashable {
-    public var leakClass: String
+    public var leakClass: LeakClass
     public var findings: Int
     public var high: Int
     public var medium: Int
     public var low: Int
     public var packets: Int64
     public var bytes: Int64
-    public init(leakClass: String, findings: Int = 0, high: Int = 0, medium: Int = 0, low: Int = 0,
+    public init(leakClass: LeakClass, findings: Int = 0, high: Int = 0, medium: Int = 0, low: Int = 0,
                 packets: Int64 = 0, bytes: Int64 = 0) {
         self.leakClass = leakClass; self.findings = findings; self.high = high; self.medium = medium; self.low = low
         self.packets = packets; self.bytes = bytes

@@ -6,7 +6,8 @@ import Glibc
 import Darwin
 #endif
 
-/// Streaming SHA-256 of a file (1 MiB reads; constant memory).
+/// SHA-256 of the inputs (over their mappings) and of the outputs the tool
+/// wrote (the evidence capture), and reading a record to render.
 public enum FileDigest {
     public struct Result: Sendable, Hashable {
         public var size: Int64
@@ -55,4 +56,16 @@ public enum FileDigest {
     }
 
     public static func sha256(bytes: [UInt8]) -> String { Hex.string(Array(SHA256.hash(data: bytes))) }
+
+    /// SHA-256 of memory already there (an input's mapping), in 1 MiB steps.
+    public static func sha256(_ bytes: UnsafeRawBufferPointer) -> String {
+        var hasher = SHA256()
+        var at = 0
+        while at < bytes.count {
+            let n = min(1 << 20, bytes.count - at)
+            hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: bytes[at ..< at + n]))
+            at += n
+        }
+        return Hex.string(Array(hasher.finalize()))
+    }
 }

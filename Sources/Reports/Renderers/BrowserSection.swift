@@ -1,7 +1,9 @@
+import CaptureFiles
+import Correlation
+
 /// "What the browser saw" in the HTML and Markdown reports: the browser's
-/// candidates (the `browser` key of the analysis, schema 1.1) joined with the
-/// packets. Read from the record's JSON, so the reports need no Correlation
-/// types. Candidate strings come from a web page: every one is escaped.
+/// candidates (the analysis's `browser`, schema 1.1) joined with the
+/// packets. Candidate strings come from a web page: every one is escaped.
 enum BrowserSection {
     struct Row {
         var round: Int
@@ -11,32 +13,29 @@ enum BrowserSection {
         var statement: String
     }
 
-    static func rows(_ b: JSONValue) -> [Row] {
+    static func rows(_ b: BrowserReport) -> [Row] {
         var out: [Row] = []
-        for (n, r) in (b["rounds"]?.arrayValue ?? []).enumerated() {
-            for c in r["candidates"]?.arrayValue ?? [] {
-                let ev = c["evidence"]
-                let req = ev?["request_frame"]?.intValue, resp = ev?["response_frame"]?.intValue, fr = ev?["frame"]?.intValue
-                let frames = [req, resp, fr].compactMap { $0 }.map(String.init).joined(separator: "/")
-                    + (ev?["matched"]?.stringValue == "address" ? " (address only)" : "")
-                let address = c["address"]?.plainText ?? "", port = c["port"]?.plainText ?? ""
-                out.append(Row(round: n + 1, type: c["type"]?.plainText ?? "",
-                               candidate: address.contains(":") ? "[\(address)]:\(port)" : "\(address):\(port)",
-                               url: c["url"]?.stringValue ?? "", seen: c["seen_on_wire"] == .bool(true),
-                               frames: frames, interface: ev?["interface"]?.stringValue ?? "", path: ev?["path"]?.stringValue ?? "",
-                               finding: ev?["finding"]?.stringValue, statement: c["statement"]?.stringValue ?? ""))
+        for (n, r) in b.rounds.enumerated() {
+            for c in r.candidates {
+                let ev = c.evidence
+                let frames = [ev?.requestFrame, ev?.responseFrame, ev?.frame].compactMap { $0 }.map(String.init).joined(separator: "/")
+                    + (ev?.matched == "address" ? " (address only)" : "")
+                // An IPv6 address gets brackets; an IPv4 address or an mDNS name does not.
+                let v6 = IPAddress(parsing: c.address).map { !$0.isV4 } ?? false
+                out.append(Row(round: n + 1, type: c.type, candidate: v6 ? "[\(c.address)]:\(c.port)" : "\(c.address):\(c.port)",
+                               url: c.url ?? "", seen: c.seenOnWire, frames: frames, interface: ev?.interface ?? "",
+                               path: ev?.path ?? "", finding: ev?.finding, statement: c.statement))
             }
         }
         return out
     }
 
-    static func sources(_ b: JSONValue) -> String {
-        (b["sidecars"]?.arrayValue ?? []).map { "\($0["file"]?.plainText ?? ""), found by \($0["found_by"]?.plainText ?? "")" }
-            .joined(separator: "; ")
+    static func sources(_ b: BrowserReport) -> String {
+        b.sidecars.map { "\($0.file), found by \($0.foundBy)" }.joined(separator: "; ")
     }
 
-    static func html(_ r: AnalysisRecord) -> String {
-        guard let b = r.analysis.extra["browser"] else { return "" }
+    static func html(_ browser: BrowserReport?) -> String {
+        guard let b = browser else { return "" }
         let e = HTMLReport.e
         var h = "<section id=\"browser\">\n<h2>What the browser saw</h2>\n"
         let src = sources(b)
@@ -50,12 +49,12 @@ enum BrowserSection {
             }
             h += "</tbody></table>\n<ul class=\"statements\">" + rows.map { "<li>\(e($0.statement))</li>" }.joined() + "</ul>\n"
         }
-        for w in b["warnings"]?.arrayValue ?? [] { h += "<p class=\"note\">\(e(w.plainText))</p>\n" }
+        for w in b.warnings ?? [] { h += "<p class=\"note\">\(e(w))</p>\n" }
         return h + "</section>\n"
     }
 
-    static func markdown(_ r: AnalysisRecord) -> String {
-        guard let b = r.analysis.extra["browser"] else { return "" }
+    static func markdown(_ browser: BrowserReport?) -> String {
+        guard let b = browser else { return "" }
         let e = MarkdownReport.e
         var m = "## What the browser saw\n\n"
         let src = sources(b)
@@ -68,7 +67,7 @@ enum BrowserSection {
             }
             m += "\n" + rows.map { "- \(e($0.statement))\n" }.joined() + "\n"
         }
-        for w in b["warnings"]?.arrayValue ?? [] { m += "- Warning: \(e(w.plainText))\n" }
+        for w in b.warnings ?? [] { m += "- Warning: \(e(w))\n" }
         return m
     }
 }
