@@ -58,8 +58,9 @@ extension CaptureReader {
                 if p.frameNumber == n { lookahead = nil; try body(p); continue }
             }
             guard let cp = checkpoint(atOrBefore: n) else { continue }
-            // Jump unless the walk already stands between the index point and `n`.
-            if lookahead != nil || framesRead < cp.frame - 1 || framesRead >= n {
+            // Jump unless the walk already stands past the index point and before `n`
+            // (a section or interface block lies just before an index point: never walk over it).
+            if lookahead != nil || framesRead < cp.frame || framesRead >= n {
                 offset = cp.offset
                 framesRead = cp.frame - 1
                 lastTimestamp = cp.lastTimestamp

@@ -45,10 +45,10 @@ struct AnalyzeCommand: ParsableCommand {
     @Option(name: .customLong("physical"), help: ArgumentHelp("A physical interface name, or a classic pcap's file name (repeatable); other non-tunnel interfaces are ignored.", valueName: "name"))
     var physicals: [String] = []
 
-    @Option(name: .customLong("vpn-endpoint"), help: ArgumentHelp("VPN server address, optionally with port (repeatable); replaces inference from handshakes.", valueName: "addr[:port]"))
+    @Option(name: .customLong("vpn-endpoint"), help: ArgumentHelp("VPN server: ADDR, ADDR:PORT or [IPv6]:PORT (repeatable); replaces inference from handshakes.", valueName: "addr[:port]"))
     var endpoints: [EndpointSpec] = []
 
-    @Option(name: .customLong("ifindex"), help: ArgumentHelp("Name an SLL2 (Linux 'any') interface index (repeatable).", valueName: "index=name"))
+    @Option(name: .customLong("ifindex"), help: ArgumentHelp("Name an SLL2 (Linux 'any') interface index: INDEX=NAME, e.g. 3=wg0 (repeatable).", valueName: "index=name"))
     var ifindex: [InterfaceIndexNames] = []
 
     @Option(name: .customLong("interface-role"), help: "Role of a classic pcap's single interface (default: physical).")

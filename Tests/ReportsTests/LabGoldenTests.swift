@@ -243,3 +243,25 @@ enum LabGolden {
         try TestSupport.runBytes(cliPath ?? "leakscope", args, in: TestSupport.repoRoot, environment: ["NO_COLOR": "1"])
     }
 }
+
+/// `analyze` and `report --format text` are one renderer: the text of a
+/// saved record equals what `analyze` printed, evidence line included.
+@Suite(.enabled(if: TestSupport.hasLabCaptures && LabGolden.cliPath != nil, "needs captures/lab-*.pcapng and the leakscope binary"))
+struct OneTerminalRendererTests {
+    @Test(arguments: ["lab-webrtc-leak", "lab-clean", "lab-tunnel-down"])
+    func reportPrintsWhatAnalyzePrinted(name: String) throws {
+        let dir = TestSupport.tempDir("oneterminal\(name)")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let capture = "captures/\(name).pcapng"
+        let (s1, analyzed, e1) = try LabGolden.runCLI(["analyze", capture, "--evidence", "\(dir)/a.pcapng"])
+        #expect([0, 1].contains(s1), "\(e1)")
+        let (s2, _, e2) = try LabGolden.runCLI(["analyze", capture, "--format", "json", "--evidence", "\(dir)/a.pcapng", "-o", "\(dir)/r.json"])
+        #expect([0, 1].contains(s2), "\(e2)")
+        let (s3, reported, e3) = try LabGolden.runCLI(["report", "\(dir)/r.json", "--format", "text"])
+        #expect(s3 == 0, "\(e3)")
+        #expect(reported == analyzed)
+        #expect(String(decoding: reported, as: UTF8.self).contains("\nEvidence: \(dir)/a.pcapng ("))
+        let (_, plain, _) = try LabGolden.runCLI(["analyze", capture])
+        #expect(String(decoding: analyzed, as: UTF8.self).hasPrefix(String(decoding: plain, as: UTF8.self)))
+    }
+}

@@ -142,3 +142,19 @@ import Testing
         }
     }
 }
+
+/// Issue 13: a bidirectional override from a packet reaches no output raw.
+@Suite struct BidiEscapingTests {
+    @Test func everyRenderingEscapesBidirectionalControls() throws {
+        var r = Fixtures.record()
+        r.analysis.findings[0].evidence.software = ["evil\u{202E}txt.exe"]
+        r.analysis.findings[1].title = "DNS query for a\u{2067}b outside the tunnel"
+        for format in ReportFormat.allCases {
+            let text = String(decoding: try r.rendered(as: format), as: UTF8.self)
+            for c in ["\u{202E}", "\u{2067}"] { #expect(!text.contains(c), "\(format) shows \(c.unicodeScalars.first!.value) raw") }
+        }
+        let json = String(decoding: try RecordJSON.encode(r), as: UTF8.self)
+        #expect(json.contains(#""evil\u202etxt.exe""#))
+        #expect(try RecordJSON.decode(Array(json.utf8)).record == r)
+    }
+}
