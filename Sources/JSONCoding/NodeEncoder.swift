@@ -164,22 +164,12 @@ struct KeyedNodeEncoder<Key: CodingKey>: KeyedEncodingContainerProtocol {
     }
 }
 
-struct IndexKey: CodingKey {
-    var intValue: Int?
-    var stringValue: String { "[\(intValue ?? 0)]" }
-    init(_ i: Int) { intValue = i }
-    init?(intValue: Int) { self.intValue = intValue }
-    init?(stringValue: String) { nil }
+/// The scalar `encode` overloads of the unkeyed and single-value containers, written once.
+protocol ScalarPutting {
+    func put(_ node: JSONNode)
 }
 
-struct UnkeyedNodeEncoder: UnkeyedEncodingContainer {
-    let array: ArrayBuilder
-    let codingPath: [any CodingKey]
-    let keys: JSONCoding.KeyStyle
-    var count: Int { array.items.count }
-
-    func put(_ node: JSONNode) { array.next().content = .scalar(node) }
-
+extension ScalarPutting {
     mutating func encodeNil() throws { put(.null) }
     mutating func encode(_ value: Bool) throws { put(.bool(value)) }
     mutating func encode(_ value: String) throws { put(.string(value)) }
@@ -195,6 +185,24 @@ struct UnkeyedNodeEncoder: UnkeyedEncodingContainer {
     mutating func encode(_ value: UInt16) throws { put(integerNode(value)) }
     mutating func encode(_ value: UInt32) throws { put(integerNode(value)) }
     mutating func encode(_ value: UInt64) throws { put(integerNode(value)) }
+}
+
+struct IndexKey: CodingKey {
+    var intValue: Int?
+    var stringValue: String { "[\(intValue ?? 0)]" }
+    init(_ i: Int) { intValue = i }
+    init?(intValue: Int) { self.intValue = intValue }
+    init?(stringValue: String) { nil }
+}
+
+struct UnkeyedNodeEncoder: UnkeyedEncodingContainer, ScalarPutting {
+    let array: ArrayBuilder
+    let codingPath: [any CodingKey]
+    let keys: JSONCoding.KeyStyle
+    var count: Int { array.items.count }
+
+    func put(_ node: JSONNode) { array.next().content = .scalar(node) }
+
 
     mutating func encode<T: Encodable>(_ value: T) throws {
         try encodeValue(value, into: array.next(), codingPath: codingPath + [IndexKey(count)], keys: keys)
@@ -213,28 +221,13 @@ struct UnkeyedNodeEncoder: UnkeyedEncodingContainer {
     }
 }
 
-struct SingleNodeEncoder: SingleValueEncodingContainer {
+struct SingleNodeEncoder: SingleValueEncodingContainer, ScalarPutting {
     let box: EncodingBox
     let codingPath: [any CodingKey]
     let keys: JSONCoding.KeyStyle
 
     func put(_ node: JSONNode) { box.content = .scalar(node) }
 
-    mutating func encodeNil() throws { put(.null) }
-    mutating func encode(_ value: Bool) throws { put(.bool(value)) }
-    mutating func encode(_ value: String) throws { put(.string(value)) }
-    mutating func encode(_ value: Double) throws { put(.double(value)) }
-    mutating func encode(_ value: Float) throws { put(.double(Double(value))) }
-    mutating func encode(_ value: Int) throws { put(integerNode(value)) }
-    mutating func encode(_ value: Int8) throws { put(integerNode(value)) }
-    mutating func encode(_ value: Int16) throws { put(integerNode(value)) }
-    mutating func encode(_ value: Int32) throws { put(integerNode(value)) }
-    mutating func encode(_ value: Int64) throws { put(integerNode(value)) }
-    mutating func encode(_ value: UInt) throws { put(integerNode(value)) }
-    mutating func encode(_ value: UInt8) throws { put(integerNode(value)) }
-    mutating func encode(_ value: UInt16) throws { put(integerNode(value)) }
-    mutating func encode(_ value: UInt32) throws { put(integerNode(value)) }
-    mutating func encode(_ value: UInt64) throws { put(integerNode(value)) }
 
     mutating func encode<T: Encodable>(_ value: T) throws {
         try encodeValue(value, into: box, codingPath: codingPath, keys: keys)

@@ -54,15 +54,3 @@ public struct ARPPacket {
     }
 }
 
-public struct ARPSummary: Encodable, Equatable, Sendable {
-    public var op: Int
-    public var operation: String
-    public var senderMAC: String?
-    public var senderIP: String?
-    public var targetMAC: String?
-    public var targetIP: String?
-
-    enum CodingKeys: String, CodingKey {
-        case op, operation, senderMAC = "sender_mac", senderIP = "sender_ip", targetMAC = "target_mac", targetIP = "target_ip"
-    }
-}

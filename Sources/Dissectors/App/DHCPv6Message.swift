@@ -116,20 +116,3 @@ public enum DHCPv6OptionFormat: OptionFormat {
     }
 }
 
-public struct DHCPv6Summary: Encodable, Equatable, Sendable {
-    public var messageType: String
-    public var transactionID: String?
-    public var clientID: String?
-    public var serverID: String?
-    public var addresses: [String]?
-    public var dnsServers: [String]?
-    public var domains: [String]?
-    public var clientFQDN: String?
-    public var options: [Int]
-
-    enum CodingKeys: String, CodingKey {
-        case messageType = "message_type", transactionID = "transaction_id", clientID = "client_id"
-        case serverID = "server_id", addresses, dnsServers = "dns_servers", domains
-        case clientFQDN = "client_fqdn", options
-    }
-}

@@ -88,9 +88,3 @@ public struct HTTPRequest {
     }
 }
 
-public struct HTTPSummary: Encodable, Equatable, Sendable {
-    public var method: String
-    public var target: String
-    public var version: String
-    public var host: String?
-}

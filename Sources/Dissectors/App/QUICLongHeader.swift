@@ -90,18 +90,3 @@ public struct QUICLongHeader {
     }
 }
 
-public struct QUICSummary: Encodable, Equatable, Sendable {
-    public var version: String
-    public var packetType: String
-    public var dcid: String
-    public var scid: String
-    public var tokenLength: Int?
-    /// The ClientHello's server_name, when the Initial decrypts and holds it.
-    public var sni: String?
-    /// Why there is no `sni` for an Initial.
-    public var note: String?
-
-    enum CodingKeys: String, CodingKey {
-        case version, packetType = "packet_type", dcid, scid, tokenLength = "token_length", sni, note
-    }
-}

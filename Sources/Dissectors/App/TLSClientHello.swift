@@ -111,16 +111,3 @@ public struct TLSExtensions: Sequence {
     }
 }
 
-public struct TLSSummary: Encodable, Equatable, Sendable {
-    public var handshake: String
-    public var recordVersion: String
-    public var clientVersion: String
-    public var sni: String?
-    public var alpn: [String]?
-    /// Only when true: Encrypted Client Hello present, `sni` is the outer name.
-    public var ech: Bool?
-
-    enum CodingKeys: String, CodingKey {
-        case handshake, recordVersion = "record_version", clientVersion = "client_version", sni, alpn, ech
-    }
-}

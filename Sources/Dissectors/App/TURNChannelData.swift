@@ -42,7 +42,3 @@ public struct TURNChannelData {
     }
 }
 
-public struct TURNChannelDataSummary: Encodable, Equatable, Sendable {
-    public var channel: Int
-    public var length: Int
-}
