@@ -1,7 +1,7 @@
 // swift-tools-version: 6.1
 // LeakScope: a packet-capture leak analyzer. One target per pipeline stage
 // (see docs/ARCHITECTURE.md); dependencies point left only:
-// CaptureFiles -> Dissectors -> Correlation -> Reports, LiveCapture beside them.
+// OutputText -> JSONCoding, CaptureFiles -> Dissectors -> Correlation -> Reports, LiveCapture beside them.
 import PackageDescription
 
 let package = Package(
