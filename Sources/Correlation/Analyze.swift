@@ -56,7 +56,7 @@ public enum Correlation {
         guard !paths.isEmpty else { throw .noInput }
         var inputs: [CaptureInput] = []
         for p in paths {
-            do { inputs.append(try CaptureInput(opening: p)) } catch { throw .input(error) }
+            do { inputs.append(try CaptureInput.open(path: p)) } catch { throw .input(error) }
         }
         return inputs
     }

@@ -8,22 +8,28 @@
 /// (see `isDisplayControl`) as `\u{NNNN}`; a backslash doubled, so every
 /// escape in the output stands for exactly one character of the input.
 public func escapedForTerminal(_ s: String) -> String {
+    escaping(s) { u in
+        let v = u.value
+        if v < 0x20 || v == 0x7F { return "\\x" + Hex.digits(UInt8(v), count: 2) }
+        if isDisplayControl(u) { return codePointEscape(u) }
+        return u == "\\" ? "\\\\" : nil
+    }
+}
+
+/// `s` with each character `replacement` maps replaced and the others kept:
+/// the one loop of every escaper (terminal here; HTML and Markdown in Reports).
+public func escaping(_ s: String, _ replacement: (Unicode.Scalar) -> String?) -> String {
     var out = ""
     out.reserveCapacity(s.utf8.count)
     for u in s.unicodeScalars {
-        let v = u.value
-        if v < 0x20 || v == 0x7F {
-            out += "\\x" + (v < 0x10 ? "0" : "") + String(v, radix: 16)
-        } else if isDisplayControl(u) {
-            out += "\\u{" + String(v, radix: 16) + "}"
-        } else if u == "\\" {
-            out += "\\\\"
-        } else {
-            out.unicodeScalars.append(u)
-        }
+        if let r = replacement(u) { out += r } else { out.unicodeScalars.append(u) }
     }
     return out
 }
+
+/// A control shown as its code point, `\u{202e}`: how every text output
+/// (terminal, HTML, Markdown) shows the `isDisplayControl` characters.
+public func codePointEscape(_ u: Unicode.Scalar) -> String { "\\u{" + String(u.value, radix: 16) + "}" }
 
 /// Characters that must not reach a reader raw: C0 and C1 controls, DEL, and
 /// the bidirectional embeddings, overrides, isolates and marks (U+202A-202E,

@@ -3,27 +3,23 @@ import OutputText
 
 /// Escaping by each output's rules, applied by the renderers to every string
 /// (anything may have come from a packet: DNS names, STUN SOFTWARE, SNI).
-/// Terminal text uses CaptureFiles' `escapedForTerminal`, and the controls
+/// Terminal text uses OutputText's `escapedForTerminal`, and the controls
 /// shown as code points here are its `isDisplayControl` set.
 public enum Escape {
     /// Text for HTML element content and quoted attribute values.
     public static func html(_ s: String) -> String {
-        var out = ""
-        out.reserveCapacity(s.utf8.count)
-        for u in s.unicodeScalars {
+        escaping(s) { u in
             switch u {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default:
-                // Controls are not valid HTML text; show them as code points.
-                if isDisplayControl(u) && u != "\n" && u != "\t" { out += "\\u{\(String(u.value, radix: 16))}" }
-                else { out.unicodeScalars.append(u) }
+            case "&": "&amp;"
+            case "<": "&lt;"
+            case ">": "&gt;"
+            case "\"": "&quot;"
+            case "'": "&#39;"
+            // Controls are not valid HTML text; show them as code points.
+            case "\n", "\t": nil
+            default: isDisplayControl(u) ? codePointEscape(u) : nil
             }
         }
-        return out
     }
 
     /// Text for Markdown (GitHub/GitLab flavour) inline content and table
@@ -31,21 +27,15 @@ public enum Escape {
     /// characters become entities (raw HTML is allowed in Markdown), and line
     /// breaks and controls cannot break out of a table row.
     public static func markdown(_ s: String) -> String {
-        var out = ""
-        out.reserveCapacity(s.utf8.count)
-        for u in s.unicodeScalars {
+        escaping(s) { u in
             switch u {
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "&": out += "&amp;"
-            case "\\", "`", "*", "_", "{", "}", "[", "]", "#", "+", "!", "|", "~", "$":
-                out += "\\"; out.unicodeScalars.append(u)
-            case "\n", "\r", "\t": out += " "
-            default:
-                if isDisplayControl(u) { out += "\\u{\(String(u.value, radix: 16))}" }
-                else { out.unicodeScalars.append(u) }
+            case "<": "&lt;"
+            case ">": "&gt;"
+            case "&": "&amp;"
+            case "\\", "`", "*", "_", "{", "}", "[", "]", "#", "+", "!", "|", "~", "$": "\\" + String(u)
+            case "\n", "\r", "\t": " "
+            default: isDisplayControl(u) ? codePointEscape(u) : nil
             }
         }
-        return out
     }
 }
