@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CaptureFiles
 import Dissectors
 
 /// Why an analysis could not run at all.
@@ -150,16 +151,9 @@ public enum InterfaceNameTable {
         return r
     }
 
+    /// The sidecar's text when it is a regular file (a FIFO or device here is never opened).
     static func readSmallFile(_ path: String) -> String? {
-        guard let f = fopen(path, "r") else { return nil }
-        defer { fclose(f) }
-        var bytes: [UInt8] = []
-        var buf = [UInt8](repeating: 0, count: 4_096)
-        while bytes.count < 1 << 20 {
-            let n = fread(&buf, 1, buf.count, f)
-            if n <= 0 { break }
-            bytes += buf[0..<n]
-        }
+        guard case .contents(let bytes) = SidecarFile.read(path, limit: 1 << 20) else { return nil }
         return String(decoding: bytes, as: UTF8.self)
     }
 }

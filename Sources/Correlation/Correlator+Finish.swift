@@ -283,11 +283,13 @@ public enum ISOTime {
 
 extension Analysis {
     /// The process exit status for `analyze` (docs/exit-codes.md): 1 when a finding reaches
-    /// `failOn` (nil: findings never fail), else 2 cannot tell, else 3 damaged input, else 0.
+    /// `failOn` (nil: findings never fail), else 3 damaged input (wherever the damage is: a
+    /// file damaged before its first packet also "cannot tell", but the damage is the news),
+    /// else 2 cannot tell, else 0.
     public func exitStatus(failOn: Severity?) -> Int32 {
         if let failOn, findings.contains(where: { $0.severity >= failOn }) { return 1 }
-        if verdict.status == .cannotTell { return 2 }
         if files.contains(where: { $0.damage != nil }) { return 3 }
+        if verdict.status == .cannotTell { return 2 }
         return 0
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import BrowserSession
 import CaptureFiles
 import Foundation
+import OutputFiles
 
 /// `leakscope probe`: ask a real browser which ICE candidates it gathers.
 struct ProbeCommand: ParsableCommand {
@@ -84,7 +85,12 @@ struct ProbeCommand: ParsableCommand {
         guard timeout > 0 && timeout <= 300 else { throw ValidationError("--timeout must be in (0, 300] seconds") }
     }
 
+    @OptionGroup var fileMode: FileModeOption
+
     func run() throws {
+        fileMode.apply()
+        let outputs = [out.map { (option: "--out", path: $0) }, browserLog.map { (option: "--browser-log", path: $0) }]
+        _ = try OutputSafety.inspect(outputs.compactMap { $0 }, command: "probe")
         if let url {
             let rules = resolverRules.map { $0.isEmpty ? nil : $0 }
                 ?? ChromiumLauncher.resolverRules(allowing: PageVisit.host(of: url).map { [$0] } ?? [])
@@ -112,7 +118,7 @@ struct ProbeCommand: ParsableCommand {
             throw ExitCode.runtimeError
         }
         if let out {
-            do { try AtomicFileWriter.write(Array(try record.encoded()), to: out) } catch {
+            do { try OutputFile.write(Array(try record.encoded()), to: out) } catch {
                 FileHandle.standardError.write(Data("leakscope probe: \(error)\n".utf8))
                 throw ExitCode.runtimeError
             }
