@@ -2,8 +2,11 @@ import Foundation
 import Testing
 @testable import OutputFiles
 
+/// One serialized parent: `OutputPolicy` is process-wide, and FileModeTests changes it.
+@Suite(.serialized) struct OutputFilesTests {}
+
 /// Regular files: written beside the target and renamed over it whole.
-@Suite(.serialized) struct AtomicOutputTests {
+extension OutputFilesTests { @Suite struct AtomicOutputTests {
     init() { OutputPolicy.reset() }
 
     @Test func fileAppearsOnlyOnCommit() throws {
@@ -68,10 +71,10 @@ import Testing
         #expect(dir.text("real.html") == "new")
         #expect(dir.contents() == ["link.html", "real.html"])
     }
-}
+} }
 
 /// Modes: 0600 by default whatever the umask, a replaced file keeps its mode, --file-mode is exact.
-@Suite(.serialized) struct FileModeTests {
+extension OutputFilesTests { @Suite struct FileModeTests {
     init() { OutputPolicy.reset() }
 
     @Test func newFilesArePrivateUnderAPermissiveUmask() throws {
@@ -118,10 +121,10 @@ import Testing
         #expect(FileMode(parsing: "") == nil)
         #expect(FileMode(bits: 0o600).description == "0600")
     }
-}
+} }
 
 /// What is at the path decides how it is written; devices are never replaced.
-@Suite(.serialized) struct OutputTargetTests {
+extension OutputFilesTests { @Suite struct OutputTargetTests {
     init() { OutputPolicy.reset() }
 
     @Test func aFIFOIsWrittenDirectlyAndStaysAFIFO() throws {
@@ -219,10 +222,10 @@ import Testing
         }
         #expect(dir.text("in.pcapng") == "capture bytes")
     }
-}
+} }
 
 /// Live captures: a visible NAME.partial, locked while written, renamed on commit.
-@Suite(.serialized) struct PartialOutputTests {
+extension OutputFilesTests { @Suite struct PartialOutputTests {
     init() { OutputPolicy.reset() }
 
     @Test func partialIsVisibleUntilCommit() throws {
@@ -275,4 +278,4 @@ import Testing
         #expect(w.keep() == dir["s.pcapng.partial"])
         #expect(dir.text("s.pcapng.partial") == "packets")
     }
-}
+} }
