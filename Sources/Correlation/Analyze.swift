@@ -88,6 +88,7 @@ public enum Correlation {
             var s = InputSummary(file: $0.path, packets: $0.framesRead, damage: $0.damage?.description,
                                  warnings: $0.warnings.prefix(32).map(\.description))
             s.sectionComments = Array($0.sections.flatMap(\.comments).prefix(16))
+            s.interfaceStops = InterfaceStop.recorded(in: $0)
             return s
         }
         return (builder.finish(), inputs)
@@ -97,6 +98,7 @@ public enum Correlation {
     static func pass2(paths: [String], model: TunnelModel, options: AnalysisOptions, inputs: [InputSummary],
                       collector: inout CandidateEvidenceCollector) throws(AnalysisError) -> Analysis {
         var correlator = Correlator(model: model, options: options)
+        correlator.note(interfaceStops: inputs.flatMap(\.interfaceStops))
         let second: CaptureMerger
         do { second = try CaptureMerger(paths: paths) } catch { throw .input(error) }
         var dissectors = paths.map { _ in Dissector() }

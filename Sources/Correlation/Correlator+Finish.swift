@@ -8,6 +8,8 @@ public struct InputSummary: Sendable {
     public var warnings: [String]
     /// pcapng section comments (they may name the browser's candidates sidecar).
     public var sectionComments: [String] = []
+    /// Interfaces the live capture saw stop early (from its ISBs).
+    public var interfaceStops: [InterfaceStop] = []
     public init(file: String, packets: Int, damage: String? = nil, warnings: [String] = []) {
         self.file = file; self.packets = packets; self.damage = damage; self.warnings = warnings
     }
@@ -162,6 +164,7 @@ extension Correlator {
         if spansEnabled {
             a.append("tunnel activity is judged by \(activityFromTunnelInterface ? "packets on tunnel interfaces" : "carrier packets"); leaks after the last activity form a tunnel-failure span when the tunnel stays quiet at least \(Double(options.tunnelGapNanoseconds) / 1e9) s and one of them goes to a remote that had not leaked before or was reached through the tunnel")
         }
+        a += interfaceStopAssumptions()
         a.append("capture is read twice: pass 1 learns roles, endpoints and host addresses; pass 2 judges packets")
         return a
     }
@@ -256,6 +259,7 @@ extension Correlator {
             e.activitySignal = b.activitySignal
             let secs = Double((e.endNs ?? b.last) - b.spanStart) / 1e9
             title = "Tunnel quiet for \(formatSeconds(secs))\(b.spanEnd == nil ? " until the end of the capture" : "") while \(b.packets) packet\(b.packets == 1 ? "" : "s") left outside it"
+            if let s = b.tunnelStop { title = tunnelStopTitle(s, packets: b.packets) }
             if remote { severity = .high; why = "packets reached remote hosts outside the tunnel while it was quiet" }
             else { severity = .medium; why = "packets left outside the tunnel while it was quiet (private-network destinations only)" }
         }

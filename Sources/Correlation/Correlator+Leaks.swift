@@ -328,8 +328,9 @@ extension Correlator {
     /// goes around it). Routine split-tunnel leaks during an idle tunnel stay individual findings.
     mutating func spanTrack(_ f: PacketFacts, cls: LeakClass, remote: IPAddress, outbound: Bool) {
         guard spansEnabled else { return }
+        let stop = recordedStops.isEmpty ? nil : tunnelStop(file: f.fileIndex, atOrBefore: f.time)
         if candidateSpans[f.fileIndex] == nil {
-            guard outbound, let last = lastActivity else {
+            guard outbound, let last = lastActivity ?? stop?.event.timeNanoseconds else {
                 if outbound, leakedRemotes.count < limits.maxTunnelPeers { leakedRemotes.insert(remote) }
                 return
             }
@@ -341,11 +342,12 @@ extension Correlator {
             candidateSpans[f.fileIndex] = SpanCandidate(builder: fb)
         }
         guard var c = candidateSpans[f.fileIndex] else { return }
+        if c.tunnelStop == nil { c.tunnelStop = stop }
         c.builder.count(frame: f.frame, time: f.time, length: f.length, cap: limits.maxFramesPerFinding)
         c.builder.leakClasses.insert(cls.rawValue, cap: 8)
         if AddressScope(remote) == .global { c.builder.maxRemoteScope = .global }
         if outbound {
-            if !leakedRemotes.contains(remote) || tunnelAddresses.contains(remote) { c.qualifies = true }
+            if !leakedRemotes.contains(remote) || tunnelAddresses.contains(remote) || c.tunnelStop != nil { c.qualifies = true }
             if c.remotes.count < limits.maxEvidenceItems, !c.remotes.contains(remote) { c.remotes.append(remote) }
         }
         candidateSpans[f.fileIndex] = c
@@ -354,10 +356,11 @@ extension Correlator {
     /// Activity resumed at `end` (nil: the capture ended): keep the span if it qualifies.
     mutating func settleSpan(_ c: SpanCandidate, end: Int64?) {
         let quietUntil = end ?? lastTime
-        if c.qualifies && elapsed(quietUntil, since: c.builder.spanStart) >= options.tunnelGapNanoseconds {
+        if c.qualifies && (elapsed(quietUntil, since: c.builder.spanStart) >= options.tunnelGapNanoseconds || c.tunnelStop != nil) {
             if builders.count < limits.maxFindings {
                 var b = c.builder
                 b.spanEnd = end
+                if let s = c.tunnelStop { b.tunnelStop = s; b.activitySignal += "; \(stopText(s))" }
                 builders.append(b)
             } else {
                 findingsDropped += 1

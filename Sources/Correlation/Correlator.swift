@@ -35,9 +35,13 @@ public struct Correlator {
     var candidateSpans: [Int: SpanCandidate] = [:]
     /// Remote addresses that leaked outside confirmed failures: leaking to them again is routine, not a failure sign.
     var leakedRemotes: Set<IPAddress> = []
+    /// Interfaces the capture saw stop, by time (InterfaceStops.swift).
+    var recordedStops: [InterfaceStop] = []
 
     struct SpanCandidate {
         var builder: FindingBuilder
+        /// The tunnel interface vanished before or during the span: it is a failure whatever the gap.
+        var tunnelStop: InterfaceStop?
         /// A leak in it went to a new remote, or to one reached through the tunnel before.
         var qualifies = false
         var remotes: [IPAddress] = []

@@ -68,6 +68,8 @@ struct FindingBuilder {
     var spanEnd: Int64?
     var leakClasses = CappedStrings()
     var activitySignal = ""
+    /// The recorded stop of the tunnel interface that began the span, if any.
+    var tunnelStop: InterfaceStop?
 
     init(key: GroupKey, time: Int64) { self.key = key; first = time; last = time }
 
