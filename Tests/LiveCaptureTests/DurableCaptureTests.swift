@@ -140,6 +140,40 @@ struct DurableCaptureTests {
         }
     }
 
+    /// The kill-switch moment end to end: the tunnel interface (a veth named wg*, so the analysis
+    /// takes it for the tunnel) vanishes, traffic then leaves on the physical one, and the analysis
+    /// of the capture names the moment the tunnel went.
+    @Test func aVanishedTunnelIsTheTunnelFailureInTheAnalysis() throws {
+        let net = try VethPair(10)
+        defer { net.destroy() }
+        let wg = "wg" + TestNames.interface("s", 10).dropFirst(4), peer = "wg" + TestNames.interface("p", 10).dropFirst(4)
+        for cmd in [["ip", "link", "add", wg, "netns", net.a, "type", "veth", "peer", "name", peer, "netns", net.b],
+                    ["ip", "-n", net.a, "addr", "add", "10.66.0.2/24", "dev", wg],
+                    ["ip", "-n", net.b, "addr", "add", "10.66.0.1/24", "dev", peer],
+                    ["ip", "-n", net.a, "link", "set", wg, "up"], ["ip", "-n", net.b, "link", "set", peer, "up"]] {
+            let r = try TestSupport.run(cmd)
+            try #require(r.status == 0, "\(cmd): \(r.stderr)")
+        }
+        let dir = TestSupport.temporaryDirectory()
+        defer { TestSupport.remove(dir) }
+        let path = dir + "/ks.pcapng"
+        let capture = try TestSupport.start(
+            ["/usr/sbin/ip", "netns", "exec", net.a, binary, "capture", "-i", net.vethA, "-i", wg, "-w", path, "-f", "udp port 9999"])
+        defer { if capture.process.isRunning { kill(capture.process.processIdentifier, SIGKILL); capture.process.waitUntilExit() } }
+        _ = capture.waitForStderr(containing: "capturing on")
+        try TestSupport.run(["ip", "netns", "exec", net.a] + udpSender([("t", "10.66.0.1")], count: 3))
+        try TestSupport.run(["ip", "-n", net.a, "link", "del", wg])
+        try TestSupport.run(["ip", "netns", "exec", net.a] + udpSender([("x", "192.0.2.2")], count: 3))
+        usleep(300_000)
+        kill(capture.process.processIdentifier, SIGTERM)
+        let c = capture.finish()
+        #expect(c.status == 0, "\(c.stderr)")
+        let a = try TestSupport.run([binary, "analyze", path, "--format", "json"])
+        #expect(a.status == 1, "\(a.stderr)")
+        #expect(a.stdout.contains("\"title\": \"Tunnel interface \(wg) vanished at "), "\(a.stdout.prefix(3000))")
+        #expect(a.stdout.contains("3 packets left outside it afterwards"))
+    }
+
     /// Every interface gone: exit 5 with a clear message, and the file keeps what was captured.
     @Test func everyInterfaceFailingIsAnError() throws {
         let net = try VethPair(8)
