@@ -69,6 +69,7 @@ struct Harness {
     func run(_ args: [String], stdin: Input = .none, stdoutFile: String? = nil, umask: String = "022",
              cwd: String? = nil, timeout: Double = 60, prefix: String = "", shell: String = "/bin/sh") throws -> Result {
         guard let bin = Self.binary else { throw Missing.binary }
+        signal(SIGPIPE, SIG_IGN)  // a child that stops reading early must not kill the test process
         let outPath = stdoutFile ?? self[".stdout-\(UInt32.random(in: 0 ... .max))"]
         let errPath = self[".stderr-\(UInt32.random(in: 0 ... .max))"]
         defer {
@@ -145,6 +146,7 @@ struct Harness {
 
     /// Writes `bytes` into the FIFO at `path` from a thread (it blocks until a reader opens it).
     static func feedFIFO(_ path: String, _ bytes: [UInt8]) {
+        signal(SIGPIPE, SIG_IGN)
         Thread {
             let fd = open(path, O_WRONLY)
             guard fd >= 0 else { return }
