@@ -41,6 +41,8 @@ public final class CaptureInput: @unchecked Sendable {
     public let spoolStoppedErrno: Int32?
 
     public var size: Int { bytes.count }
+    /// False for an anonymous copy: dropping its pages would zero them.
+    private let fileBacked: Bool
 
     /// The input for `path`: the one a live `OpenCaptureInputs` holds for that path, else opened now.
     public static func open(path: String) throws(CaptureFileError) -> CaptureInput {
@@ -51,6 +53,7 @@ public final class CaptureInput: @unchecked Sendable {
     /// Opens `path` (never a cached input).
     public init(opening path: String) throws(CaptureFileError) {
         self.path = path
+        fileBacked = true
         let fd: Int32 = path == "-" ? fcntl(0, F_DUPFD_CLOEXEC, 0) : systemOpen(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)
         guard fd >= 0 else { throw .cannotOpen(path: path, errno: errno) }
         defer { close(fd) }
@@ -73,6 +76,24 @@ public final class CaptureInput: @unchecked Sendable {
         }
     }
 
+    /// An input from bytes already in memory (a test, a fuzzer), copied into a private mapping.
+    public init(copying memory: UnsafeRawBufferPointer, path: String) {
+        self.path = path
+        source = .mapped
+        fileBacked = false
+        identity = nil
+        spoolStoppedErrno = nil
+        if memory.isEmpty {
+            bytes = UnsafeRawBufferPointer(start: nil, count: 0)
+            return
+        }
+        guard let p = mmap(nil, memory.count, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), p != MAP_FAILED else {
+            fatalError("mmap of \(memory.count) anonymous bytes failed")
+        }
+        p.copyMemory(from: memory.baseAddress!, byteCount: memory.count)
+        bytes = UnsafeRawBufferPointer(start: p, count: memory.count)
+    }
+
     deinit {
         guard let base = bytes.baseAddress else { return }
         munmap(UnsafeMutableRawPointer(mutating: base), bytes.count)
@@ -83,7 +104,7 @@ public final class CaptureInput: @unchecked Sendable {
     /// references: a later access re-reads the file, so views stay valid.
     /// Keeps the resident size of a long sequential read constant.
     func release(upTo offset: Int) {
-        guard let base = bytes.baseAddress else { return }
+        guard fileBacked, let base = bytes.baseAddress else { return }
         let page = Int(sysconf(Int32(_SC_PAGESIZE)))
         let end = min(offset, bytes.count) / page * page
         guard end > 0 else { return }
