@@ -109,21 +109,51 @@ public struct FirefoxLauncher: BrowserLauncher {
         ("security.OCSP.enabled", .int(0)),
         ("services.settings.server", .string("data:,#remote-settings-dummy/v1")),
         ("services.sync.engine.addons", .bool(false)),
+        ("toolkit.coverage.opt-out", .bool(true)),
         ("toolkit.telemetry.archive.enabled", .bool(false)),
+        ("toolkit.telemetry.bhrPing.enabled", .bool(false)),
+        ("toolkit.telemetry.coverage.opt-out", .bool(true)),
+        ("toolkit.telemetry.firstShutdownPing.enabled", .bool(false)),
+        ("toolkit.telemetry.newProfilePing.enabled", .bool(false)),
+        ("toolkit.telemetry.shutdownPingSender.enabled", .bool(false)),
+        ("toolkit.telemetry.updatePing.enabled", .bool(false)),
         ("toolkit.telemetry.enabled", .bool(false)),
         ("toolkit.telemetry.server", .string("")),
         ("toolkit.telemetry.unified", .bool(false)),
+    ]
+
+    /// Mozilla service hosts seen in the lab's captures despite the preferences above.
+    public static let mozillaHosts = [
+        "firefox.settings.services.mozilla.com", "firefox-settings-attachments.cdn.mozilla.net",
+        "incoming.telemetry.mozilla.org", "content-signature-2.cdn.mozilla.net",
     ]
 
     public func webRTCSettings(policy: WebRTCPolicy, mdns: Bool) -> [String] {
         Self.webRTCPreferences(policy: policy, mdns: mdns).map { "\($0.0)=\($0.1)" }
     }
 
+    /// Names Firefox 153 still looks up with all of the above (Remote Settings, Glean pings, and
+    /// the machine's own host name at startup): answered as localhost inside the browser
+    /// (`network.dns.localDomains`), so they never reach the wire.
+    public static func localDomains(hostName: String? = FirefoxLauncher.hostName()) -> String {
+        (mozillaHosts + (hostName.map { [$0] } ?? [])).joined(separator: ",")
+    }
+
+    public static func hostName() -> String? {
+        var buf = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buf, buf.count - 1) == 0 else { return nil }
+        let name = String(decoding: buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return name.isEmpty || name.contains(",") ? nil : name
+    }
+
     /// The profile's user.js for one round.
-    public static func userJS(policy: WebRTCPolicy, mdns: Bool) -> String {
-        (quietPreferences + webRTCPreferences(policy: policy, mdns: mdns))
+    public static func userJS(policy: WebRTCPolicy, mdns: Bool, hostName: String? = FirefoxLauncher.hostName()) -> String {
+        (quietPreferences + [("network.dns.localDomains", .string(localDomains(hostName: hostName)))]
+            + webRTCPreferences(policy: policy, mdns: mdns))
             .map { "user_pref(\(Preference.string($0.0)), \($0.1));\n" }.joined()
     }
+
+    public static let environment = ["MOZ_CRASHREPORTER_DISABLE": "1", "MOZ_REMOTE_SETTINGS_DEVTOOLS": "1"]
 
     /// The arguments for one launch (exposed for tests and for the log).
     public func arguments(url: String, profileDirectory: String) -> [String] {
@@ -140,8 +170,9 @@ public struct FirefoxLauncher: BrowserLauncher {
             _ = try? FileManager.default.removeItem(atPath: dir)
             throw LaunchError("cannot write \(dir)/user.js: \(error)")
         }
-        // No crash reporter (it would write under $HOME and offer to send reports).
+        // No crash reporter (it would write under $HOME and offer to send reports); let
+        // services.settings.server apply outside automation (release builds ignore it otherwise).
         return try BrowserProfile.spawn([executable] + arguments(url: url, profileDirectory: dir), profile: dir,
-                                        logPath: logPath, environment: ["MOZ_CRASHREPORTER_DISABLE": "1"])
+                                        logPath: logPath, environment: Self.environment)
     }
 }
