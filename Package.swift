@@ -42,6 +42,11 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
         ),
+        // Community ID v1 flow hashes (the published specification), to join findings with Zeek/Suricata/Arkime data.
+        .target(
+            name: "CommunityID",
+            dependencies: ["CaptureFiles", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         // Tunnel model, verdicts, findings: all leak policy lives here.
         .target(name: "Correlation", dependencies: ["Dissectors", "CaptureFiles", "BrowserCandidates"]),
         // The analysis record and its renderings (JSON, HTML, Markdown, JSONL, evidence pcapng).
@@ -62,6 +67,7 @@ let package = Package(
         ),
         .testTarget(name: "CaptureFilesTests", dependencies: ["CaptureFiles"]),
         .testTarget(name: "ProcessSpawningTests", dependencies: ["ProcessSpawning"]),
+        .testTarget(name: "CommunityIDTests", dependencies: ["CommunityID", "CaptureFiles", "Dissectors"]),
         .testTarget(name: "LiveCaptureTests", dependencies: ["LiveCapture", "CaptureFiles"]),
         .testTarget(name: "DissectorsTests", dependencies: ["Dissectors", "CaptureFiles"]),
         .testTarget(name: "CorrelationTests", dependencies: ["Correlation", "Dissectors", "CaptureFiles", "BrowserCandidates"]),
