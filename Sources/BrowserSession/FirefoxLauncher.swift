@@ -132,23 +132,15 @@ public struct FirefoxLauncher: BrowserLauncher {
         Self.webRTCPreferences(policy: policy, mdns: mdns).map { "\($0.0)=\($0.1)" }
     }
 
-    /// Names Firefox 153 still looks up with all of the above (Remote Settings, Glean pings, and
-    /// the machine's own host name at startup): answered as localhost inside the browser
-    /// (`network.dns.localDomains`), so they never reach the wire.
-    public static func localDomains(hostName: String? = FirefoxLauncher.hostName()) -> String {
-        (mozillaHosts + (hostName.map { [$0] } ?? [])).joined(separator: ",")
-    }
-
-    public static func hostName() -> String? {
-        var buf = [CChar](repeating: 0, count: 256)
-        guard gethostname(&buf, buf.count - 1) == 0 else { return nil }
-        let name = String(decoding: buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        return name.isEmpty || name.contains(",") ? nil : name
-    }
+    /// Names Firefox 153 still looks up through its own resolver with all of the above (Remote
+    /// Settings, Glean pings): answered as localhost inside the browser (`network.dns.localDomains`),
+    /// so they never reach the wire. (Its profile lock also resolves the machine's own name, through
+    /// the system resolver: /etc/hosts normally has it; the lab's namespaces list it.)
+    public static var localDomains: String { mozillaHosts.joined(separator: ",") }
 
     /// The profile's user.js for one round.
-    public static func userJS(policy: WebRTCPolicy, mdns: Bool, hostName: String? = FirefoxLauncher.hostName()) -> String {
-        (quietPreferences + [("network.dns.localDomains", .string(localDomains(hostName: hostName)))]
+    public static func userJS(policy: WebRTCPolicy, mdns: Bool) -> String {
+        (quietPreferences + [("network.dns.localDomains", .string(localDomains))]
             + webRTCPreferences(policy: policy, mdns: mdns))
             .map { "user_pref(\(Preference.string($0.0)), \($0.1));\n" }.joined()
     }

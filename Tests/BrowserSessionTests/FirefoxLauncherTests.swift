@@ -19,11 +19,11 @@ import Testing
     }
 
     @Test func userJSHoldsQuietAndRoundPreferences() {
-        let js = FirefoxLauncher.userJS(policy: .noHost, mdns: false, hostName: "box")
+        let js = FirefoxLauncher.userJS(policy: .noHost, mdns: false)
         #expect(js.contains(#"user_pref("media.peerconnection.ice.no_host", true);"#))
         #expect(js.contains(#"user_pref("media.peerconnection.ice.obfuscate_host_addresses", false);"#))
         #expect(js.contains(#"user_pref("network.trr.mode", 5);"#))
-        #expect(js.contains(#"user_pref("network.dns.localDomains", "firefox.settings.services.mozilla.com,firefox-settings-attachments.cdn.mozilla.net,incoming.telemetry.mozilla.org,content-signature-2.cdn.mozilla.net,box");"#))
+        #expect(js.contains(#"user_pref("network.dns.localDomains", "firefox.settings.services.mozilla.com,firefox-settings-attachments.cdn.mozilla.net,incoming.telemetry.mozilla.org,content-signature-2.cdn.mozilla.net");"#))
         #expect(js.contains(#"user_pref("services.settings.server", "data:,#remote-settings-dummy/v1");"#))
         // Every line is one user_pref call; no preference is written twice.
         let lines = js.split(separator: "\n")
