@@ -1,3 +1,4 @@
+import BrowserCandidates
 import CaptureFiles
 import Foundation
 

@@ -5,6 +5,7 @@ import Darwin
 #endif
 import CaptureFiles
 import OutputFiles
+import ProcessSpawning
 
 /// Captures on several interfaces at once into one pcapng file.
 ///
@@ -50,9 +51,9 @@ public enum LiveCapture {
             try writer.flush(sync: true)  // a valid pcapng from the first moment
         } catch { throw .output(error) }
 
-        var child: ChildProcess?
+        var child: SpawnedProcess?
         if !options.command.isEmpty {
-            do throws(LiveCaptureError) { child = try ChildProcess(options.command) } catch {
+            do throws(LiveCaptureError) { child = try CaptureCommand.start(options.command) } catch {
                 writer.abandon()
                 throw error
             }
@@ -113,7 +114,7 @@ struct CaptureLoop {
     let handles: [PcapHandle]
     let writer: PcapNGWriter
     let options: LiveCaptureOptions
-    let child: ChildProcess?
+    let child: SpawnedProcess?
     let signals: SignalPipe
     var reorder: ReorderBuffer
     var warnings: [String] = []
@@ -130,7 +131,7 @@ struct CaptureLoop {
         var isbWritten = false
     }
 
-    init(handles: [PcapHandle], writer: PcapNGWriter, options: LiveCaptureOptions, child: ChildProcess?, signals: SignalPipe,
+    init(handles: [PcapHandle], writer: PcapNGWriter, options: LiveCaptureOptions, child: SpawnedProcess?, signals: SignalPipe,
          startWall: Int64) {
         self.handles = handles
         self.writer = writer

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BrowserCandidates
 import BrowserSession
 import CaptureFiles
 import LiveCapture
@@ -78,7 +79,7 @@ struct CaptureCommand: ParsableCommand {
         // Before any interface is opened: the output (and the browser's sidecar) can be written as what they are.
         var outputs: [(option: String, path: String)] = [("-w", output)]
         if browserOptions.requested && browserOptions.url == nil {
-            outputs.append(("--browser", ProbeRecord.sidecarPath(forCapture: output)))
+            outputs.append(("--browser", CandidateSidecar.sidecarPath(forCapture: output)))
         }
         _ = try OutputSafety.inspect(outputs, command: "capture")
         var options = LiveCaptureOptions(
