@@ -60,6 +60,20 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: h["-"]))
     }
 
+    @Test func captureAndProbeRefuseADirectoryBeforeOpeningAnything() throws {
+        let h = Harness()
+        defer { h.remove() }
+        try FileManager.default.createDirectory(atPath: h["out"], withIntermediateDirectories: false)
+        // No interface is opened and no browser started: the check comes first (so no root is needed to see it).
+        let c = try h.run(["capture", "-i", "lssafe-nosuch0", "-w", "out", "--duration", "1"])
+        #expect(c.status == 5)
+        #expect(c.stderr.contains("leakscope capture: error: -w: cannot write the output to out: it is a directory"), "\(c.stderr)")
+        let p = try h.run(["probe", "--stun", "stun:192.0.2.1:3478", "--out", "out"])
+        #expect(p.status == 5)
+        #expect(p.stderr.contains("leakscope probe: error: --out: cannot write the output to out: it is a directory"), "\(p.stderr)")
+        #expect(h.contents() == ["out"])
+    }
+
     @Test func aDirectoryOrBlockDeviceIsRefusedBeforeAnyWork() throws {
         let h = Harness()
         defer { h.remove() }
