@@ -99,6 +99,18 @@ public final class CaptureInput: @unchecked Sendable {
         munmap(UnsafeMutableRawPointer(mutating: base), bytes.count)
     }
 
+    /// Hands the bytes to `body` in order, `chunk` at a time, dropping each
+    /// chunk's pages after it (a hash over a large file stays small in memory).
+    public func forEachChunk(_ chunk: Int = 8 << 20, _ body: (UnsafeRawBufferPointer) -> Void) {
+        var offset = 0
+        while offset < bytes.count {
+            let end = min(offset + max(chunk, 4096), bytes.count)
+            body(UnsafeRawBufferPointer(rebasing: bytes[offset ..< end]))
+            offset = end
+            release(upTo: offset)
+        }
+    }
+
     /// Drops the mapped pages before `offset` from memory (MADV_DONTNEED).
     /// For a read-only private file mapping this only frees page cache
     /// references: a later access re-reads the file, so views stay valid.

@@ -17,7 +17,7 @@ public enum FileDigest {
         // An input the command holds open (a pipe is read once) is hashed from memory.
         if let held = OpenCaptureInputs.held(path) {
             var hasher = SHA256()
-            hasher.update(bufferPointer: held.bytes)
+            held.forEachChunk { hasher.update(bufferPointer: $0) }
             return Result(size: Int64(held.size), sha256: Hex.string(Array(hasher.finalize())))
         }
         let fd = open(path, O_RDONLY)
