@@ -32,7 +32,8 @@ struct OutputOptions: ParsableArguments {
 
     /// The outputs named on the command line, for `OutputSafety`.
     var outputPaths: [(option: String, path: String)] {
-        [output.map { ("-o", $0) }, evidence.map { ("--evidence", $0) }].compactMap { $0 }
+        // Without -o the output goes to standard output: --evidence - would mix with it.
+        [(option: "-o", path: output ?? "-"), evidence.map { ("--evidence", $0) }].compactMap { $0 }
     }
 
     /// Builds what the format needs and writes it. Returns normally or throws

@@ -49,10 +49,15 @@ enum OutputSafety {
                 throw error.isUsage ? ExitCode(64) : ExitCode.runtimeError
             }
         }
-        // Two outputs into one file: the second would replace the first.
+        // Two outputs into one file: the second would replace the first (or, into one pipe or
+        // standard output, mix with it). A character device (/dev/null, a terminal) may take both.
         for (i, a) in result.enumerated() {
-            for b in result[(i + 1)...] where sameFile(a.target, b.target) && !a.target.isDirect {
-                fail(command, "\(a.option) \(a.target.path) and \(b.option) \(b.target.path) are the same file")
+            for b in result[(i + 1)...] where sameFile(a.target, b.target) && a.target.kind != .characterDevice {
+                if a.target.kind == .descriptor(1) && b.target.kind == .descriptor(1) {
+                    fail(command, "\(a.option == "-o" ? "the output" : a.option) and \(b.option) would both go to standard output")
+                } else {
+                    fail(command, "\(a.option) \(a.target.path) and \(b.option) \(b.target.path) are the same file")
+                }
                 throw ExitCode(64)
             }
         }

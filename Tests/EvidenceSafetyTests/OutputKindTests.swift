@@ -74,6 +74,19 @@ import Testing
         #expect(h.contents() == ["out"])
     }
 
+    @Test func twoOutputsIntoOneStreamAreRefused() throws {
+        let h = Harness()
+        defer { h.remove() }
+        try h.copyCapture()
+        let r = try h.run(["analyze", Harness.capture, "--evidence", "-"])
+        #expect(r.status == 64)
+        #expect(r.stderr.contains("the output and --evidence would both go to standard output"), "\(r.stderr)")
+        #expect(r.stdout.isEmpty)
+        let ok = try h.run(["analyze", Harness.capture, "-o", "text.txt", "--evidence", "-"])
+        #expect(ok.status == 1, "\(ok.stderr)")
+        #expect(ok.stdout.starts(with: [0x0A, 0x0D, 0x0D, 0x0A]))  // the evidence pcapng
+    }
+
     @Test func aDirectoryOrBlockDeviceIsRefusedBeforeAnyWork() throws {
         let h = Harness()
         defer { h.remove() }
