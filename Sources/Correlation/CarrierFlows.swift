@@ -127,6 +127,9 @@ struct CarrierDirection {
 
     // OpenVPN
     var ovMessages = 0, ovControl = 0, ovResets = 0, ovDataV1 = 0, ovDataV2 = 0
+    /// Client (1, 7, 10) and server (2, 8) hard resets, and the frame of the first of each.
+    var ovClientResets = 0, ovServerResets = 0
+    var ovClientResetFrame = 0, ovServerResetFrame = 0
     var ovSession: UInt64 = 0, ovSessionChanges = 0
     var ovPeer: UInt32 = 0, ovPeerChanges = 0
     var ovHavePeer = false
@@ -201,8 +204,17 @@ struct CarrierDirection {
         switch f.openvpnOpcode {
         case 1, 2, 7, 8, 10:
             // A hard reset starts a session: its id is the one later control packets must keep.
+            // A reset that changes the session id on the same flow counts against it (retries keep theirs).
+            if ovResets + ovControl > 0 && f.openvpnSessionID != ovSession { ovSessionChanges += 1 }
             ovResets += 1
             ovSession = f.openvpnSessionID
+            if f.openvpnOpcode == 2 || f.openvpnOpcode == 8 {
+                if ovServerResets == 0 { ovServerResetFrame = f.frame }
+                ovServerResets += 1
+            } else {
+                if ovClientResets == 0 { ovClientResetFrame = f.frame }
+                ovClientResets += 1
+            }
         case 3, 4, 5, 11:
             if ovControl == 0 && ovResets == 0 { ovSession = f.openvpnSessionID }
             else if f.openvpnSessionID != ovSession { ovSessionChanges += 1; ovSession = f.openvpnSessionID }

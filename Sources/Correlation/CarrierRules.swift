@@ -46,6 +46,8 @@ struct CarrierDecision {
     /// This host's side of the flow, when it was not known before.
     var host: HostAddress?
     var rules: [CarrierRule]
+    /// Only its host counts: the endpoint joined an earlier decision's.
+    var merged = false
 }
 
 struct CarrierRules {
@@ -88,7 +90,16 @@ struct CarrierRules {
         // Which side is this host: decided per flow, with the addresses all the flows share as one clue.
         var sideCounts: [IPAddress: Int] = [:]
         for r in found { sideCounts[r.flow.key.low, default: 0] += 1; sideCounts[r.flow.key.high, default: 0] += 1 }
-        for i in found.indices { (found[i].host, found[i].hostReason) = hostSide(found[i], shared: sideCounts) }
+        for i in found.indices {
+            let (side, why) = hostSide(found[i], shared: sideCounts)
+            // The evidence again, this host's direction first.
+            if side != .low, var again = recognise(found[i].flow, hostFirst: side) {
+                again.timing = found[i].timing
+                found[i] = again
+            }
+            found[i].host = side
+            found[i].hostReason = why
+        }
 
         // The tunnel's own carrier: a handshake endpoint's server, else the flow the tunnel interface
         // matched best, else the one with the most packets. Flows to other servers are another VPN.
@@ -137,14 +148,41 @@ struct CarrierRules {
                 host = HostAddress(address: hostSide, interface: r.flow.key.interface,
                                    decidedBy: "host side of the carrier flow \(Peer(address: hostSide, port: ipsec ? 0 : hostPort)) <-> \(peer) (carrier rule \(r.rule.rawValue), frame \(r.flow.firstFrame)): \(r.hostReason)")
             }
-            decisions.append(CarrierDecision(endpoint: e, host: host, rules: rules))
             rulesUsed.formUnion(rules)
+            // A second flow to the same server (another client port, a reconnect) joins its endpoint.
+            if let i = decisions.firstIndex(where: { $0.endpoint.address == e.address && $0.endpoint.port == e.port && $0.endpoint.transport == e.transport }) {
+                decisions[i].endpoint.decidedBy += "; also the carrier flow \(Peer(address: hostSide, port: ipsec ? 0 : hostPort)) (carrier rule \(r.rule.rawValue): \(r.flow.packets) packets, frames \(r.flow.firstFrame)-\(r.flow.lastFrame))"
+                if let h = host, decisions[i].host?.address != h.address { decisions.append(CarrierDecision(endpoint: e, host: h, rules: [], merged: true)) }
+                continue
+            }
+            decisions.append(CarrierDecision(endpoint: e, host: host, rules: rules))
         }
         let assumptions = CarrierRule.allCases.filter(rulesUsed.contains).map(\.assumption)
         return (decisions, assumptions)
     }
 
     func fileName(_ i: Int) -> String { fileNames[i] ?? "file \(i)" }
+
+    /// OpenVPN's handshake rule: a client hard reset (opcodes 1, 7, 10) one way, a server hard reset
+    /// (2, 8) back on the same flow, and control or ACK packets after them that keep both session ids.
+    /// One opcode byte alone is not enough: a QUIC short header reads as a reset one time in 32.
+    /// The client's peer is the endpoint, the client this host.
+    static func openvpnResetPair(_ flow: CarrierFlow, fileName: String) -> (Endpoint, HostAddress)? {
+        let k = flow.key
+        let clientIsLow: Bool
+        if flow.fromLow.ovClientResets > 0 && flow.fromHigh.ovServerResets > 0 { clientIsLow = true }
+        else if flow.fromHigh.ovClientResets > 0 && flow.fromLow.ovServerResets > 0 { clientIsLow = false }
+        else { return nil }
+        let (c, s) = clientIsLow ? (flow.fromLow, flow.fromHigh) : (flow.fromHigh, flow.fromLow)
+        guard c.ovSessionChanges == 0, s.ovSessionChanges == 0, c.ovPeerChanges == 0, s.ovPeerChanges == 0,
+              c.ovControl + s.ovControl > 0 else { return nil }
+        let (host, server, port) = clientIsLow ? (k.low, k.high, k.highPort) : (k.high, k.low, k.lowPort)
+        let transport = k.ipProtocol == 6 ? "tcp" : "udp"
+        let e = Endpoint(address: server, port: port, transport: transport, protocol: "openvpn",
+                         decidedBy: "OpenVPN client hard reset / server hard reset, frames \(c.ovClientResetFrame)/\(s.ovServerResetFrame) of \(fileName)")
+        return (e, HostAddress(address: host, interface: k.interface,
+                               decidedBy: "source of the carrier flow (OpenVPN, frame \(c.ovClientResetFrame))"))
+    }
 
     func remote(_ r: Recognition) -> IPAddress { r.host == .low ? r.flow.key.high : r.flow.key.low }
 
@@ -160,10 +198,15 @@ struct CarrierRules {
 
     // MARK: - Protocol rules
 
-    func recognise(_ flow: CarrierFlow) -> Recognition? {
-        let a = flow.fromLow, b = flow.fromHigh
+    /// The rule that recognises `flow`, with its evidence; `hostFirst` orders the two directions in the text.
+    func recognise(_ flow: CarrierFlow, hostFirst: Side = .low) -> Recognition? {
         let lowName = Peer(address: flow.key.low, port: flow.key.lowPort).description
         let highName = Peer(address: flow.key.high, port: flow.key.highPort).description
+        let lowAddress = flow.key.low.description, highAddress = flow.key.high.description
+        // a: the host's direction (once known), b: the other one. Every test below is symmetric.
+        let (a, b, aName, bName, aAddress, bAddress) = hostFirst == .low
+            ? (flow.fromLow, flow.fromHigh, lowName, highName, lowAddress, highAddress)
+            : (flow.fromHigh, flow.fromLow, highName, lowName, highAddress, lowAddress)
         func make(_ rule: CarrierRule, _ proto: String, _ transport: String, _ evidence: String) -> Recognition {
             Recognition(flow: flow, rule: rule, protocolName: proto, transport: transport, evidence: evidence, timing: nil, timingDecided: false)
         }
@@ -174,7 +217,7 @@ struct CarrierRules {
                 && d.wgData + d.wgHandshakes == d.packets
         }
         if flow.key.ipProtocol == 17, wgOK(a), wgOK(b) {
-            var s = "WireGuard transport data both ways without a handshake in the capture: \(a.wgData + b.wgData) messages (\(a.wgData) from \(lowName), \(b.wgData) from \(highName)), receiver index \(hex(a.wgReceiver)) / \(hex(b.wgReceiver)), counters increasing (\(a.wgSteps + b.wgSteps) steps, \(a.wgReordered + b.wgReordered) reordered, \(a.wgBadSteps + b.wgBadSteps) out of line), lengths 32 + 16n"
+            var s = "WireGuard transport data both ways without a handshake in the capture: \(a.wgData + b.wgData) messages (\(a.wgData) from \(aName), \(b.wgData) from \(bName)), receiver index \(hex(a.wgReceiver)) / \(hex(b.wgReceiver)), counters increasing (\(a.wgSteps + b.wgSteps) steps, \(a.wgReordered + b.wgReordered) reordered, \(a.wgBadSteps + b.wgBadSteps) out of line), lengths 32 + 16n"
             if a.wgKeepalives + b.wgKeepalives > 0 { s += ", \(a.wgKeepalives + b.wgKeepalives) keepalives" }
             if a.wgRekeys + b.wgRekeys > 0 { s += ", \(a.wgRekeys + b.wgRekeys) rekeys" }
             return make(.wireguardData, "wireguard", "udp", s)
@@ -185,7 +228,7 @@ struct CarrierRules {
                 && d.ovKeyIDs.nonzeroBitCount <= 2
         }
         if ovOK(a), ovOK(b), (a.ovControl > 0 && b.ovControl > 0) || a.ovDataV2 + b.ovDataV2 >= 2 || (a.ovDataV1 >= 4 && b.ovDataV1 >= 4) {
-            var s = "OpenVPN over \(tcp ? "TCP" : "UDP") both ways\(a.ovResets + b.ovResets == 0 ? " without a hard reset in the capture" : ""): \(a.ovMessages + b.ovMessages) messages (\(a.ovMessages) from \(lowName), \(b.ovMessages) from \(highName))"
+            var s = "OpenVPN over \(tcp ? "TCP" : "UDP") both ways\(a.ovResets + b.ovResets == 0 ? " without a hard reset in the capture" : ""): \(a.ovMessages + b.ovMessages) messages (\(a.ovMessages) from \(aName), \(b.ovMessages) from \(bName))"
             if a.ovControl > 0 && b.ovControl > 0 {
                 s += ", control channel with session id \(hex(a.ovSession)) / \(hex(b.ovSession)) (\(a.ovControl + b.ovControl) packets)"
             }
@@ -207,7 +250,7 @@ struct CarrierRules {
             return s
         }
         if flow.key.ipProtocol == 50, a.esp + b.esp > 0 {
-            let parts = [spis(a, flow.key.low.description), spis(b, flow.key.high.description)].compactMap { $0 }
+            let parts = [spis(a, aAddress), spis(b, bAddress)].compactMap { $0 }
             return make(.esp, "ipsec", "ipsec", "ESP (IP protocol 50)\(a.ike + b.ike == 0 ? " without IKE in the capture" : ""): \(a.esp + b.esp) packets, \(parts.joined(separator: "; "))")
         }
         guard flow.key.ipProtocol == 17 else { return nil }
@@ -218,7 +261,7 @@ struct CarrierRules {
         func onlyIPsec(_ d: CarrierDirection) -> Bool { d.esp + d.natKeepalives + d.ike == d.packets }
         if onlyIPsec(a), onlyIPsec(b), a.esp + b.esp > 0,
            espOK(a) || espOK(b) || (a.esp > 0 && b.esp > 0 && a.espSPI != 0 && b.espSPI != 0) {
-            let parts = [spis(a, lowName), spis(b, highName)].compactMap { $0 }
+            let parts = [spis(a, aName), spis(b, bName)].compactMap { $0 }
             var s = "ESP-in-UDP (RFC 3948, past the non-ESP marker): \(a.esp + b.esp) packets, \(parts.joined(separator: "; "))"
             if a.natKeepalives + b.natKeepalives > 0 { s += ", \(a.natKeepalives + b.natKeepalives) NAT-T keepalives" }
             if a.ike + b.ike > 0 { s += ", \(a.ike + b.ike) IKE messages" }
@@ -234,14 +277,14 @@ struct CarrierRules {
         // NAT-T keepalives alone.
         if onlyIPsec(a), onlyIPsec(b), a.natKeepalives + b.natKeepalives > 0, a.esp + b.esp == 0,
            flow.key.lowPort == 4500 || flow.key.highPort == 4500 {
-            let from = a.natKeepalives > 0 ? lowName : highName
+            let from = a.natKeepalives > 0 ? aName : bName
             return make(.natKeepalive, "ipsec", "ipsec", "NAT-T keepalives only (no ESP or IKE in the capture): \(a.natKeepalives + b.natKeepalives) from \(from)")
         }
         // Timing alone: a VPN-protocol flow whose structure did not decide, matched with the tunnel interface.
         if let t = timingText(flow), flow.timed >= Self.minimumTimed, flow.timed * 2 >= flow.timingEligible {
             let proto = a.wgData + b.wgData > 0 ? "wireguard" : a.ovMessages + b.ovMessages > 0 ? "openvpn" : "ipsec"
             let transport = proto == "ipsec" ? "ipsec" : (tcp ? "tcp" : "udp")
-            var r = make(.tunnelTiming, proto, transport, "\(proto == "wireguard" ? "WireGuard" : proto == "openvpn" ? "OpenVPN" : "IPsec") messages (\(a.packets) from \(lowName), \(b.packets) from \(highName)) whose structure alone did not decide")
+            var r = make(.tunnelTiming, proto, transport, "\(proto == "wireguard" ? "WireGuard" : proto == "openvpn" ? "OpenVPN" : "IPsec") messages (\(a.packets) from \(aName), \(b.packets) from \(bName)) whose structure alone did not decide")
             r.timing = t
             r.timingDecided = true
             return r
@@ -267,12 +310,20 @@ struct CarrierRules {
         if b.markedOutbound + a.markedInbound > 0 && a.markedOutbound + b.markedInbound == 0 { return (.high, "its packets are marked outbound by the capture") }
         // Sent packets follow their tunnel packet; received ones precede it.
         let sentLow = a.outerAfterInner + (b.timed - b.outerAfterInner), sentHigh = b.outerAfterInner + (a.timed - a.outerAfterInner)
-        if sentLow >= sentHigh + 2 { return (.low, "its packets follow the tunnel interface's (encrypted after them: \(sentLow) of \(r.flow.timed) matches)") }
-        if sentHigh >= sentLow + 2 { return (.high, "its packets follow the tunnel interface's (encrypted after them: \(sentHigh) of \(r.flow.timed) matches)") }
+        if sentLow >= sentHigh + 2 { return (.low, "its packets follow the tunnel interface's and its peer's precede them (\(sentLow) of \(r.flow.timed) timing matches)") }
+        if sentHigh >= sentLow + 2 { return (.high, "its packets follow the tunnel interface's and its peer's precede them (\(sentHigh) of \(r.flow.timed) timing matches)") }
         if a.ikeFromInitiator > 0 && b.ikeFromInitiator == 0 { return (.low, "it sets the IKEv2 initiator flag") }
         if b.ikeFromInitiator > 0 && a.ikeFromInitiator == 0 { return (.high, "it sets the IKEv2 initiator flag") }
         if a.natKeepalives > 0 && b.natKeepalives == 0 { return (.low, "it sends the NAT-T keepalives") }
         if b.natKeepalives > 0 && a.natKeepalives == 0 { return (.high, "it sends the NAT-T keepalives") }
+        // The protocol's registered server port says which side serves (direction only: no carrier is
+        // ever recognised by port).
+        let serverPorts: Set<UInt16> = r.protocolName == "wireguard" ? [51820] : r.protocolName == "openvpn" ? [1194] : [500, 4500]
+        let lowServes = serverPorts.contains(k.lowPort), highServes = serverPorts.contains(k.highPort)
+        if lowServes != highServes {
+            return highServes ? (.low, "the other side uses the \(r.protocolName) server port \(k.highPort)")
+                              : (.high, "the other side uses the \(r.protocolName) server port \(k.lowPort)")
+        }
         let sl = AddressScope(k.low), sh = AddressScope(k.high)
         if sl == .privateNetwork && sh == .global { return (.low, "a private address facing a global one") }
         if sh == .privateNetwork && sl == .global { return (.high, "a private address facing a global one") }

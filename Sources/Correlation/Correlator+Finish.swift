@@ -234,7 +234,8 @@ extension Correlator {
             else { severity = .medium; why = "IPv6 outside the tunnel to private/unique-local addresses only" }
         case .traffic:
             e.flows = b.flows
-            e.looksLike = b.looksLike
+            let looksLike = b.carrierLookingPackets * 10 >= b.packets * 9 ? b.looksLike : nil
+            e.looksLike = looksLike
             e.alsoViaTunnel = tunnelAddresses.contains(subject.address)
             let protos = Array(Set(b.flows.map { f in f.dstPort.map { "\($0)/\(f.protocol)" } ?? f.protocol })).sorted()
             title = "Traffic to \(subject.address) outside the tunnel"
@@ -244,7 +245,7 @@ extension Correlator {
                 severity = .low
                 why = "to the VPN server's own address but not its carrier port (the server sees the real address; TunnelCrack ServerIP)"
                 title += ": the VPN server's address"
-            } else if let l = b.looksLike {
+            } else if let l = looksLike {
                 severity = .low
                 why = "looks like \(l) carrier traffic to an address not known as a VPN endpoint (give it with --vpn-endpoint if it is yours)"
                 title += ": looks like \(l)"

@@ -37,7 +37,8 @@ public struct TunnelModelBuilder {
     /// Names a file for `decided_by` texts.
     public mutating func setFileName(_ name: String, index: Int) { fileNames[index] = name }
 
-    func where_(_ f: PacketFacts) -> String { fileNames[f.fileIndex] ?? "file \(f.fileIndex)" }
+    func where_(_ f: PacketFacts) -> String { where_(f.fileIndex) }
+    func where_(_ fileIndex: Int) -> String { fileNames[fileIndex] ?? "file \(fileIndex)" }
 
     public mutating func observe(_ f: PacketFacts) {
         let key = f.interfaceKey
@@ -85,19 +86,8 @@ public struct TunnelModelBuilder {
                                      decidedBy: "WireGuard handshake initiation/response, \(frames)"), key)
                 addHost(host, key, "source of the carrier flow (WireGuard, frame \(hostInitiated ? i.frame : f.frame))")
             }
-        case .openvpn:
-            let t = f.transport == .tcp ? "tcp" : "udp"
-            switch f.openvpnOpcode {
-            case 1, 7, 10:
-                addEndpoint(Endpoint(address: dst, port: f.destinationPort, transport: t, protocol: "openvpn",
-                                     decidedBy: "OpenVPN client hard reset, frame \(f.frame) of \(where_(f))"), key)
-                addHost(src, key, "source of the carrier flow (OpenVPN, frame \(f.frame))")
-            case 2, 8:
-                addEndpoint(Endpoint(address: src, port: f.sourcePort, transport: t, protocol: "openvpn",
-                                     decidedBy: "OpenVPN server hard reset, frame \(f.frame) of \(where_(f))"), key)
-                addHost(dst, key, "destination of the carrier flow (OpenVPN, frame \(f.frame))")
-            default: break
-            }
+        // OpenVPN hard resets count in pairs (client reset one way, server reset back on the same flow):
+        // one opcode byte alone is what a QUIC short header often looks like. See `finish`.
         case .ike:
             let saInit = (f.ikeMajorVersion == 2 && f.ikeExchange == 34) || (f.ikeMajorVersion == 1 && (f.ikeExchange == 2 || f.ikeExchange == 4))
             guard saInit else { break }
@@ -179,8 +169,16 @@ public struct TunnelModelBuilder {
             decisions[key] = d
         }
         var endpoints: [Endpoint] = []
+        var resetHosts: [HostAddress] = []
         if options.vpnEndpoints.isEmpty {
             for (e, key) in inferredEndpoints where decisions[key]?.role == .physical { endpoints.append(e) }
+            for flow in carrierFlows.flows where decisions[flow.key.interface]?.role == .physical {
+                guard let (e, host) = CarrierRules.openvpnResetPair(flow, fileName: where_(flow.key.interface.fileIndex)) else { continue }
+                if !endpoints.contains(where: { $0.address == e.address && $0.port == e.port && $0.transport == e.transport }) {
+                    endpoints.append(e)
+                }
+                resetHosts.append(host)
+            }
         } else {
             endpoints = options.vpnEndpoints.map {
                 Endpoint(address: $0.address, port: $0.port, transport: nil, protocol: "given", decidedBy: "option --vpn-endpoint")
@@ -195,7 +193,7 @@ public struct TunnelModelBuilder {
         }
         var known = Set(hosts.map(\.address))
         // Carrier-side inferences count only on physical interfaces.
-        for h in inferredHosts where !known.contains(h.address) && decisions[h.interface]?.role != .loopback {
+        for h in inferredHosts + resetHosts where !known.contains(h.address) && decisions[h.interface]?.role != .loopback {
             hosts.append(h)
             known.insert(h.address)
         }
@@ -206,7 +204,7 @@ public struct TunnelModelBuilder {
             let rules = CarrierRules(roles: decisions, handshakeEndpoints: endpoints, hosts: known, fileNames: fileNames)
             let (found, texts) = rules.decide(carrierFlows)
             for d in found {
-                endpoints.append(d.endpoint)
+                if !d.merged { endpoints.append(d.endpoint) }
                 if let h = d.host, !known.contains(h.address) { hosts.append(h); known.insert(h.address) }
             }
             carrierAssumptions = texts
