@@ -52,7 +52,7 @@ struct CarrierDecision {
 
 struct CarrierRules {
     /// Outer and tunnel packets further apart than this are not matched.
-    static let timingWindow: Int64 = 20_000_000
+    static let timingWindow: Int64 = 50_000_000
     /// Matches a flow needs (and at least half of its data packets) to be the carrier by timing alone.
     static let minimumTimed = 3
 

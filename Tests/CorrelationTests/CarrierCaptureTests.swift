@@ -193,3 +193,65 @@ import Testing
         #expect(a.verdict.reason == b.verdict.reason)
     }
 }
+
+/// The lab's recordings against captures/MANIFEST.md, parsed here: for every capture (the
+/// fresh-handshake ones and the `-established` ones) every class's frames match the tshark ground
+/// truth exactly; an established recording holds no handshake and its endpoint comes from a carrier rule.
+@Suite(.enabled(if: FileManager.default.fileExists(atPath: CarrierCaptures.root + "/captures/MANIFEST.md"), "captures/MANIFEST.md is absent"))
+struct LabManifest {
+    struct Truth { var name: String; var classes: [String: [Int]]; var spanFrames: [Int]; var handshakes: [Int]? }
+
+    static let truths: [Truth] = {
+        guard let text = try? String(contentsOfFile: CarrierCaptures.root + "/captures/MANIFEST.md", encoding: .utf8) else { return [] }
+        func ranges(_ s: Substring) -> [Int] {
+            guard !s.hasPrefix("none") else { return [] }
+            return s.split(separator: ",").flatMap { part -> [Int] in
+                let ends = part.trimmingCharacters(in: .whitespaces).split(separator: "-").compactMap { Int($0) }
+                return ends.count == 2 ? Array(ends[0]...ends[1]) : ends
+            }
+        }
+        var out: [Truth] = []
+        for section in text.components(separatedBy: "\n### ").dropFirst() {
+            let lines = section.split(separator: "\n")
+            guard let name = lines.first.map(String.init), name.hasSuffix(".pcapng") else { continue }
+            var t = Truth(name: name, classes: [:], spanFrames: [], handshakes: nil)
+            for line in lines {
+                for c in ["webrtc", "dns", "ipv6", "traffic"] where line.hasPrefix("- **\(c)**: ") {
+                    t.classes[c] = ranges(line.dropFirst("- **\(c)**: ".count))
+                }
+                if line.hasPrefix("- **tunnel-failure**: "), let r = line.range(of: "leaked frames in that span: ") {
+                    t.spanFrames = ranges(line[r.upperBound...].prefix { $0 != ";" })
+                }
+                if line.hasPrefix("- WireGuard handshake frames"), let r = line.range(of: "): ") { t.handshakes = ranges(line[r.upperBound...]) }
+            }
+            out.append(t)
+        }
+        return out
+    }()
+
+    @Test func theManifestListsEveryRecording() {
+        #expect(Self.truths.count == 14)
+        #expect(Self.truths.filter { $0.name.hasSuffix("-established.pcapng") }.count == 7)
+        #expect(Self.truths.allSatisfy { $0.classes.count == 4 && $0.handshakes != nil })
+    }
+
+    @Test(arguments: truths.map(\.name))
+    func everyClassMatchesTheGroundTruth(name: String) throws {
+        let t = try #require(Self.truths.first { $0.name == name })
+        let a = try CarrierCaptures.analyze(CarrierCaptures.root + "/captures/" + name)
+        for (c, want) in t.classes {
+            #expect(a.findings.filter { $0.class.rawValue == c }.flatMap(\.frames).sorted() == want, "\(name) \(c)")
+        }
+        #expect(a.findings.filter { $0.class == .tunnelFailure }.flatMap { $0.evidence.leakedFrames ?? [] }.sorted() == t.spanFrames, "\(name) tunnel-failure")
+        let endpoint = try #require(a.tunnel.vpnEndpoints.first)
+        #expect(a.tunnel.vpnEndpoints.count == 1 && endpoint.address == "192.0.2.2" && endpoint.port == 51820)
+        if name.hasSuffix("-established.pcapng") {
+            #expect(t.handshakes == [])
+            #expect(endpoint.decidedBy.hasPrefix("carrier by structure (carrier rule wireguard-data)")
+                    || endpoint.decidedBy.hasPrefix("timing against the tunnel interface (carrier rule tunnel-timing)"))
+        } else {
+            #expect(t.handshakes?.count == 2)
+            #expect(endpoint.decidedBy.hasPrefix("WireGuard handshake initiation/response"))
+        }
+    }
+}
