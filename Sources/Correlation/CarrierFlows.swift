@@ -16,6 +16,7 @@ struct CarrierFlowTable {
     private(set) var index: [CarrierFlowKey: Int] = [:]
     private(set) var flows: [CarrierFlow] = []
     private(set) var untrackedPackets = 0
+    private var lastSlot = -1
 
     init(capacity: Int) {
         self.capacity = capacity
@@ -34,7 +35,10 @@ struct CarrierFlowTable {
             : CarrierFlowKey(interface: f.interfaceKey, ipProtocol: f.ipProtocol, low: destination, lowPort: f.destinationPort,
                              high: source, highPort: f.sourcePort)
         let slot: Int
-        if let s = index[key] {
+        // Consecutive packets mostly belong to one flow: comparing the key is cheaper than hashing it.
+        if lastSlot >= 0, flows[lastSlot].key == key {
+            slot = lastSlot
+        } else if let s = index[key] {
             slot = s
         } else {
             guard flows.count < capacity else { untrackedPackets += 1; return nil }
@@ -42,6 +46,7 @@ struct CarrierFlowTable {
             index[key] = slot
             flows.append(CarrierFlow(key: key, frame: f.frame, time: f.time, firstFromLow: fromLow))
         }
+        lastSlot = slot
         flows[slot].add(f, fromLow: fromLow)
         return (slot, fromLow)
     }
