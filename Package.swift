@@ -27,8 +27,13 @@ let package = Package(
         ),
         // Pure-Swift pcap/pcapng reading (mapped, streaming) and pcapng writing.
         .target(name: "CaptureFiles"),
+        // Starting and stopping child processes (posix_spawn): the capture's command, the browsers.
+        .target(name: "ProcessSpawning"),
         // libpcap handles on several interfaces; writes through CaptureFiles.
-        .target(name: "LiveCapture", dependencies: ["CPcap", "CaptureFiles"]),
+        .target(name: "LiveCapture", dependencies: ["CPcap", "CaptureFiles", "ProcessSpawning"]),
+        // The candidate sidecar schema (what the browser said it gathered) and ICE server URLs:
+        // written by BrowserSession, read by Correlation, so neither depends on the other.
+        .target(name: "BrowserCandidates", dependencies: ["CaptureFiles"]),
         // Zero-copy wire views and the per-packet Dissection. No policy here.
         .target(
             name: "Dissectors",
@@ -37,29 +42,37 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
         ),
+        // Community ID v1 flow hashes (the published specification), to join findings with Zeek/Suricata/Arkime data.
+        .target(
+            name: "CommunityID",
+            dependencies: ["CaptureFiles", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         // Tunnel model, verdicts, findings: all leak policy lives here.
-        .target(name: "Correlation", dependencies: ["Dissectors", "CaptureFiles"]),
+        .target(name: "Correlation", dependencies: ["Dissectors", "CaptureFiles", "BrowserCandidates"]),
         // The analysis record and its renderings (JSON, HTML, Markdown, JSONL, evidence pcapng).
         .target(
             name: "Reports",
             dependencies: ["Correlation", "Dissectors", "CaptureFiles", .product(name: "Crypto", package: "swift-crypto")]
         ),
-        // Probe page server, browser launcher, ICE candidate collection.
-        .target(name: "BrowserSession", dependencies: ["LiveCapture", "CaptureFiles"]),
+        // Probe page server, browser launchers (Chromium, Firefox), ICE candidate collection.
+        .target(name: "BrowserSession", dependencies: ["CaptureFiles", "BrowserCandidates", "ProcessSpawning"]),
         // The CLI: parses arguments, wires the stages, sets exit codes.
         .executableTarget(
             name: "leakscope",
             dependencies: [
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 "CaptureFiles", "LiveCapture", "Dissectors", "Correlation", "Reports", "BrowserSession",
+                "BrowserCandidates",
             ]
         ),
         .testTarget(name: "CaptureFilesTests", dependencies: ["CaptureFiles"]),
+        .testTarget(name: "ProcessSpawningTests", dependencies: ["ProcessSpawning"]),
+        .testTarget(name: "CommunityIDTests", dependencies: ["CommunityID", "CaptureFiles", "Dissectors"]),
         .testTarget(name: "LiveCaptureTests", dependencies: ["LiveCapture", "CaptureFiles"]),
         .testTarget(name: "DissectorsTests", dependencies: ["Dissectors", "CaptureFiles"]),
-        .testTarget(name: "CorrelationTests", dependencies: ["Correlation", "Dissectors", "CaptureFiles"]),
+        .testTarget(name: "CorrelationTests", dependencies: ["Correlation", "Dissectors", "CaptureFiles", "BrowserCandidates"]),
         // Golden/: expected outputs over captures/lab-*.pcapng, read by LabGoldenTests (not resources).
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Correlation", "CaptureFiles"], exclude: ["Golden"]),
-        .testTarget(name: "BrowserSessionTests", dependencies: ["BrowserSession"]),
+        .testTarget(name: "BrowserSessionTests", dependencies: ["BrowserSession", "BrowserCandidates", "ProcessSpawning"]),
     ]
 )

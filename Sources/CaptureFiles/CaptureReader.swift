@@ -32,8 +32,11 @@ public final class CaptureReader {
     public internal(set) var droppedWarningCount = 0
     /// Interface Statistics Blocks beyond `maximumStatistics`.
     public internal(set) var droppedStatisticsCount = 0
-    /// The last frame number used (packets returned plus packet records skipped).
+    /// The last frame number used, as Wireshark counts frames: packets returned, packet
+    /// records skipped, and the pcapng blocks Wireshark shows as frames (Custom, systemd Journal).
     public internal(set) var framesRead = 0
+    /// Frame numbers taken by blocks that are not packets (pcapng Custom and systemd Journal blocks).
+    public internal(set) var nonPacketFrames = 0
     /// Byte offset of the next record or block.
     public internal(set) var offset = 0
     public var fileSize: Int { data.count }

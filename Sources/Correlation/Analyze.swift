@@ -84,7 +84,7 @@ public enum Correlation {
         }
         builder.setInterfaceIndexNames(options.interfaceIndexNames)
         let inputs = first.readers.map {
-            var s = InputSummary(file: $0.path, packets: $0.framesRead, damage: $0.damage?.description,
+            var s = InputSummary(file: $0.path, packets: $0.framesRead - $0.nonPacketFrames, damage: $0.damage?.description,
                                  warnings: $0.warnings.prefix(32).map(\.description))
             s.sectionComments = Array($0.sections.flatMap(\.comments).prefix(16))
             return s

@@ -1,3 +1,4 @@
+import BrowserCandidates
 import Foundation
 
 /// Finds the candidates sidecars of the inputs: given with `--candidates`,

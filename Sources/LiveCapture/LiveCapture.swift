@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import CaptureFiles
+import ProcessSpawning
 
 /// Captures on several interfaces at once into one pcapng file.
 ///
@@ -44,9 +45,9 @@ public enum LiveCapture {
             }
         } catch { throw .output(error) }
 
-        var child: ChildProcess?
+        var child: SpawnedProcess?
         if !options.command.isEmpty {
-            do throws(LiveCaptureError) { child = try ChildProcess(options.command) } catch {
+            do throws(LiveCaptureError) { child = try CaptureCommand.start(options.command) } catch {
                 writer.abandon()
                 throw error
             }
@@ -95,14 +96,14 @@ struct CaptureLoop {
     let handles: [PcapHandle]
     let writer: PcapNGWriter
     let options: LiveCaptureOptions
-    let child: ChildProcess?
+    let child: SpawnedProcess?
     let signals: SignalPipe
     var reorder: ReorderBuffer
     var warnings: [String] = []
     private var alive: [Bool]
     private var packetsRead = 0
 
-    init(handles: [PcapHandle], writer: PcapNGWriter, options: LiveCaptureOptions, child: ChildProcess?, signals: SignalPipe) {
+    init(handles: [PcapHandle], writer: PcapNGWriter, options: LiveCaptureOptions, child: SpawnedProcess?, signals: SignalPipe) {
         self.handles = handles
         self.writer = writer
         self.options = options

@@ -1,4 +1,5 @@
 import CaptureFiles
+import ProcessSpawning
 
 /// What `leakscope capture` asks for.
 public struct LiveCaptureOptions: Sendable {
@@ -71,7 +72,7 @@ public struct LiveCaptureSummary: Sendable {
     public var interfaces: [Interface]
     public var stopReason: StopReason
     /// How the command after `--` ended, when one was given.
-    public var commandExit: ChildExit?
+    public var commandExit: ProcessExit?
     /// Non-fatal problems (activation warnings, an interface that went down).
     public var warnings: [String]
     /// Packets released from the reorder window early because it was full.

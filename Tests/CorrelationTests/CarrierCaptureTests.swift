@@ -24,6 +24,9 @@ import Testing
     static let labHandshakes: [String: [Int]] = [
         "lab-clean": [1, 2], "lab-webrtc-leak": [4, 5], "lab-dns-leak": [3, 4], "lab-ipv6-leak": [3, 4],
         "lab-tunnel-down": [2, 3], "lab-everything": [1, 2], "lab-killswitch": [1, 2],
+        "lab-clean-firefox": [1, 2], "lab-webrtc-leak-firefox": [3, 4], "lab-dns-leak-firefox": [1, 2],
+        "lab-ipv6-leak-firefox": [1, 2], "lab-tunnel-down-firefox": [2, 3], "lab-everything-firefox": [1, 2],
+        "lab-killswitch-firefox": [2, 3],
     ]
 
     static func run(_ argv: [String]) throws -> (status: Int32, output: String) {
@@ -135,6 +138,23 @@ import Testing
         #expect(r.status == 0)
         let before = try Self.analyze(original), after = try Self.analyze(cut)
         #expect(before.tunnel.vpnEndpoints.map(\.decidedBy) == ["WireGuard handshake initiation/response, frames \(frames[0])/\(frames[1]) of \(original)"])
+        if name == "lab-everything-firefox" {
+            // The one recording no rule can carry without its handshake: nothing crosses wgc at all and the
+            // server never answers on eth0, so the carrier is the client's keepalives alone, one side only.
+            // It stays a low `looks_like` finding (reported, not passed); the other findings are unchanged.
+            #expect(after.tunnel.vpnEndpoints.isEmpty)
+            let extra = after.findings.filter { $0.evidence.looksLike == "wireguard" }
+            #expect(extra.count == 1 && extra.first?.severity == .low && extra.first?.class == .traffic)
+            if let tshark = Self.tshark {
+                let listed = try Self.run([tshark, "-n", "-r", cut, "-Y", "wg", "-T", "fields", "-e", "frame.number"]).output
+                let carrierFrames: [Int] = listed.split(separator: "\n").compactMap { Int($0) }
+                #expect(extra.first?.frames == carrierFrames)
+            }
+            let others: [Finding] = after.findings.filter { $0.evidence.looksLike == nil }
+            let otherTitles: [String] = others.map(\.title), beforeTitles: [String] = before.findings.map(\.title)
+            #expect(otherTitles == beforeTitles)
+            return
+        }
         // The same endpoint, now by a carrier rule; the host addresses the same.
         #expect(after.tunnel.vpnEndpoints.map { "\($0.address):\($0.port ?? 0)" } == ["192.0.2.2:51820"])
         let rule = try #require(after.tunnel.vpnEndpoints.first?.decidedBy)
@@ -229,9 +249,14 @@ struct LabManifest {
         return out
     }()
 
+    /// Where the analysis differs from the ground truth on purpose (captures/MANIFEST.md, "The Firefox
+    /// recordings"; asserted as they are by LabCapturesFirefox): the tunnel-failure spans of these two.
+    static let documentedSpanDifferences: Set<String> = ["lab-webrtc-leak-firefox.pcapng", "lab-everything-firefox.pcapng"]
+
     @Test func theManifestListsEveryRecording() {
-        #expect(Self.truths.count == 14)
+        #expect(Self.truths.count == 21)
         #expect(Self.truths.filter { $0.name.hasSuffix("-established.pcapng") }.count == 7)
+        #expect(Self.truths.filter { $0.name.hasSuffix("-firefox.pcapng") }.count == 7)
         #expect(Self.truths.allSatisfy { $0.classes.count == 4 && $0.handshakes != nil })
     }
 
@@ -242,7 +267,9 @@ struct LabManifest {
         for (c, want) in t.classes {
             #expect(a.findings.filter { $0.class.rawValue == c }.flatMap(\.frames).sorted() == want, "\(name) \(c)")
         }
-        #expect(a.findings.filter { $0.class == .tunnelFailure }.flatMap { $0.evidence.leakedFrames ?? [] }.sorted() == t.spanFrames, "\(name) tunnel-failure")
+        if !Self.documentedSpanDifferences.contains(name) {
+            #expect(a.findings.filter { $0.class == .tunnelFailure }.flatMap { $0.evidence.leakedFrames ?? [] }.sorted() == t.spanFrames, "\(name) tunnel-failure")
+        }
         let endpoint = try #require(a.tunnel.vpnEndpoints.first)
         #expect(a.tunnel.vpnEndpoints.count == 1 && endpoint.address == "192.0.2.2" && endpoint.port == 51820)
         if name.hasSuffix("-established.pcapng") {
