@@ -83,6 +83,8 @@ public struct CorrelationLimits: Sendable {
     public var maxPendingFramesPerFlow = 8
     /// Host addresses kept per interface.
     public var maxHostAddresses = 64
+    /// Flows whose VPN-protocol packets pass 1 counts for the carrier rules (docs/leak-model.md).
+    public var maxCarrierFlows = 1_024
 
     public init() {}
 }

@@ -64,6 +64,8 @@ extension Correlator {
             case "mdns", "llmnr", "nbns": note = "link-local multicast name traffic: stays on the LAN, not a tunnel leak"
             case "inbound-only": note = "unsolicited inbound packets the host did not answer: not a leak"
             case "link-local": note = "link-local traffic: never routed, not a tunnel leak"
+            case "another-vpn":
+                note = "carrier of another VPN (`sources`: its servers; `names`: server and protocol): a second encrypted carrier besides the tunnel's, not a leak of content; that server sees this host's real address (tunnel.vpn_endpoints says how it was recognised)"
             case "dhcp-classless-routes":
                 note = "DHCP pushed classless static routes (option 121/249; `names` lists them): routes more specific than the tunnel's steer traffic around it (TunnelVision, CVE-2024-3661)"
             default: note = "multicast or broadcast on the link: not a tunnel leak"
@@ -148,12 +150,13 @@ extension Correlator {
             a.append("interface \(d.displayName) of \(fileName(d.description.key.fileIndex)) is \(d.role.rawValue) (\(d.decidedBy))")
         }
         if model.endpoints.isEmpty {
-            a.append("no VPN endpoint given or seen in a handshake: every packet on a physical interface that is not housekeeping or link-local counts as outside the tunnel")
+            a.append("no VPN endpoint given, seen in a handshake or recognised by a carrier rule: every packet on a physical interface that is not housekeeping or link-local counts as outside the tunnel")
         }
         for e in model.endpoints {
             let ep = EndpointSpec(address: e.address, port: e.port)
-            a.append("VPN endpoint \(ep) (\(e.protocol)): \(e.decidedBy)")
+            a.append("\(e.anotherVPN ? "another VPN's endpoint" : "VPN endpoint") \(ep) (\(e.protocol)): \(e.decidedBy)")
         }
+        a += model.carrierAssumptions
         if model.hosts.isEmpty {
             a.append("no host address known: direction taken from capture flags, else the first packet of a flow is taken as sent by the host")
         }
@@ -234,7 +237,8 @@ extension Correlator {
             else { severity = .medium; why = "IPv6 outside the tunnel to private/unique-local addresses only" }
         case .traffic:
             e.flows = b.flows
-            e.looksLike = b.looksLike
+            let looksLike = b.carrierLookingPackets * 10 >= b.packets * 9 ? b.looksLike : nil
+            e.looksLike = looksLike
             e.alsoViaTunnel = tunnelAddresses.contains(subject.address)
             let protos = Array(Set(b.flows.map { f in f.dstPort.map { "\($0)/\(f.protocol)" } ?? f.protocol })).sorted()
             title = "Traffic to \(subject.address) outside the tunnel"
@@ -244,7 +248,7 @@ extension Correlator {
                 severity = .low
                 why = "to the VPN server's own address but not its carrier port (the server sees the real address; TunnelCrack ServerIP)"
                 title += ": the VPN server's address"
-            } else if let l = b.looksLike {
+            } else if let l = looksLike {
                 severity = .low
                 why = "looks like \(l) carrier traffic to an address not known as a VPN endpoint (give it with --vpn-endpoint if it is yours)"
                 title += ": looks like \(l)"

@@ -201,12 +201,16 @@ extension Correlator {
             addFlow(f, b, fk: fk, flow: &flow, detail: detail)
         case .traffic:
             addFlow(f, b, fk: fk, flow: &flow, detail: detail)
-            switch f.app {
-            case .wireguard: builders[b].looksLike = "wireguard"
-            case .openvpn: builders[b].looksLike = "openvpn"
-            case .ike, .esp: builders[b].looksLike = "ipsec"
-            case .l2tp: builders[b].looksLike = "l2tp"
-            default: break
+            let looks: String? = switch f.app {
+            case .wireguard: "wireguard"
+            case .openvpn: "openvpn"
+            case .ike, .esp: "ipsec"
+            case .l2tp: "l2tp"
+            default: nil
+            }
+            if let looks {
+                builders[b].looksLike = builders[b].looksLike ?? looks
+                builders[b].carrierLookingPackets += 1
             }
         case .tunnelFailure: break
         }
