@@ -112,7 +112,9 @@ import Testing
     }
 
     static func read(_ bytes: [UInt8], name: String) throws -> CaptureReader {
-        let path = CaptureInputTests.directory() + "/" + name
+        let dir = CaptureInputTests.directory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }  // the mapping outlives the name
+        let path = dir + "/" + name
         FileManager.default.createFile(atPath: path, contents: Data(bytes))
         let r = try CaptureReader(path: path)
         while r.next() != nil {}
