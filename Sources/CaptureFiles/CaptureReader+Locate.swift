@@ -6,7 +6,7 @@
 /// `frameIndexStride`-th frame starts, with the section state there (byte
 /// order, which interfaces it describes, the previous timestamp). A frame is
 /// found from the nearest index point before it, by stepping over at most
-/// `frameIndexStride - 1` records (no dissection, no copy): one jump and a
+/// `frameIndexStride - 1` packet records (no dissection, no copy): one jump and a
 /// short walk per frame, and one walk for frames close together. The index
 /// costs 48 bytes per 1,024 frames.
 extension CaptureReader {
@@ -23,10 +23,10 @@ extension CaptureReader {
         var lastTimestamp: Int64
     }
 
-    /// Called with each new frame number before its record is read further.
+    /// Called with each new packet frame number before its record is read further.
     @inline(__always)
     func noteFrame(at record: Int) {
-        if (framesRead &- 1) & (Self.frameIndexStride &- 1) == 0 || structureChanged, !locating {
+        if framesRead &- lastCheckpointFrame >= Self.frameIndexStride || structureChanged, !locating {
             addCheckpoint(at: record)
         }
     }
@@ -34,6 +34,7 @@ extension CaptureReader {
     @inline(never)
     func addCheckpoint(at record: Int) {
         structureChanged = false
+        lastCheckpointFrame = framesRead
         checkpoints.append(Checkpoint(frame: framesRead, offset: record, sectionFirst: sectionFirst, sectionCount: sectionCount,
                                       bigEndian: order.bigEndian, lastTimestamp: lastTimestamp))
     }

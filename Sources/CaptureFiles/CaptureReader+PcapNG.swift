@@ -58,14 +58,21 @@ extension CaptureReader {
             case BlockType.interfaceDescription:
                 if locating { return nil }
                 guard readInterfaceDescription(at: block, length: length) else { return nil }
+            // Wireshark shows these as frames of their own (records without an interface), so they
+            // take a frame number: the packets after them keep the numbers Wireshark gives them.
+            // (A walk of `visit(frames:)` numbers them too, and counts nothing else.)
+            case BlockType.custom, BlockType.customNoCopy:
+                framesRead += 1
+                if !locating { blockCounts.custom += 1; nonPacketFrames += 1 }
+            case BlockType.systemdJournal:
+                framesRead += 1
+                if !locating { blockCounts.systemdJournal += 1; nonPacketFrames += 1 }
             case _ where locating:
                 break
             case BlockType.interfaceStatistics:
                 guard readInterfaceStatistics(at: block, length: length) else { return nil }
             case BlockType.nameResolution: blockCounts.nameResolution += 1
             case BlockType.decryptionSecrets: blockCounts.decryptionSecrets += 1
-            case BlockType.custom, BlockType.customNoCopy: blockCounts.custom += 1
-            case BlockType.systemdJournal: blockCounts.systemdJournal += 1
             default:
                 blockCounts.unknown += 1
                 warn(.unknownBlock(type: type), at: block)

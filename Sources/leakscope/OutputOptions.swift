@@ -1,7 +1,8 @@
-import OutputText
 import ArgumentParser
 import CaptureFiles
 import Correlation
+import OutputFiles
+import OutputText
 import Reports
 
 #if canImport(Glibc)
@@ -14,7 +15,7 @@ struct OutputOptions: ParsableArguments {
     @Option(help: "text (terminal summary), json (the analysis record), html, markdown, jsonl (one ECS alert per finding).")
     var format: ReportFormat = .text
 
-    @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Write the output to FILE (atomically) instead of standard output.", valueName: "file"))
+    @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Write the output to FILE (a file is replaced atomically; a device, FIFO or - is written directly) instead of standard output.", valueName: "file"))
     var output: String?
 
     @Option(help: ArgumentHelp("Write the frames findings cite, with a comment naming each finding, to this pcapng file.", valueName: "file"))
@@ -23,21 +24,35 @@ struct OutputOptions: ParsableArguments {
     @Flag(help: "Leave the time of analysis out of the record, so equal inputs give byte-identical output.")
     var deterministic = false
 
-    /// The record the format needs: with the terminal text and no evidence
-    /// only the analysis (no capture facts to gather), else the whole record.
-    /// Throws an `ExitCode` (4 input error, 5 cannot write evidence).
-    func record(files: [String], options: AnalysisOptions) throws -> AnalysisRecord {
+    @OptionGroup var fileMode: FileModeOption
+
+    /// The outputs named on the command line, for `OutputSafety`.
+    var outputPaths: [(option: String, path: String)] {
+        // Without -o the output goes to standard output: --evidence - would mix with it.
+        [(option: "-o", path: output ?? "-"), evidence.map { ("--evidence", $0) }].compactMap { $0 }
+    }
+
+    /// The record the format needs, from inputs the command holds open. With
+    /// the terminal text and no evidence only the analysis is made (no capture
+    /// facts to gather); else the whole record, gathered in the same passes.
+    /// `beforeWriting` runs once the inputs (and the sidecars they name) are
+    /// read and before any output is written. Throws an `ExitCode` (4 input
+    /// error, 5 cannot write the evidence).
+    func record(inputs: [CaptureInput], options: AnalysisOptions, beforeWriting: (Analysis) throws -> Void) throws -> AnalysisRecord {
         if format == .text && evidence == nil {
             let analysis: Analysis
-            do { analysis = try Correlation.analyze(paths: files, options: options) } catch {
+            do { analysis = try Correlation.analyze(inputs: inputs, options: options).analysis } catch {
                 StandardStream.error.write("error: \(escapedForTerminal(error.description))\n")
                 throw ExitCode.inputError
             }
+            try beforeWriting(analysis)
             return AnalysisRecord(analysis: analysis, provenance: Provenance(tool: ToolInfo(version: LeakScope.version), invocation: invocation))
         }
-        return try orExit { () throws(ReportError) in
-            try AnalysisPipeline.record(paths: files, analysis: options, settings: settings)
+        let passes = try orExit { () throws(ReportError) in
+            try AnalysisPipeline.analyze(inputs: inputs, analysis: options, settings: settings)
         }
+        try beforeWriting(passes.analysis)
+        return try orExit { () throws(ReportError) in try passes.record() }
     }
 
     /// Renders `record` in the chosen format and writes it.
@@ -56,10 +71,13 @@ struct OutputOptions: ParsableArguments {
         AnalysisPipeline.Settings(toolVersion: LeakScope.version, arguments: invocation.arguments, options: invocation.options)
     }
 
-    /// To `--output` atomically, else to standard output.
+    /// To `--output` (atomically when it is a file; directly to a device, FIFO or `-`), else to standard output.
     func write(_ bytes: [UInt8]) throws {
         if let output {
-            try orExit { () throws(ReportError) in try OutputFile.write(bytes, to: output) }
+            do { try OutputFile.write(bytes, to: output) } catch {
+                StandardStream.error.write("error: \(escapedForTerminal(error.description))\n")
+                throw error.isUsage ? ExitCode(64) : ExitCode.runtimeError
+            }
         } else {
             StandardStream.output.write(bytes)
         }

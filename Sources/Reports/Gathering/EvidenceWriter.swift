@@ -11,6 +11,8 @@ import Correlation
 final class EvidenceWriter {
     let path: String
     let writer: PcapNGWriter
+    /// Hashed as written: the evidence may go to a FIFO or standard output, which cannot be read back.
+    let digest = StreamingDigest()
     /// Per input index: frame -> comment parts.
     let comments: [Int: [Int: [String]]]
     /// A classic pcap's interface has no name: the one its findings give it.
@@ -33,7 +35,8 @@ final class EvidenceWriter {
         self.path = path
         self.comments = comments
         self.fallbackName = fallbackName
-        do { writer = try PcapNGWriter(path: path, section: section) } catch { throw .output(error.description) }
+        do { writer = try PcapNGWriter(path: path, section: section, observer: digest.update) }
+        catch { throw .output(error.description) }
     }
 
     /// Frames of `input` that go into the evidence capture.
@@ -69,8 +72,8 @@ final class EvidenceWriter {
     /// Closes the file; its size and SHA-256 go into the record.
     func finish() throws(ReportError) -> OutputFileInfo {
         do { try writer.close() } catch { throw .output(error.description) }
-        let digest = try FileDigest.sha256(path: path)
-        return OutputFileInfo(name: InputFile.baseName(path), size: digest.size, sha256: digest.sha256, frames: written)
+        let result = digest.result
+        return OutputFileInfo(name: InputFile.baseName(path), size: result.size, sha256: result.sha256, frames: written)
     }
 
     func abandon() { writer.abandon() }
