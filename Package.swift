@@ -77,20 +77,22 @@ let package = Package(
                 "BrowserSession", "BrowserCandidates",
             ]
         ),
+        // The one packet and capture-file builder of every test target (Pkt, CaptureBuilder, PcapBytes, PcapNGBytes).
+        .target(name: "TestCaptures", dependencies: ["CaptureFiles"], path: "Tests/TestCaptures"),
         .testTarget(name: "OutputTextTests", dependencies: ["OutputText"]),
         .testTarget(name: "JSONCodingTests", dependencies: ["JSONCoding"]),
         .testTarget(name: "OutputFilesTests", dependencies: ["OutputFiles"]),
-        .testTarget(name: "CaptureFilesTests", dependencies: ["CaptureFiles", "OutputFiles", "OutputText"]),
+        .testTarget(name: "CaptureFilesTests", dependencies: ["TestCaptures", "CaptureFiles", "OutputFiles", "OutputText"]),
         .testTarget(name: "ProcessSpawningTests", dependencies: ["ProcessSpawning"]),
-        .testTarget(name: "CommunityIDTests", dependencies: ["CommunityID", "CaptureFiles", "Dissectors"]),
-        .testTarget(name: "LiveCaptureTests", dependencies: ["LiveCapture", "CaptureFiles", "OutputFiles", "OutputText"]),
-        .testTarget(name: "DissectorsTests", dependencies: ["Dissectors", "CaptureFiles", "OutputText"]),
-        .testTarget(name: "CorrelationTests", dependencies: ["Correlation", "Dissectors", "CaptureFiles", "BrowserCandidates", "OutputText", "JSONCoding"]),
+        .testTarget(name: "CommunityIDTests", dependencies: ["TestCaptures", "CommunityID", "CaptureFiles", "Dissectors"]),
+        .testTarget(name: "LiveCaptureTests", dependencies: ["TestCaptures", "LiveCapture", "CaptureFiles", "OutputFiles", "OutputText"]),
+        .testTarget(name: "DissectorsTests", dependencies: ["TestCaptures", "Dissectors", "CaptureFiles", "OutputText"]),
+        .testTarget(name: "CorrelationTests", dependencies: ["TestCaptures", "Correlation", "Dissectors", "CaptureFiles", "BrowserCandidates", "OutputText", "JSONCoding"]),
         // Golden/: expected outputs over captures/lab-*.pcapng, read by LabGoldenTests (not resources).
-        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Correlation", "CaptureFiles", "OutputFiles", "OutputText", "JSONCoding"], exclude: ["Golden"]),
+        .testTarget(name: "ReportsTests", dependencies: ["TestCaptures", "Reports", "Correlation", "CaptureFiles", "OutputFiles", "OutputText", "JSONCoding"], exclude: ["Golden"]),
         // Issue 13's guarantees, end to end through the leakscope binary: outputs never replace devices
         // or inputs, private modes, pipes and FIFOs as input, damage exit codes.
-        .testTarget(name: "EvidenceSafetyTests"),
+        .testTarget(name: "EvidenceSafetyTests", dependencies: ["TestCaptures"]),
         .testTarget(name: "BrowserSessionTests", dependencies: ["BrowserSession", "BrowserCandidates", "ProcessSpawning", "OutputText"]),
     ]
 )

@@ -1,5 +1,6 @@
 import CaptureFiles
 import Testing
+import TestCaptures
 
 /// `CaptureReader.visit(frames:)`: after a pass, the frames asked for come
 /// back with the same bytes, times and interfaces as in the pass, from the

@@ -1,5 +1,6 @@
 import Testing
 @testable import CaptureFiles
+import TestCaptures
 
 @Suite struct MergeAndSummaryTests {
     @Test func mergeTwoFilesInTimeOrder() throws {

@@ -2,6 +2,7 @@ import BrowserCandidates
 import Correlation
 import Foundation
 import Testing
+import TestCaptures
 
 /// The browser's candidates sidecar joined with the packets (`browser` key, schema 1.1).
 @Suite struct BrowserCandidateJoin {

@@ -2,6 +2,7 @@ import OutputText
 import Correlation
 import Dissectors
 import Testing
+import TestCaptures
 
 @Suite struct Parsing {
     @Test func endpointSpecs() {

@@ -1,6 +1,7 @@
 import Correlation
 import JSONCoding
 import Testing
+import TestCaptures
 
 /// Strings from packets reach the record by the dissector's text rule
 /// (docs/protocols.md): invalid UTF-8 byte by byte as `\DDD`, never U+FFFD;
