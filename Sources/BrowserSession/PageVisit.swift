@@ -8,9 +8,9 @@ import Foundation
 /// Opens one page in a fresh browser, keeps it open for `duration` seconds
 /// (or until the browser exits), then stops the browser's process group.
 public enum PageVisit {
-    public static func run(url: String, duration: Double, launcher: ChromiumLauncher) throws(ProbeError) {
+    public static func run(url: String, duration: Double, launcher: any BrowserLauncher) throws(ProbeError) {
         let browser: RunningBrowser
-        do { browser = try launcher.launch(url: url) } catch { throw ProbeError(description: error.description) }
+        do { browser = try launcher.launch(url: url, policy: .default, mdns: true) } catch { throw ProbeError(description: error.description) }
         let deadline = Date().addingTimeInterval(duration)
         while Date() < deadline && browser.isRunning() { usleep(50_000) }
         browser.stop()

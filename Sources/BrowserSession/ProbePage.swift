@@ -22,6 +22,12 @@ async function post(report) {
 (async () => {
   const cfg = await (await fetch("/config.json?round=" + encodeURIComponent(round) + "&token=" + encodeURIComponent(token))).json();
   const candidates = [], errors = [];
+  if (typeof RTCPeerConnection === "undefined") {
+    // WebRTC switched off (Firefox media.peerconnection.enabled = false): a finished round with nothing gathered.
+    await post({complete: true, gathering_ms: 0, candidates, user_agent: navigator.userAgent,
+                errors: [{url: null, code: null, text: "RTCPeerConnection is not available (WebRTC disabled)"}]});
+    return;
+  }
   const t0 = performance.now();
   let done = false;
   const pc = new RTCPeerConnection({iceServers: cfg.iceServers});

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import BrowserCandidates
 import Foundation
 import Synchronization
 
@@ -19,18 +20,19 @@ public struct ProbeConfiguration: Sendable {
     /// Seconds allowed for the browser to start and load the page, on top of the gathering timeout.
     public var startupTimeout: Double
     public var captureName: String?
-    public var launcher: ChromiumLauncher
+    /// The browser each round starts (Chromium or Firefox).
+    public var launcher: any BrowserLauncher
 
     public init(stun: [String], turn: [String] = [], turnUser: String? = nil, turnPass: String? = nil,
                 policies: [WebRTCPolicy] = [.default], mdns: [Bool] = [true], gatheringTimeout: Double = 10,
-                startupTimeout: Double = 15, captureName: String? = nil, launcher: ChromiumLauncher = ChromiumLauncher()) {
+                startupTimeout: Double = 15, captureName: String? = nil, launcher: any BrowserLauncher = ChromiumLauncher()) {
         self.stun = stun; self.turn = turn; self.turnUser = turnUser; self.turnPass = turnPass
         self.policies = policies; self.mdns = mdns; self.gatheringTimeout = gatheringTimeout
         self.startupTimeout = startupTimeout; self.captureName = captureName; self.launcher = launcher
     }
 
     /// Host names in the ICE server URLs (so resolver rules can let them through).
-    public var serverHosts: [String] { (stun + turn).compactMap(ICEServerURL.host(of:)) }
+    public var serverHosts: [String] { (stun + turn).compactMap { ICEServerURL($0)?.hostName } }
 
     /// The JSON the page fetches from /config.json.
     func pageConfig() -> [UInt8] {
@@ -49,26 +51,13 @@ public struct ProbeConfiguration: Sendable {
     }
 }
 
-enum ICEServerURL {
-    /// "stun:host:port", "turn:[v6]:port?transport=udp" -> host (nil for IP literals and junk).
-    static func host(of url: String) -> String? {
-        guard let colon = url.firstIndex(of: ":") else { return nil }
-        var rest = url[url.index(after: colon)...]
-        if let q = rest.firstIndex(of: "?") { rest = rest[..<q] }
-        if rest.hasPrefix("[") { return nil }
-        let host = rest.split(separator: ":").first.map(String.init) ?? ""
-        if host.isEmpty || host.allSatisfy({ $0.isNumber || $0 == "." }) { return nil }
-        return host
-    }
-}
-
 /// The page's report for one round (what it POSTs to /candidates).
 struct PageReport: Decodable {
     var round: Int?
     var complete: Bool?
     var gathering_ms: Int?
     var candidates: [PageCandidate]?
-    var errors: [ProbeRecord.CandidateError]?
+    var errors: [CandidateSidecar.CandidateError]?
     var user_agent: String?
     var failure: String?
     struct PageCandidate: Decodable { var line: String; var url: String? }
@@ -95,7 +84,7 @@ public struct ProbeError: Error, CustomStringConvertible {
 /// Runs the probe: one loopback server, one fresh browser per round.
 public enum ProbeSession {
     public static func run(_ config: ProbeConfiguration, progress: @escaping @Sendable (String) -> Void = { _ in })
-        throws(ProbeError) -> ProbeRecord
+        throws(ProbeError) -> CandidateSidecar
     {
         let box = ReportBox()
         let configJSON = config.pageConfig()
@@ -106,18 +95,25 @@ public enum ProbeSession {
         defer { server.stop() }
         progress("probe page on \(server.baseURL)/")
 
-        var rounds: [ProbeRecord.Round] = []
+        let launcher = config.launcher
+        for policy in config.policies where !policy.isSupported(by: launcher.kind) {
+            throw ProbeError(description: "policy \(policy.rawValue) is not a \(launcher.kind.rawValue) policy")
+        }
+        let version = launcher.version()
+        progress("\(launcher.kind.rawValue) \(version ?? "(version unknown)") at \(launcher.executable)")
+        var rounds: [CandidateSidecar.Round] = []
         var browserName: String?
         var index = 0
         for policy in config.policies {
             for mdns in config.mdns {
                 index += 1
-                var round = ProbeRecord.Round(policy: policy.rawValue, mdns: mdns, stun: config.stun.first,
-                                              iceServers: config.stun + config.turn, startedNs: nowNs())
+                var round = CandidateSidecar.Round(
+                    policy: policy.rawValue, mdns: mdns, settings: launcher.webRTCSettings(policy: policy, mdns: mdns),
+                    stun: config.stun.first, iceServers: config.stun + config.turn, startedNs: nowNs(), complete: false)
                 let url = "\(server.baseURL)/?round=\(index)&token=\(box.token)"
                 progress("round \(index): policy \(policy.rawValue), mDNS \(mdns ? "on" : "off")")
                 let browser: RunningBrowser
-                do { browser = try config.launcher.launch(url: url, policy: policy, mdns: mdns) } catch {
+                do { browser = try launcher.launch(url: url, policy: policy, mdns: mdns) } catch {
                     throw ProbeError(description: error.description)
                 }
                 let deadline = Date().addingTimeInterval(config.gatheringTimeout + config.startupTimeout)
@@ -138,7 +134,8 @@ public enum ProbeSession {
                 rounds.append(round)
             }
         }
-        return ProbeRecord(capture: config.captureName, tool: "leakscope", browser: browserName, rounds: rounds)
+        return CandidateSidecar(capture: config.captureName, tool: "leakscope", browser: browserName,
+                                browserName: launcher.kind.rawValue, browserVersion: version, rounds: rounds)
     }
 
     static func route(_ r: HTTPRequest, config: [UInt8], box: ReportBox) -> HTTPResponse {
@@ -164,7 +161,7 @@ public enum ProbeSession {
     }
 
     /// Fills a round from the page's JSON report; candidate lines are parsed here, not trusted from JS.
-    static func apply(_ body: [UInt8], to round: inout ProbeRecord.Round, browser: inout String?) {
+    static func apply(_ body: [UInt8], to round: inout CandidateSidecar.Round, browser: inout String?) {
         guard let report = try? JSONDecoder().decode(PageReport.self, from: Data(body)) else {
             round.failure = "the page's report is not valid JSON"
             return
@@ -177,17 +174,19 @@ public enum ProbeSession {
         for c in report.candidates ?? [] {
             do {
                 let parsed = try ICECandidate(parsing: c.line)
-                round.candidates.append(ProbeRecord.Candidate(parsed, url: c.url, line: c.line))
+                round.candidates.append(CandidateSidecar.Candidate(parsed, url: c.url, line: c.line))
             } catch {
-                round.errors.append(ProbeRecord.CandidateError(url: c.url, code: nil, text: error.description, address: nil, port: nil))
+                round.errors.append(CandidateSidecar.CandidateError(url: c.url, text: error.description))
             }
         }
     }
 
-    /// "Mozilla/5.0 ... HeadlessChrome/156.0.8078.108 Safari/537.36" -> "HeadlessChrome/156.0.8078.108".
+    /// "Mozilla/5.0 ... HeadlessChrome/156.0.8078.108 Safari/537.36" -> "HeadlessChrome/156.0.8078.108";
+    /// "Mozilla/5.0 (X11; Linux x86_64; rv:153.0) Gecko/20100101 Firefox/153.0" -> "Firefox/153.0".
     static func browserName(fromUserAgent ua: String) -> String {
-        for token in ua.split(separator: " ") where token.hasPrefix("HeadlessChrome/") || token.hasPrefix("Chrome/") {
-            return String(token)
+        let tokens = ua.split(separator: " ")
+        for prefix in ["HeadlessChrome/", "Chrome/", "Firefox/"] {
+            if let token = tokens.first(where: { $0.hasPrefix(prefix) }) { return String(token.prefix(200)) }
         }
         return String(ua.prefix(200))
     }

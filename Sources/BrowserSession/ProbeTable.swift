@@ -1,17 +1,18 @@
+import BrowserCandidates
 import CaptureFiles
 
-/// A terminal table of a probe record. Strings from the browser are escaped
+/// A terminal table of a candidate sidecar. Strings from the browser are escaped
 /// (`escapedForTerminal`, as in every command) so a hostile page cannot drive the terminal.
-extension ProbeRecord {
+extension CandidateSidecar {
     public func table() -> String {
         var rows: [[String]] = [["round", "policy", "mdns", "type", "proto", "address", "port", "related", "server"]]
         for (i, r) in rounds.enumerated() {
-            let head = [String(i + 1), r.policy, r.mdns ? "on" : "off"]
+            let head = [String(i + 1), r.policy ?? "-", r.mdns.map { $0 ? "on" : "off" } ?? "-"]
             if let f = r.failure { rows.append(head + ["-", "-", "failed: \(f)", "", "", ""]) }
             if r.candidates.isEmpty && r.failure == nil { rows.append(head + ["-", "-", "(no candidates)", "", "", ""]) }
             for c in r.candidates {
                 let related = c.relatedAddress.map { "\($0):\(c.relatedPort.map(String.init) ?? "-")" } ?? ""
-                rows.append(head + [c.type, c.protocol_, c.address, String(c.port), related, c.url ?? ""])
+                rows.append(head + [c.type, c.protocol ?? "", c.address, String(c.port), related, c.url ?? ""])
             }
             for e in r.errors {
                 rows.append(head + ["error", "", "\(e.code.map(String.init) ?? "") \(e.text ?? "")", "", "", e.url ?? ""])
@@ -25,5 +26,14 @@ extension ProbeRecord {
                 i == row.count - 1 ? cell : cell + String(repeating: " ", count: widths[i] - cell.count)
             }.joined(separator: "  ")
         }.joined(separator: "\n") + "\n"
+    }
+}
+
+extension CandidateSidecar.Candidate {
+    /// A candidate as the probe parsed its line (the page's own fields are not trusted).
+    public init(_ c: ICECandidate, url: String?, line: String) {
+        self.init(type: c.type, address: c.address, port: c.port, protocol: c.transport,
+                  relatedAddress: c.relatedAddress, relatedPort: c.relatedPort, url: url, foundation: c.foundation,
+                  component: c.component, priority: c.priority, tcpType: c.tcpType, line: line)
     }
 }

@@ -57,8 +57,16 @@ extension CaptureReader {
                 guard readInterfaceStatistics(at: block, length: length) else { return nil }
             case BlockType.nameResolution: blockCounts.nameResolution += 1
             case BlockType.decryptionSecrets: blockCounts.decryptionSecrets += 1
-            case BlockType.custom, BlockType.customNoCopy: blockCounts.custom += 1
-            case BlockType.systemdJournal: blockCounts.systemdJournal += 1
+            // Wireshark shows these as frames of their own (records without an interface), so they
+            // take a frame number: the packets after them keep the numbers Wireshark gives them.
+            case BlockType.custom, BlockType.customNoCopy:
+                blockCounts.custom += 1
+                framesRead += 1
+                nonPacketFrames += 1
+            case BlockType.systemdJournal:
+                blockCounts.systemdJournal += 1
+                framesRead += 1
+                nonPacketFrames += 1
             default:
                 blockCounts.unknown += 1
                 warn(.unknownBlock(type: type), at: block)

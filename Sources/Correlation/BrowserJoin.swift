@@ -1,3 +1,4 @@
+import BrowserCandidates
 import Dissectors
 
 /// Joins the browser's candidates (sidecars) with the packet evidence pass 2

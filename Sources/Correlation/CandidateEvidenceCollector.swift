@@ -1,3 +1,4 @@
+import BrowserCandidates
 import Dissectors
 
 /// Watches pass 2 for the packets that back the browser's candidates: STUN

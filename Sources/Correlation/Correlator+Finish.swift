@@ -8,6 +8,8 @@ public struct InputSummary: Sendable {
     public var warnings: [String]
     /// pcapng section comments (they may name the browser's candidates sidecar).
     public var sectionComments: [String] = []
+    /// Interfaces the live capture saw stop early (from its ISBs).
+    public var interfaceStops: [InterfaceStop] = []
     public init(file: String, packets: Int, damage: String? = nil, warnings: [String] = []) {
         self.file = file; self.packets = packets; self.damage = damage; self.warnings = warnings
     }
@@ -62,6 +64,8 @@ extension Correlator {
             case "mdns", "llmnr", "nbns": note = "link-local multicast name traffic: stays on the LAN, not a tunnel leak"
             case "inbound-only": note = "unsolicited inbound packets the host did not answer: not a leak"
             case "link-local": note = "link-local traffic: never routed, not a tunnel leak"
+            case "another-vpn":
+                note = "carrier of another VPN (`sources`: its servers; `names`: server and protocol): a second encrypted carrier besides the tunnel's, not a leak of content; that server sees this host's real address (tunnel.vpn_endpoints says how it was recognised)"
             case "dhcp-classless-routes":
                 note = "DHCP pushed classless static routes (option 121/249; `names` lists them): routes more specific than the tunnel's steer traffic around it (TunnelVision, CVE-2024-3661)"
             default: note = "multicast or broadcast on the link: not a tunnel leak"
@@ -146,12 +150,13 @@ extension Correlator {
             a.append("interface \(d.displayName) of \(fileName(d.description.key.fileIndex)) is \(d.role.rawValue) (\(d.decidedBy))")
         }
         if model.endpoints.isEmpty {
-            a.append("no VPN endpoint given or seen in a handshake: every packet on a physical interface that is not housekeeping or link-local counts as outside the tunnel")
+            a.append("no VPN endpoint given, seen in a handshake or recognised by a carrier rule: every packet on a physical interface that is not housekeeping or link-local counts as outside the tunnel")
         }
         for e in model.endpoints {
             let ep = EndpointSpec(address: e.address, port: e.port)
-            a.append("VPN endpoint \(ep) (\(e.protocol)): \(e.decidedBy)")
+            a.append("\(e.anotherVPN ? "another VPN's endpoint" : "VPN endpoint") \(ep) (\(e.protocol)): \(e.decidedBy)")
         }
+        a += model.carrierAssumptions
         if model.hosts.isEmpty {
             a.append("no host address known: direction taken from capture flags, else the first packet of a flow is taken as sent by the host")
         }
@@ -162,6 +167,7 @@ extension Correlator {
         if spansEnabled {
             a.append("tunnel activity is judged by \(activityFromTunnelInterface ? "packets on tunnel interfaces" : "carrier packets"); leaks after the last activity form a tunnel-failure span when the tunnel stays quiet at least \(Double(options.tunnelGapNanoseconds) / 1e9) s and one of them goes to a remote that had not leaked before or was reached through the tunnel")
         }
+        a += interfaceStopAssumptions()
         a.append("capture is read twice: pass 1 learns roles, endpoints and host addresses; pass 2 judges packets")
         return a
     }
@@ -231,7 +237,8 @@ extension Correlator {
             else { severity = .medium; why = "IPv6 outside the tunnel to private/unique-local addresses only" }
         case .traffic:
             e.flows = b.flows
-            e.looksLike = b.looksLike
+            let looksLike = b.carrierLookingPackets * 10 >= b.packets * 9 ? b.looksLike : nil
+            e.looksLike = looksLike
             e.alsoViaTunnel = tunnelAddresses.contains(subject.address)
             let protos = Array(Set(b.flows.map { f in f.dstPort.map { "\($0)/\(f.protocol)" } ?? f.protocol })).sorted()
             title = "Traffic to \(subject.address) outside the tunnel"
@@ -241,7 +248,7 @@ extension Correlator {
                 severity = .low
                 why = "to the VPN server's own address but not its carrier port (the server sees the real address; TunnelCrack ServerIP)"
                 title += ": the VPN server's address"
-            } else if let l = b.looksLike {
+            } else if let l = looksLike {
                 severity = .low
                 why = "looks like \(l) carrier traffic to an address not known as a VPN endpoint (give it with --vpn-endpoint if it is yours)"
                 title += ": looks like \(l)"
@@ -256,6 +263,7 @@ extension Correlator {
             e.activitySignal = b.activitySignal
             let secs = Double((e.endNs ?? b.last) - b.spanStart) / 1e9
             title = "Tunnel quiet for \(formatSeconds(secs))\(b.spanEnd == nil ? " until the end of the capture" : "") while \(b.packets) packet\(b.packets == 1 ? "" : "s") left outside it"
+            if let s = b.tunnelStop { title = tunnelStopTitle(s, packets: b.packets) }
             if remote { severity = .high; why = "packets reached remote hosts outside the tunnel while it was quiet" }
             else { severity = .medium; why = "packets left outside the tunnel while it was quiet (private-network destinations only)" }
         }
@@ -283,11 +291,13 @@ public enum ISOTime {
 
 extension Analysis {
     /// The process exit status for `analyze` (docs/exit-codes.md): 1 when a finding reaches
-    /// `failOn` (nil: findings never fail), else 2 cannot tell, else 3 damaged input, else 0.
+    /// `failOn` (nil: findings never fail), else 3 damaged input (wherever the damage is: a
+    /// file damaged before its first packet also "cannot tell", but the damage is the news),
+    /// else 2 cannot tell, else 0.
     public func exitStatus(failOn: Severity?) -> Int32 {
         if let failOn, findings.contains(where: { $0.severity >= failOn }) { return 1 }
-        if verdict.status == .cannotTell { return 2 }
         if files.contains(where: { $0.damage != nil }) { return 3 }
+        if verdict.status == .cannotTell { return 2 }
         return 0
     }
 }

@@ -201,12 +201,16 @@ extension Correlator {
             addFlow(f, b, fk: fk, flow: &flow, detail: detail)
         case .traffic:
             addFlow(f, b, fk: fk, flow: &flow, detail: detail)
-            switch f.app {
-            case .wireguard: builders[b].looksLike = "wireguard"
-            case .openvpn: builders[b].looksLike = "openvpn"
-            case .ike, .esp: builders[b].looksLike = "ipsec"
-            case .l2tp: builders[b].looksLike = "l2tp"
-            default: break
+            let looks: String? = switch f.app {
+            case .wireguard: "wireguard"
+            case .openvpn: "openvpn"
+            case .ike, .esp: "ipsec"
+            case .l2tp: "l2tp"
+            default: nil
+            }
+            if let looks {
+                builders[b].looksLike = builders[b].looksLike ?? looks
+                builders[b].carrierLookingPackets += 1
             }
         case .tunnelFailure: break
         }
@@ -328,8 +332,9 @@ extension Correlator {
     /// goes around it). Routine split-tunnel leaks during an idle tunnel stay individual findings.
     mutating func spanTrack(_ f: PacketFacts, cls: LeakClass, remote: IPAddress, outbound: Bool) {
         guard spansEnabled else { return }
+        let stop = recordedStops.isEmpty ? nil : tunnelStop(file: f.fileIndex, atOrBefore: f.time)
         if candidateSpans[f.fileIndex] == nil {
-            guard outbound, let last = lastActivity else {
+            guard outbound, let last = lastActivity ?? stop?.event.timeNanoseconds else {
                 if outbound, leakedRemotes.count < limits.maxTunnelPeers { leakedRemotes.insert(remote) }
                 return
             }
@@ -341,11 +346,12 @@ extension Correlator {
             candidateSpans[f.fileIndex] = SpanCandidate(builder: fb)
         }
         guard var c = candidateSpans[f.fileIndex] else { return }
+        if c.tunnelStop == nil { c.tunnelStop = stop }
         c.builder.count(frame: f.frame, time: f.time, length: f.length, cap: limits.maxFramesPerFinding)
         c.builder.leakClasses.insert(cls.rawValue, cap: 8)
         if AddressScope(remote) == .global { c.builder.maxRemoteScope = .global }
         if outbound {
-            if !leakedRemotes.contains(remote) || tunnelAddresses.contains(remote) { c.qualifies = true }
+            if !leakedRemotes.contains(remote) || tunnelAddresses.contains(remote) || c.tunnelStop != nil { c.qualifies = true }
             if c.remotes.count < limits.maxEvidenceItems, !c.remotes.contains(remote) { c.remotes.append(remote) }
         }
         candidateSpans[f.fileIndex] = c
@@ -354,10 +360,11 @@ extension Correlator {
     /// Activity resumed at `end` (nil: the capture ended): keep the span if it qualifies.
     mutating func settleSpan(_ c: SpanCandidate, end: Int64?) {
         let quietUntil = end ?? lastTime
-        if c.qualifies && elapsed(quietUntil, since: c.builder.spanStart) >= options.tunnelGapNanoseconds {
+        if c.qualifies && (elapsed(quietUntil, since: c.builder.spanStart) >= options.tunnelGapNanoseconds || c.tunnelStop != nil) {
             if builders.count < limits.maxFindings {
                 var b = c.builder
                 b.spanEnd = end
+                if let s = c.tunnelStop { b.tunnelStop = s; b.activitySignal += "; \(stopText(s))" }
                 builders.append(b)
             } else {
                 findingsDropped += 1

@@ -35,9 +35,13 @@ public struct Correlator {
     var candidateSpans: [Int: SpanCandidate] = [:]
     /// Remote addresses that leaked outside confirmed failures: leaking to them again is routine, not a failure sign.
     var leakedRemotes: Set<IPAddress> = []
+    /// Interfaces the capture saw stop, by time (InterfaceStops.swift).
+    var recordedStops: [InterfaceStop] = []
 
     struct SpanCandidate {
         var builder: FindingBuilder
+        /// The tunnel interface vanished before or during the span: it is a failure whatever the gap.
+        var tunnelStop: InterfaceStop?
         /// A leak in it went to a new remote, or to one reached through the tunnel before.
         var qualifies = false
         var remotes: [IPAddress] = []
@@ -128,10 +132,10 @@ public struct Correlator {
         }
         if f.network == .arp { tally(.housekeeping); return }
         guard let src = f.source, let dst = f.destination else { tally(.nonIP); return }
-        if model.carrierEndpoint(f, remoteIsDestination: true) != nil
-            || model.carrierEndpoint(f, remoteIsDestination: false) != nil {
+        if let e = model.carrierEndpoint(f, remoteIsDestination: true) ?? model.carrierEndpoint(f, remoteIsDestination: false) {
             tally(.carrier)
-            if !activityFromTunnelInterface { activity(f.time) }
+            if e.anotherVPN { observeAnotherVPN(f, e) }
+            else if !activityFromTunnelInterface { activity(f.time) }
             return
         }
         switch f.app {
@@ -207,6 +211,20 @@ public struct Correlator {
         observations[id] = o
     }
 
+    /// A carrier to another VPN server (CarrierRules): encrypted, not a leak of content, but that server
+    /// sees this host's real address; listed with the server and the rule that recognised it.
+    mutating func observeAnotherVPN(_ f: PacketFacts, _ e: Endpoint) {
+        guard let id = observation(.anotherVPN, f.interfaceKey), var o = observations.removeValue(forKey: id) else { return }
+        o.packets += 1
+        if o.frames.count < limits.maxFramesPerFinding { o.frames.append(f.frame) } else { o.framesOmitted += 1 }
+        if o.sources.count < 32 { o.sources.insert(e.address) }
+        if o.names.items.count < limits.maxEvidenceItems {
+            let ep = EndpointSpec(address: e.address, port: e.port)
+            o.names.insert("\(ep) (\(e.protocol))", cap: limits.maxEvidenceItems)
+        }
+        observations[id] = o
+    }
+
     /// DHCP classless routes: housekeeping, but how TunnelVision steers traffic out of a tunnel.
     mutating func observeRoutes(_ f: PacketFacts, detail: () -> PacketDetail) {
         guard let id = observation(.dhcpRoutes, f.interfaceKey), var o = observations.removeValue(forKey: id) else { return }
@@ -265,6 +283,7 @@ enum VerdictKind: Int, CaseIterable {
 enum ObservationKind: String {
     case mdns, llmnr, nbns, linkLocal = "link-local", multicast, inboundOnly = "inbound-only"
     case dhcpRoutes = "dhcp-classless-routes"
+    case anotherVPN = "another-vpn"
 }
 
 struct ObservationKey: Hashable {

@@ -63,11 +63,16 @@ struct FindingBuilder {
     // traffic
     var flows: [FlowEvidence] = []
     var looksLike: String?
+    /// Packets of a VPN protocol's shape (`looksLike`): it is said only when they are at least 90 % of
+    /// the finding's packets (a QUIC short header can look like an OpenVPN opcode now and then).
+    var carrierLookingPackets = 0
     // tunnel-failure
     var spanStart: Int64 = 0
     var spanEnd: Int64?
     var leakClasses = CappedStrings()
     var activitySignal = ""
+    /// The recorded stop of the tunnel interface that began the span, if any.
+    var tunnelStop: InterfaceStop?
 
     init(key: GroupKey, time: Int64) { self.key = key; first = time; last = time }
 

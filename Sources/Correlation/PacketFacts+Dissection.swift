@@ -26,6 +26,7 @@ public struct FactsExtractor {
             f.source = ip.source
             f.destination = ip.destination
             f.ipProtocol = ip.protocol
+            f.ipTotalLength = ip.totalLength
         }
         if let inner = d.innerIP, let t = d.tunnel {
             f.innerSource = inner.source
@@ -43,6 +44,7 @@ public struct FactsExtractor {
             f.sourcePort = u.sourcePort
             f.destinationPort = u.destinationPort
             f.payloadLength = u.payload.count
+            f.udpDeclaredPayload = max(0, Int(u.length) - 8)
         } else if let t = d.tcp {
             f.transport = .tcp
             f.sourcePort = t.sourcePort
@@ -65,17 +67,26 @@ public struct FactsExtractor {
             f.wireguardType = w.type.rawValue
             f.wireguardSender = w.senderIndex ?? 0
             f.wireguardReceiver = w.receiverIndex ?? 0
+            f.wireguardCounter = w.counter ?? 0
         } else if let o = a.openvpn {
             f.app = .openvpn
             f.openvpnOpcode = o.opcode.rawValue
+            f.openvpnKeyID = o.keyID
+            f.openvpnSessionID = o.sessionID ?? 0
+            f.openvpnPeerID = o.peerID
         } else if let i = a.ike {
             f.app = .ike
             f.ikeExchange = i.exchangeType
             f.ikeMajorVersion = i.majorVersion
             // IKEv1 has no response flag: a zero responder cookie marks the first message.
             f.ikeIsResponse = i.majorVersion == 2 ? i.isResponse : i.responderSPI != 0
+            f.ikeInitiatorSPI = i.initiatorSPI
+            f.ikeResponderSPI = i.responderSPI
+            f.ikeFromInitiator = i.isInitiator
         } else if a.esp != nil || a.natKeepalive || d.ip?.protocol == 50 {
             f.app = .esp
+            if let e = a.esp { f.espSPI = e.spi; f.espSequence = e.sequence }
+            f.natKeepalive = a.natKeepalive
         } else if a.l2tp != nil {
             f.app = .l2tp
         } else if let m = a.dhcp {

@@ -14,6 +14,9 @@ public struct PacketFacts: Sendable {
     public var time: Int64 = 0
     /// Bytes on the wire.
     public var length = 0
+    /// The outer IP header's length field (IPv4 total length, 40 + IPv6 payload length), 0 without IP:
+    /// what a tunnel interface's packet weighs before the VPN encrypts it (carrier timing).
+    public var ipTotalLength = 0
     /// From pcapng epb_flags or the SLL packet type.
     public var direction: PacketDirection = .unknown
 
@@ -33,6 +36,9 @@ public struct PacketFacts: Sendable {
     public var tcpFlags: UInt16 = 0
     /// Payload bytes of this TCP segment or UDP datagram.
     public var payloadLength = 0
+    /// UDP: the datagram's payload length as its header states it (length field - 8), also when
+    /// the capture cut the packet short (snap length). 0 for TCP.
+    public var udpDeclaredPayload = 0
 
     public var app: AppKind = .none
     /// STUN: transaction id, class (0 request, 1 indication, 2 success, 3 error).
@@ -45,12 +51,29 @@ public struct PacketFacts: Sendable {
     public var wireguardType: UInt8 = 0
     public var wireguardSender: UInt32 = 0
     public var wireguardReceiver: UInt32 = 0
+    /// WireGuard transport data (type 4): the nonce counter.
+    public var wireguardCounter: UInt64 = 0
     /// OpenVPN opcode (7/10 client hard reset, 8 server hard reset, ...).
     public var openvpnOpcode: UInt8 = 0
+    /// OpenVPN key id (low 3 bits of the first byte).
+    public var openvpnKeyID: UInt8 = 0
+    /// OpenVPN control and ACK packets: the sender's session id (0 when the packet has none).
+    public var openvpnSessionID: UInt64 = 0
+    /// OpenVPN P_DATA_V2: the 24-bit peer id (nil for other opcodes).
+    public var openvpnPeerID: UInt32?
     /// IKE: exchange type (34 IKE_SA_INIT; IKEv1 2 main mode, 4 aggressive), flags, version major.
     public var ikeExchange: UInt8 = 0
     public var ikeIsResponse = false
     public var ikeMajorVersion: UInt8 = 0
+    /// IKE SPIs (RFC 7296 3.1) and the IKEv2 initiator flag (set by the original initiator).
+    public var ikeInitiatorSPI: UInt64 = 0
+    public var ikeResponderSPI: UInt64 = 0
+    public var ikeFromInitiator = false
+    /// ESP (IP protocol 50 or ESP-in-UDP): SPI and sequence number (SPI 0 when the header was not readable).
+    public var espSPI: UInt32 = 0
+    public var espSequence: UInt32 = 0
+    /// A NAT-T keepalive (one 0xFF byte on UDP 4500, RFC 3948); `app` is `.esp`.
+    public var natKeepalive = false
     /// ICMP/ICMPv6 type and code (errors quote a packet: see `quoted`).
     public var icmpType: UInt8 = 0
     public var icmpCode: UInt8 = 0

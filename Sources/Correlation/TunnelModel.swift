@@ -55,6 +55,9 @@ public struct Endpoint: Sendable, Hashable {
     public var transport: String?
     public var `protocol`: String
     public var decidedBy: String
+    /// A carrier to a second server besides the tunnel's own (another VPN): carrier, not a leak of
+    /// content, reported as an `another-vpn` observation; not the tunnel's activity.
+    public var anotherVPN = false
 }
 
 /// A host address (this machine's own), per interface, and how it was decided.

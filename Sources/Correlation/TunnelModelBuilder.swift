@@ -7,16 +7,26 @@ public struct TunnelModelBuilder {
     public private(set) var options: AnalysisOptions
     var interfaces: [InterfaceKey: InterfaceDescription] = [:]
     var hardwareTypes: [InterfaceKey: UInt16] = [:]
-    var packetCounts: [InterfaceKey: Int] = [:]
+    /// Packets per interface, and whether the interface looks like a tunnel already (for carrier timing).
+    var tallies: [InterfaceKey: InterfaceTally] = [:]
+    var packetCounts: [InterfaceKey: Int] { tallies.mapValues(\.packets) }
     var fileNames: [Int: String] = [:]
     /// WireGuard initiations waiting for their response, by sender index.
     var pendingInitiations: [UInt32: (facts: PacketFacts, name: String)] = [:]
     var inferredEndpoints: [(endpoint: Endpoint, key: InterfaceKey)] = []
     var inferredHosts: [HostAddress] = []
     var inferredHostSet: Set<IPAddress> = []
+    /// Flows that carry VPN-protocol messages, for the carrier rules that need no handshake.
+    var carrierFlows: CarrierFlowTable
+    var timing = CarrierTiming(window: CarrierRules.timingWindow)
     public private(set) var boundsHit = 0
 
-    public init(options: AnalysisOptions) { self.options = options }
+    struct InterfaceTally { var packets = 0; var maybeTunnel = false }
+
+    public init(options: AnalysisOptions) {
+        self.options = options
+        carrierFlows = CarrierFlowTable(capacity: options.limits.maxCarrierFlows)
+    }
 
     /// Registers a capture interface (from the reader's interface list).
     public mutating func add(_ d: InterfaceDescription) { interfaces[d.key] = d }
@@ -27,13 +37,19 @@ public struct TunnelModelBuilder {
     /// Names a file for `decided_by` texts.
     public mutating func setFileName(_ name: String, index: Int) { fileNames[index] = name }
 
-    func where_(_ f: PacketFacts) -> String { fileNames[f.fileIndex] ?? "file \(f.fileIndex)" }
+    func where_(_ f: PacketFacts) -> String { where_(f.fileIndex) }
+    func where_(_ fileIndex: Int) -> String { fileNames[fileIndex] ?? "file \(fileIndex)" }
 
     public mutating func observe(_ f: PacketFacts) {
         let key = f.interfaceKey
-        packetCounts[key, default: 0] += 1
-        if let hw = f.hardwareType, key.interfaceIndex != nil, hardwareTypes[key] == nil {
-            hardwareTypes[key] = hw
+        let maybeTunnel: Bool
+        if let i = tallies.index(forKey: key) {
+            tallies.values[i].packets += 1
+            maybeTunnel = tallies.values[i].maybeTunnel
+        } else {
+            if let hw = f.hardwareType, key.interfaceIndex != nil { hardwareTypes[key] = hw }
+            maybeTunnel = provisionalRole(key) == .tunnel
+            tallies[key] = InterfaceTally(packets: 1, maybeTunnel: maybeTunnel)
         }
         if f.direction == .outbound, let s = f.source, !AddressScope(s).staysOnLink || AddressScope(s) == .linkLocal {
             addHost(s, key, "source of packets marked outbound by the capture")
@@ -41,6 +57,14 @@ public struct TunnelModelBuilder {
         if let a = f.dhcpAssignedAddress { addHost(a, key, "DHCP ack, frame \(f.frame) of \(where_(f))") }
         if let a = f.duplicateAddressTarget { addHost(a, key, "NDP duplicate address detection, frame \(f.frame) of \(where_(f))") }
         guard options.vpnEndpoints.isEmpty, let src = f.source, let dst = f.destination else { return }
+        if maybeTunnel {
+            if let m = timing.tunnelPacket(time: f.time, size: f.ipTotalLength, interface: key) {
+                carrierFlows.creditTiming(slot: m.slot, fromLow: m.fromLow, tunnel: m.tunnel, delay: m.delay,
+                                          outerAfterInner: m.outerAfterInner)
+            }
+        } else {
+            observeCarrier(f, src, dst)
+        }
         switch f.app {
         case .wireguard where f.transport == .udp:
             if f.wireguardType == 1 {
@@ -62,19 +86,8 @@ public struct TunnelModelBuilder {
                                      decidedBy: "WireGuard handshake initiation/response, \(frames)"), key)
                 addHost(host, key, "source of the carrier flow (WireGuard, frame \(hostInitiated ? i.frame : f.frame))")
             }
-        case .openvpn:
-            let t = f.transport == .tcp ? "tcp" : "udp"
-            switch f.openvpnOpcode {
-            case 1, 7, 10:
-                addEndpoint(Endpoint(address: dst, port: f.destinationPort, transport: t, protocol: "openvpn",
-                                     decidedBy: "OpenVPN client hard reset, frame \(f.frame) of \(where_(f))"), key)
-                addHost(src, key, "source of the carrier flow (OpenVPN, frame \(f.frame))")
-            case 2, 8:
-                addEndpoint(Endpoint(address: src, port: f.sourcePort, transport: t, protocol: "openvpn",
-                                     decidedBy: "OpenVPN server hard reset, frame \(f.frame) of \(where_(f))"), key)
-                addHost(dst, key, "destination of the carrier flow (OpenVPN, frame \(f.frame))")
-            default: break
-            }
+        // OpenVPN hard resets count in pairs (client reset one way, server reset back on the same flow):
+        // one opcode byte alone is what a QUIC short header often looks like. See `finish`.
         case .ike:
             let saInit = (f.ikeMajorVersion == 2 && f.ikeExchange == 34) || (f.ikeMajorVersion == 1 && (f.ikeExchange == 2 || f.ikeExchange == 4))
             guard saInit else { break }
@@ -85,6 +98,38 @@ public struct TunnelModelBuilder {
             addHost(host, key, "source of the carrier flow (IKE, frame \(f.frame))")
         default: break
         }
+    }
+
+    /// A VPN-protocol packet outside a tunnel interface: its flow's carrier statistics and timing.
+    @inline(__always) mutating func observeCarrier(_ f: PacketFacts, _ src: IPAddress, _ dst: IPAddress) {
+        switch f.app {
+        case .wireguard, .openvpn, .esp, .ike: break
+        default: return
+        }
+        guard let (slot, fromLow) = carrierFlows.observe(f, source: src, destination: dst) else { return }
+        // Packets that carry a tunnel packet, and their size as the size relation needs it.
+        let size: Int, wireguard: Bool
+        switch f.app {
+        case .wireguard where f.wireguardType == 4 && f.udpDeclaredPayload > 32: size = f.udpDeclaredPayload; wireguard = true
+        case .esp where !f.natKeepalive && f.espSPI != 0:
+            size = f.transport == .udp ? f.udpDeclaredPayload : f.ipTotalLength; wireguard = false
+        case .openvpn where f.transport == .udp && (f.openvpnOpcode == 6 || f.openvpnOpcode == 9):
+            size = f.udpDeclaredPayload; wireguard = false
+        default: return
+        }
+        if let m = timing.outerPacket(time: f.time, size: size, wireguard: wireguard, interface: f.interfaceKey,
+                                      slot: slot, fromLow: fromLow) {
+            carrierFlows.creditTiming(slot: m.slot, fromLow: m.fromLow, tunnel: m.tunnel, delay: m.delay,
+                                      outerAfterInner: m.outerAfterInner)
+        }
+    }
+
+    /// The role an interface gets from what is known when its first packet arrives (names, link
+    /// types, hardware types); `finish` decides for good. Only carrier timing uses it.
+    func provisionalRole(_ key: InterfaceKey) -> InterfaceRole {
+        let ethernetFiles = Set(interfaces.values.filter { $0.linkType == .ethernet }.map(\.key.fileIndex))
+            .union(hardwareTypes.filter { $0.value == 1 }.map(\.key.fileIndex))
+        return decide(key, ethernetFiles: ethernetFiles).role
     }
 
     var hostSet: Set<IPAddress> {
@@ -108,6 +153,7 @@ public struct TunnelModelBuilder {
     /// Decides roles and freezes the model for pass 2.
     public func finish() -> TunnelModel {
         var decisions: [InterfaceKey: InterfaceDecision] = [:]
+        let packetCounts = self.packetCounts
         var keys = Set(interfaces.keys).union(packetCounts.keys)
         // An SLL2 file's packets carry their own interface; the capture-level interface is only their container.
         let sllContainers = Set(packetCounts.keys.filter { $0.interfaceIndex != nil }.map {
@@ -123,8 +169,16 @@ public struct TunnelModelBuilder {
             decisions[key] = d
         }
         var endpoints: [Endpoint] = []
+        var resetHosts: [HostAddress] = []
         if options.vpnEndpoints.isEmpty {
             for (e, key) in inferredEndpoints where decisions[key]?.role == .physical { endpoints.append(e) }
+            for flow in carrierFlows.flows where decisions[flow.key.interface]?.role == .physical {
+                guard let (e, host) = CarrierRules.openvpnResetPair(flow, fileName: where_(flow.key.interface.fileIndex)) else { continue }
+                if !endpoints.contains(where: { $0.address == e.address && $0.port == e.port && $0.transport == e.transport }) {
+                    endpoints.append(e)
+                }
+                resetHosts.append(host)
+            }
         } else {
             endpoints = options.vpnEndpoints.map {
                 Endpoint(address: $0.address, port: $0.port, transport: nil, protocol: "given", decidedBy: "option --vpn-endpoint")
@@ -137,13 +191,30 @@ public struct TunnelModelBuilder {
                                          decidedBy: a.isV4 ? "pcapng if_IPv4addr" : "pcapng if_IPv6addr"))
             }
         }
-        let known = Set(hosts.map(\.address))
+        var known = Set(hosts.map(\.address))
         // Carrier-side inferences count only on physical interfaces.
-        for h in inferredHosts where !known.contains(h.address) && decisions[h.interface]?.role != .loopback {
+        for h in inferredHosts + resetHosts where !known.contains(h.address) && decisions[h.interface]?.role != .loopback {
             hosts.append(h)
+            known.insert(h.address)
+        }
+        // Carrier flows without a handshake (CarrierRules): more endpoints, the host side of each.
+        var carrierAssumptions: [String] = []
+        var bounds = boundsHit
+        if options.vpnEndpoints.isEmpty {
+            let rules = CarrierRules(roles: decisions, handshakeEndpoints: endpoints, hosts: known, fileNames: fileNames)
+            let (found, texts) = rules.decide(carrierFlows)
+            for d in found {
+                if !d.merged { endpoints.append(d.endpoint) }
+                if let h = d.host, !known.contains(h.address) { hosts.append(h); known.insert(h.address) }
+            }
+            carrierAssumptions = texts
+            if carrierFlows.untrackedPackets > 0 {
+                bounds += carrierFlows.untrackedPackets
+                carrierAssumptions.append("carrier flow table full (\(options.limits.maxCarrierFlows) flows): \(carrierFlows.untrackedPackets) VPN-protocol packets of further flows were not tracked, so no carrier rule judged those flows")
+            }
         }
         return TunnelModel(interfaces: decisions, endpoints: endpoints, hosts: hosts, fileNames: fileNames,
-                           boundsHit: boundsHit)
+                           boundsHit: bounds, carrierAssumptions: carrierAssumptions)
     }
 
     func description(_ key: InterfaceKey) -> InterfaceDescription {
@@ -208,13 +279,15 @@ public struct TunnelModel: Sendable {
     public var hosts: [HostAddress]
     public var fileNames: [Int: String]
     public var boundsHit: Int
+    /// The assumptions of the carrier rules that decided endpoints (CarrierRules), in rule order.
+    public var carrierAssumptions: [String]
     let hostSet: Set<IPAddress>
     let hostV4Interfaces: Set<InterfaceKey>
 
     init(interfaces: [InterfaceKey: InterfaceDecision], endpoints: [Endpoint], hosts: [HostAddress],
-         fileNames: [Int: String], boundsHit: Int) {
+         fileNames: [Int: String], boundsHit: Int, carrierAssumptions: [String] = []) {
         self.interfaces = interfaces; self.endpoints = endpoints; self.hosts = hosts
-        self.fileNames = fileNames; self.boundsHit = boundsHit
+        self.fileNames = fileNames; self.boundsHit = boundsHit; self.carrierAssumptions = carrierAssumptions
         hostSet = Set(hosts.map(\.address))
         // Only addresses the capture states (pcapng options) are complete enough to call other traffic foreign.
         hostV4Interfaces = Set(hosts.filter { $0.address.isV4 && $0.decidedBy.hasPrefix("pcapng") }.map(\.interface))

@@ -12,6 +12,8 @@ public struct Dissector {
     public var limits: DissectorLimits { fragments.limits }
     @usableFromInline let fragments: FragmentReassembler
     @usableFromInline let streams: TCPReassembler
+    /// UDP conversations followed as OpenVPN after a client hard reset (see `UDPConversations`).
+    @usableFromInline let openvpnConversations: UDPConversations
     /// Capture time of the current packet (reassembly ages state by capture time, not wall time).
     @usableFromInline var now: Int64 = 0
     /// Addresses of the innermost IP header stored for this packet (see `storeIP`).
@@ -22,6 +24,7 @@ public struct Dissector {
     public init(limits: DissectorLimits = .init()) {
         fragments = FragmentReassembler(limits: limits)
         streams = TCPReassembler(limits: limits)
+        openvpnConversations = UDPConversations(capacity: limits.maxOpenVPNConversations)
     }
 
     /// Dissects one packet into a fresh `Dissection` (convenient; copies the struct out).
@@ -54,6 +57,7 @@ public struct Dissector {
     public mutating func resetState() {
         fragments.removeAll()
         streams.removeAll()
+        openvpnConversations.removeAll()
     }
 }
 
@@ -92,6 +96,8 @@ public struct DissectorLimits: Sendable {
     public var maxVLANTags = 8
     /// IP headers nested (tunnels) decoded per frame.
     public var maxIPDepth = 3
+    /// UDP conversations followed as OpenVPN after a client hard reset off port 1194 (oldest replaced).
+    public var maxOpenVPNConversations = 16
 
     public init() {}
 }

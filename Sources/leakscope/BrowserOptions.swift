@@ -1,4 +1,5 @@
 import ArgumentParser
+import BrowserCandidates
 import BrowserSession
 import LiveCapture
 
@@ -6,13 +7,13 @@ import LiveCapture
 import Glibc
 #endif
 
-/// `leakscope capture --browser chromium (--url URL | --probe-stun stun:HOST:PORT ...)`:
+/// `leakscope capture --browser chromium|firefox (--url URL | --probe-stun stun:HOST:PORT ...)`:
 /// a browser session recorded by the capture. The session runs as the capture's
 /// command (`leakscope probe ...`), so the capture starts before the browser and
 /// stops (after --grace) when the browser has been closed; the probe's candidates
 /// land next to the capture as CAPTURE.candidates.json.
 struct BrowserOptions: ParsableArguments {
-    @Option(name: .customLong("browser"), help: "Run this browser during the capture: chromium.")
+    @Option(name: .customLong("browser"), help: "Run this browser during the capture: chromium or firefox.")
     var browser: BrowserKind?
 
     @Option(name: .customLong("url"), help: "Page the browser opens (kept open for --browser-duration seconds).")
@@ -30,7 +31,7 @@ struct BrowserOptions: ParsableArguments {
     @Option(name: .customLong("probe-turn-pass"), help: "TURN password for the probe page.")
     var probeTurnPass: String?
 
-    @Option(name: .customLong("probe-policy"), help: "WebRTC IP handling policy per probe round (repeatable).")
+    @Option(name: .customLong("probe-policy"), help: "WebRTC policy per probe round (repeatable; see leakscope probe --help).")
     var probePolicy: [WebRTCPolicy] = []
 
     @Option(name: .customLong("probe-mdns"), help: "mDNS host candidates on/off per probe round (repeatable).")
@@ -39,13 +40,14 @@ struct BrowserOptions: ParsableArguments {
     @Option(name: .customLong("browser-duration"), help: "Seconds a --url page stays open; for the probe, the ICE gathering timeout per round.")
     var browserDuration: Double = 10
 
-    enum BrowserKind: String, ExpressibleByArgument { case chromium }
-
     var requested: Bool { browser != nil || url != nil || !probeStun.isEmpty || !probeTurn.isEmpty }
 
     func validate() throws {
         guard requested else { return }
-        guard browser != nil else { throw ValidationError("--url/--probe-stun need --browser chromium") }
+        guard let browser else { throw ValidationError("--url/--probe-stun need --browser chromium or --browser firefox") }
+        for p in probePolicy where !p.isSupported(by: browser) {
+            throw ValidationError("--probe-policy \(p.rawValue) is not a \(browser.rawValue) policy")
+        }
         guard (url != nil) != (!probeStun.isEmpty || !probeTurn.isEmpty) else {
             throw ValidationError("--browser needs exactly one of --url URL or --probe-stun stun:HOST:PORT")
         }
@@ -58,9 +60,9 @@ struct BrowserOptions: ParsableArguments {
     }
 
     /// The argv the capture runs while it records (nil when no browser was asked for).
-    func sessionCommand(captureOutput: String) -> [String]? {
+    func sessionCommand(captureOutput: String, fileMode: [String] = []) -> [String]? {
         guard requested else { return nil }
-        var argv = [Self.selfExecutable(), "probe"]
+        var argv = [Self.selfExecutable(), "probe", "--browser", (browser ?? .chromium).rawValue] + fileMode
         if let url {
             argv += ["--url", url, "--duration", String(browserDuration)]
         } else {
@@ -72,19 +74,19 @@ struct BrowserOptions: ParsableArguments {
             for m in probeMdns { argv += ["--mdns", m.rawValue] }
             argv += ["--timeout", String(browserDuration)]
             argv += ["--capture-name", Self.fileName(captureOutput),
-                     "--out", ProbeRecord.sidecarPath(forCapture: captureOutput)]
+                     "--out", CandidateSidecar.sidecarPath(forCapture: captureOutput)]
         }
         return argv
     }
 
     /// The hook `leakscope capture` calls: runs the browser session as the capture's command
     /// and names the candidate sidecar in the pcapng section comment.
-    func apply(to options: inout LiveCaptureOptions, captureOutput: String) throws {
-        guard let argv = sessionCommand(captureOutput: captureOutput) else { return }
+    func apply(to options: inout LiveCaptureOptions, captureOutput: String, fileMode: [String] = []) throws {
+        guard let argv = sessionCommand(captureOutput: captureOutput, fileMode: fileMode) else { return }
         guard options.command.isEmpty else { throw ValidationError("--browser and a command after -- exclude each other") }
         options.command = argv
         if url == nil {
-            let note = "browser candidates: \(Self.fileName(ProbeRecord.sidecarPath(forCapture: captureOutput)))"
+            let note = "browser candidates: \(Self.fileName(CandidateSidecar.sidecarPath(forCapture: captureOutput)))"
             options.section.comment = [options.section.comment, note].compactMap { $0 }.joined(separator: "\n")
         }
     }

@@ -1,27 +1,41 @@
 import ArgumentParser
+import BrowserCandidates
 import BrowserSession
 import CaptureFiles
 import Foundation
+import OutputFiles
 
 /// `leakscope probe`: ask a real browser which ICE candidates it gathers.
 struct ProbeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "probe",
-        abstract: "Run the WebRTC probe page in headless Chromium and list the ICE candidates it gathered.",
+        abstract: "Run the WebRTC probe page in headless Chromium or Firefox and list the ICE candidates it gathered.",
         discussion: """
             Serves a small page on 127.0.0.1 (ephemeral port), opens it in a fresh headless
-            Chromium once per round (each --policy x each --mdns setting), waits for ICE
+            browser once per round (each --policy x each --mdns setting), waits for ICE
             gathering to complete, and writes the candidates as JSON (--out; schema in
             docs/browser-sessions.md) and a table.
+
+            Policies: default (both browsers); Chromium's --webrtc-ip-handling-policy values
+            default_public_interface_only, default_public_and_private_interfaces,
+            disable_non_proxied_udp; Firefox's preferences default_address_only, no_host,
+            proxy_only (media.peerconnection.ice.*) and disabled (media.peerconnection.enabled
+            false). --mdns sets Chromium's WebRtcHideLocalIpsWithMdns feature or Firefox's
+            media.peerconnection.ice.obfuscate_host_addresses.
 
             Example:
               leakscope probe --stun stun:203.0.113.10:3478 \\
                   --turn turn:203.0.113.10:3478 --turn-user lab --turn-pass labpass \\
                   --policy default --policy disable_non_proxied_udp --mdns on --mdns off \\
                   --out session.candidates.json
+              leakscope probe --browser firefox --stun stun:203.0.113.10:3478 \\
+                  --policy default --policy no_host --mdns on --mdns off
               leakscope probe --url http://probe.lab.test/ --duration 5
             """
     )
+
+    @Option(name: .customLong("browser"), help: "Browser to run: chromium or firefox.")
+    var browser: BrowserKind = .chromium
 
     @Option(name: .customLong("url"), help: "Open this page instead of the probe page, for --duration seconds (no candidates collected).")
     var url: String?
@@ -41,7 +55,7 @@ struct ProbeCommand: ParsableCommand {
     @Option(name: .customLong("turn-pass"), help: "TURN password.")
     var turnPass: String?
 
-    @Option(name: .customLong("policy"), help: "WebRTC IP handling policy per round (repeatable): \(WebRTCPolicy.allCases.map(\.rawValue).joined(separator: ", ")).")
+    @Option(name: .customLong("policy"), help: "WebRTC policy per round (repeatable). Chromium: \(WebRTCPolicy.all(for: .chromium).map(\.rawValue).joined(separator: ", ")); Firefox: \(WebRTCPolicy.all(for: .firefox).map(\.rawValue).joined(separator: ", ")).")
     var policy: [WebRTCPolicy] = []
 
     @Option(name: .customLong("mdns"), help: "Hide host addresses behind mDNS names: on or off (repeatable, one round each).")
@@ -59,13 +73,23 @@ struct ProbeCommand: ParsableCommand {
     @Option(name: .customLong("chromium"), help: "Chromium executable (default: chromium on PATH).")
     var chromium: String?
 
+    @Option(name: .customLong("firefox"), help: "Firefox executable (default: firefox-esr or firefox on PATH).")
+    var firefox: String?
+
     @Option(name: .customLong("resolver-rules"), help: "Chromium --host-resolver-rules (default: only the ICE server names and loopback resolve; \"\" for none).")
     var resolverRules: String?
 
-    @Option(name: .customLong("browser-log"), help: "Append Chromium's own output to this file.")
+    @Option(name: .customLong("browser-log"), help: "Append the browser's own output to this file.")
     var browserLog: String?
 
     func validate() throws {
+        if browser != .chromium && (chromium != nil || resolverRules != nil) {
+            throw ValidationError("--chromium and --resolver-rules are for --browser chromium")
+        }
+        if browser != .firefox && firefox != nil { throw ValidationError("--firefox is for --browser firefox") }
+        for p in policy where !p.isSupported(by: browser) {
+            throw ValidationError("--policy \(p.rawValue) is not a \(browser.rawValue) policy (\(WebRTCPolicy.all(for: browser).map(\.rawValue).joined(separator: ", ")))")
+        }
         if url != nil {
             guard stun.isEmpty && turn.isEmpty else { throw ValidationError("--url excludes --stun/--turn") }
             guard duration > 0 && duration <= 3600 else { throw ValidationError("--duration must be in (0, 3600] seconds") }
@@ -84,11 +108,14 @@ struct ProbeCommand: ParsableCommand {
         guard timeout > 0 && timeout <= 300 else { throw ValidationError("--timeout must be in (0, 300] seconds") }
     }
 
+    @OptionGroup var fileMode: FileModeOption
+
     func run() throws {
+        fileMode.apply()
+        let outputs = [out.map { (option: "--out", path: $0) }, browserLog.map { (option: "--browser-log", path: $0) }]
+        _ = try OutputSafety.inspect(outputs.compactMap { $0 }, command: "probe")
         if let url {
-            let rules = resolverRules.map { $0.isEmpty ? nil : $0 }
-                ?? ChromiumLauncher.resolverRules(allowing: PageVisit.host(of: url).map { [$0] } ?? [])
-            let launcher = ChromiumLauncher(executable: chromium, resolverRules: rules, logPath: browserLog)
+            let launcher = launcher(allowing: PageVisit.host(of: url).map { [$0] } ?? [])
             do { try PageVisit.run(url: url, duration: duration, launcher: launcher) } catch {
                 FileHandle.standardError.write(Data("leakscope probe: \(error.description)\n".utf8))
                 throw ExitCode.runtimeError
@@ -99,10 +126,8 @@ struct ProbeCommand: ParsableCommand {
                                         policies: policy.isEmpty ? [.default] : policy,
                                         mdns: mdns.isEmpty ? [true] : mdns.map { $0 == .on },
                                         gatheringTimeout: timeout, captureName: captureName)
-        let rules = resolverRules.map { $0.isEmpty ? nil : $0 }
-            ?? ChromiumLauncher.resolverRules(allowing: config.serverHosts)
-        config.launcher = ChromiumLauncher(executable: chromium, resolverRules: rules, logPath: browserLog)
-        let record: ProbeRecord
+        config.launcher = launcher(allowing: config.serverHosts)
+        let record: CandidateSidecar
         do {
             record = try ProbeSession.run(config) { line in
                 FileHandle.standardError.write(Data("leakscope probe: \(line)\n".utf8))
@@ -112,7 +137,7 @@ struct ProbeCommand: ParsableCommand {
             throw ExitCode.runtimeError
         }
         if let out {
-            do { try AtomicFileWriter.write(Array(try record.encoded()), to: out) } catch {
+            do { try OutputFile.write(Array(try record.encoded()), to: out) } catch {
                 FileHandle.standardError.write(Data("leakscope probe: \(error)\n".utf8))
                 throw ExitCode.runtimeError
             }
@@ -122,5 +147,19 @@ struct ProbeCommand: ParsableCommand {
     }
 }
 
+extension ProbeCommand {
+    /// The chosen browser's launcher; for Chromium, resolver rules that let only `hosts` resolve.
+    func launcher(allowing hosts: [String]) -> any BrowserLauncher {
+        switch browser {
+        case .chromium:
+            let rules = resolverRules.map { $0.isEmpty ? nil : $0 } ?? ChromiumLauncher.resolverRules(allowing: hosts)
+            return ChromiumLauncher(executable: chromium, resolverRules: rules, logPath: browserLog)
+        case .firefox:
+            return FirefoxLauncher(executable: firefox, logPath: browserLog)
+        }
+    }
+}
+
 enum OnOff: String, ExpressibleByArgument, CaseIterable { case on, off }
 extension WebRTCPolicy: ExpressibleByArgument {}
+extension BrowserKind: ExpressibleByArgument {}

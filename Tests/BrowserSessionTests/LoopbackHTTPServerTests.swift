@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Foundation
+import BrowserCandidates
 import Testing
 @testable import BrowserSession
 
@@ -65,10 +66,10 @@ func exchange(port: UInt16, _ request: [UInt8]) -> String {
         let collected = box.take(1)
         #expect(collected == Array(report.utf8))
 
-        var round = ProbeRecord.Round(policy: "default", mdns: true, stun: "stun:203.0.113.10:3478", iceServers: [], startedNs: 0)
+        var round = CandidateSidecar.Round(policy: "default", mdns: true, stun: "stun:203.0.113.10:3478", iceServers: [], startedNs: 0)
         var browser: String?
         ProbeSession.apply(collected ?? [], to: &round, browser: &browser)
-        #expect(round.complete)
+        #expect(round.complete == true)
         #expect(round.gatheringMs == 812)
         #expect(round.candidates.count == 1)
         #expect(round.candidates.first?.type == "srflx")
@@ -96,7 +97,8 @@ func exchange(port: UInt16, _ request: [UInt8]) -> String {
 
     @Test func sidecarRoundTripsWithSnakeCaseKeys() throws {
         let c = try ICECandidate(parsing: "candidate:9 1 udp 41885695 203.0.113.10 49177 typ relay raddr 198.51.100.2 rport 60509")
-        let record = ProbeRecord(capture: "lab-webrtc-leak.pcapng", tool: "leakscope", browser: "HeadlessChrome/156.0.0.0",
+        let record = CandidateSidecar(capture: "lab-webrtc-leak.pcapng", tool: "leakscope", browser: "HeadlessChrome/156.0.0.0",
+                                 browserName: "chromium", browserVersion: "156.0.8078.114",
                                  rounds: [.init(policy: "default", mdns: false, stun: "stun:203.0.113.10:3478",
                                                 iceServers: ["stun:203.0.113.10:3478"], startedNs: 5, gatheringMs: 900,
                                                 complete: true, candidates: [.init(c, url: "turn:203.0.113.10:3478", line: "l")])])
@@ -106,7 +108,16 @@ func exchange(port: UInt16, _ request: [UInt8]) -> String {
         #expect(text.contains(#""related_port" : 60509"#))
         #expect(text.contains(#""protocol" : "udp""#))
         #expect(text.contains(#""capture" : "lab-webrtc-leak.pcapng""#))
-        #expect(try ProbeRecord.decode(data) == record)
+        #expect(text.contains(#""browser_name" : "chromium""#))
+        #expect(text.contains(#""browser_version" : "156.0.8078.114""#))
+        #expect(!text.contains("null"))
+        #expect(try JSONDecoder().decode(CandidateSidecar.self, from: data) == record)
+        // The reader's path (limits applied) gives the same value.
+        guard case .loaded(let loaded, let warnings) = CandidateSidecar.decode(data, name: "x") else {
+            Issue.record("the written sidecar does not load")
+            return
+        }
+        #expect(loaded == record && warnings.isEmpty)
     }
 
     @Test func resolverRulesAndServerHosts() {

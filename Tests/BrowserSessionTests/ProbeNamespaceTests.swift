@@ -4,6 +4,8 @@ import Glibc
 import Foundation
 import Synchronization
 import Testing
+import BrowserCandidates
+import ProcessSpawning
 @testable import BrowserSession
 
 /// Real browser, real STUN server: two network namespaces joined by a veth,
@@ -17,37 +19,15 @@ enum ProbeLab {
         getuid() == 0 && has("ip") && has("turnserver") && ChromiumLauncher.find() != nil
     }
 
-    /// Starts argv (via env, so PATH applies) with stdin/stdout/stderr on /dev/null.
-    static func spawn(_ args: [String]) -> pid_t? {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        for fd: Int32 in [0, 1, 2] { posix_spawn_file_actions_addopen(&actions, fd, "/dev/null", O_RDWR, 0) }
-        let argv = ["/usr/bin/env"] + args
-        var cArgs = argv.map { strdup($0) } + [nil]
-        defer { for p in cArgs { free(p) } }
-        // Test threads run with signals blocked; the child must not inherit that mask.
-        var attr = posix_spawnattr_t()
-        posix_spawnattr_init(&attr)
-        defer { posix_spawnattr_destroy(&attr) }
-        posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        var empty = sigset_t(); sigemptyset(&empty)
-        posix_spawnattr_setsigmask(&attr, &empty)
-        var defaults = sigset_t(); sigemptyset(&defaults)
-        sigaddset(&defaults, SIGTERM); sigaddset(&defaults, SIGINT); sigaddset(&defaults, SIGPIPE)
-        posix_spawnattr_setsigdefault(&attr, &defaults)
-        var pid: pid_t = 0
-        guard posix_spawn(&pid, "/usr/bin/env", &actions, &attr, &cArgs, environ) == 0 else { return nil }
-        return pid
-    }
+    /// Starts argv (PATH applies) with stdin/stdout/stderr on /dev/null.
+    static func spawn(_ args: [String]) -> SpawnedProcess? { try? SpawnedProcess(args, options: .quiet()) }
 
     /// Runs argv to the end; its exit status (-1 when it could not start or was killed).
     @discardableResult
     static func sh(_ args: [String]) -> Int32 {
-        guard let pid = spawn(args) else { return -1 }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        return (status & 0x7F) == 0 ? (status >> 8) & 0xFF : -1
+        guard let p = spawn(args) else { return -1 }
+        if case .exited(let code) = p.wait() { return code }
+        return -1
     }
 
     /// setns(2) is not in Swift's Glibc module (it needs _GNU_SOURCE): look it up at run time.
@@ -78,29 +58,21 @@ enum ProbeLab {
     }
 }
 
-@Suite(.serialized) struct ProbeNamespaceTests {
-    // Root + chromium + coturn only: builds namespaces and starts real processes.
-    @Test(.enabled(if: ProbeLab.available, "needs root, iproute2, coturn and chromium"))
-    func probeSeesItsPublicAddressAsSrflx() throws {
-        // Unique per process (two test runs at once, e.g. from two worktrees, must not
+extension ProbeLab {
+    /// Builds two namespaces joined by a veth (client 198.51.100.2, server 198.51.100.10 with
+    /// coturn as STUN and TURN), runs one mDNS-off probe round with `launcher` in the client
+    /// namespace, and tears everything down.
+    static func probeAgainstCoturn(_ launcher: any BrowserLauncher, tag: String) throws -> CandidateSidecar {
+        // Unique per process and browser (two test runs at once, e.g. from two worktrees, must not
         // share or delete each other's namespaces); interface names within 15 characters.
         let pid = Int(getpid())
-        let c = "lsl-tpc\(pid)", s = "lsl-tps\(pid)"
-        let vc = "lsl-tc\(pid % 100_000)", vs = "lsl-ts\(pid % 100_000)"
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("lsl-probe-test-\(getpid())")
+        let c = "lsl-t\(tag)c\(pid)", s = "lsl-t\(tag)s\(pid)"
+        let vc = "lsl-\(tag)c\(pid % 100_000)", vs = "lsl-\(tag)s\(pid % 100_000)"
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("lsl-probe-test-\(tag)-\(getpid())")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        var turn: pid_t?
+        var turn: SpawnedProcess?
         defer {
-            if let pid = turn {
-                kill(pid, SIGTERM)
-                var status: Int32 = 0
-                var reaped = false
-                for _ in 0..<40 where !reaped {
-                    reaped = waitpid(pid, &status, WNOHANG) == pid
-                    if !reaped { usleep(50_000) }
-                }
-                if !reaped { kill(pid, SIGKILL); waitpid(pid, &status, 0) }
-            }
+            turn?.terminate(grace: 2)
             ProbeLab.sh(["ip", "netns", "del", c])
             ProbeLab.sh(["ip", "netns", "del", s])
             try? FileManager.default.removeItem(at: dir)
@@ -114,7 +86,7 @@ enum ProbeLab {
             ["ip", "-n", s, "addr", "add", "198.51.100.10/24", "dev", vs],
             ["ip", "-n", c, "link", "set", vc, "up"], ["ip", "-n", s, "link", "set", vs, "up"],
             ["ip", "-n", c, "link", "set", "lo", "up"], ["ip", "-n", s, "link", "set", "lo", "up"],
-            // Chromium's default policy gathers on the interface of the default route.
+            // Both browsers gather on the interface of the default route.
             ["ip", "-n", c, "route", "add", "default", "via", "198.51.100.10"],
         ] {
             try #require(ProbeLab.sh(cmd) == 0, "\(cmd.joined(separator: " ")) failed")
@@ -138,8 +110,7 @@ enum ProbeLab {
             """
         let confURL = dir.appendingPathComponent("turnserver.conf")
         try conf.write(to: confURL, atomically: true, encoding: .utf8)
-        let turnPID = try #require(ProbeLab.spawn(["ip", "netns", "exec", s, "turnserver", "-c", confURL.path]))
-        turn = turnPID
+        turn = try #require(ProbeLab.spawn(["ip", "netns", "exec", s, "turnserver", "-c", confURL.path]))
         var listening = false
         for _ in 0..<100 where !listening {
             listening = ProbeLab.sh(["ip", "netns", "exec", s, "sh", "-c", "ss -Hlun | grep -q 198.51.100.10:3478"]) == 0
@@ -149,19 +120,31 @@ enum ProbeLab {
 
         let config = ProbeConfiguration(
             stun: ["stun:198.51.100.10:3478"], turn: ["turn:198.51.100.10:3478?transport=udp"],
-            turnUser: "lab", turnPass: "labpass", mdns: [false], gatheringTimeout: 5,
-            launcher: ChromiumLauncher(resolverRules: ChromiumLauncher.resolverRules(allowing: [])))
-        let outcome: Result<ProbeRecord, ProbeError>? = ProbeLab.inNamespace(c) {
+            turnUser: "lab", turnPass: "labpass", mdns: [false], gatheringTimeout: 5, startupTimeout: 30,
+            launcher: launcher)
+        let outcome: Result<CandidateSidecar, ProbeError>? = ProbeLab.inNamespace(c) {
             do throws(ProbeError) { return .success(try ProbeSession.run(config)) } catch { return .failure(error) }
         }
         let result = try #require(outcome, "could not enter namespace \(c)")
-        let record = try result.get()
+        return try result.get()
+    }
+}
+
+@Suite(.serialized) struct ProbeNamespaceTests {
+    // Root + chromium + coturn only: builds namespaces and starts real processes.
+    @Test(.enabled(if: ProbeLab.available, "needs root, iproute2, coturn and chromium"))
+    func probeSeesItsPublicAddressAsSrflx() throws {
+        let record = try ProbeLab.probeAgainstCoturn(
+            ChromiumLauncher(resolverRules: ChromiumLauncher.resolverRules(allowing: [])), tag: "p")
+        #expect(record.browserName == "chromium")
+        #expect(record.browserVersion?.first?.isNumber == true, "\(record.browserVersion ?? "nil")")
         let round = try #require(record.rounds.first)
         #expect(round.failure == nil)
         #expect(round.mdns == false)
+        #expect(round.settings == ["--disable-features=WebRtcHideLocalIpsWithMdns"])
         let srflx = round.candidates.filter { $0.type == "srflx" }
         let all = round.candidates.map { "\($0.type) \($0.address) raddr \($0.relatedAddress ?? "-")" }
-        let seen = srflx.map { "\($0.address) \($0.url ?? "-") \($0.protocol_)" }
+        let seen = srflx.map { "\($0.address) \($0.url ?? "-") \($0.protocol ?? "-")" }
         #expect(seen.contains("198.51.100.2 stun:198.51.100.10:3478 udp"))
         // mDNS off: the host candidate shows the raw address, and the srflx names it as related address.
         #expect(all.contains("host 198.51.100.2 raddr -"), "\(all)")
@@ -170,6 +153,35 @@ enum ProbeLab {
         // The sidecar names the TURN server but never its password.
         let sidecar = String(decoding: try record.encoded(), as: UTF8.self)
         #expect(sidecar.contains("turn:198.51.100.10:3478?transport=udp"))
+        #expect(!sidecar.contains("labpass"))
+    }
+}
+
+@Suite(.serialized) struct FirefoxProbeNamespaceTests {
+    static var available: Bool {
+        getuid() == 0 && ProbeLab.has("ip") && ProbeLab.has("turnserver") && FirefoxLauncher.find() != nil
+    }
+
+    // Root + firefox-esr + coturn only (Scripts/setup installs firefox-esr).
+    @Test(.enabled(if: available, "needs root, iproute2, coturn and firefox-esr (Scripts/setup installs them)"))
+    func firefoxProbeSeesItsPublicAddressAsSrflx() throws {
+        let record = try ProbeLab.probeAgainstCoturn(FirefoxLauncher(), tag: "f")
+        #expect(record.browserName == "firefox")
+        #expect(record.browserVersion?.first?.isNumber == true, "\(record.browserVersion ?? "nil")")
+        #expect(record.browser?.hasPrefix("Firefox/") == true, "\(record.browser ?? "nil")")
+        let round = try #require(record.rounds.first)
+        #expect(round.failure == nil)
+        #expect(round.complete == true)
+        #expect(round.mdns == false)
+        #expect(round.settings?.contains("media.peerconnection.ice.obfuscate_host_addresses=false") == true)
+        let all = round.candidates.map { "\($0.type) \($0.protocol ?? "-") \($0.address) raddr \($0.relatedAddress ?? "-")" }
+        // mDNS off: the raw host address. Without NAT the STUN server's answer (198.51.100.2) equals
+        // the host candidate, and Firefox drops such a redundant srflx (RFC 8445 5.1.3) where Chromium
+        // reports it: the exposure is in the STUN packets, not in Firefox's candidate list.
+        #expect(all.contains("host udp 198.51.100.2 raddr -"), "\(all)")
+        #expect(round.candidates.allSatisfy { $0.type != "srflx" || $0.address == "198.51.100.2" }, "\(all)")
+        #expect(round.candidates.contains { $0.type == "relay" && $0.address == "198.51.100.10" }, "\(all)")
+        let sidecar = String(decoding: try record.encoded(), as: UTF8.self)
         #expect(!sidecar.contains("labpass"))
     }
 }

@@ -1,3 +1,4 @@
+import BrowserCandidates
 import Testing
 @testable import BrowserSession
 
@@ -5,13 +6,13 @@ import Testing
 /// terminal output (CaptureFiles' `escapedForTerminal`).
 @Suite struct ProbeTableTests {
     @Test func hostileStringsAreEscaped() {
-        let error = ProbeRecord.CandidateError(url: "stun:evil\u{202E}moc.example:3478", code: 701,
+        let error = CandidateSidecar.CandidateError(url: "stun:evil\u{202E}moc.example:3478", code: 701,
                                                text: "bad\\x1b\u{1B}]0;title\u{7}", address: nil, port: nil)
         let rounds = [
-            ProbeRecord.Round(policy: "all", mdns: false, stun: nil, iceServers: [], startedNs: 0, errors: [error]),
-            ProbeRecord.Round(policy: "relay", mdns: true, stun: nil, iceServers: [], startedNs: 0, failure: "timeout\u{1B}[2J"),
+            CandidateSidecar.Round(policy: "all", mdns: false, stun: nil, iceServers: [], startedNs: 0, errors: [error]),
+            CandidateSidecar.Round(policy: "relay", mdns: true, stun: nil, iceServers: [], startedNs: 0, failure: "timeout\u{1B}[2J"),
         ]
-        let lines = ProbeRecord(capture: nil, tool: "test", browser: nil, rounds: rounds).table().split(separator: "\n")
+        let lines = CandidateSidecar(capture: nil, tool: "test", browser: nil, rounds: rounds).table().split(separator: "\n")
         #expect(lines.count == 4)
         #expect(lines[2] == "1      all     off   error         701 bad\\\\x1b\\x1b]0;title\\x07"
                 + String(repeating: " ", count: 17) + "stun:evil\\u{202e}moc.example:3478")

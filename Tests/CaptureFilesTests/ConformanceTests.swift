@@ -8,11 +8,12 @@ import Foundation
 /// tshark refused or found damaged (per SOURCES.md "tshark error:") must give
 /// a CaptureFileError or CaptureDamage after the same number of frames.
 ///
+/// Frame numbers are compared as they are: tshark shows pcapng Custom (and
+/// systemd Journal) blocks as frames without an interface, and so do our numbers
+/// (such a block takes a frame number, `CaptureReader.nonPacketFrames` counts
+/// them); those rows are matched by count, the packet rows one by one.
+///
 /// Known differences, on purpose:
-/// - tshark shows pcapng Custom Blocks as extra frames (no interface); we do
-///   not count them as frames. Those rows are dropped from tshark's view and
-///   the remaining rows compared in order; files where that happened are
-///   listed as "custom blocks" in the summary.
 /// - classic pcap: tshark leaves frame.interface_id/name empty, we say 0/nil.
 /// - pcapng interfaces without if_name: tshark prints "unknown", we give nil.
 @Suite struct ConformanceTests {
@@ -20,12 +21,6 @@ import Foundation
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("../shared/captures").standardized
     static let available = FileManager.default.fileExists(atPath: captures.appendingPathComponent("reference").path)
-
-    /// Files where we differ from tshark on purpose, and why.
-    static let knownDifferences: [String: String] = [
-        "pcapng-suite/pcapng-test-generator__le-basic-test017.pcapng":
-            "tshark shows its 4 pcapng Custom Blocks as frames; custom blocks are not packets, we count them in blockCounts.custom",
-    ]
 
     struct Row { var number: String, interfaceID: String, interfaceName: String, len: String, capLen: String }
 
@@ -88,21 +83,22 @@ import Foundation
             while let p = reader.next() {
                 seen.append((p.frameNumber, p.interfaceID, p.interfaceName, p.originalLength, p.capturedLength))
             }
-            // Rows without an interface in a pcapng file are custom blocks tshark shows as frames.
+            // Rows without an interface in a pcapng file are the blocks tshark shows as frames
+            // that are not packets (custom, journal): they must have taken the same numbers.
             let isPcapNG = reader.format == .pcapng
-            var expected = rows
+            let expected = isPcapNG ? rows.filter { !$0.interfaceID.isEmpty } : rows
             var note = ""
-            if isPcapNG && reader.blockCounts.custom > 0 {
-                expected = rows.filter { !$0.interfaceID.isEmpty }
-                if expected.count != rows.count {
-                    note = "known difference: " + (Self.knownDifferences[relative] ?? "UNLISTED")
-                    #expect(Self.knownDifferences[relative] != nil, "\(relative): custom-block frames in tshark's view, not listed in knownDifferences")
-                }
-            }
             var mismatches: [String] = []
-            if expected.count != seen.count { mismatches.append("frame count tshark \(expected.count), ours \(seen.count)") }
+            if rows.count - expected.count != reader.nonPacketFrames {
+                mismatches.append("non-packet frames tshark \(rows.count - expected.count), ours \(reader.nonPacketFrames)")
+            }
+            if reader.nonPacketFrames > 0 { note = "\(reader.nonPacketFrames) non-packet frames (custom/journal blocks)" }
+            if expected.count != seen.count { mismatches.append("packet count tshark \(expected.count), ours \(seen.count)") }
+            if reader.damage == nil && !tsharkError && reader.framesRead != rows.count {
+                mismatches.append("frame count tshark \(rows.count), ours \(reader.framesRead)")
+            }
             for (row, s) in zip(expected, seen) {
-                let number = note.isEmpty ? String(s.0) : row.number
+                let number = String(s.0)
                 let id = isPcapNG ? String(s.1) : ""
                 let nameMatches = row.interfaceName == (s.2 ?? "") || (row.interfaceName == "unknown" && s.2 == nil) || !isPcapNG && row.interfaceName.isEmpty
                 if row.number != number || row.interfaceID != id || !nameMatches || row.len != String(s.3) || row.capLen != String(s.4) {
@@ -115,7 +111,7 @@ import Foundation
             }
             if let d = reader.damage { note += (note.isEmpty ? "" : "; ") + "damage at \(d.offset): \(d.reason)" }
             #expect(mismatches.isEmpty, "\(relative): \(mismatches.joined(separator: "; "))")
-            table.append("\(relative) | \(rows.count) | \(seen.count) | \(mismatches.isEmpty ? "ok" : "MISMATCH") | \(note)")
+            table.append("\(relative) | \(rows.count) | \(reader.framesRead) | \(mismatches.isEmpty ? "ok" : "MISMATCH") | \(note)")
             compared += 1
         }
         print("Conformance against tshark reference views (\(compared) captures):\n" + table.joined(separator: "\n"))

@@ -181,7 +181,9 @@ import Testing
         b.enhancedPacket(interface: 0, timestamp: 1, data: [1])
         let path = dir.write("blocks.pcapng", b.bytes)
         let r = try CaptureReader(path: path)
-        #expect(readAll(r).map(\.frame) == [1])
+        // The two custom blocks take frames 1 and 2, as in Wireshark; NRB, DSB and unknown blocks take none.
+        #expect(readAll(r).map(\.frame) == [3])
+        #expect(r.framesRead == 3 && r.nonPacketFrames == 2)
         #expect(r.blockCounts.nameResolution == 1)
         #expect(r.blockCounts.decryptionSecrets == 1)
         #expect(r.blockCounts.custom == 2)

@@ -1,3 +1,4 @@
+import BrowserCandidates
 import Correlation
 import Foundation
 import Testing

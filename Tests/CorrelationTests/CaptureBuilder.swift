@@ -18,6 +18,8 @@ struct CaptureBuilder {
     var step: Int64 = 1_000_000
     /// pcapng section comment (opt_comment), if any.
     var sectionComment: String?
+    /// Interface Statistics Blocks written after the frames: interface, isb_endtime, opt_comment.
+    var statistics: [(interface: Int, endNs: Int64, comment: String?)] = []
 
     mutating func interface(_ name: String?, _ linkType: UInt16, addresses: [String] = []) -> Int {
         interfaces.append(Interface(name: name, linkType: linkType, addresses: addresses.map { addr($0) }))
@@ -62,6 +64,13 @@ struct CaptureBuilder {
             if let fl = f.flags { body += option(2, le32(fl)) + le16(0) + le16(0) }
             out += block(6, body)
         }
+        for s in statistics {
+            let t = UInt64(bitPattern: s.endNs)
+            var body = le32(UInt32(s.interface)) + le32(UInt32(t >> 32)) + le32(UInt32(t & 0xFFFF_FFFF))
+            if let c = s.comment { body += option(1, Array(c.utf8)) }
+            body += option(3, le32(UInt32(t >> 32)) + le32(UInt32(t & 0xFFFF_FFFF))) + le16(0) + le16(0)
+            out += block(5, body)
+        }
         return out
     }
 
@@ -102,6 +111,7 @@ func le32(_ v: UInt32) -> [UInt8] { (0..<4).map { UInt8(truncatingIfNeeded: v >>
 func le64(_ v: UInt64) -> [UInt8] { (0..<8).map { UInt8(truncatingIfNeeded: v >> (8 * $0)) } }
 func be16(_ v: UInt16) -> [UInt8] { [UInt8(v >> 8), UInt8(v & 0xFF)] }
 func be32(_ v: UInt32) -> [UInt8] { (0..<4).map { UInt8(truncatingIfNeeded: v >> (24 - 8 * $0)) } }
+func be64(_ v: UInt64) -> [UInt8] { (0..<8).map { UInt8(truncatingIfNeeded: v >> (56 - 8 * $0)) } }
 
 enum Pkt {
     static let hostMAC: [UInt8] = [0x02, 0x00, 0x00, 0x00, 0x00, 0x02]
@@ -226,6 +236,11 @@ enum Pkt {
         let p: [UInt8] = [8 << 3] + [9, 9, 9, 9, 9, 9, 9, 9] + [1] + be32(0) + [1, 2, 3, 4, 5, 6, 7, 8] + be32(0)
         return tcp ? be16(UInt16(p.count)) + p : p
     }
+    /// P_ACK_V1 from the client (session 1...8) acknowledging the server's reset (session 9...9).
+    static func openvpnClientAck(tcp: Bool = false) -> [UInt8] {
+        let p: [UInt8] = [5 << 3] + [1, 2, 3, 4, 5, 6, 7, 8] + [1] + be32(0) + [9, 9, 9, 9, 9, 9, 9, 9]
+        return tcp ? be16(UInt16(p.count)) + p : p
+    }
     static func openvpnData(tcp: Bool = false) -> [UInt8] {
         let p: [UInt8] = [9 << 3, 0, 0, 1] + [UInt8](repeating: 0x44, count: 40)
         return tcp ? be16(UInt16(p.count)) + p : p
@@ -236,6 +251,32 @@ enum Pkt {
             + [0, 0x20, 34, response ? 0x20 : 0x08] + be32(0) + be32(28)
     }
     static func esp(spi: UInt32, seq: UInt32) -> [UInt8] { be32(spi) + be32(seq) + [UInt8](repeating: 0x55, count: 48) }
+
+    // Mid-session carriers (no handshake): the shapes of issue 10.
+
+    /// WireGuard transport data carrying `inner` plaintext bytes: 16-byte header, plaintext padded to 16, 16-byte tag.
+    static func wgTransport(receiver: UInt32, counter: UInt64, inner: Int) -> [UInt8] {
+        [4, 0, 0, 0] + le32(receiver) + le64(counter) + [UInt8](repeating: 0x5A, count: (inner + 15) / 16 * 16 + 16)
+    }
+    /// OpenVPN control/ACK packet with tls-auth: session id, HMAC-SHA1, packet id, time, ACK array, message packet id.
+    static func openvpnTLSAuth(opcode: UInt8, session: UInt64, packetID: UInt32, tlsPayload: Int = 40) -> [UInt8] {
+        var p: [UInt8] = [opcode << 3] + be64(session) + [UInt8](repeating: 0xA5, count: 20) + be32(packetID) + be32(1_700_000_000)
+        p += [0]   // no ACKs
+        if opcode != 5 { p += be32(packetID) + [UInt8](repeating: 0x16, count: tlsPayload) }
+        return p
+    }
+    /// OpenVPN P_DATA_V2: opcode 9, key id, 24-bit peer id, packet id, ciphertext and tag.
+    static func openvpnDataV2(peer: UInt32, packetID: UInt32, size: Int = 60, key: UInt8 = 0) -> [UInt8] {
+        [9 << 3 | key, UInt8(peer >> 16 & 0xFF), UInt8(peer >> 8 & 0xFF), UInt8(peer & 0xFF)] + be32(packetID)
+            + [UInt8](repeating: 0x77, count: size)
+    }
+    /// An IKEv2 INFORMATIONAL (exchange 37) of an established SA; `fromInitiator` sets the I flag.
+    static func ikeInformational(initiatorSPI: UInt64, responderSPI: UInt64, fromInitiator: Bool, response: Bool, id: UInt32) -> [UInt8] {
+        let body = [UInt8](repeating: 0x2E, count: 52)
+        return be64(initiatorSPI) + be64(responderSPI) + [46, 0x20, 37, (fromInitiator ? 0x08 : 0) | (response ? 0x20 : 0)]
+            + be32(id) + be32(UInt32(28 + body.count)) + body
+    }
+    static let natKeepalive: [UInt8] = [0xFF]
 
     static func http(host: String) -> [UInt8] { Array("GET / HTTP/1.1\r\nHost: \(host)\r\n\r\n".utf8) }
 

@@ -74,12 +74,35 @@ func wireGuardSession() -> (CaptureBuilder, eth: Int, wg: Int) {
         let eth = b.interface("eth0", 1, addresses: [host])
         b.add(eth, Pkt.ether(Pkt.udp(host, 50000, endpoint, 1194, Pkt.openvpnClientReset())))
         b.add(eth, Pkt.ether(Pkt.udp(endpoint, 1194, host, 50000, Pkt.openvpnServerReset()), out: false))
+        b.add(eth, Pkt.ether(Pkt.udp(host, 50000, endpoint, 1194, Pkt.openvpnClientAck())))
         b.add(eth, Pkt.ether(Pkt.udp(host, 50000, endpoint, 1194, Pkt.openvpnData())))
         let (a, path) = try analyze(b)
         #expect(a.findings.isEmpty)
         #expect(a.verdict.status == .noLeakSeen)
-        #expect(a.tunnel.vpnEndpoints.map(\.decidedBy) == ["OpenVPN client hard reset, frame 1 of \(path)"])
-        #expect(a.packetVerdicts["carrier"] == 3)
+        #expect(a.tunnel.vpnEndpoints.map(\.decidedBy) == ["OpenVPN client hard reset / server hard reset, frames 1/2 of \(path)"])
+        #expect(a.packetVerdicts["carrier"] == 4)
+    }
+
+    /// Off port 1194 the dissector follows the conversation a client hard reset began (docs/dissect.md);
+    /// the reset pair still needs the session kept after it.
+    @Test func openVPNOverUDPOnAnotherPort() throws {
+        var b = CaptureBuilder()
+        let eth = b.interface("eth0", 1, addresses: [host])
+        b.add(eth, Pkt.ether(Pkt.udp(host, 50000, endpoint, 443, Pkt.openvpnClientReset())))
+        b.add(eth, Pkt.ether(Pkt.udp(endpoint, 443, host, 50000, Pkt.openvpnServerReset()), out: false))
+        b.add(eth, Pkt.ether(Pkt.udp(host, 50000, endpoint, 443, Pkt.openvpnClientAck())))
+        b.add(eth, Pkt.ether(Pkt.udp(host, 50000, endpoint, 443, Pkt.openvpnData())))
+        let (a, path) = try analyze(b)
+        #expect(a.findings.isEmpty)
+        #expect(a.tunnel.vpnEndpoints.map(\.decidedBy) == ["OpenVPN client hard reset / server hard reset, frames 1/2 of \(path)"])
+        // The resets alone (no session after them) name no endpoint: it stays a low finding.
+        var r = CaptureBuilder()
+        let e2 = r.interface("eth0", 1, addresses: [host])
+        for f in b.frames.prefix(2) { r.add(e2, f.bytes) }
+        let (alone, _) = try analyze(r)
+        #expect(alone.tunnel.vpnEndpoints.isEmpty)
+        #expect(alone.findings.map(\.severity) == [.low])
+        #expect(alone.findings.first?.evidence.looksLike == "openvpn")
     }
 
     @Test func openVPNOverTCPIsCarrier() throws {
@@ -89,11 +112,13 @@ func wireGuardSession() -> (CaptureBuilder, eth: Int, wg: Int) {
         b.add(eth, Pkt.ether(Pkt.tcp(endpoint, 1194, host, 50000, flags: Pkt.synAck), out: false))
         b.add(eth, Pkt.ether(Pkt.tcp(host, 50000, endpoint, 1194, flags: Pkt.ack | Pkt.psh, seq: 2, Pkt.openvpnClientReset(tcp: true))))
         b.add(eth, Pkt.ether(Pkt.tcp(endpoint, 1194, host, 50000, flags: Pkt.ack | Pkt.psh, seq: 2, Pkt.openvpnServerReset(tcp: true)), out: false))
+        let ack = Pkt.openvpnClientReset(tcp: true).count
+        b.add(eth, Pkt.ether(Pkt.tcp(host, 50000, endpoint, 1194, flags: Pkt.ack | Pkt.psh, seq: 2 + UInt32(ack), Pkt.openvpnClientAck(tcp: true))))
         let (a, path) = try analyze(b)
         #expect(a.findings.isEmpty)
         #expect(a.tunnel.vpnEndpoints.first?.transport == "tcp")
-        #expect(a.tunnel.vpnEndpoints.first?.decidedBy == "OpenVPN client hard reset, frame 3 of \(path)")
-        #expect(a.packetVerdicts["carrier"] == 4)
+        #expect(a.tunnel.vpnEndpoints.first?.decidedBy == "OpenVPN client hard reset / server hard reset, frames 3/4 of \(path)")
+        #expect(a.packetVerdicts["carrier"] == 5)
     }
 
     @Test func ikeAndESPAreCarrier() throws {

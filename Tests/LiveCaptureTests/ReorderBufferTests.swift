@@ -115,33 +115,10 @@ import CaptureFiles
     }
 }
 
-@Suite struct ChildExitTests {
-    @Test func decodesWaitStatus() {
-        #expect(ChildExit(waitStatus: 0) == .exited(0))
-        #expect(ChildExit(waitStatus: 3 << 8) == .exited(3))
-        #expect(ChildExit(waitStatus: 15) == .signaled(15))
-        #expect(ChildExit(waitStatus: 0x80 | 11) == .signaled(11))  // core dumped
-        #expect(ChildExit.exited(3).description == "exited with status 3")
-    }
-
-    @Test func runsACommandAndReportsItsStatus() throws {
-        let child = try ChildProcess(["sh", "-c", "exit 7"])
-        var exit: ChildExit?
-        for _ in 0 ..< 500 where exit == nil {
-            exit = child.poll()
-            usleep(10_000)
-        }
-        #expect(exit == .exited(7))
-    }
-
-    @Test func terminatesAStillRunningCommand() throws {
-        let child = try ChildProcess(["sleep", "30"])
-        #expect(child.terminate() == .signaled(SIGTERM))
-    }
-
+@Suite struct CaptureCommandTests {
     @Test func missingCommandIsATypedError() {
         #expect(throws: LiveCaptureError.spawn(command: "/nonexistent/lcap-cmd", errno: ENOENT)) {
-            try ChildProcess(["/nonexistent/lcap-cmd"])
+            try CaptureCommand.start(["/nonexistent/lcap-cmd"])
         }
     }
 

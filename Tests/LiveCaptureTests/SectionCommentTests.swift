@@ -61,7 +61,7 @@ import Testing
 
     @Test func spawnErrorsDoNotPrintSecrets() {
         #expect(throws: LiveCaptureError.spawn(command: "/nonexistent/lcap-cmd probe --turn-pass ***", errno: ENOENT)) {
-            try ChildProcess(["/nonexistent/lcap-cmd", "probe", "--turn-pass", "labpass"])
+            try CaptureCommand.start(["/nonexistent/lcap-cmd", "probe", "--turn-pass", "labpass"])
         }
     }
 

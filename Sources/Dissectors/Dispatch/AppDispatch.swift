@@ -24,6 +24,11 @@ extension Dissector {
             return
         }
         if WireGuardMessage.isLikely(p) { decodeWireGuard(p, base: base, into: &d); return }
+        // A conversation that began with an OpenVPN client hard reset stays OpenVPN.
+        if !openvpnConversations.isEmpty, openvpnConversations.contains(flowSource, sp, flowDestination, dp) {
+            decodeOpenVPN(p, overTCP: false, base: base, into: &d)
+            return
+        }
 
         // Other well-known ports.
         if port(4500) { decodeNATT(p, base: base, into: &d); return }
@@ -38,7 +43,13 @@ extension Dissector {
         // Weaker structures, after the port rules.
         if TURNChannelData.isLikely(p) { decodeChannelData(p, base: base, into: &d); return }
         if p.count > 20, STUNMessage.isLikelyClassic(p) { decodeSTUN(p, base: base, into: &d); return }
-        if OpenVPNPacket.isLikely(p) { decodeOpenVPN(p, overTCP: false, base: base, into: &d); return }
+        if OpenVPNPacket.isLikely(p) {
+            decodeOpenVPN(p, overTCP: false, base: base, into: &d)
+            if let o = d.app.openvpn, o.opcode == .hardResetClientV1 || o.opcode == .hardResetClientV2 || o.opcode == .hardResetClientV3 {
+                openvpnConversations.remember(flowSource, sp, flowDestination, dp)
+            }
+            return
+        }
         if IKEHeader.isLikely(p) { decodeIKE(p, base: base, into: &d); return }
     }
 

@@ -1,16 +1,18 @@
-import Dissectors
+import CaptureFiles
 
-/// An ICE server URL as a candidate's `url` gives it (RFC 7064/7065):
-/// `stun:host[:port]`, `turn:host[:port]?transport=udp`, `stuns:`/`turns:`; IPv6 in brackets.
-struct ICEServerURL: Equatable {
-    var scheme: String
+/// An ICE server URL (RFC 7064/7065) as the probe is given it and as a candidate's
+/// `url` names it: `stun:host[:port]`, `turn:host[:port]?transport=udp`,
+/// `stuns:`/`turns:`; IPv6 in brackets. One parser for the probe (which names it
+/// lets through the browser's resolver) and the join (which server a candidate came from).
+public struct ICEServerURL: Equatable, Sendable {
+    public var scheme: String
     /// Lower-case host name or address text, without brackets.
-    var host: String
-    var port: UInt16
+    public var host: String
+    public var port: UInt16
     /// The host is an address literal.
-    var address: IPAddress?
+    public var address: IPAddress?
 
-    init?(_ text: String) {
+    public init?(_ text: String) {
         guard let colon = text.firstIndex(of: ":") else { return nil }
         scheme = text[..<colon].lowercased()
         guard ["stun", "stuns", "turn", "turns"].contains(scheme) else { return nil }
@@ -42,6 +44,8 @@ struct ICEServerURL: Equatable {
         address = IPAddress(parsing: host)
     }
 
-    var isTURN: Bool { scheme.hasPrefix("turn") }
-    var hostPort: String { address.map { $0.isV4 ? "\(host):\(port)" : "[\(host)]:\(port)" } ?? "\(host):\(port)" }
+    public var isTURN: Bool { scheme.hasPrefix("turn") }
+    /// The host when it is a name to resolve (nil for address literals).
+    public var hostName: String? { address == nil ? host : nil }
+    public var hostPort: String { address.map { $0.isV4 ? "\(host):\(port)" : "[\(host)]:\(port)" } ?? "\(host):\(port)" }
 }
