@@ -43,7 +43,9 @@ extension CaptureReader {
     /// file, ascending) that this reader has read; frames it never reached or
     /// skipped are passed over. Use after a pass has read the file (to its
     /// end or its damage); the reader's counters, warnings and position are as
-    /// they were afterwards. Each packet's bytes are valid while the input lives.
+    /// they were afterwards. Each packet's bytes are valid while the input lives
+    /// (pages behind the walk are dropped as a pass drops them; a later read
+    /// faults them in again).
     public func visit<S: Sequence<Int>>(frames: S, _ body: (Packet) throws -> Void) rethrows {
         let saved = (offset, framesRead, lastTimestamp, sectionFirst, sectionCount, order.bigEndian, damage, blockCounts)
         locating = true
@@ -52,6 +54,7 @@ extension CaptureReader {
             locating = false
         }
         let lastFrame = saved.1
+        releasedUpTo = 0
         var lookahead: Packet?
         for n in frames where n >= 1 && n <= lastFrame {
             if let p = lookahead {
@@ -71,6 +74,8 @@ extension CaptureReader {
                 damage = nil
             }
             lookahead = nil
+            // Frames come in file order: pages behind the walk are not needed again.
+            if offset &- releasedUpTo >= Self.releaseStride { releaseBehind() }
             while let p = nextRecord() {
                 locatedRecords += 1
                 if p.frameNumber == n { try body(p); break }
