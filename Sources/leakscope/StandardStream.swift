@@ -1,11 +1,7 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import OutputFiles
 
 /// Standard output and standard error, written unbuffered with the one write
-/// loop every command uses (short writes continued, EINTR retried), so
+/// loop (OutputFiles' `writeAll`: short writes continued, EINTR retried), so
 /// messages interleave sanely with output and nothing is lost to a buffer
 /// at exit. `Buffered` batches many small writes (a line per frame).
 enum StandardStream {
@@ -24,19 +20,8 @@ enum StandardStream {
     }
 
     func write(_ bytes: UnsafeRawBufferPointer) {
-        guard var p = bytes.baseAddress else { return }
-        var left = bytes.count
-        while left > 0 {
-            #if canImport(Glibc)
-            let n = Glibc.write(descriptor, p, left)
-            #else
-            let n = Darwin.write(descriptor, p, left)
-            #endif
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { return }
-            p += n
-            left -= n
-        }
+        // Nothing to tell anyone if standard output or error cannot be written.
+        _ = writeAll(descriptor, bytes)
     }
 
     /// Collects writes and hands them to the stream in 64 KiB pieces.
