@@ -75,6 +75,22 @@ import TestCaptures
         #expect(exposed.contains("192.0.2.2 physical"))
     }
 
+    /// The bench workload's TURN findings said `ice_ufrags: bench`: the Allocate's long-term
+    /// USERNAME "bench:user" was taken for an ICE check's. Only ICE checks give ufrags.
+    @Test func turnUsernameIsNoIceUfrag() throws {
+        var (b, eth, _) = wireGuardSession()
+        let allocate = Pkt.stun(type: 0x0003, txn: Pkt.txn(9), attrs: [(0x0006, Array("bench:user".utf8)), (0x0019, [17, 0, 0, 0])])
+        b.add(eth, Pkt.ether(Pkt.udp(host, 40000, stunServer, 3478, allocate)))                                      // 4
+        b.add(eth, Pkt.ether(Pkt.udp(stunServer, 3478, host, 40000,
+                                     Pkt.allocateSuccess(Pkt.txn(9), relayed: stunServer, 49152, mapped: publicAddr, 40000)), out: false)) // 5
+        let (a, _) = try analyze(b)
+        let turn = try #require(a.findings.first)
+        #expect(turn.class == .webrtc)
+        #expect(turn.frames == [4, 5])
+        #expect(turn.evidence.transactions?.first?.method == "allocate")
+        #expect(turn.evidence.iceUfrags == nil)
+    }
+
     @Test func jsonIsDeterministicAndRoundTrips() throws {
         let b = everyClass()
         let (a1, _) = try analyze(b, name: "x.pcapng")

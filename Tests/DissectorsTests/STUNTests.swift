@@ -99,6 +99,38 @@ func stun(_ bytes: [UInt8]) throws -> STUNSummary {
     #expect(s.attributes[3].value == "0xc8fb0b4c ok")
 }
 
+/// A TURN Allocate's USERNAME is a long-term credential ("bench:user" in the bench
+/// workload), not an ICE ufrag: only a Binding request that is an ICE check has one.
+@Test func usernameOutsideICEChecksIsNoUfrag() throws {
+    func message(type: UInt16, attrs: [(UInt16, [UInt8])]) -> [UInt8] {
+        var body: [UInt8] = []
+        for (t, v) in attrs {
+            body += [UInt8(t >> 8), UInt8(t & 0xFF), 0, UInt8(v.count)] + v
+            body += [UInt8](repeating: 0, count: (4 - v.count % 4) % 4)
+        }
+        return [UInt8(type >> 8), UInt8(type & 0xFF), UInt8(body.count >> 8), UInt8(body.count & 0xFF),
+                0x21, 0x12, 0xA4, 0x42] + [UInt8](repeating: 7, count: 12) + body
+    }
+    let user: (UInt16, [UInt8]) = (0x0006, Array("bench:user".utf8))
+    let priority: (UInt16, [UInt8]) = (0x0024, [0x6E, 0x00, 0x01, 0xFF])
+    // Allocate request (0x0003) with USERNAME and REQUESTED-TRANSPORT.
+    try withView(message(type: 0x0003, attrs: [user, (0x0019, [17, 0, 0, 0])])) { v in
+        let m = try STUNMessage(v)
+        #expect(m.username.map { AppText.text($0) } == "bench:user")
+        #expect(m.iceUfrag == nil)
+    }
+    // A Binding request with USERNAME but no ICE attribute: a STUN long-term credential.
+    try withView(message(type: 0x0001, attrs: [user])) { v throws in
+        let m = try STUNMessage(v)
+        #expect(m.iceUfrag == nil)
+    }
+    // The same with PRIORITY: an ICE connectivity check.
+    try withView(message(type: 0x0001, attrs: [user, priority])) { v throws in
+        let m = try STUNMessage(v)
+        #expect(m.iceUfrag.map { AppText.text($0) } == "bench")
+    }
+}
+
 @Test func rfc5769LongTermAuthRequest() throws {
     try withView(RFC5769.longTermRequest) { v in
         let m = try STUNMessage(v)

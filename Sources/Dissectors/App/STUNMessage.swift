@@ -91,9 +91,12 @@ public struct STUNMessage {
     /// The address the server saw: XOR-MAPPED-ADDRESS, else MAPPED-ADDRESS.
     public var reflexiveAddress: SocketAddress? { xorMappedAddress ?? mappedAddress }
 
-    /// ICE checks carry USERNAME "remote-ufrag:local-ufrag"; this is the part before ':'.
+    /// ICE connectivity checks (RFC 8445 7.2.2: Binding requests with PRIORITY and
+    /// ICE-CONTROLLING/CONTROLLED) carry USERNAME "remote-ufrag:local-ufrag"; this is
+    /// the part before ':'. Only those: a TURN Allocate's or a plain Binding's
+    /// USERNAME is a long-term credential ("bench:user"), not an ufrag.
     public var iceUfrag: ByteView? {
-        guard let u = username else { return nil }
+        guard method == 0x001, messageClass == .request, isICECheck, let u = username else { return nil }
         for i in 0..<u.count where u.integer(at: i, as: UInt8.self) == UInt8(ascii: ":") { return u.prefix(i) }
         return nil
     }
