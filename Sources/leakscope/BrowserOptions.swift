@@ -19,11 +19,11 @@ struct BrowserOptions: ParsableArguments {
     @Option(name: .customLong("url"), help: "Page the browser opens (kept open for --browser-duration seconds).")
     var url: String?
 
-    @Option(name: .customLong("probe-stun"), help: "Open the WebRTC probe page with this STUN server (repeatable).")
-    var probeStun: [String] = []
+    @Option(name: .customLong("probe-stun"), help: ArgumentHelp("Open the WebRTC probe page with this STUN server (repeatable).", valueName: "stun:host[:port]"))
+    var probeStun: [STUNServerArgument] = []
 
-    @Option(name: .customLong("probe-turn"), help: "TURN server for the probe page (repeatable).")
-    var probeTurn: [String] = []
+    @Option(name: .customLong("probe-turn"), help: ArgumentHelp("TURN server for the probe page (repeatable).", valueName: "turn:host[:port]"))
+    var probeTurn: [TURNServerArgument] = []
 
     @Option(name: .customLong("probe-turn-user"), help: "TURN username for the probe page.")
     var probeTurnUser: String?
@@ -66,8 +66,8 @@ struct BrowserOptions: ParsableArguments {
         if let url {
             argv += ["--url", url, "--duration", String(browserDuration)]
         } else {
-            for s in probeStun { argv += ["--stun", s] }
-            for t in probeTurn { argv += ["--turn", t] }
+            for s in probeStun { argv += ["--stun", s.text] }
+            for t in probeTurn { argv += ["--turn", t.text] }
             if let u = probeTurnUser { argv += ["--turn-user", u] }
             if let p = probeTurnPass { argv += ["--turn-pass", p] }
             for p in probePolicy { argv += ["--policy", p.rawValue] }

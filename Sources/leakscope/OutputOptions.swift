@@ -94,8 +94,9 @@ func orExit<T>(_ body: () throws(ReportError) -> T) throws -> T {
     } catch {
         StandardStream.error.write("error: \(escapedForTerminal(error.description))\n")
         switch error {
-        case .capture, .badRecord, .input: throw ExitCode.inputError
-        case .io, .output, .encoding: throw ExitCode.runtimeError
+        // `.io` is a failed read of an input (a missing record, an unreadable capture).
+        case .capture, .badRecord, .input, .io: throw ExitCode.inputError
+        case .output, .encoding: throw ExitCode.runtimeError
         }
     }
 }

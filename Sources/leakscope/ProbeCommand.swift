@@ -43,11 +43,11 @@ struct ProbeCommand: ParsableCommand {
     @Option(name: .customLong("duration"), help: "Seconds a --url page stays open.")
     var duration: Double = 10
 
-    @Option(name: .customLong("stun"), help: "STUN server URL (repeatable), e.g. stun:203.0.113.10:3478.")
-    var stun: [String] = []
+    @Option(name: .customLong("stun"), help: ArgumentHelp("STUN server URL (repeatable), e.g. stun:203.0.113.10:3478.", valueName: "stun:host[:port]"))
+    var stun: [STUNServerArgument] = []
 
-    @Option(name: .customLong("turn"), help: "TURN server URL (repeatable), e.g. turn:203.0.113.10:3478?transport=udp.")
-    var turn: [String] = []
+    @Option(name: .customLong("turn"), help: ArgumentHelp("TURN server URL (repeatable), e.g. turn:203.0.113.10:3478?transport=udp.", valueName: "turn:host[:port]"))
+    var turn: [TURNServerArgument] = []
 
     @Option(name: .customLong("turn-user"), help: "TURN username.")
     var turnUser: String?
@@ -96,12 +96,6 @@ struct ProbeCommand: ParsableCommand {
             return
         }
         guard !stun.isEmpty || !turn.isEmpty else { throw ValidationError("give at least one --stun or --turn server") }
-        for s in stun where !s.hasPrefix("stun:") && !s.hasPrefix("stuns:") {
-            throw ValidationError("--stun \(s): expected stun:HOST:PORT")
-        }
-        for t in turn where !t.hasPrefix("turn:") && !t.hasPrefix("turns:") {
-            throw ValidationError("--turn \(t): expected turn:HOST:PORT")
-        }
         if !turn.isEmpty && (turnUser == nil || turnPass == nil) {
             throw ValidationError("--turn needs --turn-user and --turn-pass")
         }
@@ -122,7 +116,7 @@ struct ProbeCommand: ParsableCommand {
             }
             return
         }
-        var config = ProbeConfiguration(stun: stun, turn: turn, turnUser: turnUser, turnPass: turnPass,
+        var config = ProbeConfiguration(stun: stun.map(\.text), turn: turn.map(\.text), turnUser: turnUser, turnPass: turnPass,
                                         policies: policy.isEmpty ? [.default] : policy,
                                         mdns: mdns.isEmpty ? [true] : mdns.map { $0 == .on },
                                         gatheringTimeout: timeout, captureName: captureName)

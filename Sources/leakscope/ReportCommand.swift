@@ -23,13 +23,15 @@ struct ReportCommand: ParsableCommand {
               leakscope analyze s.pcapng --format json --evidence leaks.pcapng -o analysis.json
               leakscope report analysis.json -o report.html
               leakscope report analysis.json --format markdown > ticket.md
+              leakscope analyze s.pcapng --format json | leakscope report - --format text
 
-            Exit codes: 0 written, 4 the record cannot be read, 5 the output cannot be written,
+            Exit codes: 0 written, 4 the record cannot be read (missing, unreadable, not a
+            record, another major schema version), 5 the output cannot be written,
             64 usage (e.g. -o names the record itself).
             """
     )
 
-    @Argument(help: "An analysis record (JSON).")
+    @Argument(help: "An analysis record (JSON); - reads it from standard input.")
     var record: String
 
     @Option(help: "html, markdown, jsonl, json (the record, re-encoded), text.")
@@ -45,7 +47,7 @@ struct ReportCommand: ParsableCommand {
         // The record is the input: the output must not replace it.
         let outputs = try OutputSafety.inspect(output.map { [(option: "-o", path: $0)] } ?? [], command: "report")
         try OutputSafety.refuse(outputs, overwriting: [record], command: "report")
-        if let id = FileIdentity(path: record) { OpenedInputs.record(id, path: record) }
+        if let id = record == "-" ? FileIdentity(descriptor: 0) : FileIdentity(path: record) { OpenedInputs.record(id, path: record) }
         let read = try orExit { () throws(ReportError) in try RecordJSON.read(path: record) }
         let chosen = format ?? Self.format(forOutput: output)
         if !read.newerKeys.isEmpty && chosen != .json {

@@ -43,11 +43,12 @@ public enum FileDigest {
         return Result(size: size, sha256: Hex.string(Array(hasher.finalize())))
     }
 
-    /// A whole (small) file, e.g. a record to render. Capped at 1 GiB.
+    /// A whole (small) file, e.g. a record to render; `-` is standard input
+    /// (`leakscope analyze ... --format json | leakscope report -`). Capped at 1 GiB.
     public static func contents(path: String) throws(ReportError) -> [UInt8] {
-        let fd = open(path, O_RDONLY)
+        let fd = path == "-" ? STDIN_FILENO : open(path, O_RDONLY)
         guard fd >= 0 else { throw .io(path: path, operation: "open", errno: errno) }
-        defer { close(fd) }
+        defer { if fd != STDIN_FILENO { close(fd) } }
         var out: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {

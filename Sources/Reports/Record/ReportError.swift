@@ -6,7 +6,7 @@ import Darwin
 
 /// What went wrong making a report, and where.
 public enum ReportError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// A system call on `path` failed.
+    /// Reading the input `path` failed (a system call on it: open, read).
     case io(path: String, operation: String, errno: Int32)
     /// The analysis record could not be read (`path`: what the decoder said).
     case badRecord(path: String, reason: String)
