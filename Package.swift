@@ -59,7 +59,7 @@ let package = Package(
             dependencies: ["CaptureFiles", .product(name: "Crypto", package: "swift-crypto")]
         ),
         // Tunnel model, verdicts, findings: all leak policy lives here.
-        .target(name: "Correlation", dependencies: ["Dissectors", "CaptureFiles", "BrowserCandidates", "OutputText", "JSONCoding"]),
+        .target(name: "Correlation", dependencies: ["Dissectors", "CaptureFiles", "BrowserCandidates", "CommunityID", "OutputText", "JSONCoding"]),
         // The analysis record and its renderings (JSON, HTML, Markdown, JSONL, evidence pcapng).
         .target(
             name: "Reports",

@@ -1,7 +1,7 @@
 /// The analysis as data: what `leakscope analyze --format json` prints
 /// (docs/analysis-json.md). Keys are snake_case and never renamed; new keys may be added.
 public struct Analysis: Codable, Sendable, Equatable {
-    public static let schemaVersion = "1.1"
+    public static let schemaVersion = "1.2"
     public var schemaVersion = Analysis.schemaVersion
     public var verdict: Verdict
     public var tunnel: TunnelReport
@@ -77,7 +77,11 @@ public struct Analysis: Codable, Sendable, Equatable {
         /// "physical": the real address, seen outside the tunnel; "tunnel": the VPN's exit address.
         public var path: String
         public var findingId: String?
-        enum CodingKeys: String, CodingKey { case address, how, path, findingId = "finding_id" }
+        /// The STUN/TURN server that reported the address ("203.0.113.10:3478") and the response's frame
+        /// (schema 1.2; absent for addresses seen as packet sources).
+        public var server: String? = nil
+        public var frame: Int? = nil
+        enum CodingKeys: String, CodingKey { case address, how, path, findingId = "finding_id", server, frame }
     }
 
     public struct FileReport: Codable, Sendable, Equatable {
@@ -128,6 +132,9 @@ public struct Analysis: Codable, Sendable, Equatable {
 public enum LeakClass: String, Codable, Sendable, CaseIterable, Comparable {
     case webrtc, dns, ipv6, traffic
     case tunnelFailure = "tunnel-failure"
+    /// A class this version does not know, read from a newer minor version's record
+    /// (`Finding.className` keeps its name). The correlator never makes one. Keep it last.
+    case unrecognized
     var order: Int { LeakClass.allCases.firstIndex(of: self) ?? 0 }
     public static func < (a: Self, b: Self) -> Bool { a.order < b.order }
 }
@@ -140,7 +147,8 @@ public enum Severity: String, Codable, Sendable, CaseIterable, Comparable {
 
 public struct Finding: Codable, Sendable, Equatable {
     public var id: String
-    public var `class`: LeakClass
+    /// `.unrecognized` for a class a newer minor version added; `className` is its name.
+    @RecordedLeakClass public var `class`: LeakClass
     public var severity: Severity
     /// Why this severity (the rule of docs/leak-model.md that applied).
     public var severityReason: String
@@ -160,11 +168,50 @@ public struct Finding: Codable, Sendable, Equatable {
     /// Frames belonging to the finding but not listed (the bound was hit).
     public var framesOmitted: Int
     public var evidence: Evidence
+    /// The flows the finding's packets belong to, with their Community IDs (schema 1.2), at most
+    /// `bounds.max_evidence_items`; nil in records made before.
+    public var citedFlows: [CitedFlow]? = nil
+    /// Flows of the finding past that bound (absent when none).
+    public var citedFlowsOmitted: Int? = nil
+
+    /// The class as the record names it (a newer version's class keeps its own name).
+    public var className: String { _class.name }
 
     enum CodingKeys: String, CodingKey {
         case id, `class`, severity, severityReason = "severity_reason", title, file, fileIndex = "file_index"
         case interface, firstNs = "first_ns", lastNs = "last_ns", firstTime = "first_time", lastTime = "last_time"
         case packets, bytes, frames, framesOmitted = "frames_omitted", evidence
+        case citedFlows = "cited_flows", citedFlowsOmitted = "cited_flows_omitted"
+    }
+}
+
+/// A leak class as a record names it: one this version knows, or
+/// `.unrecognized` with the record's own name (a class a newer minor version
+/// added), which is shown and written back unchanged instead of refusing the
+/// record. `RecordJSON` still refuses an unknown class in a record of this
+/// version or an older one (a corrupt record, not a newer one).
+@propertyWrapper
+public struct RecordedLeakClass: Codable, Sendable, Hashable {
+    public var wrappedValue: LeakClass { didSet { unrecognizedName = nil } }
+    /// The record's name for an `.unrecognized` class.
+    public private(set) var unrecognizedName: String?
+
+    public init(wrappedValue: LeakClass) { self.wrappedValue = wrappedValue }
+
+    public init(name: String) {
+        if let c = LeakClass(rawValue: name), c != .unrecognized { wrappedValue = c } else { wrappedValue = .unrecognized; unrecognizedName = name }
+    }
+
+    public var name: String { unrecognizedName ?? wrappedValue.rawValue }
+    public var projectedValue: RecordedLeakClass { self }
+
+    public init(from decoder: any Decoder) throws {
+        self.init(name: try decoder.singleValueContainer().decode(String.self))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(name)
     }
 }
 

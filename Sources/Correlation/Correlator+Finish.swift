@@ -38,7 +38,7 @@ extension Correlator {
 
         var exposed: [Analysis.ExposedAddress] = exposedPhysical.map {
             .init(address: $0.address, how: "\($0.how) of \(fileName(builders[$0.builder].key.interface.fileIndex))",
-                  path: "physical", findingId: ids[$0.builder])
+                  path: "physical", findingId: ids[$0.builder], server: $0.server, frame: $0.frame)
         }
         for i in order where builders[i].key.cls != .tunnelFailure {
             for s in builders[i].hostSources.items where !exposed.contains(where: { $0.address == s && $0.path == "physical" }) {
@@ -267,6 +267,7 @@ extension Correlator {
             if let s = b.tunnelStop { title = tunnelStopTitle(s, packets: b.packets) }
             if remote { severity = .high; why = "packets reached remote hosts outside the tunnel while it was quiet" }
             else { severity = .medium; why = "packets left outside the tunnel while it was quiet (private-network destinations only)" }
+        case .unrecognized: break  // only ever read from a newer record
         }
         e.itemsOmitted = omitted > 0 ? omitted : nil
         let firstNs = b.key.cls == .tunnelFailure ? b.spanStart : b.first
@@ -275,7 +276,9 @@ extension Correlator {
                        file: fileName(b.key.interface.fileIndex), fileIndex: b.key.interface.fileIndex,
                        interface: interfaceName(b.key.interface), firstNs: firstNs, lastNs: lastNs,
                        firstTime: ISO8601Nanoseconds.format(firstNs), lastTime: ISO8601Nanoseconds.format(lastNs), packets: b.packets,
-                       bytes: b.bytes, frames: b.frames.sorted(), framesOmitted: b.framesOmitted, evidence: e)
+                       bytes: b.bytes, frames: b.frames.sorted(), framesOmitted: b.framesOmitted, evidence: e,
+                       citedFlows: b.cited.keys.isEmpty ? nil : b.cited.flows(),
+                       citedFlowsOmitted: b.cited.omitted > 0 ? b.cited.omitted : nil)
     }
 }
 

@@ -78,7 +78,11 @@ extension Correlator {
     }
 
     func addPending(_ p: inout Pending, _ f: PacketFacts, outbound: Bool) {
-        if p.packets == 0 { p.first = f.time; p.last = f.time; p.fileIndex = f.fileIndex }
+        if p.packets == 0 {
+            p.first = f.time; p.last = f.time; p.fileIndex = f.fileIndex
+            p.firstOutbound = outbound
+            if f.ipProtocol == 1 || f.ipProtocol == 58 { p.firstICMP = UInt16(f.icmpType) << 8 | UInt16(f.icmpCode) }
+        }
         p.packets += 1
         p.bytes += f.length
         p.first = min(p.first, f.time)
@@ -155,6 +159,8 @@ extension Correlator {
             else { builders[b].framesOmitted += 1 }
         }
         builders[b].framesOmitted += p.framesOmitted
+        builders[b].cited.add(CitedFlowKey(held: key, icmp: p.firstICMP, firstOutbound: p.firstOutbound),
+                              frame: p.frames.first ?? 0, packets: p.packets, cap: limits.maxEvidenceItems)
         if builders[b].key.cls == .ipv6, let r = p.innerRemote {
             builders[b].destinations.insert(r.description, cap: limits.maxEvidenceItems)
             if let e = p.encapsulation { builders[b].encapsulations.insert(e.rawValue, cap: 8) }
@@ -187,6 +193,7 @@ extension Correlator {
                       detail: () -> PacketDetail) {
         tally(.leak)
         builders[b].count(frame: f.frame, time: f.time, length: f.length, cap: limits.maxFramesPerFinding)
+        if let k = CitedFlowKey(f, outbound: outbound) { builders[b].cited.add(k, frame: f.frame, cap: limits.maxEvidenceItems) }
         if outbound { builders[b].outboundPackets += 1 }
         noteRemote(b, key: fk, outbound: outbound)
         let cap = limits.maxEvidenceItems
@@ -212,7 +219,7 @@ extension Correlator {
                 builders[b].looksLike = builders[b].looksLike ?? looks
                 builders[b].carrierLookingPackets += 1
             }
-        case .tunnelFailure: break
+        case .tunnelFailure, .unrecognized: break
         }
     }
 
@@ -277,7 +284,7 @@ extension Correlator {
                 builders[b].exposed.insert(m, cap: cap)
                 let server = Peer(address: fk.remote, port: fk.remotePort)
                 if exposedPhysical.count < cap && !exposedPhysical.contains(where: { $0.address == m }) {
-                    exposedPhysical.append((m, "XOR-MAPPED-ADDRESS from \(server), frame \(f.frame)", b))
+                    exposedPhysical.append((m, "XOR-MAPPED-ADDRESS from \(server), frame \(f.frame)", b, server.description, f.frame))
                 }
             }
             if let r = d.relayedAddress { builders[b].transactions[index].relayedAddress = r }
@@ -348,6 +355,7 @@ extension Correlator {
         guard var c = candidateSpans[f.fileIndex] else { return }
         if c.tunnelStop == nil { c.tunnelStop = stop }
         c.builder.count(frame: f.frame, time: f.time, length: f.length, cap: limits.maxFramesPerFinding)
+        if let k = CitedFlowKey(f, outbound: outbound) { c.builder.cited.add(k, frame: f.frame, cap: limits.maxEvidenceItems) }
         c.builder.leakClasses.insert(cls.rawValue, cap: 8)
         if AddressScope(remote) == .global { c.builder.maxRemoteScope = .global }
         if outbound {

@@ -23,7 +23,7 @@ public struct Correlator {
     var tunnelPeers: Set<Peer> = []
     var tunnelAddresses: Set<IPAddress> = []
     var exposedTunnel: [Analysis.ExposedAddress] = []
-    var exposedPhysical: [(address: String, how: String, builder: Int)] = []
+    var exposedPhysical: [(address: String, how: String, builder: Int, server: String, frame: Int)] = []
     var verdictCounts = [Int](repeating: 0, count: VerdictKind.allCases.count)
     var physicalPackets = 0
 
@@ -93,6 +93,9 @@ public struct Correlator {
         /// The far side of the innermost header and how it was carried (IPv6 evidence of held packets).
         var innerRemote: IPAddress?
         var encapsulation: PacketFacts.Encapsulation?
+        /// The first packet's direction and, for ICMP, its type << 8 | code (its cited flow, `CitedFlowKey`).
+        var firstOutbound = false
+        var firstICMP: UInt16?
     }
 
     struct Classification {
@@ -180,7 +183,7 @@ public struct Correlator {
             let det = detail()
             if let m = det.mappedAddress, !exposedTunnel.contains(where: { $0.address == m }) {
                 exposedTunnel.append(.init(address: m, how: "XOR-MAPPED-ADDRESS from \(server) through the tunnel, frame \(f.frame) of \(fileName(f.fileIndex))",
-                                           path: "tunnel", findingId: nil))
+                                           path: "tunnel", findingId: nil, server: server.description, frame: f.frame))
             }
         }
     }

@@ -42,6 +42,8 @@ struct FindingBuilder {
     /// The host-side source addresses of outbound packets (for exposed addresses).
     var hostSources = CappedStrings()
     var omitted = 0
+    /// The flows the finding's packets belong to (their Community IDs, `Finding.citedFlows`).
+    var cited = CitedFlowList()
 
     // webrtc
     var transactions: [STUNTransactionEvidence] = []

@@ -33,20 +33,19 @@ struct OutputOptions: ParsableArguments {
     }
 
     /// The record the format needs, from inputs the command holds open. With
-    /// the terminal text and no evidence only the analysis is made (no capture
-    /// facts to gather); else the whole record, gathered in the same passes.
+    /// the terminal text and no evidence only the analysis and each input's
+    /// scope are made (no hashes, timeline or frame visits); else the whole
+    /// record, gathered in the same passes.
     /// `beforeWriting` runs once the inputs (and the sidecars they name) are
     /// read and before any output is written. Throws an `ExitCode` (4 input
     /// error, 5 cannot write the evidence).
     func record(inputs: [CaptureInput], options: AnalysisOptions, beforeWriting: (Analysis) throws -> Void) throws -> AnalysisRecord {
         if format == .text && evidence == nil {
-            let analysis: Analysis
-            do { analysis = try Correlation.analyze(inputs: inputs, options: options).analysis } catch {
-                StandardStream.error.write("error: \(escapedForTerminal(error.description))\n")
-                throw ExitCode.inputError
+            let record = try orExit { () throws(ReportError) in
+                try AnalysisPipeline.summaryRecord(inputs: inputs, analysis: options, settings: settings)
             }
-            try beforeWriting(analysis)
-            return AnalysisRecord(analysis: analysis, provenance: Provenance(tool: ToolInfo(version: LeakScope.version), invocation: invocation))
+            try beforeWriting(record.analysis)
+            return record
         }
         let passes = try orExit { () throws(ReportError) in
             try AnalysisPipeline.analyze(inputs: inputs, analysis: options, settings: settings)

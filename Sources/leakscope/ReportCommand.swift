@@ -56,6 +56,10 @@ struct ReportCommand: ParsableCommand {
             StandardStream.error.write(escapedForTerminal(
                 "note: \(record) (schema \(read.schemaVersion)) has \(read.newerKeys.count) key\(read.newerKeys.count == 1 ? "" : "s") this leakscope (schema \(AnalysisRecord.schemaVersion)) does not show: \(keys)") + "\n")
         }
+        if !read.unrecognizedClasses.isEmpty {
+            StandardStream.error.write(escapedForTerminal(
+                "note: \(record) (schema \(read.schemaVersion)) has findings of leak classes this leakscope (schema \(AnalysisRecord.schemaVersion)) does not know: \(read.unrecognizedClasses.joined(separator: ", ")); they are shown as recorded") + "\n")
+        }
         let color = chosen == .text && output == nil && TerminalReport.wantsColor(isTTY: isatty(1) == 1, environment: environment())
         let bytes = try orExit { () throws(ReportError) in try read.record.rendered(as: chosen, color: color) }
         var out = OutputOptions()

@@ -46,6 +46,10 @@ import TestCaptures
         #expect(stun.evidence.iceUfrags == ["abcd"])
         #expect(stun.evidence.alsoViaTunnel == true)
         #expect(stun.packets == 2)
+        // The flow both packets belong to, named by its Community ID (value from pycommunityid).
+        #expect(stun.citedFlows == [CitedFlow(communityId: "1:b81GvUUxJAjsdI073KRyRob9/bo=", protocol: "udp", src: host, srcPort: 40000,
+                                              dst: stunServer, dstPort: 3478, firstFrame: 6, packets: 2)])
+        #expect(stun.citedFlowsOmitted == nil)
 
         let dns = a.findings[1]
         #expect(dns.evidence.resolver == "198.51.100.53:53")
@@ -60,6 +64,10 @@ import TestCaptures
         #expect(flow.host == "www.example.test")
         #expect(flow.dnsName == "www.example.test")
         #expect(flow.dnsResponseFrame == 9)
+        // The SYN and SYN-ACK were held until the payload decided the flow: one cited flow with all three.
+        #expect(http.citedFlows == [CitedFlow(communityId: "1:uPYf89Z+7S16PtKP5lPKBjMOsNk=", protocol: "tcp", src: host, srcPort: 41000,
+                                              dst: web, dstPort: 80, firstFrame: 10, packets: 3)])
+        #expect(dns.citedFlows?.map(\.communityId) == ["1:n5p4dKoXiM/fZB2l+HefzYnIMQ8="])
 
         let v6 = a.findings[3]
         #expect(v6.evidence.source == "2001:db8:1:0:211:22ff:fe33:4455")
@@ -97,7 +105,7 @@ import TestCaptures
         let j1 = try AnalysisJSON.encode(a1)
         let j2 = try AnalysisJSON.encode(try AnalysisJSON.decode(j1))
         #expect(j1 == j2)
-        #expect(j1.contains("\"schema_version\": \"1.1\""))
+        #expect(j1.contains("\"schema_version\": \"\(Analysis.schemaVersion)\""))
         #expect(j1.contains("\"also_via_tunnel\": true"))
         // Control characters from packets are escaped as the dissector's text rule says (\DDD), then by JSON.
         #expect(j1.contains(#"probe\\027[31m"#))

@@ -34,15 +34,15 @@ import Testing
         #expect(md.contains("""
         ## Addresses servers saw through the tunnel (the VPN's exit address, expected)
 
-        | Address | How |
-        |---|---|
-        | 192.0.2.2:43574 | XOR-MAPPED-ADDRESS from 203.0.113.10:3478 through the tunnel, frame 36 |
+        | Address | Exposures | Ports | How | Findings |
+        |---|---:|---|---|---|
+        | 192.0.2.2 | 1 | 43574 | XOR-MAPPED-ADDRESS from 203.0.113.10:3478 through the tunnel, frame 36 |  |
 
         """))
         let html = HTMLReport.render(r)
-        #expect(html.contains("<h3>Addresses servers saw through the tunnel (the VPN&#39;s exit address, expected)</h3>\n<table><thead><tr><th>Address</th><th>How it was revealed</th></tr></thead><tbody>\n<tr><td class=\"addr\"><code>192.0.2.2:43574</code></td><td>XOR-MAPPED-ADDRESS from 203.0.113.10:3478 through the tunnel, frame 36</td></tr>\n</tbody></table>"))
+        #expect(html.contains("<h3>Addresses servers saw through the tunnel (the VPN&#39;s exit address, expected)</h3>\n<table class=\"exposed\"><thead><tr><th>Address</th><th>Exposures</th><th>Ports</th><th>How it was revealed</th><th>Findings</th></tr></thead><tbody>\n<tr><td class=\"addr\"><code>192.0.2.2</code></td><td class=\"n\">1</td><td>43574</td><td>XOR-MAPPED-ADDRESS from 203.0.113.10:3478 through the tunnel, frame 36</td><td></td></tr>\n</tbody></table>"))
         let term = TerminalReport.render(r)
-        #expect(term.contains("Addresses servers saw through the tunnel (the VPN's exit address, expected):\n  192.0.2.2:43574: XOR-MAPPED-ADDRESS from 203.0.113.10:3478 through the tunnel, frame 36\n"))
+        #expect(term.contains("Addresses servers saw through the tunnel (the VPN's exit address, expected):\n  192.0.2.2 (port 43574): XOR-MAPPED-ADDRESS from 203.0.113.10:3478 through the tunnel, frame 36\n"))
         for text in [md, html, term] {
             #expect(!text.contains("Real addresses exposed outside the tunnel"))
             #expect(!text.contains("Exposed public addresses"))
@@ -52,13 +52,13 @@ import Testing
     @Test func realAddressesComeFirstUnderTheirOwnHeading() throws {
         let r = Self.record([Self.tunnelAddress, Self.realAddress])
         let md = MarkdownReport.render(r)
-        let real = try #require(md.range(of: "## Real addresses exposed outside the tunnel\n\n| Address | How |\n|---|---|\n| 198.51.100.2:35538 | XOR-MAPPED-ADDRESS from 203.0.113.10:3478, frame 32 |\n"))
+        let real = try #require(md.range(of: "## Real addresses exposed outside the tunnel\n\n| Address | Exposures | Ports | How | Findings |\n|---|---:|---|---|---|\n| 198.51.100.2 | 1 | 35538 | XOR-MAPPED-ADDRESS from 203.0.113.10:3478, frame 32 | F1 |\n"))
         let tunnel = try #require(md.range(of: "## Addresses servers saw through the tunnel"))
         #expect(real.upperBound < tunnel.lowerBound)
         let html = HTMLReport.render(r)
-        #expect(html.contains("<h3>Real addresses exposed outside the tunnel</h3>\n<table><thead><tr><th>Address</th><th>How it was revealed</th></tr></thead><tbody>\n<tr><td class=\"addr\"><code>198.51.100.2:35538</code></td>"))
+        #expect(html.contains("<h3>Real addresses exposed outside the tunnel</h3>\n<table class=\"exposed\"><thead><tr><th>Address</th><th>Exposures</th><th>Ports</th><th>How it was revealed</th><th>Findings</th></tr></thead><tbody>\n<tr><td class=\"addr\"><code>198.51.100.2</code></td>"))
         let term = TerminalReport.render(r)
-        #expect(term.contains("Real addresses exposed outside the tunnel:\n  198.51.100.2:35538: XOR-MAPPED-ADDRESS from 203.0.113.10:3478, frame 32\n\nAddresses servers saw through the tunnel (the VPN's exit address, expected):\n  192.0.2.2:43574: "))
+        #expect(term.contains("Real addresses exposed outside the tunnel:\n  198.51.100.2 (port 35538): XOR-MAPPED-ADDRESS from 203.0.113.10:3478, frame 32; finding F1\n\nAddresses servers saw through the tunnel (the VPN's exit address, expected):\n  192.0.2.2 (port 43574): "))
     }
 
     @Test func analyzeTextSplitsToo() throws {
@@ -76,9 +76,43 @@ import Testing
         NO LEAK SEEN: nothing left outside the tunnel
 
         Addresses servers saw through the tunnel (the VPN's exit address, expected):
-          192.0.2.2:43574: XOR-MAPPED-ADDRESS from 203.0.113.10:3478 through the tunnel, frame 36
+          192.0.2.2 (port 43574): XOR-MAPPED-ADDRESS from 203.0.113.10:3478 through the tunnel, frame 36
 
         """)
+    }
+
+    /// Issue 15: one row per real address, its ports, reporting servers and frames folded into it
+    /// with a count (the bench workload's HTML listed 198.51.100.2 once per port, 200 times).
+    @Test func oneRowPerAddressWithPortsServersAndFramesFolded() throws {
+        func stun(_ a: String, _ server: String, _ frame: Int, _ id: String) -> Analysis.ExposedAddress {
+            .init(address: a, how: "XOR-MAPPED-ADDRESS from \(server), frame \(frame) of s.pcapng", path: "physical", findingId: id,
+                  server: server, frame: frame)
+        }
+        let xs = [
+            stun("198.51.100.2:35538", "203.0.113.10:3478", 32, "F1"), stun("198.51.100.2:59304", "203.0.113.10:3478", 103, "F1"),
+            stun("198.51.100.2:40000", "203.0.113.20:3478", 50, "F2"),
+            .init(address: "198.51.100.2", how: "source address of packets sent outside the tunnel (F3)", path: "physical", findingId: "F3"),
+            stun("[2001:db8:1::2]:54047", "[2001:db8:3::10]:3478", 60, "F2"),
+        ]
+        let groups = ExposedAddressSections.groups(xs)
+        #expect(groups.map(\.address) == ["198.51.100.2", "2001:db8:1::2"])
+        #expect(groups.map(\.count) == [4, 1])
+        #expect(groups[0].ports == [35538, 40000, 59304])
+        #expect(groups[0].servers.map(\.server) == ["203.0.113.10:3478", "203.0.113.20:3478"])
+        #expect(groups[0].servers.map(\.frames) == [[32, 103], [50]])
+        #expect(groups[0].findings == ["F1", "F2", "F3"])
+        let term = TerminalReport.render(Self.record(xs))
+        #expect(term.contains("""
+            Real addresses exposed outside the tunnel:
+              198.51.100.2 (4 exposures, ports 35538, 40000, 59304): reported by 203.0.113.10:3478 (frames 32, 103), 203.0.113.20:3478 (frame 50); source address of packets sent outside the tunnel (F3); findings F1, F2
+              2001:db8:1::2 (port 54047): reported by [2001:db8:3::10]:3478 (frame 60); finding F2
+
+            """))
+        let html = HTMLReport.render(Self.record(xs))
+        #expect(html.components(separatedBy: "<td class=\"addr\"><code>198.51.100.2</code></td>").count == 2)
+        #expect(html.contains("<td class=\"addr\"><code>198.51.100.2</code></td><td class=\"n\">4</td><td>35538, 40000, 59304</td><td>reported by 203.0.113.10:3478 (frames 32, 103), 203.0.113.20:3478 (frame 50); source address of packets sent outside the tunnel (F3)</td><td>F1, F2, F3</td></tr>"))
+        let md = MarkdownReport.render(Self.record(xs))
+        #expect(md.contains("| 198.51.100.2 | 4 | 35538, 40000, 59304 | reported by 203.0.113.10:3478 (frames 32, 103), 203.0.113.20:3478 (frame 50); source address of packets sent outside the tunnel (F3) | F1, F2, F3 |\n"))
     }
 
     @Test func jsonlRelatedIPsHaveNoPorts() {

@@ -244,7 +244,7 @@ enum Golden {
         "local": 1,
         "tunnel": 2
       },
-      "schema_version": "1.1",
+      "schema_version": "1.2",
       "settings": {
         "group_gap_ns": 60000000000,
         "tunnel_gap_ns": 2000000000
@@ -397,6 +397,12 @@ enum Golden {
 
     3 findings (2 high, 1 medium, 0 low) in s.pcapng.
 
+    **What was analysed:** 1 file, 8 packets, 2023-11-14T22:13:20Z to 2023-11-14T22:13:25Z (5.000 s), 3 packets dropped by the capturing system, no damage.
+
+    | File | Packets | Time span | Interfaces (role) | Drops | Damage |
+    |---|---:|---|---|---:|---|
+    | captures/s.pcapng (pcapng) | 8 | 2023-11-14T22:13:20Z to 2023-11-14T22:13:25Z (5.000 s) | wg0 tunnel (2 packets), eth0 physical (6 packets) | 3 | none |
+
     | Class | High | Medium | Low | Findings | Packets | Bytes |
     |---|---:|---:|---:|---:|---:|---:|
     | webrtc | 1 | 0 | 0 | 1 | 2 | 200 |
@@ -405,9 +411,9 @@ enum Golden {
 
     ## Real addresses exposed outside the tunnel
 
-    | Address | How |
-    |---|---|
-    | 198.51.100.2 | XOR-MAPPED-ADDRESS from 203.0.113.10, frame 6 |
+    | Address | Exposures | Ports | How | Findings |
+    |---|---:|---|---|---|
+    | 198.51.100.2 | 1 |  | XOR-MAPPED-ADDRESS from 203.0.113.10, frame 6 | F1 |
 
     ## File s.pcapng
 
@@ -461,7 +467,7 @@ enum Golden {
 
     ## Provenance
 
-    - Tool: leakscope 0.1.0, record schema 1.1
+    - Tool: leakscope 0.1.0, record schema 1.2
     - Analysed at: not recorded (--deterministic)
     - Command line: `leakscope analyze captures/s.pcapng --format json --deterministic`
     - Input s.pcapng: 1234 bytes, SHA-256 `06db86ef5af70e06ea821e658ad31912d5de6b7427faaad74ad17d7ad2c5496a`

@@ -26,14 +26,14 @@ import Testing
         #expect(back.record == r)
         #expect(back.record.provenance.analyzedAt == "2026-11-25T14:00:00Z")
         #expect(back.newerKeys.isEmpty)
-        #expect(back.schemaVersion == "1.1")
+        #expect(back.schemaVersion == AnalysisRecord.schemaVersion)
     }
 
     /// A record of a newer minor version: the keys it added are kept, named,
     /// and written back where they were; the rest reads as usual.
     @Test func keepsAndNamesKeysOfANewerMinorVersion() throws {
         var text = String(decoding: try RecordJSON.encode(Fixtures.record()), as: UTF8.self)
-        text = text.replacingOccurrences(of: "\"schema_version\": \"1.1\"", with: "\"schema_version\": \"1.7\",\n  \"zz_new\": {\"a\": [1, 2]}")
+        text = text.replacingOccurrences(of: "\"schema_version\": \"\(AnalysisRecord.schemaVersion)\"", with: "\"schema_version\": \"1.7\",\n  \"zz_new\": {\"a\": [1, 2]}")
         text = text.replacingOccurrences(of: "\"severity_reason\": \"rule of the fixture\",", with: "\"confidence\": \"certain\",\n      \"severity_reason\": \"rule of the fixture\",")
         let read = try RecordJSON.decode(Array(text.utf8))
         #expect(read.schemaVersion == "1.7")
@@ -49,10 +49,46 @@ import Testing
         #expect(try RecordJSON.encode(reread.record) == again)
     }
 
+    /// A newer minor version may add a leak class (as 1.2 is adding route-injection): its findings
+    /// are kept with the class's own name, shown by every rendering and written back unchanged,
+    /// instead of refusing the record. In a record of this version the same value is damage.
+    @Test func keepsALeakClassOfANewerMinorVersion() throws {
+        var text = String(decoding: try RecordJSON.encode(Fixtures.record()), as: UTF8.self)
+        text = text.replacingOccurrences(of: "\"schema_version\": \"\(AnalysisRecord.schemaVersion)\"", with: "\"schema_version\": \"1.99\"")
+        text = text.replacingOccurrences(of: "\"class\": \"dns\"", with: "\"class\": \"carrier-pigeon\"")
+        #expect(text.components(separatedBy: "\"class\": \"carrier-pigeon\"").count == 3)  // the finding and totals.by_class
+        let read = try RecordJSON.decode(Array(text.utf8))
+        let f = read.record.analysis.findings[1]
+        #expect(f.class == .unrecognized)
+        #expect(f.className == "carrier-pigeon")
+        #expect(read.record.provenance.totals.byClass[1].className == "carrier-pigeon")
+        #expect(read.unrecognizedClasses == ["carrier-pigeon"])
+        #expect(read.newerKeys.isEmpty)
+        // Written back byte for byte (only the class is new here).
+        #expect(String(decoding: try RecordJSON.encode(read.record), as: UTF8.self) == text)
+        // Every rendering shows it by its name.
+        let term = TerminalReport.render(read.record)
+        #expect(term.contains("F2  high      carrier-pigeon  s.pcapng  eth0"), "\(term)")
+        let md = MarkdownReport.render(read.record)
+        #expect(md.contains("### F2 · carrier-pigeon · high: "))
+        #expect(md.contains("| carrier-pigeon | 1 | 0 | 0 | 1 |"))
+        #expect(md.contains("> A leak class this version of LeakScope does not know"))
+        let html = HTMLReport.render(read.record)
+        #expect(html.contains("<span class=\"cls\">carrier-pigeon</span>"))
+        let jsonl = String(decoding: try JSONLReport.render(read.record), as: UTF8.self)
+        #expect(jsonl.contains("\"rule\":{\"category\":\"vpn-leak\",\"description\":\"A leak class this version"))
+        #expect(jsonl.contains("\"name\":\"carrier-pigeon\""))
+        // In this version's own record it is refused, with the path.
+        let same = text.replacingOccurrences(of: "\"schema_version\": \"1.99\"", with: "\"schema_version\": \"\(AnalysisRecord.schemaVersion)\"")
+        #expect(throws: ReportError.badRecord(path: "r.json", reason: "findings[1].class: \"carrier-pigeon\" is not a leak class of schema \(AnalysisRecord.schemaVersion)")) {
+            try RecordJSON.decode(Array(same.utf8), path: "r.json")
+        }
+    }
+
     @Test func refusesAnotherMajorVersionAndSaysWhatIsMissing() throws {
         let text = String(decoding: try RecordJSON.encode(Fixtures.record()), as: UTF8.self)
         #expect(throws: ReportError.badRecord(path: "r.json", reason: "schema version 2.0 is not 1.x, which this leakscope reads")) {
-            try RecordJSON.decode(Array(text.replacingOccurrences(of: "\"1.1\"", with: "\"2.0\"").utf8), path: "r.json")
+            try RecordJSON.decode(Array(text.replacingOccurrences(of: "\"\(AnalysisRecord.schemaVersion)\"", with: "\"2.0\"").utf8), path: "r.json")
         }
         #expect(throws: ReportError.badRecord(path: "r.json", reason: "findings[1]: missing key \"severity\"")) {
             try RecordJSON.decode(Array(text.replacingOccurrences(of: "\"severity\": \"high\",\n      \"severity_reason\": \"rule of the fixture\",\n      \"title\": \"DNS", with: "\"severity_reason\": \"rule of the fixture\",\n      \"title\": \"DNS").utf8), path: "r.json")
@@ -64,7 +100,7 @@ import Testing
 
     @Test func contractKeysStayAtTheirPlace() throws {
         let json = try JSONSerialization.jsonObject(with: Data(try RecordJSON.encode(Fixtures.record()))) as! [String: Any]
-        #expect(json["schema_version"] as? String == "1.1")
+        #expect(json["schema_version"] as? String == AnalysisRecord.schemaVersion)
         #expect((json["verdict"] as? [String: Any])?["status"] as? String == "leaks-found")
         let tunnel = json["tunnel"] as! [String: Any]
         #expect((tunnel["interfaces"] as! [[String: Any]]).map { $0["role"] as! String } == ["tunnel", "physical"])

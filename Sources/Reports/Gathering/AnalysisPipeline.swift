@@ -44,6 +44,24 @@ public enum AnalysisPipeline {
         return try analyze(inputs: inputs, analysis: options, settings: settings).record()
     }
 
+    /// The record the terminal text needs: the analysis and what pass 1 read
+    /// about each input (its scope: packets, interfaces, time span, drops,
+    /// damage), without hashes (`InputFile.sha256` is empty), timeline or
+    /// cited-frame visits. Nothing is written; the caller renders it.
+    public static func summaryRecord(inputs: [CaptureInput], analysis options: AnalysisOptions, settings: Settings) throws(ReportError) -> AnalysisRecord {
+        let run: Correlation.Run
+        do { run = try Correlation.analyze(inputs: inputs, options: options, gathering: Correlation.Gathering(summaries: true)) }
+        catch { throw .input(error.description) }
+        var files: [InputFile] = []
+        for (i, input) in inputs.enumerated() where i < run.summaries.count {
+            files.append(InputFile(index: i, path: input.path, size: Int64(input.size), sha256: "",
+                                   summary: run.summaries[i], interfaces: run.readers[i].interfaces))
+        }
+        return AnalysisRecord(analysis: run.analysis, provenance: Provenance(
+            tool: ToolInfo(version: settings.toolVersion), invocation: Invocation(arguments: settings.arguments, options: settings.options),
+            inputs: files))
+    }
+
     /// Steps 1-3: the two passes over inputs already open, and their hashes.
     /// The caller may look at the analysis (and check its outputs against
     /// the sidecars it read) before `Passes.record()` writes anything.
@@ -95,6 +113,8 @@ public enum AnalysisPipeline {
             var histogram = run.histogram ?? PacketHistogram(startNs: 0, endNs: 0, buckets: settings.buckets)
             var views: [FrameView] = []
             var dissector = Dissector()
+            var dissection = Dissection()
+            let facts = FactsExtractor()
             do throws(ReportError) {
                 for input in files {
                     let frames = cited[input.index, default: []].union(evidence?.frames(of: input) ?? [])
@@ -108,7 +128,12 @@ public enum AnalysisPipeline {
                         if let ids = shown[packet.frameNumber] {
                             views += FrameDecoding.views(of: packet, file: input.name, findings: ids, dissector: &dissector)
                         }
-                        do throws(ReportError) { try evidence?.add(packet, of: input, reader: reader, tunnel: analysis.tunnel) } catch { failure = error }
+                        guard let evidence else { return }
+                        // The packet's flow as the findings' cited_flows name it (one dissector call per evidence frame).
+                        dissector.resetState()
+                        dissector.dissect(packet, into: &dissection)
+                        let id = CitedFlow.communityID(of: facts.facts(dissection))
+                        do throws(ReportError) { try evidence.add(packet, of: input, reader: reader, tunnel: analysis.tunnel, communityID: id) } catch { failure = error }
                     }
                     if let failure { throw failure }
                 }

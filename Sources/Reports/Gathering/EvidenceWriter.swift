@@ -5,7 +5,8 @@ import Correlation
 /// frames findings cite, with their original bytes, timestamps and direction,
 /// one IDB per source interface (name, link type, addresses carried over; the
 /// description says which input file it came from), and a per-packet comment
-/// naming the findings: "F1 webrtc: STUN Binding ... (frame 41 of s.pcapng)".
+/// naming the findings and the packet's flow: "F1 webrtc: STUN Binding ... (frame 41
+/// of s.pcapng); community_id 1:...".
 /// Files in input order, frames in file order. Written atomically by
 /// `PcapNGWriter`.
 final class EvidenceWriter {
@@ -28,7 +29,7 @@ final class EvidenceWriter {
             guard let input = f.input(in: inputs) else { continue }
             for frame in f.frames {
                 comments[input.index, default: [:]][frame, default: []]
-                    .append("\(f.id) \(f.class.rawValue): \(f.title) (frame \(frame) of \(input.name))")
+                    .append("\(f.id) \(f.className): \(f.title) (frame \(frame) of \(input.name))")
             }
             if fallbackName[input.index] == nil { fallbackName[input.index] = f.interface }
         }
@@ -43,8 +44,11 @@ final class EvidenceWriter {
     func frames(of input: InputFile) -> Set<Int> { comments[input.index].map { Set($0.keys) } ?? [] }
 
     /// Writes `packet` (a cited frame of `input`, read by `reader`), adding its interface first if new.
-    func add(_ packet: Packet, of input: InputFile, reader: CaptureReader, tunnel: Analysis.TunnelReport) throws(ReportError) {
-        guard let parts = comments[input.index]?[packet.frameNumber] else { return }
+    /// `communityID` is the packet's flow's (`CitedFlow.communityID(of:)`), as the record's `cited_flows` name it.
+    func add(_ packet: Packet, of input: InputFile, reader: CaptureReader, tunnel: Analysis.TunnelReport,
+             communityID: String?) throws(ReportError) {
+        guard var parts = comments[input.index]?[packet.frameNumber] else { return }
+        if let communityID { parts[parts.count - 1] += "; community_id \(communityID)" }
         let id: UInt32
         if let known = idbs[input.index]?[packet.interfaceID] {
             id = known

@@ -9,7 +9,8 @@ public struct InputFile: Codable, Sendable, Hashable {
     /// The path as given on the command line.
     public var path: String
     public var size: Int64
-    /// Lower-case hex SHA-256 of the whole file.
+    /// Lower-case hex SHA-256 of the whole file; empty when not computed (the
+    /// terminal text of `analyze` without `--evidence`, which writes no record).
     public var sha256: String
     public var capture: CaptureInfo
 

@@ -21,6 +21,13 @@ public enum RecordJSON {
         public var schemaVersion: String
         /// Paths of the keys this version does not know (`findings[0].confidence`), in document order.
         public var newerKeys: [String] { record.unknownKeys.map(\.path.jsonPath) }
+        /// Leak classes of a newer minor version that this version does not know, in finding order
+        /// (their findings are kept and shown with the class's name).
+        public var unrecognizedClasses: [String] {
+            var seen: [String] = []
+            for f in record.analysis.findings where f.class == .unrecognized && !seen.contains(f.className) { seen.append(f.className) }
+            return seen
+        }
     }
 
     /// - Parameter path: names the record in errors.
@@ -36,6 +43,16 @@ public enum RecordJSON {
         var record: AnalysisRecord
         do { record = try document.decode(AnalysisRecord.self) } catch { throw .badRecord(path: path, reason: error.description) }
         record.unknownKeys = document.unknownKeys()
+        // A class this version does not know is a newer minor version's addition, kept as
+        // unrecognized; in a record of this version or an older one it is damage.
+        if theirs.minor <= ours.minor {
+            if let i = record.analysis.findings.firstIndex(where: { $0.class == .unrecognized }) {
+                throw .badRecord(path: path, reason: "findings[\(i)].class: \"\(record.analysis.findings[i].className)\" is not a leak class of schema \(version)")
+            }
+            if let i = record.provenance.totals.byClass.firstIndex(where: { $0.leakClass == .unrecognized }) {
+                throw .badRecord(path: path, reason: "totals.by_class[\(i)].class: \"\(record.provenance.totals.byClass[i].className)\" is not a leak class of schema \(version)")
+            }
+        }
         return Read(record: record, schemaVersion: version)
     }
 

@@ -18,7 +18,8 @@ public struct Totals: Codable, Sendable, Hashable {
 }
 
 public struct ClassTotal: Codable, Sendable, Hashable {
-    public var leakClass: LeakClass
+    /// `.unrecognized` for a class of a newer minor version; `className` names it.
+    @RecordedLeakClass public var leakClass: LeakClass
     public var findings: Int
     public var high: Int
     public var medium: Int
@@ -30,6 +31,8 @@ public struct ClassTotal: Codable, Sendable, Hashable {
         self.leakClass = leakClass; self.findings = findings; self.high = high; self.medium = medium; self.low = low
         self.packets = packets; self.bytes = bytes
     }
+    /// The class as the record names it.
+    public var className: String { _leakClass.name }
     enum CodingKeys: String, CodingKey {
         case findings, high, medium, low, packets, bytes
         case leakClass = "class"

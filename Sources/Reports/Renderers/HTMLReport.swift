@@ -33,7 +33,9 @@ public enum HTMLReport {
         if !r.analysis.verdict.reason.isEmpty { h += "<p class=\"reason\">\(e(r.analysis.verdict.reason))</p>\n" }
         h += "<p>\(e(LeakClassText.meaning(st)))</p>\n"
         h += "<p class=\"counts\">\(e(counts(r)))"
-        h += ".</p>\n</header>\n"
+        h += ".</p>\n"
+        h += scope(r)
+        h += "</header>\n"
         return h
     }
 
@@ -55,17 +57,13 @@ public enum HTMLReport {
         } else {
             h += "<table class=\"summary\"><thead><tr><th>Class</th><th>High</th><th>Medium</th><th>Low</th><th>Findings</th><th>Packets</th><th>Bytes</th></tr></thead><tbody>\n"
             for c in t.byClass {
-                h += "<tr><td><span class=\"cls\">\(e(c.leakClass.rawValue))</span></td><td class=\"n sev-high\">\(c.high)</td><td class=\"n\">\(c.medium)</td><td class=\"n\">\(c.low)</td><td class=\"n\">\(c.findings)</td><td class=\"n\">\(c.packets)</td><td class=\"n\">\(c.bytes)</td></tr>\n"
+                h += "<tr><td><span class=\"cls\">\(e(c.className))</span></td><td class=\"n sev-high\">\(c.high)</td><td class=\"n\">\(c.medium)</td><td class=\"n\">\(c.low)</td><td class=\"n\">\(c.findings)</td><td class=\"n\">\(c.packets)</td><td class=\"n\">\(c.bytes)</td></tr>\n"
             }
             h += "</tbody></table>\n"
         }
         let exposed = ExposedAddressSections.split(a.exposedPublicAddresses) { $0.path }
         for (heading, list) in [(ExposedAddressSections.outsideHeading, exposed.outside), (ExposedAddressSections.tunnelHeading, exposed.tunnel)] where !list.isEmpty {
-            h += "<h3>\(e(heading))</h3>\n<table><thead><tr><th>Address</th><th>How it was revealed</th></tr></thead><tbody>\n"
-            for x in list {
-                h += "<tr><td class=\"addr\"><code>\(e(x.address))</code></td><td>\(e(x.how))</td></tr>\n"
-            }
-            h += "</tbody></table>\n"
+            h += exposedTable(heading, ExposedAddressSections.groups(list))
         }
         if !t.byInterface.isEmpty {
             h += "<h3>Interfaces</h3>\n<table><thead><tr><th>File</th><th>Interface</th><th>Role</th><th>Decided by</th><th>Packets</th><th>Cited packets</th><th>Findings</th></tr></thead><tbody>\n"
@@ -88,6 +86,17 @@ public enum HTMLReport {
             h += "</tbody></table>\n"
         }
         return h + "</section>\n"
+    }
+
+    /// One row per address (ports, servers and frames folded into it, with a count).
+    static func exposedTable(_ heading: String, _ groups: [ExposedAddressSections.Group]) -> String {
+        var h = "<h3>\(e(heading))</h3>\n<table class=\"exposed\"><thead><tr><th>Address</th><th>Exposures</th><th>Ports</th><th>How it was revealed</th><th>Findings</th></tr></thead><tbody>\n"
+        for g in groups {
+            let findings = e(ExposedAddressSections.list(g.findings, max: 20))
+            h += "<tr><td class=\"addr\"><code>\(e(g.address))</code></td><td class=\"n\">\(g.count)</td>"
+            h += "<td>\(e(ExposedAddressSections.list(g.ports, max: 20)))</td><td>\(e(ExposedAddressSections.how(g, maxServers: 8, maxFrames: 10)))</td><td>\(findings)</td></tr>\n"
+        }
+        return h + "</tbody></table>\n"
     }
 
     static func findingsByFile(_ r: AnalysisRecord) -> String {
@@ -135,7 +144,7 @@ public enum HTMLReport {
     static func finding(_ f: Finding, _ r: AnalysisRecord) -> String {
         let time = { (ns: Int64) in ISO8601Nanoseconds.format(ns, fraction: .trimmed) }
         var h = "<article class=\"finding sev-\(e(f.severity.rawValue))\" id=\"finding-\(e(f.id))\">\n"
-        h += "<h3><span class=\"fid\">\(e(f.id))</span> <span class=\"cls\">\(e(f.class.rawValue))</span> <span class=\"sev\">\(e(f.severity.rawValue))</span> \(e(f.title))</h3>\n"
+        h += "<h3><span class=\"fid\">\(e(f.id))</span> <span class=\"cls\">\(e(f.className))</span> <span class=\"sev\">\(e(f.severity.rawValue))</span> \(e(f.title))</h3>\n"
         h += "<p class=\"why\">\(e(LeakClassText.why(f.class)))</p>\n"
         let facts: [(String, String)] = [
             ("File", f.file), ("Interface", f.interface), ("First", time(f.firstNs)), ("Last", time(f.lastNs)),
@@ -146,6 +155,7 @@ public enum HTMLReport {
         h += "</dl>\n"
         let evidence = FieldValue(f.evidence)
         if !evidence.isEmpty { h += "<h4>Evidence</h4>\n" + value(evidence) + "\n" }
+        h += CitedFlowsSection.html(f)
         let views = r.provenance.frameViews.filter { $0.finding == f.id }
         if !views.isEmpty {
             h += "<h4>First frames</h4>\n"
@@ -270,6 +280,7 @@ public enum HTMLReport {
     .status-no-leak-seen{background:#e4f4e8;border-color:var(--ok);color:#0d3b1b}
     .status-cannot-tell{background:#fff3d6;border-color:var(--warn);color:#4a3000}
     .reason{font-weight:600}.counts{margin-bottom:0}
+    .scope{margin-top:10px;font-size:13.5px}.scope-head{margin:0 0 4px}table.scope{margin:4px 0 0;background:#fff;color:var(--fg)}
     table{border-collapse:collapse;width:100%;margin:8px 0 12px;font-size:13.5px}
     th,td{border:1px solid var(--line);padding:4px 7px;text-align:left;vertical-align:top}
     thead th{background:#f1f4f7}td.n{text-align:right;font-variant-numeric:tabular-nums}

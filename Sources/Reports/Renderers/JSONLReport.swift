@@ -34,8 +34,13 @@ public enum JSONLReport {
             }.first
         }
         if transport == nil, f.class == .dns { transport = "udp" }
-        var network: Alert.Network? = Alert.Network(transport: transport, type: (src ?? dst).flatMap { family($0.ip) }.map { $0 ? "ipv4" : "ipv6" })
-        if network?.transport == nil && network?.type == nil { network = nil }
+        // ECS network.community_id: the Community IDs of every flow the finding cites (a list, as
+        // Elasticsearch indexes a keyword field with several values), so the alert joins Zeek,
+        // Suricata and Arkime records of any of them.
+        let communityIDs = f.citedFlows.map { $0.map(\.communityId) }.flatMap { $0.isEmpty ? nil : $0 }
+        var network: Alert.Network? = Alert.Network(transport: transport, type: (src ?? dst).flatMap { family($0.ip) }.map { $0 ? "ipv4" : "ipv6" },
+                                                    communityId: communityIDs)
+        if network?.transport == nil && network?.type == nil && network?.communityId == nil { network = nil }
         let input = f.input(in: p.inputs)
         // ECS related.ip holds bare addresses: exposed ones are often "addr:port".
         let related = Set(r.analysis.exposedPublicAddresses.compactMap { parse($0.address)?.ip } + [src?.ip, dst?.ip].compactMap { $0 })
@@ -43,7 +48,7 @@ public enum JSONLReport {
         return Alert(
             timestamp: time(f.firstNs), message: f.title,
             event: .init(severity: ecsSeverity(f.severity), reason: why, start: time(f.firstNs), end: time(f.lastNs)),
-            rule: .init(name: f.class.rawValue, description: why),
+            rule: .init(name: f.className, description: why),
             source: src, destination: dst, network: network,
             observer: .init(product: p.tool.name, version: p.tool.version, ingress: .init(interface: .init(name: f.interface))),
             dns: question.map { .init(question: $0) },
@@ -51,7 +56,7 @@ public enum JSONLReport {
             url: firstFlowField(ev, \.host).map { .init(domain: $0) },
             file: .init(name: input?.name ?? f.file, path: input?.path, hash: input.map { .init(sha256: $0.sha256) }, size: input?.size),
             related: related.isEmpty ? nil : .init(ip: related.sorted()),
-            leakscope: .init(findingId: f.id, class: f.class, severity: f.severity, frames: f.frames, packets: f.packets,
+            leakscope: .init(findingId: f.id, class: f.className, severity: f.severity, frames: f.frames, packets: f.packets,
                              bytes: f.bytes, evidence: ev, verdict: r.analysis.verdict.status, firstNs: f.firstNs, lastNs: f.lastNs))
     }
 
@@ -69,6 +74,8 @@ public enum JSONLReport {
             return (nil, ev.resolver.flatMap(parse), transport)
         case .ipv6:
             return (ev.source.flatMap(parse), ev.destinations?.first.flatMap(parse), transport)
+        case .unrecognized:
+            return (nil, nil, transport)
         case .traffic, .tunnelFailure:
             guard let flow = ev.flows?.first else { return (nil, nil, transport) }
             transport = transport ?? flow.protocol
@@ -145,6 +152,8 @@ public enum JSONLReport {
         struct Network: Encodable, Sendable {
             var transport: String?
             var type: String?
+            var communityId: [String]?
+            enum CodingKeys: String, CodingKey { case transport, type, communityId = "community_id" }
         }
 
         struct Observer: Encodable, Sendable {
@@ -183,7 +192,7 @@ public enum JSONLReport {
 
         struct LeakScopeFields: Encodable, Sendable {
             var findingId: String
-            var `class`: LeakClass
+            var `class`: String
             var severity: Severity
             var frames: [Int]
             var packets: Int

@@ -32,6 +32,8 @@ public enum LeakClassText {
             "IP traffic went from the host to something that is not a VPN endpoint on a physical interface (split tunnelling, a bypassing application, TunnelCrack's LocalNet/ServerIP cases). The destination sees the real address."
         case .tunnelFailure:
             "The tunnel carried nothing, or its carrier stopped, while non-carrier traffic appeared on a physical interface (a failed kill switch or a reconnect gap). The gap is when leaks happen."
+        case .unrecognized:
+            "A leak class this version of LeakScope does not know: the record was written by a newer version. The finding is shown as recorded; a newer LeakScope explains it."
         }
     }
 }

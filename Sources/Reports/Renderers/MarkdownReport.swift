@@ -15,19 +15,21 @@ public enum MarkdownReport {
         m += "\(t.findings) finding\(t.findings == 1 ? "" : "s") (\(sev))"
         if !p.inputs.isEmpty { m += " in " + p.inputs.map { e($0.name) }.joined(separator: ", ") }
         m += ".\n\n"
+        m += scope(r)
 
         if !t.byClass.isEmpty {
             m += "| Class | High | Medium | Low | Findings | Packets | Bytes |\n|---|---:|---:|---:|---:|---:|---:|\n"
             for c in t.byClass {
-                m += "| \(e(c.leakClass.rawValue)) | \(c.high) | \(c.medium) | \(c.low) | \(c.findings) | \(c.packets) | \(c.bytes) |\n"
+                m += "| \(e(c.className)) | \(c.high) | \(c.medium) | \(c.low) | \(c.findings) | \(c.packets) | \(c.bytes) |\n"
             }
             m += "\n"
         }
         let exposed = ExposedAddressSections.split(a.exposedPublicAddresses) { $0.path }
         for (heading, list) in [(ExposedAddressSections.outsideHeading, exposed.outside), (ExposedAddressSections.tunnelHeading, exposed.tunnel)] where !list.isEmpty {
-            m += "## \(e(heading))\n\n| Address | How |\n|---|---|\n"
-            for x in list {
-                m += "| \(e(x.address)) | \(e(x.how)) |\n"
+            // One row per address, its ports, servers and frames folded into it.
+            m += "## \(e(heading))\n\n| Address | Exposures | Ports | How | Findings |\n|---|---:|---|---|---|\n"
+            for g in ExposedAddressSections.groups(list) {
+                m += "| \(e(g.address)) | \(g.count) | \(e(ExposedAddressSections.list(g.ports, max: 12))) | \(e(ExposedAddressSections.how(g))) | \(e(ExposedAddressSections.list(g.findings, max: 12))) |\n"
             }
             m += "\n"
         }
@@ -72,7 +74,7 @@ public enum MarkdownReport {
 
     static func finding(_ f: Finding) -> String {
         let time = { (ns: Int64) in ISO8601Nanoseconds.format(ns, fraction: .trimmed) }
-        var m = "### \(e(f.id)) · \(e(f.class.rawValue)) · \(e(f.severity.rawValue)): \(e(f.title))\n\n"
+        var m = "### \(e(f.id)) · \(e(f.className)) · \(e(f.severity.rawValue)): \(e(f.title))\n\n"
         m += "> \(e(LeakClassText.why(f.class)))\n\n"
         m += "- File \(e(f.file)), interface \(e(f.interface))\n"
         m += "- Time: \(time(f.firstNs)) to \(time(f.lastNs))\n"
@@ -83,6 +85,7 @@ public enum MarkdownReport {
             m += "- Evidence:\n"
             for x in evidence { m += item(x.name, x.value, indent: "  ") }
         }
+        m += CitedFlowsSection.markdown(f)
         return m + "\n"
     }
 

@@ -4,7 +4,8 @@ import OutputText
 
 /// The terminal rendering of a record, the one `leakscope analyze` prints by
 /// default and `leakscope report --format text` prints for a saved record:
-/// the same record gives the same text. Verdict line, findings by severity
+/// the same record gives the same text. What was analysed (the scope), the
+/// verdict line, findings by severity
 /// with their evidence, observations, exposed addresses, what the browser
 /// saw, what was assumed, bounds hit, damage, and the evidence capture.
 /// Every string that may come from a packet goes through `escapedForTerminal`.
@@ -12,7 +13,8 @@ public enum TerminalReport {
     /// - Parameter color: ANSI colour for the verdict and severities (callers
     ///   pass `wantsColor`: a TTY and NO_COLOR unset).
     public static func render(_ r: AnalysisRecord, showAssumptions: Bool = true, color: Bool = false) -> String {
-        var s = render(r.analysis, showAssumptions: showAssumptions, color: color)
+        // Scope first: what was analysed, then the verdict about it.
+        var s = scope(r) + render(r.analysis, showAssumptions: showAssumptions, color: color)
         if let ev = r.provenance.evidenceCapture {
             // The path as given on the command line, else the file's name.
             let name = r.provenance.invocation.options.evidence ?? ev.name
@@ -63,7 +65,7 @@ public enum TerminalReport {
             for f in sorted {
                 let frames = f.frames.prefix(6).map(String.init).joined(separator: ",")
                     + (f.frames.count > 6 || f.framesOmitted > 0 ? ",..." : "")
-                rows.append([f.id, f.severity.rawValue, f.class.rawValue, e(f.file), e(f.interface), String(f.packets), frames, e(f.title)])
+                rows.append([f.id, f.severity.rawValue, e(f.className), e(f.file), e(f.interface), String(f.packets), frames, e(f.title)])
             }
             s += table(rows, paint: { col, cell in col == 1 ? Severity(rawValue: cell).map(style.severity) ?? cell : cell })
             s += "\n"
@@ -79,13 +81,14 @@ public enum TerminalReport {
             }
         }
         let exposed = ExposedAddressSections.split(a.exposedPublicAddresses) { $0.path }
+        // One line per address, its ports, servers and frames folded into it.
         if !exposed.outside.isEmpty {
             s += "\n" + style.paint(ExposedAddressSections.outsideHeading, "1;31") + ":\n"
-            for x in exposed.outside { s += "  \(style.bold(e(x.address))): \(e(x.how))\n" }
+            for g in ExposedAddressSections.groups(exposed.outside) { s += "  \(style.bold(e(g.address)))\(e(ExposedAddressSections.rest(g)))\n" }
         }
         if !exposed.tunnel.isEmpty {
             s += "\n\(ExposedAddressSections.tunnelHeading):\n"
-            for x in exposed.tunnel { s += "  \(e(x.address)): \(e(x.how))\n" }
+            for g in ExposedAddressSections.groups(exposed.tunnel) { s += "  \(e(g.address))\(e(ExposedAddressSections.rest(g)))\n" }
         }
         if let b = a.browser { s += browser(b) }
         if showAssumptions {
@@ -149,6 +152,7 @@ public enum TerminalReport {
             add("span", "\(ISO8601Nanoseconds.format(s)) .. \(ISO8601Nanoseconds.format(end))\(v.openAtEnd == true ? " (still open at the end)" : "")")
             add("leak classes", list(v.leakClasses))
         }
+        if let flows = CitedFlowsSection.terminal(f) { lines.append(flows) }
         return "\(f.id): " + lines.joined(separator: "\n    ") + "\n"
     }
 

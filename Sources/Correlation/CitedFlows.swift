@@ -1,0 +1,166 @@
+import CaptureFiles
+import CommunityID
+
+/// One flow a finding's frames belong to, named by its Community ID v1
+/// (schema 1.2), the key Zeek, Suricata, Arkime and Elastic
+/// (`network.community_id`) give the same flow. The flow is the packets' outer
+/// IP header (addresses, IP protocol) and its TCP/UDP ports, or ICMP/ICMPv6
+/// type and code; the hash is computed from those typed values
+/// (`FlowTuple.communityID()`), never from the text below.
+public struct CitedFlow: Codable, Sendable, Equatable {
+    /// "1:" + base64 SHA-1, seed 0.
+    public var communityId: String
+    /// "udp", "tcp", "icmp", "icmpv6", else "ip-N" (N the IP protocol number).
+    public var `protocol`: String
+    /// The first packet's source and destination as captured (UDP/TCP: the host's side first).
+    public var src: String
+    public var srcPort: Int?
+    public var dst: String
+    public var dstPort: Int?
+    /// ICMP/ICMPv6 flows: the first packet's message type and code (one-way types keep their direction).
+    public var icmpType: Int?
+    public var icmpCode: Int?
+    /// The finding's first frame in this flow, and how many of its packets are in it.
+    public var firstFrame: Int
+    public var packets: Int
+
+    public init(communityId: String, protocol p: String, src: String, srcPort: Int? = nil, dst: String, dstPort: Int? = nil,
+                icmpType: Int? = nil, icmpCode: Int? = nil, firstFrame: Int, packets: Int) {
+        self.communityId = communityId; self.protocol = p; self.src = src; self.srcPort = srcPort
+        self.dst = dst; self.dstPort = dstPort; self.icmpType = icmpType; self.icmpCode = icmpCode
+        self.firstFrame = firstFrame; self.packets = packets
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case communityId = "community_id", `protocol`, src, srcPort = "src_port", dst, dstPort = "dst_port"
+        case icmpType = "icmp_type", icmpCode = "icmp_code", firstFrame = "first_frame", packets
+    }
+
+    /// The Community ID of the flow `facts` belongs to, by the same rule the findings use
+    /// (nil without an IP header): for the evidence capture's packet comments.
+    public static func communityID(of facts: PacketFacts) -> String? {
+        CitedFlowKey(facts, outbound: true)?.tuple.communityID()
+    }
+}
+
+/// A flow as the finding's packets show it, before it is hashed. UDP and TCP
+/// are oriented host -> remote, so a request and its answer are one key; ICMP
+/// keeps the packet's own direction and type (one-way types hash by direction).
+struct CitedFlowKey: Hashable {
+    var ipProtocol: UInt8
+    var source: IPAddress
+    var destination: IPAddress
+    /// TCP/UDP ports, or ICMP type and code; nil for protocols hashed without them.
+    var sourcePort: UInt16?
+    var destinationPort: UInt16?
+
+    /// The flow of a packet the host sent (`outbound`) or received.
+    init?(_ f: PacketFacts, outbound: Bool) {
+        guard var src = f.source, var dst = f.destination else { return nil }
+        ipProtocol = f.ipProtocol
+        switch (f.ipProtocol, f.transport) {
+        case (IPProtocolNumber.tcp, .tcp), (IPProtocolNumber.udp, .udp):
+            var sp = f.sourcePort, dp = f.destinationPort
+            if !outbound { swap(&src, &dst); swap(&sp, &dp) }
+            sourcePort = sp; destinationPort = dp
+        case (IPProtocolNumber.icmp, _), (IPProtocolNumber.icmpv6, _):
+            sourcePort = UInt16(f.icmpType); destinationPort = UInt16(f.icmpCode)
+        default:
+            if !outbound { swap(&src, &dst) }
+            sourcePort = nil; destinationPort = nil
+        }
+        source = src; destination = dst
+    }
+
+    /// The flow of packets held for `key` before they joined a finding (`Correlator.Pending`).
+    init(held key: Correlator.FlowKey, icmp: UInt16?, firstOutbound: Bool) {
+        ipProtocol = key.ipProtocol
+        var src = key.host, dst = key.remote
+        switch key.ipProtocol {
+        case IPProtocolNumber.tcp, IPProtocolNumber.udp:
+            sourcePort = key.hostPort; destinationPort = key.remotePort
+        case IPProtocolNumber.icmp, IPProtocolNumber.icmpv6:
+            if !firstOutbound { swap(&src, &dst) }
+            sourcePort = icmp.map { $0 >> 8 } ?? 0; destinationPort = icmp.map { $0 & 0xFF } ?? 0
+        default:
+            sourcePort = nil; destinationPort = nil
+        }
+        source = src; destination = dst
+    }
+
+    init(ipProtocol: UInt8, source: IPAddress, sourcePort: UInt16?, destination: IPAddress, destinationPort: UInt16?) {
+        self.ipProtocol = ipProtocol; self.source = source; self.sourcePort = sourcePort
+        self.destination = destination; self.destinationPort = destinationPort
+    }
+
+    var isICMP: Bool { ipProtocol == IPProtocolNumber.icmp || ipProtocol == IPProtocolNumber.icmpv6 }
+
+    var tuple: FlowTuple {
+        FlowTuple(source: source, sourcePort: sourcePort, destination: destination, destinationPort: destinationPort,
+                  ipProtocol: ipProtocol)
+    }
+
+    var protocolName: String {
+        switch ipProtocol {
+        case IPProtocolNumber.tcp: "tcp"
+        case IPProtocolNumber.udp: "udp"
+        case IPProtocolNumber.icmp: "icmp"
+        case IPProtocolNumber.icmpv6: "icmpv6"
+        default: "ip-\(ipProtocol)"
+        }
+    }
+}
+
+/// The flows of one finding while it is built: distinct keys in order of first
+/// packet, at most `cap`; packets of further flows are counted as omitted.
+struct CitedFlowList {
+    var keys: [CitedFlowKey] = []
+    var firstFrames: [Int] = []
+    var packets: [Int] = []
+    var index: [CitedFlowKey: Int] = [:]
+    /// Distinct flows past the cap.
+    var omitted = 0
+    /// Keys seen past the cap (bounded), so a flow is counted once.
+    var omittedKeys = Set<CitedFlowKey>()
+
+    mutating func add(_ key: CitedFlowKey, frame: Int, packets n: Int = 1, cap: Int) {
+        if let i = index[key] {
+            packets[i] += n
+            if frame < firstFrames[i] { firstFrames[i] = frame }
+            return
+        }
+        guard keys.count < cap else {
+            if omittedKeys.count < cap, omittedKeys.insert(key).inserted { omitted += 1 }
+            return
+        }
+        index[key] = keys.count
+        keys.append(key)
+        firstFrames.append(frame)
+        packets.append(n)
+    }
+
+    /// The flows with their Community IDs, by first frame. Keys that hash alike
+    /// (an ICMP echo request and its reply) are one flow.
+    func flows() -> [CitedFlow] {
+        var out: [CitedFlow] = []
+        var byID: [String: Int] = [:]
+        for i in keys.indices {
+            let k = keys[i]
+            let id = k.tuple.communityID()
+            if let j = byID[id] {
+                out[j].packets += packets[i]
+                out[j].firstFrame = min(out[j].firstFrame, firstFrames[i])
+                continue
+            }
+            byID[id] = out.count
+            let ports = !k.isICMP
+            out.append(CitedFlow(communityId: id, protocol: k.protocolName, src: k.source.description,
+                                 srcPort: ports ? k.sourcePort.map(Int.init) : nil, dst: k.destination.description,
+                                 dstPort: ports ? k.destinationPort.map(Int.init) : nil,
+                                 icmpType: k.isICMP ? k.sourcePort.map(Int.init) : nil,
+                                 icmpCode: k.isICMP ? k.destinationPort.map(Int.init) : nil,
+                                 firstFrame: firstFrames[i], packets: packets[i]))
+        }
+        return out.sorted { ($0.firstFrame, $0.communityId) < ($1.firstFrame, $1.communityId) }
+    }
+}
