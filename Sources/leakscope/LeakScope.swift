@@ -10,6 +10,7 @@ struct LeakScope: ParsableCommand {
         subcommands: [
             AnalyzeCommand.self,
             ReportCommand.self,
+            DiffCommand.self,
             DissectCommand.self,
             CaptureCommand.self,
             ProbeCommand.self,

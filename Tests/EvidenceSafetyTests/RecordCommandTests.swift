@@ -61,4 +61,39 @@ import Testing
         }
         #expect(h.contents().isEmpty, "\(h.contents())")
     }
+
+    /// `leakscope diff OLD NEW` exits 1 when NEW has a finding at or above --fail-on that OLD did
+    /// not; 0 when findings only went away or stayed; 4 when a record cannot be read.
+    @Test func diffExitCodes() throws {
+        let h = Harness()
+        defer { h.remove() }
+        for name in ["lab-clean", "lab-webrtc-leak"] {
+            try FileManager.default.copyItem(atPath: "\(Harness.repoRoot)/captures/\(name).pcapng", toPath: h["\(name).pcapng"])
+            let r = try h.run(["analyze", "\(name).pcapng", "--format", "json", "--deterministic", "-o", "\(name).json"])
+            #expect([0, 1].contains(r.status), "\(r.stderr)")
+        }
+        let worse = try h.run(["diff", "lab-clean.json", "lab-webrtc-leak.json"])
+        #expect(worse.status == 1, "\(worse.stderr)")
+        #expect(worse.text.contains("New findings (1):\n  +  webrtc  high  stun server 203.0.113.10:3478  F1  "))
+        #expect(worse.text.hasSuffix("REGRESSION: 1 new finding at or above low\n"))
+        let better = try h.run(["diff", "lab-webrtc-leak.json", "lab-clean.json"])
+        #expect(better.status == 0, "\(better.stderr)")
+        #expect(better.text.contains("Resolved (1):"))
+        let same = try h.run(["diff", "lab-webrtc-leak.json", "lab-webrtc-leak.json", "--format", "json"])
+        #expect(same.status == 0, "\(same.stderr)")
+        #expect(same.text.contains("\"regressions\": 0"))
+        #expect(try h.run(["diff", "lab-clean.json", "lab-webrtc-leak.json", "--fail-on", "none"]).status == 0)
+        #expect(try h.run(["diff", "lab-clean.json", "missing.json"]).status == 4)
+        // NEW from a pipe, as a newer minor version with a key this version does not know.
+        var newer = String(decoding: try #require(h.bytes("lab-webrtc-leak.json")), as: UTF8.self)
+        newer = newer.replacingOccurrences(of: "\"schema_version\": \"", with: "\"zz_future\": true,\n  \"schema_version\": \"1.99\", \"was\": \"")
+        let piped = try h.run(["diff", "lab-clean.json", "-", "--format", "markdown", "-o", "diff.md"], stdin: .pipe(Array(newer.utf8)))
+        #expect(piped.status == 1, "\(piped.stderr)")
+        #expect(piped.stderr.contains("note: - (schema 1.99, this leakscope "), "\(piped.stderr)")
+        let md = String(decoding: try #require(h.bytes("diff.md")), as: UTF8.self)
+        #expect(md.hasPrefix("# LeakScope diff: regression\n"))
+        #expect(h.mode("diff.md")?.bits == 0o600)
+        // The output may not replace a record it reads.
+        #expect(try h.run(["diff", "lab-clean.json", "lab-webrtc-leak.json", "-o", "lab-clean.json"]).status == 64)
+    }
 }
