@@ -14,6 +14,24 @@ import Testing
         return r.stdout
     }
 
+    /// Issue 15, item 4: the default `analyze` text starts with what was analysed, and is the
+    /// text `report --format text` prints for the saved record.
+    @Test func analyzeTextStartsWithItsScope() throws {
+        let h = Harness()
+        defer { h.remove() }
+        try h.copyCapture()
+        let text = try h.run(["analyze", Harness.capture])
+        #expect(text.status == 1, "\(text.stderr)")
+        let lines = text.text.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.first == "Analysed lab-webrtc-leak.pcapng (pcapng): 123 packets, 2026-11-25T14:40:17.995Z to 2026-11-25T14:40:30.587Z (12.592 s); interfaces eth0 physical (82 packets), wgc tunnel (41 packets); no drops; no damage")
+        #expect(lines.dropFirst().first == "LEAKS FOUND: 1 finding: 1 webrtc (worst high)")
+        let json = try h.run(["analyze", Harness.capture, "--format", "json", "-o", "r.json"])
+        #expect(json.status == 1, "\(json.stderr)")
+        let report = try h.run(["report", "r.json", "--format", "text"])
+        #expect(report.status == 0, "\(report.stderr)")
+        #expect(report.text == text.text)
+    }
+
     @Test func reportReadsTheRecordFromStandardInput() throws {
         let h = Harness()
         defer { h.remove() }

@@ -56,7 +56,9 @@ struct Scope: Sendable, Equatable {
                 ifaces.append(Interface(name: i.name ?? "if\(i.id)", role: "unknown", packets: i.packets))
             }
             let report = a.files.first { input.isNamed($0.file) }
-            let damage = report?.damage ?? c.damage.first.map { "damaged at byte offset \($0.offset): \($0.what)" }
+            // The reader's words name the file first; the line already does.
+            var damage = report?.damage ?? c.damage.first.map { "damaged at byte offset \($0.offset): \($0.what)" }
+            if let d = damage, d.hasPrefix(input.path + ": ") { damage = String(d.dropFirst(input.path.count + 2)) }
             return File(name: input.path, format: c.format, packets: c.packets, firstNs: c.firstNs, lastNs: c.lastNs,
                         interfaces: ifaces, dropped: c.droppedPackets, damage: damage)
         }
