@@ -1,7 +1,7 @@
 // swift-tools-version: 6.1
 // LeakScope: a packet-capture leak analyzer. One target per pipeline stage
 // (see docs/ARCHITECTURE.md); dependencies point left only:
-// CaptureFiles -> Dissectors -> Correlation -> Reports, LiveCapture beside them.
+// OutputFiles -> CaptureFiles -> Dissectors -> Correlation -> Reports, LiveCapture beside them.
 import PackageDescription
 
 let package = Package(
@@ -9,6 +9,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "leakscope", targets: ["leakscope"]),
+        .library(name: "OutputFiles", targets: ["OutputFiles"]),
         .library(name: "CaptureFiles", targets: ["CaptureFiles"]),
         .library(name: "Dissectors", targets: ["Dissectors"]),
         .library(name: "Correlation", targets: ["Correlation"]),
@@ -25,12 +26,15 @@ let package = Package(
             pkgConfig: "libpcap",
             providers: [.apt(["libpcap-dev"]), .brew(["libpcap"])]
         ),
-        // Pure-Swift pcap/pcapng reading (mapped, streaming) and pcapng writing.
-        .target(name: "CaptureFiles"),
+        // Every output file: what a path may be written as (regular file, device, FIFO, descriptor),
+        // atomic or partial writing, file modes, identities of inputs no output may replace.
+        .target(name: "OutputFiles"),
+        // Pure-Swift pcap/pcapng reading (inputs opened once: mapped or spooled) and pcapng writing.
+        .target(name: "CaptureFiles", dependencies: ["OutputFiles"]),
         // Starting and stopping child processes (posix_spawn): the capture's command, the browsers.
         .target(name: "ProcessSpawning"),
         // libpcap handles on several interfaces; writes through CaptureFiles.
-        .target(name: "LiveCapture", dependencies: ["CPcap", "CaptureFiles", "ProcessSpawning"]),
+        .target(name: "LiveCapture", dependencies: ["CPcap", "CaptureFiles", "OutputFiles", "ProcessSpawning"]),
         // The candidate sidecar schema (what the browser said it gathered) and ICE server URLs:
         // written by BrowserSession, read by Correlation, so neither depends on the other.
         .target(name: "BrowserCandidates", dependencies: ["CaptureFiles"]),
@@ -52,27 +56,31 @@ let package = Package(
         // The analysis record and its renderings (JSON, HTML, Markdown, JSONL, evidence pcapng).
         .target(
             name: "Reports",
-            dependencies: ["Correlation", "Dissectors", "CaptureFiles", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["Correlation", "Dissectors", "CaptureFiles", "OutputFiles", .product(name: "Crypto", package: "swift-crypto")]
         ),
         // Probe page server, browser launchers (Chromium, Firefox), ICE candidate collection.
-        .target(name: "BrowserSession", dependencies: ["CaptureFiles", "BrowserCandidates", "ProcessSpawning"]),
+        .target(name: "BrowserSession", dependencies: ["CaptureFiles", "BrowserCandidates", "ProcessSpawning", "OutputFiles"]),
         // The CLI: parses arguments, wires the stages, sets exit codes.
         .executableTarget(
             name: "leakscope",
             dependencies: [
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                "CaptureFiles", "LiveCapture", "Dissectors", "Correlation", "Reports", "BrowserSession",
+                "OutputFiles", "CaptureFiles", "LiveCapture", "Dissectors", "Correlation", "Reports", "BrowserSession",
                 "BrowserCandidates",
             ]
         ),
-        .testTarget(name: "CaptureFilesTests", dependencies: ["CaptureFiles"]),
+        .testTarget(name: "OutputFilesTests", dependencies: ["OutputFiles"]),
+        .testTarget(name: "CaptureFilesTests", dependencies: ["CaptureFiles", "OutputFiles"]),
         .testTarget(name: "ProcessSpawningTests", dependencies: ["ProcessSpawning"]),
         .testTarget(name: "CommunityIDTests", dependencies: ["CommunityID", "CaptureFiles", "Dissectors"]),
-        .testTarget(name: "LiveCaptureTests", dependencies: ["LiveCapture", "CaptureFiles"]),
+        .testTarget(name: "LiveCaptureTests", dependencies: ["LiveCapture", "CaptureFiles", "OutputFiles"]),
         .testTarget(name: "DissectorsTests", dependencies: ["Dissectors", "CaptureFiles"]),
         .testTarget(name: "CorrelationTests", dependencies: ["Correlation", "Dissectors", "CaptureFiles", "BrowserCandidates"]),
         // Golden/: expected outputs over captures/lab-*.pcapng, read by LabGoldenTests (not resources).
-        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Correlation", "CaptureFiles"], exclude: ["Golden"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Correlation", "CaptureFiles", "OutputFiles"], exclude: ["Golden"]),
+        // Issue 13's guarantees, end to end through the leakscope binary: outputs never replace devices
+        // or inputs, private modes, pipes and FIFOs as input, damage exit codes.
+        .testTarget(name: "EvidenceSafetyTests"),
         .testTarget(name: "BrowserSessionTests", dependencies: ["BrowserSession", "BrowserCandidates", "ProcessSpawning"]),
     ]
 )

@@ -1,7 +1,8 @@
 // swift-tools-version: 6.1
-// libFuzzer target for the dissectors. Build and run with Scripts/fuzz, or:
+// libFuzzer targets, one per stage that reads hostile bytes. Build and run with
+// Scripts/fuzz (Scripts/test runs it in CI), or by hand:
 //   swift build -c debug --package-path Fuzz --disable-build-manifest-caching -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library
-//   Fuzz/.build/debug/DissectorFuzzer -max_total_time=60 Fuzz/corpus
+//   Fuzz/.build/debug/DissectorFuzzer -max_total_time=60 Fuzz/corpus/dissector
 import PackageDescription
 
 let package = Package(
@@ -11,10 +12,28 @@ let package = Package(
         .package(name: "LeakScope", path: ".."),
     ],
     targets: [
+        // The libFuzzer driver glue every fuzzer shares.
+        .target(name: "FuzzDriver", path: "Sources/FuzzDriver"),
+        // Single frames over every link type (with reassembly state carried across inputs).
         .executableTarget(
             name: "DissectorFuzzer",
-            dependencies: [.product(name: "Dissectors", package: "LeakScope")],
+            dependencies: ["FuzzDriver", .product(name: "Dissectors", package: "LeakScope")],
             path: "Sources/DissectorFuzzer"
+        ),
+        // Whole pcap/pcapng files: every packet, warning, damage and statistics block.
+        .executableTarget(
+            name: "CaptureReaderFuzzer",
+            dependencies: ["FuzzDriver", .product(name: "CaptureFiles", package: "LeakScope")],
+            path: "Sources/CaptureReaderFuzzer"
+        ),
+        // Streams of dissected packets on several interfaces through both correlator passes.
+        .executableTarget(
+            name: "CorrelatorFuzzer",
+            dependencies: [
+                "FuzzDriver", .product(name: "Correlation", package: "LeakScope"),
+                .product(name: "Dissectors", package: "LeakScope"),
+            ],
+            path: "Sources/CorrelatorFuzzer"
         ),
     ]
 )

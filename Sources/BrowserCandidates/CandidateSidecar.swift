@@ -1,3 +1,4 @@
+import CaptureFiles
 import Foundation
 
 /// The candidate sidecar (`CAPTURE.candidates.json`, schema `leakscope-candidates/1`):
@@ -189,18 +190,14 @@ public enum SidecarLoad: Sendable {
 extension CandidateSidecar {
     /// Reads and checks a sidecar; never throws: a problem is a warning naming the file.
     public static func load(path: String) -> SidecarLoad {
-        guard let fh = FileHandle(forReadingAtPath: path) else { return .failed("\(path): cannot open candidates sidecar") }
-        defer { try? fh.close() }
-        let data: Data
-        do {
-            data = try fh.read(upToCount: SidecarLimits.maxBytes + 1) ?? Data()
-        } catch {
-            return .failed("\(path): cannot read candidates sidecar (\(error.localizedDescription))")
+        // Only a regular file is opened: a name from a capture could point at a FIFO or a device.
+        switch SidecarFile.read(path, limit: SidecarLimits.maxBytes) {
+        case .contents(let bytes): return decode(Data(bytes), name: path)
+        case .absent: return .failed("\(path): cannot open candidates sidecar: no such file")
+        case .notRegular(let what): return .failed("\(path): candidates sidecar is \(what), not a regular file; not opened")
+        case .tooLarge: return .failed("\(path): candidates sidecar larger than \(SidecarLimits.maxBytes >> 20) MiB, ignored")
+        case .failed(let e): return .failed("\(path): cannot read candidates sidecar (\(String(cString: strerror(e))))")
         }
-        if data.count > SidecarLimits.maxBytes {
-            return .failed("\(path): candidates sidecar larger than \(SidecarLimits.maxBytes >> 20) MiB, ignored")
-        }
-        return decode(data, name: path)
     }
 
     /// Decodes sidecar bytes (`name` for messages), applying `SidecarLimits`.

@@ -72,8 +72,12 @@ public struct CaptureWarning: Equatable, Sendable, CustomStringConvertible {
         case snaplenOutOfRange(snaplen: UInt32)
         /// An option whose length runs past its block; the rest of the options are ignored.
         case malformedOptions(blockType: UInt32)
-        /// A non-regular input (pipe) larger than the buffering limit; read up to it.
-        case inputTruncatedAtLimit(limit: Int)
+        /// A non-regular input (pipe) could not be copied to its end into the
+        /// temporary file (disk full, read error); read up to `bytes`.
+        case inputSpoolStopped(bytes: Int, errno: Int32)
+        /// What a live capture that did not finish leaves (`NAME.partial`, or a
+        /// leakscope capture without its final statistics): read up to its last whole block.
+        case unfinishedCapture(namedPartial: Bool)
         /// More interfaces than the per-file limit; later IDBs are ignored.
         case tooManyInterfaces(limit: Int)
         /// More Interface Statistics Blocks than kept; later ones are counted only.
@@ -102,7 +106,12 @@ public struct CaptureWarning: Equatable, Sendable, CustomStringConvertible {
         case .snaplenOutOfRange(let snaplen):
             "snaplen \(snaplen) is outside 1...\(CaptureReader.maximumCapturedLength); packets are bounded by \(CaptureReader.maximumCapturedLength) bytes instead"
         case .malformedOptions(let type): "options of block type 0x\(hex32(type)) run past the block; remaining options ignored"
-        case .inputTruncatedAtLimit(let limit): "non-regular input larger than \(limit) bytes; read only that much"
+        case .inputSpoolStopped(let bytes, let e):
+            "could not copy the rest of this stream into the temporary file (\(systemErrorMessage(e))); read its first \(bytes) bytes only"
+        case .unfinishedCapture(let named):
+            (named ? "a partial capture file: " : "an unfinished leakscope capture (no final interface statistics): ")
+                + "the capture did not stop cleanly (killed, crashed, power cut) or is still running; "
+                + "every packet up to its last whole block was read (docs/live-capture.md, \"Recovering a partial capture\")"
         case .tooManyInterfaces(let limit): "more than \(limit) interfaces; later Interface Description Blocks ignored"
         case .tooManyStatistics(let limit): "more than \(limit) Interface Statistics Blocks; later ones counted only"
         }

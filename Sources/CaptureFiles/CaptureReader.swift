@@ -40,8 +40,10 @@ public final class CaptureReader {
     /// Byte offset of the next record or block.
     public internal(set) var offset = 0
     public var fileSize: Int { data.count }
+    /// The open input this reader reads (shared by every reader of the same input).
+    public let input: CaptureInput
 
-    let file: MappedFile
+    var file: CaptureInput { input }
     let data: ByteView
     var order: OrderedBytes
     /// Per-interface values needed per packet, indexed by interface id.
@@ -54,6 +56,7 @@ public final class CaptureReader {
     var releasedUpTo = 0
     var pcapNanosecond = false
     var warnedSubsecond = false
+    var endNoted = false
 
     struct HotInterface {
         var linkType: LinkType
@@ -63,18 +66,24 @@ public final class CaptureReader {
         var warnedSaturation = false
     }
 
-    /// Opens and maps `path` and reads its file header (the pcap header or the
-    /// first pcapng Section Header Block).
+    /// Opens `path` (or takes the input an `OpenCaptureInputs` holds for it)
+    /// and reads its file header (the pcap header or the first pcapng Section
+    /// Header Block).
     /// - Throws: `CaptureFileError` when the file cannot be opened, is empty,
     ///   is no capture, or its file header is damaged or unsupported.
-    public init(path: String, fileIndex: Int = 0) throws(CaptureFileError) {
-        self.path = path
+    public convenience init(path: String, fileIndex: Int = 0) throws(CaptureFileError) {
+        try self.init(input: CaptureInput.open(path: path), fileIndex: fileIndex)
+    }
+
+    /// Reads an input that is already open; several readers may read one input.
+    public init(input: CaptureInput, fileIndex: Int = 0) throws(CaptureFileError) {
+        self.input = input
+        self.path = input.path
         self.fileIndex = fileIndex
-        file = try MappedFile(path: path)
-        data = ByteView(file.bytes)
+        data = ByteView(input.bytes)
         order = OrderedBytes(view: data, bigEndian: false)
-        if file.truncatedAtLimit {
-            warn(.inputTruncatedAtLimit(limit: MappedFile.streamLimit), at: data.count)
+        if let e = input.spoolStoppedErrno {
+            warn(.inputSpoolStopped(bytes: data.count, errno: e), at: data.count)
         }
         guard data.count > 0 else { throw .notACapture(path: path, reason: "empty file") }
         guard let magic = data.u32le(0) else {
@@ -103,8 +112,26 @@ public final class CaptureReader {
     public func next() -> Packet? {
         guard damage == nil else { return nil }
         if offset &- releasedUpTo >= Self.releaseStride { releaseBehind() }
-        if case .pcapng = format { return nextPcapNG() }
-        return nextPcap()
+        let packet: Packet? = if case .pcapng = format { nextPcapNG() } else { nextPcap() }
+        if packet == nil && !endNoted { noteEnd() }
+        return packet
+    }
+
+    /// At the end (or the damage): a leakscope live capture that never wrote
+    /// its final statistics did not finish (killed, crashed, power cut, or
+    /// still running), and a `.partial` name says the same; both are said.
+    func noteEnd() {
+        endNoted = true
+        let isLiveCapture = sections.first.map { s in
+            (s.userApplication?.hasPrefix("leakscope") ?? false) && s.comments.contains { $0.contains("leakscope capture ") }
+        } ?? false
+        let withStatistics = Set(statistics.map(\.interfaceID)).count
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        if isLiveCapture && withStatistics < interfaces.count {
+            warn(.unfinishedCapture(namedPartial: name.contains(".partial")), at: offset)
+        } else if name.hasSuffix(".partial") || name.contains(".partial-") {
+            warn(.unfinishedCapture(namedPartial: true), at: offset)
+        }
     }
 
     // MARK: - Bookkeeping shared by both formats

@@ -82,6 +82,7 @@ enum PcapNGEncoding {
         body.appendLE(interfaceID)
         appendTimestamp(&body, s.endTimestampNanoseconds)
         var o = PcapNGOptionsEncoder()
+        if let c = s.comment { o.string(optComment, c) }
         var t: [UInt8] = []
         appendTimestamp(&t, s.startTimestampNanoseconds)
         o.bytes(isbStartTime, t)

@@ -1,3 +1,5 @@
+import OutputFiles
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -6,7 +8,7 @@ import Darwin
 
 /// Why writing a pcapng file failed.
 public enum PcapNGWriterError: Error, Equatable, Sendable, CustomStringConvertible {
-    case file(AtomicFileError)
+    case file(OutputFileError)
     /// A packet named an interface id no IDB was written for.
     case unknownInterface(id: UInt32, path: String)
 
@@ -20,8 +22,11 @@ public enum PcapNGWriterError: Error, Equatable, Sendable, CustomStringConvertib
 
 /// Streams a pcapng file (one section): an SHB naming the tool, host and
 /// command line, one IDB per interface (`if_tsresol` = 9: nanoseconds), EPBs,
-/// and at `close` one ISB per interface. Written through `AtomicFileWriter`,
-/// so the file appears at `path` complete or not at all.
+/// and at `close` one ISB per interface (or earlier, with `finishInterface`,
+/// when an interface stops during a live capture). Written through
+/// `OutputFile`: atomically (the file appears at `path` complete or not at
+/// all), as a visible `NAME.partial` that survives a SIGKILL (live capture),
+/// or directly to a FIFO, device or standard output.
 ///
 /// Per packet it copies the bytes once into a large buffer and allocates
 /// nothing (a per-packet comment costs its UTF-8 bytes).
@@ -111,11 +116,14 @@ public final class PcapNGWriter {
         /// `isb_usrdeliv`: packets written to this file. Filled in by the
         /// writer when nil.
         public var delivered: UInt64?
+        /// `opt_comment`: what happened to the interface (see `InterfaceEvent`).
+        public var comment: String?
 
         public init(
             startTimestampNanoseconds: Int64, endTimestampNanoseconds: Int64, received: UInt64? = nil,
-            interfaceDropped: UInt64? = nil, osDropped: UInt64? = nil, delivered: UInt64? = nil
+            interfaceDropped: UInt64? = nil, osDropped: UInt64? = nil, delivered: UInt64? = nil, comment: String? = nil
         ) {
+            self.comment = comment
             self.startTimestampNanoseconds = startTimestampNanoseconds
             self.endTimestampNanoseconds = endTimestampNanoseconds
             self.received = received
@@ -126,21 +134,34 @@ public final class PcapNGWriter {
     }
 
     public var path: String { file.path }
+    /// Where the bytes go until `close`: the temporary or `.partial` file, or `path` itself when direct.
+    public var writingPath: String { file.writingPath }
+    /// An unfinished earlier capture's `.partial` that was moved aside (live capture only).
+    public var leftover: OutputFile.Leftover? { file.leftover }
+    /// True when the output is written in place (FIFO, device, standard output).
+    public var isDirect: Bool { file.isDirect }
     /// Interfaces described so far, by id.
     public private(set) var interfaces: [Interface] = []
     /// Packets written per interface id.
     public private(set) var packetCounts: [UInt64] = []
     private var firstTimestamp: [Int64?] = []
     private var lastTimestamp: [Int64?] = []
-    private let file: AtomicFileWriter
+    /// Interfaces whose ISB is already written (`finishInterface`).
+    public private(set) var finished: Set<UInt32> = []
+    private let file: OutputFile
     private var header: [UInt8] = []
     private var options = PcapNGOptionsEncoder()
     private var tail: [UInt8] = []
 
-    /// Creates the temporary file and writes the SHB.
-    public init(path: String, section: Section, bufferSize: Int = 4 << 20) throws(PcapNGWriterError) {
-        do throws(AtomicFileError) {
-            file = try AtomicFileWriter(path: path, bufferSize: bufferSize)
+    /// Opens the output (`OutputFile`, in `style`) and writes the SHB.
+    /// `observer` sees every byte of the file, the SHB included.
+    public init(
+        path: String, section: Section, bufferSize: Int = 4 << 20, style: OutputFile.Style = .atomic,
+        observer: ((UnsafeRawBufferPointer) -> Void)? = nil
+    ) throws(PcapNGWriterError) {
+        do throws(OutputFileError) {
+            file = try OutputFile(path: path, style: style, bufferSize: bufferSize)
+            file.observer = observer
             try file.write(PcapNGEncoding.sectionHeader(section))
         } catch { throw .file(error) }
         header.reserveCapacity(32)
@@ -150,7 +171,7 @@ public final class PcapNGWriter {
     /// Writes an IDB; returns its interface id (0, 1, ...).
     @discardableResult
     public func addInterface(_ interface: Interface) throws(PcapNGWriterError) -> UInt32 {
-        do throws(AtomicFileError) {
+        do throws(OutputFileError) {
             try file.write(PcapNGEncoding.interfaceDescription(interface))
         } catch { throw .file(error) }
         interfaces.append(interface)
@@ -180,7 +201,7 @@ public final class PcapNGWriter {
         tail.append(contentsOf: options.bytes)
         let total = UInt32(truncatingIfNeeded: 32 + bytes.count + pad + options.bytes.count)
         for shift in stride(from: 0, to: 32, by: 8) { tail.append(UInt8(truncatingIfNeeded: total >> shift)) }
-        do throws(AtomicFileError) {
+        do throws(OutputFileError) {
             try file.write(header)
             try file.write(bytes)
             try file.write(tail)
@@ -199,15 +220,37 @@ public final class PcapNGWriter {
             comment: comment)
     }
 
-    /// Writes one ISB per interface (from `statistics[id]` when given, else
-    /// from the first and last packet times and the count written), then
-    /// flushes, fsyncs and renames the file into place.
+    /// Writes bytes still buffered (write(2)); with `sync`, also fdatasync.
+    /// After it a SIGKILL (with `sync`, a power cut) loses nothing written so far.
+    public func flush(sync: Bool = false) throws(PcapNGWriterError) {
+        do throws(OutputFileError) {
+            if sync { try file.sync() } else { try file.flush() }
+        } catch { throw .file(error) }
+    }
+
+    /// Writes the ISB of an interface that stopped before the others (it
+    /// vanished or failed): its real end time and, in `opt_comment`, what
+    /// happened. `close` then writes no second ISB for it.
+    public func finishInterface(_ id: UInt32, statistics: Statistics) throws(PcapNGWriterError) {
+        let index = Int(id)
+        guard index < interfaces.count else { throw .unknownInterface(id: id, path: file.path) }
+        var s = statistics
+        if s.delivered == nil { s.delivered = packetCounts[index] }
+        do throws(OutputFileError) {
+            try file.write(PcapNGEncoding.interfaceStatistics(interfaceID: id, s))
+        } catch { throw .file(error) }
+        finished.insert(id)
+    }
+
+    /// Writes one ISB per interface not yet finished (from `statistics[id]`
+    /// when given, else from the first and last packet times and the count
+    /// written), then flushes, fsyncs and renames the file into place.
     public func close(statistics: [UInt32: Statistics] = [:]) throws(PcapNGWriterError) {
-        do throws(AtomicFileError) {
+        do throws(OutputFileError) {
             // An interface without packets or statistics gets the file's span.
             let fileStart = firstTimestamp.compactMap { $0 }.min() ?? 0
             let fileEnd = lastTimestamp.compactMap { $0 }.max() ?? fileStart
-            for index in interfaces.indices {
+            for index in interfaces.indices where !finished.contains(UInt32(index)) {
                 let id = UInt32(index)
                 var s = statistics[id] ?? Statistics(
                     startTimestampNanoseconds: firstTimestamp[index] ?? fileStart,
@@ -219,8 +262,13 @@ public final class PcapNGWriter {
         } catch { throw .file(error) }
     }
 
-    /// Removes the temporary file; nothing appears at `path`.
+    /// Removes the temporary (or partial) file; nothing appears at `path`.
     public func abandon() { file.abandon() }
+
+    /// Stops writing and keeps what was written (a live capture's `.partial`
+    /// after an error); returns where it is.
+    @discardableResult
+    public func keep() -> String { file.keep() }
 }
 
 /// Host facts for the SHB.

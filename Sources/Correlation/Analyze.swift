@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CaptureFiles
 import Dissectors
 
 /// Why an analysis could not run at all.
@@ -91,6 +92,7 @@ public enum Correlation {
             var s = InputSummary(file: $0.path, packets: $0.framesRead - $0.nonPacketFrames, damage: $0.damage?.description,
                                  warnings: $0.warnings.prefix(32).map(\.description))
             s.sectionComments = Array($0.sections.flatMap(\.comments).prefix(16))
+            s.interfaceStops = InterfaceStop.recorded(in: $0)
             return s
         }
         return (builder.finish(), inputs)
@@ -100,6 +102,7 @@ public enum Correlation {
     static func pass2(paths: [String], model: TunnelModel, options: AnalysisOptions, inputs: [InputSummary],
                       collector: inout CandidateEvidenceCollector) throws(AnalysisError) -> Analysis {
         var correlator = Correlator(model: model, options: options)
+        correlator.note(interfaceStops: inputs.flatMap(\.interfaceStops))
         let second: CaptureMerger
         do { second = try CaptureMerger(paths: paths) } catch { throw .input(error) }
         var dissectors = paths.map { _ in Dissector() }
@@ -154,16 +157,9 @@ public enum InterfaceNameTable {
         return r
     }
 
+    /// The sidecar's text when it is a regular file (a FIFO or device here is never opened).
     static func readSmallFile(_ path: String) -> String? {
-        guard let f = fopen(path, "r") else { return nil }
-        defer { fclose(f) }
-        var bytes: [UInt8] = []
-        var buf = [UInt8](repeating: 0, count: 4_096)
-        while bytes.count < 1 << 20 {
-            let n = fread(&buf, 1, buf.count, f)
-            if n <= 0 { break }
-            bytes += buf[0..<n]
-        }
+        guard case .contents(let bytes) = SidecarFile.read(path, limit: 1 << 20) else { return nil }
         return String(decoding: bytes, as: UTF8.self)
     }
 }

@@ -8,6 +8,8 @@ public struct InputSummary: Sendable {
     public var warnings: [String]
     /// pcapng section comments (they may name the browser's candidates sidecar).
     public var sectionComments: [String] = []
+    /// Interfaces the live capture saw stop early (from its ISBs).
+    public var interfaceStops: [InterfaceStop] = []
     public init(file: String, packets: Int, damage: String? = nil, warnings: [String] = []) {
         self.file = file; self.packets = packets; self.damage = damage; self.warnings = warnings
     }
@@ -24,6 +26,7 @@ extension Correlator {
             for k in candidateSpans.keys.sorted() { if let c = candidateSpans[k] { settleSpan(c, end: nil) } }
         }
         candidateSpans.removeAll()
+        windowsForQuietStops()
         let windowIDs = windowIDs()
         // Findings in stable order: file, first time, class (then subject text for ties).
         var order = Array(builders.indices)
@@ -182,6 +185,7 @@ extension Correlator {
         if attacks.pushesOmitted + attacks.routesOmitted > 0 {
             a.append("route pushes: at most \(AttackState.maxPushes) pushes and \(AttackState.maxRoutes) routes are followed; \(attacks.pushesOmitted) pushes and \(attacks.routesOmitted) routes beyond them were not")
         }
+        a += interfaceStopAssumptions()
         a.append("capture is read twice: pass 1 learns roles, endpoints and host addresses; pass 2 judges packets")
         return a
     }
@@ -286,6 +290,7 @@ extension Correlator {
             default:
                 title = "Tunnel quiet for \(formatSeconds(secs))\(b.spanEnd == nil ? " until the end of the capture" : "") while \(packets) left outside it"
             }
+            if let s = b.tunnelStop { title = tunnelStopTitle(s, packets: b.packets) }
             if remote { severity = .high; why = "packets reached remote hosts outside the tunnel while it was quiet" }
             else { severity = .medium; why = "packets left outside the tunnel while it was quiet (private-network destinations only)" }
         case .routeInjection, .localnet, .serverip:
@@ -315,11 +320,13 @@ public enum ISOTime {
 
 extension Analysis {
     /// The process exit status for `analyze` (docs/exit-codes.md): 1 when a finding reaches
-    /// `failOn` (nil: findings never fail), else 2 cannot tell, else 3 damaged input, else 0.
+    /// `failOn` (nil: findings never fail), else 3 damaged input (wherever the damage is: a
+    /// file damaged before its first packet also "cannot tell", but the damage is the news),
+    /// else 2 cannot tell, else 0.
     public func exitStatus(failOn: Severity?) -> Int32 {
         if let failOn, findings.contains(where: { $0.severity >= failOn }) { return 1 }
-        if verdict.status == .cannotTell { return 2 }
         if files.contains(where: { $0.damage != nil }) { return 3 }
+        if verdict.status == .cannotTell { return 2 }
         return 0
     }
 }

@@ -50,6 +50,8 @@ struct TunnelEvent {
     var detail: String
     var frames: [Int] = []
     var fileIndex: Int?
+    /// A recorded interface stop: when (to list each stop once).
+    var stopTime: Int64?
 }
 
 /// A leak window under construction.
@@ -79,8 +81,10 @@ extension Correlator {
     }
 
     mutating func spanTrack(_ f: PacketFacts, cls: LeakClass, remote: IPAddress, outbound: Bool) {
+        // A tunnel interface the capture saw stop makes the leaks after it a failure at once (InterfaceStops.swift).
+        let stop = recordedStops.isEmpty ? nil : tunnelStop(file: f.fileIndex, atOrBefore: f.time)
         if candidateSpans[f.fileIndex] == nil {
-            guard outbound, let last = lastActivity else {
+            guard outbound, let last = lastActivity ?? stop?.event.timeNanoseconds else {
                 if outbound, leakedRemotes.count < limits.maxTunnelPeers { leakedRemotes.insert(remote) }
                 return
             }
@@ -92,6 +96,7 @@ extension Correlator {
             candidateSpans[f.fileIndex] = SpanCandidate(builder: fb, endpointBefore: windows.lastCarrierEndpoint)
         }
         guard var c = candidateSpans[f.fileIndex] else { return }
+        if c.tunnelStop == nil { c.tunnelStop = stop }
         c.builder.count(frame: f.frame, time: f.time, length: f.length, cap: limits.maxFramesPerFinding)
         c.builder.leakClasses.insert(cls.rawValue, cap: 8)
         if AddressScope(remote) == .global { c.builder.maxRemoteScope = .global }
@@ -119,7 +124,7 @@ extension Correlator {
     /// The quiet ended at `end` (nil: the capture ended): judge the candidate, keep its window.
     mutating func settleSpan(_ c: SpanCandidate, end: Int64?) {
         let start = c.builder.spanStart
-        let event = tunnelEvent(start: start, end: end, endpointBefore: c.endpointBefore)
+        let event = tunnelEvent(start: start, end: end, endpointBefore: c.endpointBefore, stop: c.tunnelStop)
         let quiet = elapsed(end ?? lastTime, since: start) >= options.tunnelGapNanoseconds
         let firstNew = c.remotes.first { !leakedRemotes.contains($0) }
         let firstMoved = c.remotes.first { tunnelAddresses.contains($0) }
@@ -154,6 +159,7 @@ extension Correlator {
         }
         var b = c.builder
         b.spanEnd = end
+        if let s = c.tunnelStop { b.tunnelStop = s; b.activitySignal += "; \(stopText(s))" }
         var findingIndex: Int?
         if failure {
             if builders.count < limits.maxFindings {
@@ -188,13 +194,35 @@ extension Correlator {
         addWindow(w)
     }
 
+    /// At the end: a recorded tunnel-interface stop after which nothing leaked is still a window
+    /// (the tunnel went away and nothing escaped: what a working kill switch looks like).
+    mutating func windowsForQuietStops() {
+        for s in recordedStops where model.role(s.interface) == .tunnel {
+            let t = s.event.timeNanoseconds
+            guard !windows.windows.contains(where: { $0.event.stopTime == t && $0.fileIndex == s.interface.fileIndex }) else { continue }
+            let start = lastActivity.map { $0 <= t ? $0 : t } ?? t
+            var w = WindowBuilder(event: tunnelEvent(start: start, end: nil, endpointBefore: nil, stop: s),
+                                  fileIndex: s.interface.fileIndex, interface: nil, start: start, end: nil)
+            w.judgement = "nothing left outside the tunnel after it"
+            addWindow(w)
+        }
+    }
+
     mutating func addWindow(_ w: WindowBuilder) {
         guard windows.windows.count < WindowState.maxWindows else { windows.dropped += 1; return }
         windows.windows.append(w)
     }
 
     /// What the packets say happened to the tunnel between `start` (its last activity) and `end`.
-    func tunnelEvent(start: Int64, end: Int64?, endpointBefore: EndpointSpec?) -> TunnelEvent {
+    func tunnelEvent(start: Int64, end: Int64?, endpointBefore: EndpointSpec?, stop: InterfaceStop? = nil) -> TunnelEvent {
+        if let stop {
+            let kind: TunnelEventKind = switch stop.event.kind {
+            case .vanished: .interfaceVanished
+            case .wentDown: .interfaceDown
+            case .failed: .interfaceFailed
+            }
+            return TunnelEvent(kind: kind, detail: stopText(stop), fileIndex: stop.interface.fileIndex, stopTime: stop.event.timeNanoseconds)
+        }
         let until = end ?? lastTime
         let quietText = formatSeconds(Double(elapsed(until, since: start)) / 1e9)
         let carrierSilence = max(windows.carrierSilence, windows.lastCarrier.map { elapsed(until, since: max($0, start)) } ?? 0)

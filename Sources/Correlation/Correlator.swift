@@ -35,6 +35,8 @@ public struct Correlator {
     var candidateSpans: [Int: SpanCandidate] = [:]
     /// Remote addresses that leaked outside confirmed failures: leaking to them again is routine, not a failure sign.
     var leakedRemotes: Set<IPAddress> = []
+    /// Interfaces the capture saw stop, by time (InterfaceStops.swift).
+    var recordedStops: [InterfaceStop] = []
 
     struct SpanCandidate {
         var builder: FindingBuilder
@@ -42,6 +44,8 @@ public struct Correlator {
         var newRemote = false
         /// A leak in it went to a remote reached through the tunnel before: traffic moved off the tunnel.
         var movedRemote = false
+        /// The tunnel interface vanished before or during the span: it is a failure whatever the gap.
+        var tunnelStop: InterfaceStop?
         var remotes: [IPAddress] = []
         /// The endpoint the carrier went to before the quiet began (endpoint switches).
         var endpointBefore: EndpointSpec?

@@ -78,6 +78,8 @@ struct FindingBuilder {
     var attackRoute: Int?
     var attackNetwork: LocalNetwork?
     var attackServer: IPAddress?
+    /// The recorded stop of the tunnel interface that began the span, if any.
+    var tunnelStop: InterfaceStop?
 
     init(key: GroupKey, time: Int64) { self.key = key; first = time; last = time }
 

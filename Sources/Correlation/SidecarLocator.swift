@@ -1,4 +1,5 @@
 import BrowserCandidates
+import CaptureFiles
 import Foundation
 
 /// Finds the candidates sidecars of the inputs: given with `--candidates`,
@@ -94,7 +95,5 @@ struct SidecarLocator {
         URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
     }
 
-    static func isRegularFile(_ path: String) -> Bool {
-        (try? FileManager.default.attributesOfItem(atPath: path)[.type] as? FileAttributeType) == .typeRegular
-    }
+    static func isRegularFile(_ path: String) -> Bool { SidecarFile.isRegular(path, followLinks: false) }
 }

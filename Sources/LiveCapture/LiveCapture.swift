@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import CaptureFiles
+import OutputFiles
 import ProcessSpawning
 
 /// Captures on several interfaces at once into one pcapng file.
@@ -12,7 +13,10 @@ import ProcessSpawning
 /// `-Z` drops privilege, the output opens, the command starts, then a poll(2)
 /// loop over the handles' selectable descriptors and a signal self-pipe reads
 /// packets into a `ReorderBuffer` that releases them to the writer in
-/// timestamp order. On stop: drain, write statistics (ISBs), rename into place.
+/// timestamp order, flushed (write + fdatasync) every `flushInterval` into a
+/// visible `NAME.partial`. On stop: drain, write statistics (ISBs), rename
+/// to NAME. An interface that stops early gets its ISB at once, with its end
+/// time and an `InterfaceEvent` comment.
 public enum LiveCapture {
     public static func run(
         _ options: LiveCaptureOptions, ready: (LiveCaptureReady) -> Void = { _ in }
@@ -36,13 +40,15 @@ public enum LiveCapture {
 
         let writer: PcapNGWriter
         do throws(PcapNGWriterError) {
-            writer = try PcapNGWriter(path: options.outputPath, section: options.section)
+            // A visible NAME.partial (renamed on a clean stop) that a SIGKILL leaves readable.
+            writer = try PcapNGWriter(path: options.outputPath, section: options.section, style: .partial)
             for h in handles {
                 let info = known.first { $0.name == h.interface }
                 try writer.addInterface(PcapNGWriter.Interface(
                     name: h.interface, description: info?.description, linkType: h.linkType,
                     snapLength: UInt32(clamping: h.snapLength), addresses: info?.addresses ?? []))
             }
+            try writer.flush(sync: true)  // a valid pcapng from the first moment
         } catch { throw .output(error) }
 
         var child: SpawnedProcess?
@@ -54,40 +60,52 @@ public enum LiveCapture {
         }
         ready(LiveCaptureReady(
             interfaces: handles.map { ($0.interface, $0.linkType) }, outputPath: options.outputPath,
-            commandPID: child?.pid))
+            commandPID: child?.pid, writingPath: writer.writingPath, leftover: writer.leftover))
 
-        var loop = CaptureLoop(handles: handles, writer: writer, options: options, child: child, signals: signals)
+        var loop = CaptureLoop(handles: handles, writer: writer, options: options, child: child, signals: signals,
+                               startWall: startWall)
         let reason: LiveCaptureSummary.StopReason
         do throws(LiveCaptureError) { reason = try loop.run() } catch {
-            writer.abandon()
             _ = child?.terminate()
-            throw error
+            throw keepOrAbandon(writer, error)
         }
         let endWall = Clock.wall()
 
-        // Statistics after the drain, so they cover every packet written.
+        // Statistics after the drain, so they cover every packet written. An interface
+        // that stopped early already has its ISB (with its real end time).
         var stats: [UInt32: PcapNGWriter.Statistics] = [:]
         var summaries: [LiveCaptureSummary.Interface] = []
         for (i, h) in handles.enumerated() {
-            let c = h.statistics()
-            stats[UInt32(i)] = PcapNGWriter.Statistics(
-                startTimestampNanoseconds: startWall, endTimestampNanoseconds: endWall, received: c?.received,
-                interfaceDropped: c?.interfaceDropped, osDropped: c?.dropped, delivered: writer.packetCounts[i])
+            let c = loop.stopped[i]?.counters ?? h.statistics()
+            if loop.stopped[i] == nil {
+                stats[UInt32(i)] = PcapNGWriter.Statistics(
+                    startTimestampNanoseconds: startWall, endTimestampNanoseconds: endWall, received: c?.received,
+                    interfaceDropped: c?.interfaceDropped, osDropped: c?.dropped, delivered: writer.packetCounts[i])
+            }
             summaries.append(.init(
                 name: h.interface, linkType: h.linkType, written: writer.packetCounts[i], received: c?.received,
-                droppedByKernel: c?.dropped, droppedByInterface: c?.interfaceDropped))
+                droppedByKernel: c?.dropped, droppedByInterface: c?.interfaceDropped, stopped: loop.stopped[i]?.event))
         }
         do throws(PcapNGWriterError) { try writer.close(statistics: stats) } catch {
-            writer.abandon()
             _ = child?.terminate()
-            throw .output(error)
+            throw keepOrAbandon(writer, .output(error))
         }
         // A command still running when the capture stopped for another reason is ended.
         let exit = child.map { $0.poll() ?? $0.terminate() }
         return LiveCaptureSummary(
             outputPath: options.outputPath, interfaces: summaries, stopReason: reason, commandExit: exit,
             warnings: handles.flatMap { h in h.warnings.map { "\(h.interface): \($0)" } } + loop.warnings,
-            reorderOverflows: loop.reorder.forcedReleases)
+            reorderOverflows: loop.reorder.forcedReleases, leftover: writer.leftover)
+    }
+
+    /// After a failure mid-capture: packets already written are evidence, so the
+    /// partial file stays (and the error names it); an empty one is removed.
+    static func keepOrAbandon(_ writer: PcapNGWriter, _ error: LiveCaptureError) -> LiveCaptureError {
+        guard writer.packetCounts.contains(where: { $0 > 0 }), !writer.isDirect else {
+            writer.abandon()
+            return error
+        }
+        return .keptPartial(path: writer.keep(), packets: writer.packetCounts.reduce(0, +), cause: error.description)
     }
 }
 
@@ -100,15 +118,28 @@ struct CaptureLoop {
     let signals: SignalPipe
     var reorder: ReorderBuffer
     var warnings: [String] = []
+    /// Interfaces that stopped before the capture did (by index): what happened, their last counters.
+    var stopped: [Int: Stopped] = [:]
     private var alive: [Bool]
     private var packetsRead = 0
+    private let startWall: Int64
+    private var lastFlush: Int64
 
-    init(handles: [PcapHandle], writer: PcapNGWriter, options: LiveCaptureOptions, child: SpawnedProcess?, signals: SignalPipe) {
+    struct Stopped {
+        var event: InterfaceEvent
+        var counters: PcapHandle.Counters?
+        var isbWritten = false
+    }
+
+    init(handles: [PcapHandle], writer: PcapNGWriter, options: LiveCaptureOptions, child: SpawnedProcess?, signals: SignalPipe,
+         startWall: Int64) {
         self.handles = handles
         self.writer = writer
         self.options = options
         self.child = child
         self.signals = signals
+        self.startWall = startWall
+        lastFlush = Clock.monotonic()
         reorder = ReorderBuffer(interfaces: handles.count, windowNanoseconds: Int64(options.reorderWindow * 1e9))
         alive = Array(repeating: true, count: handles.count)
     }
@@ -136,6 +167,11 @@ struct CaptureLoop {
             try release(all: false)
 
             let after = Clock.monotonic()
+            if after - lastFlush >= Int64(options.flushInterval * 1e9) {
+                // What a SIGKILL or power cut may lose is bounded by this interval.
+                do throws(PcapNGWriterError) { try writer.flush(sync: true) } catch { throw .output(error) }
+                lastFlush = after
+            }
             if let d = deadline, after >= d { reason = reason ?? .duration }
             if let child, graceEnd == nil, child.poll() != nil {
                 graceEnd = after + Int64(options.grace * 1e9)
@@ -178,7 +214,9 @@ struct CaptureLoop {
                 case .none:
                     break reading
                 case let .error(text):
-                    warnings.append("\(h.interface): capture stopped: \(text)")
+                    let event = InterfaceEvent(libpcapError: text, timeNanoseconds: Clock.wall())
+                    warnings.append("\(h.interface): capture stopped: \(event.kind.rawValue) at \(ISO8601Nanoseconds.format(event.timeNanoseconds)): \(text)")
+                    stopped[i] = Stopped(event: event, counters: h.statistics())
                     alive[i] = false
                     break reading
                 }
@@ -194,6 +232,19 @@ struct CaptureLoop {
                 try writer.writePacket(
                     interfaceID: UInt32(i), timestampNanoseconds: ts, originalLength: original, bytes: bytes)
             }
+            try finishStoppedInterfaces()
         } catch { throw .output(error) }
+    }
+
+    /// An interface that stopped gets its ISB once every packet it delivered is written:
+    /// end time = when it stopped, comment = what happened.
+    private mutating func finishStoppedInterfaces() throws(PcapNGWriterError) {
+        for (i, s) in stopped where !s.isbWritten && reorder.isEmpty(interface: i) {
+            try writer.finishInterface(UInt32(i), statistics: PcapNGWriter.Statistics(
+                startTimestampNanoseconds: startWall, endTimestampNanoseconds: s.event.timeNanoseconds,
+                received: s.counters?.received, interfaceDropped: s.counters?.interfaceDropped,
+                osDropped: s.counters?.dropped, delivered: writer.packetCounts[i], comment: s.event.comment))
+            stopped[i]?.isbWritten = true
+        }
     }
 }

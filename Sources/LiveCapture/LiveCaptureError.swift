@@ -22,6 +22,8 @@ public enum LiveCaptureError: Error, Equatable, Sendable, CustomStringConvertibl
     /// The command after `--` could not be started.
     case spawn(command: String, errno: Int32)
     case output(PcapNGWriterError)
+    /// The capture failed after writing packets: they are kept in the partial file at `path`.
+    case keptPartial(path: String, packets: UInt64, cause: String)
     case system(call: String, errno: Int32)
     case usage(String)
 
@@ -41,6 +43,8 @@ public enum LiveCaptureError: Error, Equatable, Sendable, CustomStringConvertibl
         case let .privilegeDrop(user, detail): "cannot switch to user '\(user)': \(detail)"
         case let .spawn(command, e): "cannot start '\(command)': \(String(cString: strerror(e)))"
         case let .output(e): e.description
+        case let .keptPartial(path, packets, cause):
+            "\(cause)\nthe \(packets) packets captured before that are kept in \(path) (docs/live-capture.md, \"Recovering a partial capture\")"
         case let .system(call, e): "\(call) failed: \(String(cString: strerror(e)))"
         case let .usage(text): text
         }

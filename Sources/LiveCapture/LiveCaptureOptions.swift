@@ -1,4 +1,5 @@
 import CaptureFiles
+import OutputFiles
 import ProcessSpawning
 
 /// What `leakscope capture` asks for.
@@ -22,6 +23,9 @@ public struct LiveCaptureOptions: Sendable {
     public var reorderWindow: Double
     /// SHB options (tool, version, host, command line).
     public var section: PcapNGWriter.Section
+    /// Seconds between flushes (write + fdatasync) of the partial file: what a
+    /// SIGKILL or power cut may lose, plus the reorder window and the kernel's block timeout.
+    public var flushInterval: Double = 0.5
 
     public init(
         interfaces: [String], outputPath: String, handle: HandleOptions = HandleOptions(), duration: Double? = nil,
@@ -52,6 +56,8 @@ public struct LiveCaptureSummary: Sendable {
         public var received: UInt64?
         public var droppedByKernel: UInt64?
         public var droppedByInterface: UInt64?
+        /// Set when the interface stopped before the capture did.
+        public var stopped: InterfaceEvent?
     }
 
     public enum StopReason: Sendable, Equatable, CustomStringConvertible {
@@ -77,6 +83,8 @@ public struct LiveCaptureSummary: Sendable {
     public var warnings: [String]
     /// Packets released from the reorder window early because it was full.
     public var reorderOverflows: Int
+    /// An unfinished earlier capture's partial file that was moved aside to start this one.
+    public var leftover: OutputFile.Leftover?
 }
 
 /// What the capture is about to do, reported once the handles are open and
@@ -85,4 +93,8 @@ public struct LiveCaptureReady: Sendable {
     public var interfaces: [(name: String, linkType: LinkType)]
     public var outputPath: String
     public var commandPID: Int32?
+    /// Where packets go until the capture stops (`NAME.partial`, or the output itself when direct).
+    public var writingPath: String
+    /// An unfinished earlier capture's partial file that was moved aside.
+    public var leftover: OutputFile.Leftover?
 }

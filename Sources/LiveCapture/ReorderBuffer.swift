@@ -58,6 +58,9 @@ struct ReorderBuffer {
         heldBytes += bytes.count
     }
 
+    /// True when nothing of `interface` is held.
+    func isEmpty(interface: Int) -> Bool { queues[interface].isEmpty }
+
     /// Releases, in timestamp order, every packet that is safe at
     /// (`wallClock`, `monotonic`), or all of them when `all`.
     mutating func release<E: Error>(

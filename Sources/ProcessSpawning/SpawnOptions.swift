@@ -6,7 +6,7 @@ public struct SpawnOptions: Sendable {
         case inherit
         /// /dev/null.
         case null
-        /// Appended to this file (created 0644 if missing).
+        /// Appended to this file (created 0600 if missing: a log can hold what a browser saw).
         case append(String)
         /// Only for stderr: wherever stdout goes.
         case stdout

@@ -146,7 +146,7 @@ public final class SpawnedProcess {
         switch stream {
         case .inherit: break
         case .null: posix_spawn_file_actions_addopen(&actions, fd, "/dev/null", readOnly ? O_RDONLY : O_WRONLY, 0)
-        case .append(let path): posix_spawn_file_actions_addopen(&actions, fd, path, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        case .append(let path): posix_spawn_file_actions_addopen(&actions, fd, path, O_WRONLY | O_CREAT | O_APPEND, 0o600)
         case .stdout: posix_spawn_file_actions_adddup2(&actions, 1, fd)
         case .descriptor(let source): posix_spawn_file_actions_adddup2(&actions, source, fd)
         }

@@ -22,8 +22,11 @@ public enum EvidenceWriter {
             }
             if let i = f.interface, fallbackName[input.index] == nil { fallbackName[input.index] = i }
         }
+        // Hashed as written: the evidence may go to a FIFO or standard output, which cannot be read back.
+        let digest = StreamingDigest()
         let writer: PcapNGWriter
-        do { writer = try PcapNGWriter(path: path, section: section) } catch { throw .output(error.description) }
+        do { writer = try PcapNGWriter(path: path, section: section, observer: digest.update) }
+        catch { throw .output(error.description) }
         var written = 0
         do throws(ReportError) {
             for input in inputs {
@@ -65,7 +68,7 @@ public enum EvidenceWriter {
             writer.abandon()
             throw error
         }
-        let digest = try FileDigest.sha256(path: path)
-        return OutputFileInfo(name: CaptureScan.baseName(path), size: digest.size, sha256: digest.sha256, frames: written)
+        let result = digest.result
+        return OutputFileInfo(name: CaptureScan.baseName(path), size: result.size, sha256: result.sha256, frames: written)
     }
 }

@@ -1,3 +1,4 @@
+import CaptureFiles
 import Crypto
 #if canImport(Glibc)
 import Glibc
@@ -13,6 +14,12 @@ public enum FileDigest {
     }
 
     public static func sha256(path: String) throws(ReportError) -> Result {
+        // An input the command holds open (a pipe is read once) is hashed from memory.
+        if let held = OpenCaptureInputs.held(path) {
+            var hasher = SHA256()
+            held.forEachChunk { hasher.update(bufferPointer: $0) }
+            return Result(size: Int64(held.size), sha256: Hex.string(Array(hasher.finalize())))
+        }
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { throw .io(path: path, operation: "open", errno: errno) }
         defer { close(fd) }
@@ -54,4 +61,15 @@ public enum FileDigest {
     }
 
     public static func sha256(bytes: [UInt8]) -> String { Hex.string(Array(SHA256.hash(data: bytes))) }
+}
+
+/// SHA-256 and size of bytes seen one chunk at a time (an output as it is written).
+final class StreamingDigest: @unchecked Sendable {
+    private var hasher = SHA256()
+    private var size: Int64 = 0
+    func update(_ bytes: UnsafeRawBufferPointer) {
+        hasher.update(bufferPointer: bytes)
+        size += Int64(bytes.count)
+    }
+    var result: FileDigest.Result { FileDigest.Result(size: size, sha256: Hex.string(Array(hasher.finalize()))) }
 }

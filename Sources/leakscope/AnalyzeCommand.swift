@@ -2,6 +2,7 @@ import ArgumentParser
 import CaptureFiles
 import Correlation
 import Dissectors
+import OutputFiles
 import Reports
 
 #if canImport(Glibc)
@@ -28,7 +29,12 @@ struct AnalyzeCommand: ParsableCommand {
 
             Exit codes (docs/exit-codes.md): 0 no finding at or above --fail-on,
             1 leaks found, 2 cannot tell (e.g. only the tunnel was captured),
-            3 input damaged, 4 input error, 64 usage.
+            3 input damaged, 4 input error, 5 cannot write an output, 64 usage
+            (e.g. an output that is one of the inputs).
+
+            A capture may be a pipe, FIFO or process substitution: `-` and
+            /dev/stdin read standard input (as tcpdump -r -); it is read once.
+            Outputs are private (0600) unless --file-mode says otherwise.
             """
     )
 
@@ -88,6 +94,17 @@ struct AnalyzeCommand: ParsableCommand {
 
     func run() throws {
         if summary { return try runSummary() }
+        output.fileMode.apply()
+        // Before reading anything: every output writable as what it is, and none of them an input.
+        let outputs = try OutputSafety.inspect(output.outputPaths, command: "analyze")
+        try OutputSafety.refuse(outputs, overwriting: files + Self.sidecarPaths(files) + candidates, command: "analyze")
+        // Each capture opened once (a pipe is read once, into a private temporary file); every pass reads that.
+        let held: OpenCaptureInputs
+        do { held = try OpenCaptureInputs(paths: files) } catch {
+            printError("error: \(escapedForTerminal(error.description))")
+            throw ExitCode.inputError
+        }
+        defer { withExtendedLifetime(held) {} }
         var options = AnalysisOptions()
         options.tunnelNames = tunnels
         options.physicalNames = physicals
@@ -109,8 +126,33 @@ struct AnalyzeCommand: ParsableCommand {
             printError("error: \(escapedForTerminal(error.description))")
             throw ExitCode.inputError
         }
+        // Sidecars named inside the captures were read too: no output may replace them either.
+        try OutputSafety.refuseOpened(outputs, command: "analyze")
+        Self.reportDamage(analysis)
         try output.emit(analysis, files: files)
         throw Self.exitCode(analysis, failOn: failOn)
+    }
+
+    /// One line on stderr per damaged input (whatever the format and output), and the
+    /// note that an input is an unfinished live capture.
+    static func reportDamage(_ a: Analysis) {
+        for f in a.files {
+            if let d = f.damage { printError("leakscope analyze: damaged input: \(escapedForTerminal(d))") }
+            for w in f.warnings where w.contains("did not stop cleanly") {
+                printError("leakscope analyze: \(escapedForTerminal(w))")
+            }
+        }
+    }
+
+    /// Files the analysis may read beside each capture (their identity is checked against the outputs).
+    static func sidecarPaths(_ files: [String]) -> [String] {
+        files.filter { $0 != "-" }.flatMap { f in
+            var r = [f + ".ifindex", f + ".interfaces", f + ".candidates.json"]
+            for ext in [".pcapng", ".pcap", ".cap"] where f.hasSuffix(ext) {
+                r.append(String(f.dropLast(ext.count)) + ".candidates.json")
+            }
+            return r
+        }
     }
 
     static func exitCode(_ a: Analysis, failOn: FailOn) -> ExitCode {

@@ -60,9 +60,9 @@ struct BrowserOptions: ParsableArguments {
     }
 
     /// The argv the capture runs while it records (nil when no browser was asked for).
-    func sessionCommand(captureOutput: String) -> [String]? {
+    func sessionCommand(captureOutput: String, fileMode: [String] = []) -> [String]? {
         guard requested else { return nil }
-        var argv = [Self.selfExecutable(), "probe", "--browser", (browser ?? .chromium).rawValue]
+        var argv = [Self.selfExecutable(), "probe", "--browser", (browser ?? .chromium).rawValue] + fileMode
         if let url {
             argv += ["--url", url, "--duration", String(browserDuration)]
         } else {
@@ -81,8 +81,8 @@ struct BrowserOptions: ParsableArguments {
 
     /// The hook `leakscope capture` calls: runs the browser session as the capture's command
     /// and names the candidate sidecar in the pcapng section comment.
-    func apply(to options: inout LiveCaptureOptions, captureOutput: String) throws {
-        guard let argv = sessionCommand(captureOutput: captureOutput) else { return }
+    func apply(to options: inout LiveCaptureOptions, captureOutput: String, fileMode: [String] = []) throws {
+        guard let argv = sessionCommand(captureOutput: captureOutput, fileMode: fileMode) else { return }
         guard options.command.isEmpty else { throw ValidationError("--browser and a command after -- exclude each other") }
         options.command = argv
         if url == nil {

@@ -1,6 +1,9 @@
 import ArgumentParser
+import BrowserCandidates
+import BrowserSession
 import CaptureFiles
 import LiveCapture
+import OutputFiles
 
 #if canImport(Glibc)
 import Glibc
@@ -13,7 +16,7 @@ struct CaptureCommand: ParsableCommand {
         commandName: "capture",
         abstract: "Capture on one or more interfaces into one pcapng file.",
         discussion: """
-            Packets from all interfaces are merged in timestamp order (200 ms window) and written atomically: the file appears when the capture stops. Needs root or CAP_NET_RAW. Stops on --duration, --count, SIGINT/SIGTERM, or when the command after -- exits (plus --grace). See docs/live-capture.md.
+            Packets from all interfaces are merged in timestamp order (200 ms window) and written to FILE.partial, flushed to disk every 0.5 s (a SIGKILL or power cut loses at most about the last second), renamed to FILE when the capture stops. The file is private (0600) unless --file-mode says otherwise; -w - (or a FIFO) streams it instead. Needs root or CAP_NET_RAW. Stops on --duration, --count, SIGINT/SIGTERM, or when the command after -- exits (plus --grace). See docs/live-capture.md.
 
             Examples:
               sudo leakscope capture -i wg0 -i eth0 -w session.pcapng --duration 60
@@ -69,7 +72,16 @@ struct CaptureCommand: ParsableCommand {
         if Set(interface).count != interface.count { throw ValidationError("an interface is given twice") }
     }
 
+    @OptionGroup var fileMode: FileModeOption
+
     func run() throws {
+        fileMode.apply()
+        // Before any interface is opened: the output (and the browser's sidecar) can be written as what they are.
+        var outputs: [(option: String, path: String)] = [("-w", output)]
+        if browserOptions.requested && browserOptions.url == nil {
+            outputs.append(("--browser", CandidateSidecar.sidecarPath(forCapture: output)))
+        }
+        _ = try OutputSafety.inspect(outputs, command: "capture")
         var options = LiveCaptureOptions(
             interfaces: interface, outputPath: output,
             handle: HandleOptions(
@@ -78,12 +90,14 @@ struct CaptureCommand: ParsableCommand {
             reorderWindow: reorderWindow,
             section: .describingThisProcess(
                 tool: "leakscope", version: LeakScope.version, commandLine: CommandLine.arguments))
-        try browserOptions.apply(to: &options, captureOutput: output)
+        try browserOptions.apply(to: &options, captureOutput: output, fileMode: fileMode.arguments)
         let summary: LiveCaptureSummary
         do {
             summary = try LiveCapture.run(options) { ready in
+                if let l = ready.leftover { CaptureCLI.printError(CaptureReport.leftover(l)) }
                 let names = ready.interfaces.map { "\($0.name) (\($0.linkType.name))" }.joined(separator: ", ")
                 var line = "leakscope: capturing on \(names) into \(ready.outputPath)"
+                if ready.writingPath != ready.outputPath { line += " (written as \(ready.writingPath) until the capture stops)" }
                 if let pid = ready.commandPID { line += "; command pid \(pid)" }
                 CaptureCLI.printError(line)
             }
@@ -94,6 +108,12 @@ struct CaptureCommand: ParsableCommand {
         }
         for w in summary.warnings { CaptureCLI.printError("leakscope: warning: \(w)") }
         CaptureCLI.printError(CaptureReport.text(summary))
+        if summary.stopReason == .interfacesFailed {
+            // The file holds what was captured, but the capture did not do what was asked.
+            CaptureCLI.printError("leakscope capture: error: every interface failed, so the capture stopped early; "
+                + "\(summary.outputPath) holds the packets captured until then")
+            throw ExitCode.runtimeError
+        }
     }
 }
 
@@ -103,15 +123,26 @@ enum CaptureReport {
         var lines = ["leakscope: stopped (\(s.stopReason)); wrote \(s.outputPath)"]
         func n(_ v: UInt64?) -> String { v.map(String.init) ?? "?" }
         for i in s.interfaces {
-            lines.append(
-                "  \(i.name): \(i.written) packets written, \(n(i.received)) received, "
-                    + "\(n(i.droppedByKernel)) dropped by kernel, \(n(i.droppedByInterface)) dropped by interface")
+            var line = "  \(i.name): \(i.written) packets written, \(n(i.received)) received, "
+                + "\(n(i.droppedByKernel)) dropped by kernel, \(n(i.droppedByInterface)) dropped by interface"
+            if let e = i.stopped { line += "; \(e.kind.rawValue) at \(ISO8601Nanoseconds.format(e.timeNanoseconds))" }
+            lines.append(line)
         }
         if s.reorderOverflows > 0 {
             lines.append("  \(s.reorderOverflows) packets left the reorder window early (it was full)")
         }
         if let exit = s.commandExit { lines.append("  command \(exit)") }
         return lines.joined(separator: "\n")
+    }
+}
+
+extension CaptureReport {
+    /// What the previous, unfinished capture into the same name left, and where it is now.
+    static func leftover(_ l: OutputFile.Leftover) -> String {
+        let when = ISO8601Nanoseconds.format(l.modifiedSeconds * 1_000_000_000, fraction: .trimmed)
+        let what = "killed, crashed or power cut; \(l.size) bytes, last written \(when)"
+        return "leakscope: warning: \(l.from) was left by a capture into the same name that did not stop cleanly (\(what)); "
+            + "kept as \(l.movedTo), readable up to its last whole block (docs/live-capture.md, \"Recovering a partial capture\")"
     }
 }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CaptureFiles
 import Correlation
+import OutputFiles
 import Reports
 
 #if canImport(Glibc)
@@ -18,7 +19,7 @@ struct OutputOptions: ParsableArguments {
     @Option(help: "text (terminal summary), json (the analysis record), html, markdown, jsonl (one ECS alert per finding).")
     var format: Format = .text
 
-    @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Write the output to FILE (atomically) instead of standard output.", valueName: "file"))
+    @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Write the output to FILE (a file is replaced atomically; a device, FIFO or - is written directly) instead of standard output.", valueName: "file"))
     var output: String?
 
     @Option(help: ArgumentHelp("Write the frames findings cite, with a comment naming each finding, to this pcapng file.", valueName: "file"))
@@ -26,6 +27,14 @@ struct OutputOptions: ParsableArguments {
 
     @Flag(help: "Leave the time of analysis out of the record, so equal inputs give byte-identical output.")
     var deterministic = false
+
+    @OptionGroup var fileMode: FileModeOption
+
+    /// The outputs named on the command line, for `OutputSafety`.
+    var outputPaths: [(option: String, path: String)] {
+        // Without -o the output goes to standard output: --evidence - would mix with it.
+        [(option: "-o", path: output ?? "-"), evidence.map { ("--evidence", $0) }].compactMap { $0 }
+    }
 
     /// Builds what the format needs and writes it. Returns normally or throws
     /// an `ExitCode` (4 input error, 5 cannot write).
@@ -60,10 +69,13 @@ struct OutputOptions: ParsableArguments {
                                        deterministic: deterministic, evidencePath: evidence)
     }
 
-    /// To `--output` atomically, else to standard output.
+    /// To `--output` (atomically when it is a file; directly to a device, FIFO or `-`), else to standard output.
     func write(_ bytes: [UInt8]) throws {
         if let output {
-            try orExit { () throws(ReportError) in try OutputFile.write(bytes, to: output) }
+            do { try OutputFile.write(bytes, to: output) } catch {
+                FileHandleStderr.write("error: \(escapedForTerminal(error.description))\n")
+                throw error.isUsage ? ExitCode(64) : ExitCode.runtimeError
+            }
         } else {
             bytes.withUnsafeBytes { raw in
                 guard let base = raw.baseAddress else { return }

@@ -3,6 +3,7 @@ import BrowserCandidates
 import BrowserSession
 import CaptureFiles
 import Foundation
+import OutputFiles
 
 /// `leakscope probe`: ask a real browser which ICE candidates it gathers.
 struct ProbeCommand: ParsableCommand {
@@ -107,7 +108,12 @@ struct ProbeCommand: ParsableCommand {
         guard timeout > 0 && timeout <= 300 else { throw ValidationError("--timeout must be in (0, 300] seconds") }
     }
 
+    @OptionGroup var fileMode: FileModeOption
+
     func run() throws {
+        fileMode.apply()
+        let outputs = [out.map { (option: "--out", path: $0) }, browserLog.map { (option: "--browser-log", path: $0) }]
+        _ = try OutputSafety.inspect(outputs.compactMap { $0 }, command: "probe")
         if let url {
             let launcher = launcher(allowing: PageVisit.host(of: url).map { [$0] } ?? [])
             do { try PageVisit.run(url: url, duration: duration, launcher: launcher) } catch {
@@ -131,7 +137,7 @@ struct ProbeCommand: ParsableCommand {
             throw ExitCode.runtimeError
         }
         if let out {
-            do { try AtomicFileWriter.write(Array(try record.encoded()), to: out) } catch {
+            do { try OutputFile.write(Array(try record.encoded()), to: out) } catch {
                 FileHandle.standardError.write(Data("leakscope probe: \(error)\n".utf8))
                 throw ExitCode.runtimeError
             }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import OutputFiles
 import Reports
 
 #if canImport(Glibc)
@@ -22,7 +23,8 @@ struct ReportCommand: ParsableCommand {
               leakscope report analysis.json -o report.html
               leakscope report analysis.json --format markdown > ticket.md
 
-            Exit codes: 0 written, 4 the record cannot be read, 5 the output cannot be written.
+            Exit codes: 0 written, 4 the record cannot be read, 5 the output cannot be written,
+            64 usage (e.g. -o names the record itself).
             """
     )
 
@@ -32,10 +34,17 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "html, markdown, jsonl, json (the record, re-encoded), text.")
     var format: OutputOptions.Format?
 
-    @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Write to FILE (atomically) instead of standard output.", valueName: "file"))
+    @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Write to FILE (a file is replaced atomically; a device, FIFO or - is written directly) instead of standard output.", valueName: "file"))
     var output: String?
 
+    @OptionGroup var fileMode: FileModeOption
+
     func run() throws {
+        fileMode.apply()
+        // The record is the input: the output must not replace it.
+        let outputs = try OutputSafety.inspect(output.map { [(option: "-o", path: $0)] } ?? [], command: "report")
+        try OutputSafety.refuse(outputs, overwriting: [record], command: "report")
+        if let id = FileIdentity(path: record) { OpenedInputs.record(id, path: record) }
         let r = try orExit { () throws(ReportError) in try ReportPipeline.readRecord(path: record) }
         let chosen = format ?? Self.format(forOutput: output)
         let color = chosen == .text && output == nil && TerminalSummary.wantsColor(isTTY: isatty(1) == 1, environment: environment())

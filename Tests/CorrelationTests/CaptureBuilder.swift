@@ -18,6 +18,8 @@ struct CaptureBuilder {
     var step: Int64 = 1_000_000
     /// pcapng section comment (opt_comment), if any.
     var sectionComment: String?
+    /// Interface Statistics Blocks written after the frames: interface, isb_endtime, opt_comment.
+    var statistics: [(interface: Int, endNs: Int64, comment: String?)] = []
 
     mutating func interface(_ name: String?, _ linkType: UInt16, addresses: [String] = []) -> Int {
         interfaces.append(Interface(name: name, linkType: linkType, addresses: addresses.map { addr($0) }))
@@ -61,6 +63,13 @@ struct CaptureBuilder {
             body += le32(UInt32(f.bytes.count)) + le32(UInt32(f.bytes.count)) + pad4(f.bytes)
             if let fl = f.flags { body += option(2, le32(fl)) + le16(0) + le16(0) }
             out += block(6, body)
+        }
+        for s in statistics {
+            let t = UInt64(bitPattern: s.endNs)
+            var body = le32(UInt32(s.interface)) + le32(UInt32(t >> 32)) + le32(UInt32(t & 0xFFFF_FFFF))
+            if let c = s.comment { body += option(1, Array(c.utf8)) }
+            body += option(3, le32(UInt32(t >> 32)) + le32(UInt32(t & 0xFFFF_FFFF))) + le16(0) + le16(0)
+            out += block(5, body)
         }
         return out
     }

@@ -1,3 +1,4 @@
+import CaptureFiles
 import Correlation
 import Dissectors
 import Testing
@@ -154,5 +155,42 @@ import Testing
         #expect(w.packets == 1 && w.frames == [4] && !w.tunnelFailure)
         #expect(w.judgement == "the tunnel resumed without a reconnect and no traffic that used it before went around it: idle, not down")
         #expect(a.findings.map(\.class) == [.traffic])
+    }
+}
+
+/// A tunnel interface the capture saw vanish (its ISB's InterfaceEvent, InterfaceStopTests): the window
+/// starts at the tunnel's last activity and is a failure with the first leak after it; without a leak it
+/// is still listed (the tunnel went, nothing escaped).
+@Suite struct LeakWindowsOfRecordedStops {
+    static let t0: Int64 = 1_700_000_000_000_000_000
+
+    func session(leak: Bool) -> CaptureBuilder {
+        var (b, eth, wg) = wireGuardSession()
+        b.add(wg, Pkt.udp("10.66.0.2", 5000, "10.66.0.1", 7, [1, 2, 3]), at: Self.t0 + 1_800_000_000)     // 4
+        if leak { b.add(eth, Pkt.ether(Pkt.udp(host, 41000, web, 9999, [9, 9, 9])), at: Self.t0 + 2_500_000_000) }  // 5
+        b.add(eth, Pkt.ether(Pkt.udp(host, 40001, endpoint, 51820, Pkt.wgData(receiver: 0x9999, counter: 1))), at: Self.t0 + 3_000_000_000)
+        let event = InterfaceEvent(kind: .vanished, timeNanoseconds: Self.t0 + 2_000_000_000, detail: "The interface disappeared")
+        b.statistics = [(wg, Self.t0 + 2_000_000_000, event.comment), (eth, Self.t0 + 3_000_000_000, nil)]
+        return b
+    }
+
+    @Test func theVanishingIsTheWindowsEvent() throws {
+        let (a, _) = try analyze(session(leak: true))
+        let w = try #require(a.leakWindows?.first)
+        #expect(a.leakWindows?.count == 1)
+        #expect(w.event == "interface-vanished")
+        #expect(w.eventDetail == "tunnel interface wg0 vanished at 2023-11-14T22:13:22.000000000Z (The interface disappeared), as the capture recorded")
+        #expect(w.startNs == Self.t0 + 1_800_000_000 && w.openAtEnd && w.frames == [5] && w.tunnelFailure)
+        #expect(w.findingId == a.findings.first { $0.class == .tunnelFailure }?.id)
+        #expect(a.findings.first { $0.class == .tunnelFailure }?.evidence.tunnelEvent == "interface-vanished")
+    }
+
+    @Test func withNothingEscapingItIsStillAWindow() throws {
+        let (a, _) = try analyze(session(leak: false))
+        #expect(a.findings.isEmpty)
+        let w = try #require(a.leakWindows?.first)
+        #expect(w.event == "interface-vanished" && w.packets == 0 && !w.tunnelFailure && w.openAtEnd)
+        #expect(w.startNs == Self.t0 + 1_800_000_000 && w.endNs == Self.t0 + 3_000_000_000)
+        #expect(w.judgement == "nothing left outside the tunnel after it")
     }
 }

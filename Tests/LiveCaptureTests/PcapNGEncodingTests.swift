@@ -112,3 +112,32 @@ import Testing
 }
 
 import Foundation
+
+/// An interface that stops early gets its ISB at once, with its comment; `close` writes none again.
+@Suite struct InterfaceStatisticsCommentTests {
+    @Test func finishInterfaceWritesOneISBWithTheEvent() throws {
+        let dir = TestSupport.temporaryDirectory()
+        defer { TestSupport.remove(dir) }
+        let path = dir + "/e.pcapng"
+        let w = try PcapNGWriter(path: path, section: .init())
+        try w.addInterface(.init(name: "wg0", linkType: .raw))
+        try w.addInterface(.init(name: "eth0", linkType: .ethernet))
+        let bytes: [UInt8] = [0x45] + [UInt8](repeating: 0, count: 19)
+        try bytes.withUnsafeBytes { try w.writePacket(interfaceID: 0, timestampNanoseconds: 5, originalLength: 20, bytes: $0) }
+        let event = InterfaceEvent(kind: .vanished, timeNanoseconds: 7_000_000_000, detail: "The interface disappeared")
+        try w.finishInterface(0, statistics: .init(startTimestampNanoseconds: 1, endTimestampNanoseconds: 7_000_000_000,
+                                                   comment: event.comment))
+        try w.close(statistics: [1: .init(startTimestampNanoseconds: 1, endTimestampNanoseconds: 9_000_000_000)])
+        let r = try CaptureReader(path: path)
+        while r.next() != nil {}
+        #expect(r.statistics.map(\.interfaceID) == [0, 1])
+        #expect(r.statistics[0].endTimeNanoseconds == 7_000_000_000)
+        #expect(r.statistics[0].userDelivered == 1)
+        #expect(r.statistics[0].comments == ["leakscope: interface vanished at 1970-01-01T00:00:07.000000000Z: The interface disappeared"])
+        #expect(InterfaceEvent(statistics: r.statistics[0]) == event)
+        #expect(r.statistics[1].comments.isEmpty)
+        #expect(r.statistics[1].endTimeNanoseconds == 9_000_000_000)
+        var st = stat()
+        #expect(stat(path, &st) == 0 && st.st_mode & 0o777 == 0o600)
+    }
+}

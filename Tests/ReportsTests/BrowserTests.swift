@@ -1,5 +1,6 @@
 import Correlation
 import Foundation
+import OutputFiles
 import Testing
 @testable import Reports
 

@@ -1,6 +1,7 @@
 import CaptureFiles
 import Correlation
 import Foundation
+import OutputFiles
 import Testing
 @testable import Reports
 

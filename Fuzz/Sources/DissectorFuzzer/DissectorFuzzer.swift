@@ -1,4 +1,5 @@
 import Dissectors
+import FuzzDriver
 
 /// libFuzzer entry point: the first byte picks a link type, the rest is the
 /// frame. One Dissector lives across inputs so reassembly state (fragments,
@@ -24,19 +25,7 @@ public func fuzzOne(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     return 0
 }
 
-// SwiftPM links an executable with `--defsym main=<Module>_main`; with
-// -parse-as-library nothing defines it, so define it here and hand control to
-// libFuzzer's driver (libFuzzer's own main is then not linked).
-@_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(
-    _ argc: UnsafeMutablePointer<CInt>,
-    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt
-) -> CInt
-
 @_cdecl("DissectorFuzzer_main")
 public func fuzzerMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    var count = argc
-    var vector = argv
-    return LLVMFuzzerRunDriver(&count, &vector) { data, size in fuzzOne(data, size) }
+    FuzzDriver.run(argc, argv) { data, size in fuzzOne(data, size) }
 }
