@@ -6,8 +6,9 @@ import Dissectors
 /// handshakes (reconnects and endpoint switches). Both are per event, never
 /// per packet, and bounded.
 
-/// A physical interface's own network that holds globally routable addresses:
-/// traffic to them is "local" to the host, so it never enters the tunnel.
+/// A physical interface's own network: traffic to it is "local" to the host, so it
+/// never enters the tunnel. When it holds globally routable addresses, that is
+/// TunnelCrack's LocalNet; either way such traffic is no sign of a tunnel failure.
 public struct LocalNetwork: Sendable, Equatable {
     public var prefix: IPPrefix
     public var interface: InterfaceKey
@@ -39,8 +40,11 @@ struct AttackSurfaceBuilder {
     var boundsHit = 0
 
     mutating func addNetwork(_ p: IPPrefix, _ key: InterfaceKey, _ why: String) {
-        guard p.length < (p.address.isV4 ? 32 : 128), p.coversGlobal else { return }
-        if networks.contains(where: { $0.prefix == p && $0.interface == key }) { return }
+        guard p.length < (p.address.isV4 ? 32 : 128) else { return }
+        if let i = networks.firstIndex(where: { $0.prefix == p && $0.interface == key }) {
+            if !networks[i].decidedBy.contains("; also ") { networks[i].decidedBy += "; also \(why)" }
+            return
+        }
         guard networks.count(where: { $0.interface == key }) < Self.maxNetworksPerInterface else { boundsHit += 1; return }
         networks.append(LocalNetwork(prefix: p, interface: key, decidedBy: why))
     }
@@ -62,18 +66,18 @@ struct AttackSurfaceBuilder {
     }
 
     /// The handshakes whose one side is a tunnel endpoint (not another VPN's), by time; the networks of
-    /// physical interfaces, with the pcapng interface networks first.
+    /// physical interfaces, a DHCP lease's first (it says who handed the network out), then the pcapng ones.
     func finish(endpoints: [Endpoint], roles: [InterfaceKey: InterfaceDecision], interfaces: [InterfaceDescription])
         -> (networks: [InterfaceKey: [LocalNetwork]], handshakes: [HandshakeEvent]) {
         var nets: [InterfaceKey: [LocalNetwork]] = [:]
         var all = AttackSurfaceBuilder()
+        for n in networks where roles[n.interface]?.role == .physical { all.addNetwork(n.prefix, n.interface, n.decidedBy) }
         for d in interfaces.sorted(by: { $0.key < $1.key }) where roles[d.key]?.role == .physical {
             for n in d.networks {
                 let host = d.addresses.first { n.contains($0) }.map { "\($0)/\(n.length)" } ?? n.description
                 all.addNetwork(n, d.key, "pcapng \(n.address.isV4 ? "if_IPv4addr" : "if_IPv6addr") \(host)")
             }
         }
-        for n in networks where roles[n.interface]?.role == .physical { all.addNetwork(n.prefix, n.interface, n.decidedBy) }
         for n in all.networks { nets[n.interface, default: []].append(n) }
         let tunnel = endpoints.filter { !$0.anotherVPN }
         var events: [HandshakeEvent] = []

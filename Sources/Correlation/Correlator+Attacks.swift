@@ -205,13 +205,14 @@ extension Correlator {
             guard let i = b.attackRoute else { break }
             let r = attacks.routes[i]
             let pushes = r.pushes.map { attacks.pushes[$0] }
+            // The ACK (or RA) is what configures the host; an OFFER before it only proposes.
+            let cited = pushes.first { $0.how != "DHCP OFFER" } ?? pushes.first
             e.pushedRoutes = [PushedRouteEvidence(
                 prefix: r.prefix.description, router: r.router.description, via: r.via,
-                frames: pushes.map(\.frame), pushedBy: pushes.first?.source?.description,
-                message: pushes.first?.how)]
+                frames: pushes.map(\.frame), pushedBy: cited?.source?.description, message: cited?.how)]
             let notes = pushes.flatMap { p in p.notes.map { "frame \(p.frame): \($0)" } }
             e.routeProblems = notes.isEmpty ? nil : Array(notes.prefix(16))
-            let first = pushes.first.map { "\($0.how), frame \($0.frame)" } ?? r.via
+            let first = cited.map { "\($0.how), frame \($0.frame)" } ?? r.via
             let title = "Route \(r.prefix) via \(r.router) pushed by \(first) (\(r.via)) took \(packets) around the tunnel out of \(iface)"
             if remote {
                 return (title, .high, "a route the local network pushed steered traffic to a global destination around the tunnel while it was up (TunnelVision, CVE-2024-3661): whoever answers DHCP or sends router advertisements on this link chooses what leaks")

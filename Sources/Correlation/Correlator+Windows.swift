@@ -101,11 +101,19 @@ extension Correlator {
         c.builder.leakClasses.insert(cls.rawValue, cap: 8)
         if AddressScope(remote) == .global { c.builder.maxRemoteScope = .global }
         if outbound {
-            if !leakedRemotes.contains(remote) { c.newRemote = true }
-            if tunnelAddresses.contains(remote) { c.movedRemote = true }
+            if c.newRemote == nil, !leakedRemotes.contains(remote), !routedOutside(remote, f.interfaceKey) { c.newRemote = remote }
+            if c.movedRemote == nil, tunnelAddresses.contains(remote) { c.movedRemote = remote }
             if c.remotes.count < limits.maxEvidenceItems, !c.remotes.contains(remote) { c.remotes.append(remote) }
         }
         candidateSpans[f.fileIndex] = c
+    }
+
+    /// A route outside the tunnel explains traffic to `a` (the interface's own network, a pushed route,
+    /// the VPN server's own address): first contact with it is no sign that the tunnel went down.
+    func routedOutside(_ a: IPAddress, _ interface: InterfaceKey) -> Bool {
+        if attacks.endpointAddresses.contains(a) { return true }
+        if !model.localNetworks.isEmpty, model.localNetworks[interface]?.contains(where: { $0.prefix.contains(a) }) == true { return true }
+        return !attacks.routes.isEmpty && pushedRoute(holding: a, on: interface) != nil
     }
 
     /// A carrier packet of the tunnel: the carrier's last time, endpoint and longest silence.
@@ -126,8 +134,7 @@ extension Correlator {
         let start = c.builder.spanStart
         let event = tunnelEvent(start: start, end: end, endpointBefore: c.endpointBefore, stop: c.tunnelStop)
         let quiet = elapsed(end ?? lastTime, since: start) >= options.tunnelGapNanoseconds
-        let firstNew = c.remotes.first { !leakedRemotes.contains($0) }
-        let firstMoved = c.remotes.first { tunnelAddresses.contains($0) }
+        let firstNew = c.newRemote, firstMoved = c.movedRemote
         var failure = false, why = ""
         switch event.kind {
         case .interfaceVanished, .interfaceDown, .interfaceFailed:
@@ -137,11 +144,11 @@ extension Correlator {
             if !quiet { why = "quiet for less than \(formatSeconds(Double(options.tunnelGapNanoseconds) / 1e9))" }
             else if let r = firstMoved ?? firstNew {
                 failure = true
-                why = c.movedRemote
+                why = c.movedRemote != nil
                     ? "the client re-established the tunnel, and meanwhile traffic that went through it before (to \(r)) went around it"
                     : "the client re-established the tunnel, and meanwhile traffic went to a remote that had not leaked before (\(r))"
             } else {
-                why = "only remotes that had leaked before went outside meanwhile (a routine split tunnel)"
+                why = "what left meanwhile went to remotes that had leaked before or that a route outside the tunnel explains (the LAN, a pushed route, the VPN server's address)"
             }
         case .carrierGap, .tunnelQuiet:
             if !quiet { why = "quiet for less than \(formatSeconds(Double(options.tunnelGapNanoseconds) / 1e9))" }
@@ -154,7 +161,7 @@ extension Correlator {
             } else if end != nil {
                 why = "the tunnel resumed without a reconnect and no traffic that used it before went around it: idle, not down"
             } else {
-                why = "only remotes that had leaked before went outside (a routine split tunnel)"
+                why = "no traffic that used the tunnel went around it, and what left went to remotes that had leaked before or that a route outside the tunnel explains (the LAN, a pushed route, the VPN server's address)"
             }
         }
         var b = c.builder

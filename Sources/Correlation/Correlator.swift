@@ -40,10 +40,11 @@ public struct Correlator {
 
     struct SpanCandidate {
         var builder: FindingBuilder
-        /// A leak in it went to a remote that had not leaked before.
-        var newRemote = false
-        /// A leak in it went to a remote reached through the tunnel before: traffic moved off the tunnel.
-        var movedRemote = false
+        /// The first leak to a remote that had not leaked before and that no route outside the tunnel
+        /// explains (the LAN, a pushed route, the VPN server's own address).
+        var newRemote: IPAddress?
+        /// The first leak to a remote reached through the tunnel before: traffic moved off the tunnel.
+        var movedRemote: IPAddress?
         /// The tunnel interface vanished before or during the span: it is a failure whatever the gap.
         var tunnelStop: InterfaceStop?
         var remotes: [IPAddress] = []

@@ -299,7 +299,7 @@ public struct TunnelModel: Sendable {
     public var boundsHit: Int
     /// The assumptions of the carrier rules that decided endpoints (CarrierRules), in rule order.
     public var carrierAssumptions: [String]
-    /// Physical interfaces' own networks that hold globally routable addresses (LocalNet).
+    /// Physical interfaces' own networks (LAN traffic; LocalNet when they hold global addresses).
     public var localNetworks: [InterfaceKey: [LocalNetwork]] = [:]
     /// Handshakes that start a session with a tunnel endpoint, by time (reconnects, endpoint switches).
     public var handshakes: [HandshakeEvent] = []

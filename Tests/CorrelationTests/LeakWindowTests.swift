@@ -108,6 +108,22 @@ import Testing
         #expect(a.leakWindows?.map { "\($0.event) \($0.openAtEnd) \($0.durationMs)" } == ["tunnel-quiet true 6000"])
     }
 
+    @Test func trafficARouteOutsideTheTunnelExplainsIsNoSignOfAFailure() throws {
+        // The tunnel idles to the end of the capture while the host talks to its own LAN (192.0.2.0/24,
+        // the interface's network) and to the VPN server's own address: routes outside the tunnel
+        // explain both, so neither says the tunnel went down (lab-localnet, lab-serverip).
+        var (b, eth, wg) = wireGuardSession()
+        Self.tunnelPacket(&b, wg, at: Self.t0 + 1_000_000_000)
+        b.add(eth, Pkt.ether(Pkt.udp(host, 41000, "192.0.2.80", 80, [1])), at: Self.t0 + 4_000_000_000)
+        b.add(eth, Pkt.ether(Pkt.udp(host, 41001, endpoint, 80, [1])), at: Self.t0 + 5_000_000_000)
+        let (a, _) = try analyze(b)
+        #expect(a.findings.map(\.class) == [.traffic, .localnet, .traffic])
+        // The carrier was silent too (no keepalives here): a carrier-gap window, not a failure.
+        let w = try #require(a.leakWindows?.first)
+        #expect(w.event == "carrier-gap" && !w.tunnelFailure && w.frames == [5, 6])
+        #expect(w.judgement == "no traffic that used the tunnel went around it, and what left went to remotes that had leaked before or that a route outside the tunnel explains (the LAN, a pushed route, the VPN server's address)")
+    }
+
     @Test func aReconnectWithNothingEscapingIsAWindowButNoFinding() throws {
         var (b, eth, wg) = wireGuardSession()
         Self.tunnelPacket(&b, wg, at: Self.t0 + 1_000_000_000)                                                // 4
