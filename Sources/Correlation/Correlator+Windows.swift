@@ -1,4 +1,5 @@
 import Dissectors
+import OutputText
 
 /// Tunnel events and leak windows (docs/leak-model.md, "Leak windows and
 /// tunnel failure").
@@ -295,7 +296,7 @@ extension Correlator {
                 id: "W\(n + 1)", event: w.event.kind.rawValue, eventDetail: w.event.detail,
                 eventFrames: w.event.frames.isEmpty ? nil : w.event.frames,
                 file: fileName(w.fileIndex), fileIndex: w.fileIndex, interface: w.interface.map(interfaceName),
-                startNs: w.start, endNs: end, startTime: ISOTime.format(w.start), endTime: ISOTime.format(end),
+                startNs: w.start, endNs: end, startTime: ISO8601Nanoseconds.format(w.start), endTime: ISO8601Nanoseconds.format(end),
                 durationMs: Int((Double(elapsed(end, since: w.start)) / 1e6).rounded()), openAtEnd: w.end == nil,
                 packets: w.packets, bytes: w.bytes, classes: w.classes, frames: w.frames, framesOmitted: w.framesOmitted,
                 tunnelFailure: w.failure, judgement: w.judgement, findingId: w.builder.flatMap { findingIDs[$0] })

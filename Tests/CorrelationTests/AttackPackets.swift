@@ -1,3 +1,4 @@
+import TestCaptures
 /// Byte-exact DHCPv4 replies and Router Advertisements for the attack tests.
 extension Pkt {
     /// One RFC 3442 route: width, significant destination octets, router.

@@ -1,6 +1,7 @@
 import Correlation
 import Dissectors
 import Testing
+import TestCaptures
 
 /// eth0 on a private LAN (192.168.1.2/24, router 192.168.1.1: no LocalNet) + wg0; the
 /// WireGuard handshake to 203.0.113.1:51820 at `at`.
@@ -27,7 +28,7 @@ let lanHost = "192.168.1.2", lanRouter = "192.168.1.1"
         var (b, eth, wg) = lanSession()
         b.add(eth, Pkt.dhcpReply(type: type, yiaddr: lanHost, server: lanRouter, options: Pkt.routeOption(option, routes)))  // 1
         b.handshake(eth, host: lanHost)                                                                                       // 2-3
-        b.add(wg, Pkt.udp("10.66.0.2", 5000, "10.66.0.1", 53, Pkt.dnsQuery(id: 1, "through.tunnel")))                       // 4
+        b.add(wg, Pkt.udp("10.66.0.2", 5000, "10.66.0.1", 53, Pkt.dnsQuery("through.tunnel", id: 1)))                       // 4
         return (b, eth, wg)
     }
 
@@ -100,7 +101,7 @@ let lanHost = "192.168.1.2", lanRouter = "192.168.1.1"
         var (b, eth, wg) = lanSession(addresses: [lanHost, "2001:db8:1::2"])
         b.add(eth, Pkt.routerAdvertisement(options: [Pkt.routeInformation("2001:db8:ff::", 48)]))                         // 1
         b.handshake(eth, host: lanHost)                                                                                      // 2-3
-        b.add(wg, Pkt.udp("10.66.0.2", 5000, "10.66.0.1", 53, Pkt.dnsQuery(id: 1, "through.tunnel")))                      // 4
+        b.add(wg, Pkt.udp("10.66.0.2", 5000, "10.66.0.1", 53, Pkt.dnsQuery("through.tunnel", id: 1)))                      // 4
         b.add(eth, Pkt.ether(Pkt.udp("2001:db8:1::2", 40000, "2001:db8:ff::1", 443, [1, 2, 3])))                          // 5
         b.add(eth, Pkt.routerAdvertisement(options: [Pkt.routeInformation("2001:db8:ff::", 48, lifetime: 0)]))            // 6: withdrawn
         b.add(eth, Pkt.ether(Pkt.udp("2001:db8:1::2", 40001, "2001:db8:ff::2", 443, [1, 2, 3])))                          // 7
@@ -118,7 +119,7 @@ let lanHost = "192.168.1.2", lanRouter = "192.168.1.1"
 @Suite struct LocalNetAttack {
     @Test func trafficToAGlobalAddressInTheInterfacesOwnNetwork() throws {
         var (b, eth, wg) = wireGuardSession()   // eth0 192.0.2.2/24: a documentation range, global
-        b.add(wg, Pkt.udp("10.66.0.2", 5000, "10.66.0.1", 53, Pkt.dnsQuery(id: 1, "through.tunnel")))                      // 4
+        b.add(wg, Pkt.udp("10.66.0.2", 5000, "10.66.0.1", 53, Pkt.dnsQuery("through.tunnel", id: 1)))                      // 4
         b.add(eth, Pkt.ether(Pkt.tcp(host, 41000, "192.0.2.80", 80, flags: Pkt.syn)))                                       // 5
         b.add(eth, Pkt.ether(Pkt.tcp("192.0.2.80", 80, host, 41000, flags: Pkt.synAck), out: false))                        // 6
         b.add(eth, Pkt.ether(Pkt.udp(host, 41001, web, 9999, [1])))                                                        // 7: not local
@@ -139,7 +140,7 @@ let lanHost = "192.168.1.2", lanRouter = "192.168.1.1"
         let wg = b.interface("wg0", 101)
         b.add(eth, Pkt.dhcpReply(yiaddr: "203.0.113.66", server: "203.0.113.126", mask: "255.255.255.192"))               // 1
         b.handshake(eth, host: "203.0.113.66", server: "198.51.100.1")                                                     // 2-3
-        b.add(wg, Pkt.udp("10.66.0.2", 5000, "10.66.0.1", 53, Pkt.dnsQuery(id: 1, "through.tunnel")))                      // 4
+        b.add(wg, Pkt.udp("10.66.0.2", 5000, "10.66.0.1", 53, Pkt.dnsQuery("through.tunnel", id: 1)))                      // 4
         b.add(eth, Pkt.ether(Pkt.udp("203.0.113.66", 41000, web, 9999, [1])))                                            // 5: web .80 is inside /26
         b.add(eth, Pkt.ether(Pkt.udp("203.0.113.66", 41000, stunServer, 9999, [1])))                                       // 6: .10 is not
         let (a, path) = try analyze(b)
@@ -152,7 +153,7 @@ let lanHost = "192.168.1.2", lanRouter = "192.168.1.1"
     @Test func lanTrafficToAPrivateSubnetIsNoLocalNet() throws {
         var (b, eth, wg) = lanSession()
         b.handshake(eth, host: lanHost)
-        b.add(wg, Pkt.udp("10.66.0.2", 5000, "10.66.0.1", 53, Pkt.dnsQuery(id: 1, "through.tunnel")))
+        b.add(wg, Pkt.udp("10.66.0.2", 5000, "10.66.0.1", 53, Pkt.dnsQuery("through.tunnel", id: 1)))
         b.add(eth, Pkt.ether(Pkt.tcp(lanHost, 41000, "192.168.1.5", 631, flags: Pkt.syn)))
         let (a, _) = try analyze(b)
         #expect(a.findings.map(\.class) == [.traffic])
@@ -168,13 +169,13 @@ let lanHost = "192.168.1.2", lanRouter = "192.168.1.1"
         if answer {
             let i = answerInTunnel ? wg : eth
             let (h, r) = answerInTunnel ? ("10.66.0.2", "10.66.0.1") : (lanHost, lanRouter)
-            b.add(i, answerInTunnel ? Pkt.udp(h, 53000, r, 53, Pkt.dnsQuery(id: 9, "vpn.example.test"))
-                                    : Pkt.ether(Pkt.udp(h, 53000, r, 53, Pkt.dnsQuery(id: 9, "vpn.example.test"))))
+            b.add(i, answerInTunnel ? Pkt.udp(h, 53000, r, 53, Pkt.dnsQuery("vpn.example.test", id: 9))
+                                    : Pkt.ether(Pkt.udp(h, 53000, r, 53, Pkt.dnsQuery("vpn.example.test", id: 9))))
             let resp = Pkt.udp(r, 53, h, 53000, Pkt.dnsResponse(id: 9, "vpn.example.test", answers: [endpoint]))
             b.add(i, answerInTunnel ? resp : Pkt.ether(resp, out: false))
         }
         b.handshake(eth, host: lanHost)
-        b.add(wg, Pkt.udp("10.66.0.2", 5000, "10.66.0.1", 53, Pkt.dnsQuery(id: 1, "through.tunnel")))
+        b.add(wg, Pkt.udp("10.66.0.2", 5000, "10.66.0.1", 53, Pkt.dnsQuery("through.tunnel", id: 1)))
         b.add(eth, Pkt.ether(Pkt.tcp(lanHost, 41000, endpoint, 80, flags: Pkt.syn)))
         b.add(eth, Pkt.ether(Pkt.tcp(endpoint, 80, lanHost, 41000, flags: Pkt.synAck), out: false))
         b.add(eth, Pkt.ether(Pkt.tcp(lanHost, 41000, endpoint, 80, flags: Pkt.ack | Pkt.psh, seq: 2, Pkt.http(host: "vpn.example.test"))))
@@ -218,7 +219,7 @@ let lanHost = "192.168.1.2", lanRouter = "192.168.1.1"
         let routes = Pkt.classlessRoute(stunServer, 32, via: lanRouter) + [33, 1, 2, 3, 4, 5, 6, 7, 8]
         b.add(eth, Pkt.dhcpReply(yiaddr: lanHost, server: lanRouter, options: [[121, UInt8(routes.count)] + routes]))   // 1
         b.handshake(eth, host: lanHost)
-        b.add(wg, Pkt.udp("10.66.0.2", 5000, "10.66.0.1", 53, Pkt.dnsQuery(id: 1, "through.tunnel")))
+        b.add(wg, Pkt.udp("10.66.0.2", 5000, "10.66.0.1", 53, Pkt.dnsQuery("through.tunnel", id: 1)))
         b.add(eth, Pkt.ether(Pkt.udp(lanHost, 40000, stunServer, 3478, Pkt.bindingRequest(Pkt.txn(1)))))                 // 5
         let (a, _) = try analyze(b)
         let note = "frame 1: dhcp: malformed at byte 314: classless route prefix width above 32"
@@ -256,7 +257,7 @@ let lanHost = "192.168.1.2", lanRouter = "192.168.1.1"
                                      options: Pkt.routeOption(121, [Pkt.classlessRoute("203.0.\(i).0", 24, via: lanRouter)])))
         }
         b.handshake(eth, host: lanHost)
-        b.add(wg, Pkt.udp("10.66.0.2", 5000, "10.66.0.1", 53, Pkt.dnsQuery(id: 1, "through.tunnel")))
+        b.add(wg, Pkt.udp("10.66.0.2", 5000, "10.66.0.1", 53, Pkt.dnsQuery("through.tunnel", id: 1)))
         b.add(eth, Pkt.ether(Pkt.udp(lanHost, 40000, "198.0.1.9", 3478, Pkt.bindingRequest(Pkt.txn(1)))))                 // inside the first push
         let (a, _) = try analyze(b)
         let o = try #require(a.observations.first { $0.kind == "public-routes-pushed" })
@@ -273,7 +274,7 @@ let lanHost = "192.168.1.2", lanRouter = "192.168.1.1"
         b.add(eth, Pkt.routerAdvertisement(options: [bad]))                          // 1
         b.add(eth, Pkt.routerAdvertisement(options: [[24, 1, 48, 0, 0, 0, 7, 8]]))    // 2: too short for a /48
         b.handshake(eth, host: lanHost)
-        b.add(wg, Pkt.udp("10.66.0.2", 5000, "10.66.0.1", 53, Pkt.dnsQuery(id: 1, "through.tunnel")))
+        b.add(wg, Pkt.udp("10.66.0.2", 5000, "10.66.0.1", 53, Pkt.dnsQuery("through.tunnel", id: 1)))
         b.add(eth, Pkt.ether(Pkt.udp("2001:db8:1::2", 40000, "2001:db8:ff::1", 443, [1])))
         let (a, _) = try analyze(b)
         #expect(a.findings.map(\.class) == [.ipv6])

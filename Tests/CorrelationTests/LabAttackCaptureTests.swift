@@ -1,6 +1,7 @@
 import Correlation
 import Foundation
 import Testing
+import TestCaptures
 
 /// The attack and reconnect recordings (captures/MANIFEST.md, "The attack and reconnect recordings"):
 /// what each attack finding and leak window cites, from real DHCP, DNS and WireGuard packets. The

@@ -2,6 +2,7 @@ import CaptureFiles
 import Correlation
 import Dissectors
 import Testing
+import TestCaptures
 
 /// Leak windows and tunnel failures (docs/leak-model.md, "Leak windows and tunnel failure"):
 /// what the packets say ended a quiet tunnel, and when that quiet was a failure.

@@ -10,6 +10,20 @@ enum Golden {
         "VPN endpoint wireguard 203.0.113.1:51820 (WireGuard handshake initiation/response, frames 1/2 of s.pcapng).",
         "Host address 192.0.2.2 on eth0 (source of the carrier flow)."
       ],
+      "bounds": {
+        "evidence_items_omitted": 0,
+        "findings_dropped": 0,
+        "findings_with_frames_omitted": 0,
+        "flows_refused": 0,
+        "max_evidence_items": 256,
+        "max_findings": 10000,
+        "max_flows": 65536,
+        "max_frames_per_finding": 1000,
+        "max_pending_transactions": 4096,
+        "model_bounds_hit": 0,
+        "packets_in_dropped_findings": 0,
+        "transactions_dropped": 0
+      },
       "capture_notes": ["s.pcapng: the capturing system dropped 3 packets; evidence may be incomplete."],
       "evidence_capture": {
         "format": "pcapng",
@@ -21,8 +35,16 @@ enum Golden {
       "exposed_public_addresses": [
         {
           "address": "198.51.100.2",
+          "finding_id": "F1",
           "how": "XOR-MAPPED-ADDRESS from 203.0.113.10, frame 6",
           "path": "physical"
+        }
+      ],
+      "files": [
+        {
+          "file": "s.pcapng",
+          "packets": 8,
+          "warnings": []
         }
       ],
       "findings": [
@@ -44,13 +66,18 @@ enum Golden {
             ]
           },
           "file": "s.pcapng",
+          "file_index": 0,
           "first_ns": 1700000002000000000,
+          "first_time": "2023-11-14T22:13:22.000000000Z",
           "frames": [5, 6],
+          "frames_omitted": 0,
           "id": "F1",
           "interface": "eth0",
           "last_ns": 1700000002050000000,
+          "last_time": "2023-11-14T22:13:22.050000000Z",
           "packets": 2,
           "severity": "high",
+          "severity_reason": "rule of the fixture",
           "title": "STUN Binding to 203.0.113.10:3478 outside the tunnel revealed 198.51.100.2"
         },
         {
@@ -67,13 +94,18 @@ enum Golden {
             "resolver": "198.51.100.53:53"
           },
           "file": "s.pcapng",
+          "file_index": 0,
           "first_ns": 1700000003000000000,
+          "first_time": "2023-11-14T22:13:23.000000000Z",
           "frames": [7],
+          "frames_omitted": 0,
           "id": "F2",
           "interface": "eth0",
           "last_ns": 1700000003000000000,
+          "last_time": "2023-11-14T22:13:23.000000000Z",
           "packets": 1,
           "severity": "high",
+          "severity_reason": "rule of the fixture",
           "title": "DNS query for <script>alert(1)</script>.example to 198.51.100.53 outside the tunnel"
         },
         {
@@ -85,13 +117,18 @@ enum Golden {
             "start_ns": 1700000001500000000
           },
           "file": "s.pcapng",
+          "file_index": 0,
           "first_ns": 1700000001500000000,
+          "first_time": "2023-11-14T22:13:21.500000000Z",
           "frames": [5, 6, 7],
+          "frames_omitted": 0,
           "id": "F3",
           "interface": "eth0",
           "last_ns": 1700000004000000000,
+          "last_time": "2023-11-14T22:13:24.000000000Z",
           "packets": 3,
           "severity": "medium",
+          "severity_reason": "rule of the fixture",
           "title": "Tunnel silent for 2.5 s while eth0 carried other traffic"
         }
       ],
@@ -191,13 +228,27 @@ enum Golden {
       },
       "observations": [
         {
+          "file": "s.pcapng",
           "frames": [8],
+          "frames_omitted": 0,
           "interface": "eth0",
           "kind": "mdns",
-          "names": ["1f2e3d4c.local"]
+          "names": ["1f2e3d4c.local"],
+          "note": "multicast DNS on the link",
+          "packets": 1
         }
       ],
+      "packet_verdicts": {
+        "carrier": 2,
+        "leak": 3,
+        "local": 1,
+        "tunnel": 2
+      },
       "schema_version": "1.2",
+      "settings": {
+        "group_gap_ns": 60000000000,
+        "tunnel_gap_ns": 2000000000
+      },
       "timeline": {
         "bucket_ns": 500000001,
         "buckets": 10,
@@ -295,6 +346,7 @@ enum Golden {
           {
             "address": "192.0.2.2",
             "decided_by": "source of the carrier flow",
+            "file": "s.pcapng",
             "interface": "eth0"
           }
         ],
@@ -305,6 +357,7 @@ enum Golden {
             "id": 0,
             "link_type": "rawip",
             "name": "wg0",
+            "packets": 2,
             "role": "tunnel"
           },
           {
@@ -313,6 +366,7 @@ enum Golden {
             "id": 1,
             "link_type": "ether",
             "name": "eth0",
+            "packets": 6,
             "role": "physical"
           }
         ],
@@ -321,7 +375,8 @@ enum Golden {
             "address": "203.0.113.1",
             "decided_by": "WireGuard handshake initiation/response, frames 1/2 of s.pcapng",
             "port": 51820,
-            "protocol": "wireguard"
+            "protocol": "wireguard",
+            "transport": "udp"
           }
         ]
       },
@@ -389,7 +444,7 @@ enum Golden {
 
     ### F3 · tunnel-failure · medium: Tunnel silent for 2.5 s while eth0 carried other traffic
 
-    > The tunnel carried nothing, or its carrier stopped, while non-carrier traffic appeared on a physical interface (a failed kill switch or a reconnect gap). The gap is when leaks happen.
+    > The tunnel went quiet, reconnected, switched endpoint or vanished while traffic that used it (or new traffic) went out a physical interface: a failed kill switch or a reconnect gap. The leak window is when leaks happen.
 
     - File s.pcapng, interface eth0
     - Time: 2023-11-14T22:13:21.500Z to 2023-11-14T22:13:24Z
@@ -402,7 +457,7 @@ enum Golden {
 
     ## Observations (not leaks)
 
-    - frames: 8; interface: eth0; kind: mdns; names: 1f2e3d4c.local
+    - file: s.pcapng; frames: 8; frames\_omitted: 0; interface: eth0; kind: mdns; names: 1f2e3d4c.local; note: multicast DNS on the link; packets: 1
 
     ## Provenance
 
@@ -422,7 +477,7 @@ enum Golden {
     static let jsonl = #"""
     {"@timestamp":"2023-11-14T22:13:22Z","destination":{"ip":"203.0.113.10","port":3478},"event":{"category":["network"],"dataset":"leakscope.finding","end":"2023-11-14T22:13:22.050Z","kind":"alert","module":"leakscope","reason":"STUN/TURN messages (WebRTC) were sent on a physical interface, outside the tunnel. The STUN server, and through it the web page, learns the host's real public address; ICE connectivity checks open a peer-to-peer path around the VPN.","severity":73,"start":"2023-11-14T22:13:22Z","type":["connection"]},"file":{"hash":{"sha256":"06db86ef5af70e06ea821e658ad31912d5de6b7427faaad74ad17d7ad2c5496a"},"name":"s.pcapng","path":"captures/s.pcapng","size":1234},"leakscope":{"bytes":200,"class":"webrtc","evidence":{"also_via_tunnel":true,"exposed_addresses":["198.51.100.2:40000"],"software":["\u001b[31mevil\u0007"],"stun_server":"203.0.113.10:3478","transactions":[{"id":"a1b2c3d4e5f60718293a4b5c","mapped_address":"198.51.100.2:40000","request_frame":5,"response_frame":6}]},"finding_id":"F1","first_ns":1700000002000000000,"frames":[5,6],"last_ns":1700000002050000000,"packets":2,"severity":"high","verdict":"leaks-found"},"message":"STUN Binding to 203.0.113.10:3478 outside the tunnel revealed 198.51.100.2","network":{"type":"ipv4"},"observer":{"ingress":{"interface":{"name":"eth0"}},"product":"leakscope","type":"analyzer","version":"0.1.0"},"related":{"ip":["192.0.2.2","198.51.100.2","203.0.113.10"]},"rule":{"category":"vpn-leak","description":"STUN/TURN messages (WebRTC) were sent on a physical interface, outside the tunnel. The STUN server, and through it the web page, learns the host's real public address; ICE connectivity checks open a peer-to-peer path around the VPN.","name":"webrtc"},"source":{"ip":"192.0.2.2"}}
     {"@timestamp":"2023-11-14T22:13:23Z","destination":{"ip":"198.51.100.53","port":53},"dns":{"question":{"name":"<script>alert(1)</script>.example","type":"A"}},"event":{"category":["network"],"dataset":"leakscope.finding","end":"2023-11-14T22:13:23Z","kind":"alert","module":"leakscope","reason":"Unicast DNS went to a resolver outside the tunnel. That resolver (often the ISP's) sees every name the host looks up; an EDNS Client Subnet option leaks the client's subnet even through a remote resolver.","severity":73,"start":"2023-11-14T22:13:23Z","type":["connection"]},"file":{"hash":{"sha256":"06db86ef5af70e06ea821e658ad31912d5de6b7427faaad74ad17d7ad2c5496a"},"name":"s.pcapng","path":"captures/s.pcapng","size":1234},"leakscope":{"bytes":80,"class":"dns","evidence":{"queries":[{"frame":7,"name":"<script>alert(1)</script>.example","type":"A"}],"resolver":"198.51.100.53:53"},"finding_id":"F2","first_ns":1700000003000000000,"frames":[7],"last_ns":1700000003000000000,"packets":1,"severity":"high","verdict":"leaks-found"},"message":"DNS query for <script>alert(1)</script>.example to 198.51.100.53 outside the tunnel","network":{"transport":"udp","type":"ipv4"},"observer":{"ingress":{"interface":{"name":"eth0"}},"product":"leakscope","type":"analyzer","version":"0.1.0"},"related":{"ip":["192.0.2.2","198.51.100.2","198.51.100.53"]},"rule":{"category":"vpn-leak","description":"Unicast DNS went to a resolver outside the tunnel. That resolver (often the ISP's) sees every name the host looks up; an EDNS Client Subnet option leaks the client's subnet even through a remote resolver.","name":"dns"},"source":{"ip":"192.0.2.2"}}
-    {"@timestamp":"2023-11-14T22:13:21.500Z","event":{"category":["network"],"dataset":"leakscope.finding","end":"2023-11-14T22:13:24Z","kind":"alert","module":"leakscope","reason":"The tunnel carried nothing, or its carrier stopped, while non-carrier traffic appeared on a physical interface (a failed kill switch or a reconnect gap). The gap is when leaks happen.","severity":47,"start":"2023-11-14T22:13:21.500Z","type":["connection"]},"file":{"hash":{"sha256":"06db86ef5af70e06ea821e658ad31912d5de6b7427faaad74ad17d7ad2c5496a"},"name":"s.pcapng","path":"captures/s.pcapng","size":1234},"leakscope":{"bytes":280,"class":"tunnel-failure","evidence":{"end_ns":1700000004000000000,"leaked_frames":[5,6,7],"start_ns":1700000001500000000},"finding_id":"F3","first_ns":1700000001500000000,"frames":[5,6,7],"last_ns":1700000004000000000,"packets":3,"severity":"medium","verdict":"leaks-found"},"message":"Tunnel silent for 2.5 s while eth0 carried other traffic","observer":{"ingress":{"interface":{"name":"eth0"}},"product":"leakscope","type":"analyzer","version":"0.1.0"},"related":{"ip":["198.51.100.2"]},"rule":{"category":"vpn-leak","description":"The tunnel carried nothing, or its carrier stopped, while non-carrier traffic appeared on a physical interface (a failed kill switch or a reconnect gap). The gap is when leaks happen.","name":"tunnel-failure"}}
+    {"@timestamp":"2023-11-14T22:13:21.500Z","event":{"category":["network"],"dataset":"leakscope.finding","end":"2023-11-14T22:13:24Z","kind":"alert","module":"leakscope","reason":"The tunnel went quiet, reconnected, switched endpoint or vanished while traffic that used it (or new traffic) went out a physical interface: a failed kill switch or a reconnect gap. The leak window is when leaks happen.","severity":47,"start":"2023-11-14T22:13:21.500Z","type":["connection"]},"file":{"hash":{"sha256":"06db86ef5af70e06ea821e658ad31912d5de6b7427faaad74ad17d7ad2c5496a"},"name":"s.pcapng","path":"captures/s.pcapng","size":1234},"leakscope":{"bytes":280,"class":"tunnel-failure","evidence":{"end_ns":1700000004000000000,"leaked_frames":[5,6,7],"start_ns":1700000001500000000},"finding_id":"F3","first_ns":1700000001500000000,"frames":[5,6,7],"last_ns":1700000004000000000,"packets":3,"severity":"medium","verdict":"leaks-found"},"message":"Tunnel silent for 2.5 s while eth0 carried other traffic","observer":{"ingress":{"interface":{"name":"eth0"}},"product":"leakscope","type":"analyzer","version":"0.1.0"},"related":{"ip":["198.51.100.2"]},"rule":{"category":"vpn-leak","description":"The tunnel went quiet, reconnected, switched endpoint or vanished while traffic that used it (or new traffic) went out a physical interface: a failed kill switch or a reconnect gap. The leak window is when leaks happen.","name":"tunnel-failure"}}
 
     """#
 }
