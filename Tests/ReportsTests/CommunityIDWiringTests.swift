@@ -126,11 +126,14 @@ import Testing
                 #expect(fromFrames == Dictionary(uniqueKeysWithValues: flows.map { ($0.communityId, $0.packets) }), "\(name) \(f.id)")
             }
 
-            // JSON Lines: network.community_id lists the finding's flows.
-            let jsonl = String(decoding: try JSONLReport.render(r), as: UTF8.self).split(separator: "\n")
-            #expect(jsonl.count == r.analysis.findings.count)
-            for (line, f) in zip(jsonl, r.analysis.findings) {
-                let doc = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
+            // JSON Lines: each finding's alert (leak windows have their own events) lists its flows in network.community_id.
+            let docs = try String(decoding: try JSONLReport.render(r), as: UTF8.self).split(separator: "\n").map {
+                try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any]
+            }
+            let alerts = docs.filter { ($0["event"] as? [String: Any])?["dataset"] as? String == "leakscope.finding" }
+            #expect(alerts.count == r.analysis.findings.count, "\(name)")
+            for (doc, f) in zip(alerts, r.analysis.findings) {
+                #expect((doc["leakscope"] as? [String: Any])?["finding_id"] as? String == f.id)
                 let network = doc["network"] as? [String: Any]
                 #expect(network?["community_id"] as? [String] == f.citedFlows?.map(\.communityId), "\(name) \(f.id)")
             }

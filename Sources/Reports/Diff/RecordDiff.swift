@@ -13,7 +13,8 @@ public struct RecordDiff: Sendable, Equatable {
     public struct Key: Sendable, Hashable, Comparable {
         /// The class as the record names it.
         public var leakClass: String
-        /// "stun server", "resolver", "name", "destination", "source", "interface", "title".
+        /// "stun server", "resolver", "name", "destination", "source", "interface", "route", "network",
+        /// "vpn endpoint", "title".
         public var kind: String
         public var value: String
 
@@ -44,6 +45,9 @@ public struct RecordDiff: Sendable, Equatable {
                     (kind, value) = ("title", f.title)
                 }
             case .tunnelFailure: (kind, value) = ("interface", f.interface)
+            case .routeInjection where e.pushedRoutes?.first != nil: (kind, value) = ("route", e.pushedRoutes!.first!.prefix)
+            case .localnet where e.localNetwork != nil: (kind, value) = ("network", e.localNetwork!.prefix)
+            case .serverip where e.vpnEndpoint != nil: (kind, value) = ("vpn endpoint", e.vpnEndpoint!)
             default: (kind, value) = ("title", f.title)
             }
         }
