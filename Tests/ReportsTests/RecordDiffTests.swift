@@ -129,4 +129,31 @@ struct RecordDiffTests {
         #expect(md.contains("## Resolved (0)\n\nNone.\n"))
         #expect(md.contains("| webrtc | high (regression) | stun server \\[2001:db8:3::10\\]:3478 | "))
     }
+
+    /// A record is input: every string a diff or a flow list shows from it is escaped.
+    @Test func stringsFromARecordAreEscaped() throws {
+        var r = try Self.record("webrtc-leak")
+        r.analysis.findings[0].id = "F1\u{1B}[31m"
+        r.analysis.findings[0].title = "evil \u{1B}]0;x\u{7} <b>|</b>"
+        r.analysis.findings[0].evidence.stunServer = "<i>\u{9B}31m"
+        r.analysis.findings[0].citedFlows?[0].communityId = "1:`\u{1B}[2J|<x>"
+        let report = DiffReport(diff: RecordDiff(old: try Self.record("clean"), new: r),
+                                old: .init(path: "old\u{1B}.json", record: try Self.record("clean"), schemaVersion: "1.3"),
+                                new: .init(path: "new.json", record: r, schemaVersion: "1.3"), failOn: .low)
+        let text = report.text()
+        #expect(!text.contains("\u{1B}") && !text.contains("\u{9B}") && !text.contains("\u{7}"))
+        #expect(text.contains("stun server <i>\\u{9b}31m"))
+        let md = report.markdown()
+        #expect(!md.contains("<b>") && !md.contains("<i>") && !md.contains("\u{1B}"))
+        #expect(md.contains("evil \\u{1b}\\]0;x\\u{7} &lt;b&gt;\\|&lt;/b&gt;"))
+        let json = String(decoding: try report.json(), as: UTF8.self)
+        #expect(!json.contains("\u{1B}") && json.contains("\\u001b"))
+        let term = TerminalReport.render(r)
+        #expect(!term.contains("\u{1B}"))
+        #expect(term.contains("community id: 1:`\\x1b[2J|<x> (udp "))
+        let flows = MarkdownReport.render(r)
+        #expect(flows.contains("  - 1:\\`\\u{1b}\\[2J\\|&lt;x&gt; udp 198.51.100.2:35538 → 203.0.113.10:3478"))
+        #expect(flows.contains("  - `1:akVY1LIIWxC1jCL+EVnsBXKQTe0=` icmp "))
+        #expect(!HTMLReport.render(r).contains("<x>"))
+    }
 }

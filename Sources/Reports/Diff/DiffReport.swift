@@ -86,7 +86,7 @@ public struct DiffReport: Sendable {
                 case .unchanged: "\(Self.sides(x.old)) -> \(Self.sides(x.new))"
                 }
                 let example = (x.new.first ?? x.old.first).map { e($0.title) } ?? ""
-                rows.append([mark, e(x.key.leakClass), Self.severity(x), e(x.key.text), ids, example])
+                rows.append([mark, e(x.key.leakClass), Self.severity(x), e(x.key.text), e(ids), example])
             }
             s += TerminalReport.table(rows.map { ["  " + $0[0]] + $0.dropFirst() }) { col, cell in
                 col == 2 && color ? (Severity(rawValue: cell).map(style.severity) ?? cell) : cell

@@ -21,12 +21,22 @@ enum CitedFlowsSection {
         return IPAddress(parsing: a)?.isV4 == false ? "[\(a)]:\(port)" : "\(a):\(port)"
     }
 
+    /// "1:" and 28 base64 characters ending in "=" (a SHA-1 digest).
+    static func isCommunityID(_ s: String) -> Bool {
+        let u = Array(s.utf8)
+        guard u.count == 30, u[0] == UInt8(ascii: "1"), u[1] == UInt8(ascii: ":"), u[29] == UInt8(ascii: "=") else { return false }
+        return u[2..<29].allSatisfy { c in
+            (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) || (c >= 0x30 && c <= 0x39) || c == UInt8(ascii: "+") || c == UInt8(ascii: "/")
+        }
+    }
+
     static func total(_ f: Finding) -> Int { (f.citedFlows?.count ?? 0) + (f.citedFlowsOmitted ?? 0) }
 
     /// One line of the terminal details, nil without flows.
     static func terminal(_ f: Finding, max: Int = 3) -> String? {
         guard let flows = f.citedFlows, !flows.isEmpty else { return nil }
-        let shown = flows.prefix(max).map { "\($0.communityId) (\(escapedForTerminal(describe($0))))" }.joined(separator: ", ")
+        // A record read back may carry anything in these strings: all escaped.
+        let shown = flows.prefix(max).map { escapedForTerminal("\($0.communityId) (\(describe($0)))") }.joined(separator: ", ")
         let n = total(f)
         return "community id: " + shown + (n > max ? ", ... (\(n) flows)" : "")
     }
@@ -49,7 +59,9 @@ enum CitedFlowsSection {
         let e = Escape.markdown
         var m = "- \(e(heading)):\n"
         for x in flows.prefix(max) {
-            m += "  - `\(x.communityId)` \(e(describe(x, arrow: "→"))), first frame \(x.firstFrame), \(x.packets) packet\(x.packets == 1 ? "" : "s")\n"
+            // A well-formed ID as code (copied as is); anything else a record may hold, escaped.
+            let id = isCommunityID(x.communityId) ? "`\(x.communityId)`" : e(x.communityId)
+            m += "  - \(id) \(e(describe(x, arrow: "→"))), first frame \(x.firstFrame), \(x.packets) packet\(x.packets == 1 ? "" : "s")\n"
         }
         let n = total(f)
         if n > max { m += "  - … \(n - max) more (in the record)\n" }

@@ -65,7 +65,7 @@ public enum TerminalReport {
             for f in sorted {
                 let frames = f.frames.prefix(6).map(String.init).joined(separator: ",")
                     + (f.frames.count > 6 || f.framesOmitted > 0 ? ",..." : "")
-                rows.append([f.id, f.severity.rawValue, e(f.className), e(f.file), e(f.interface), String(f.packets), frames, e(f.title)])
+                rows.append([e(f.id), f.severity.rawValue, e(f.className), e(f.file), e(f.interface), String(f.packets), frames, e(f.title)])
             }
             s += table(rows, paint: { col, cell in col == 1 ? Severity(rawValue: cell).map(style.severity) ?? cell : cell })
             s += "\n"
@@ -179,7 +179,7 @@ public enum TerminalReport {
             add("leak classes", list(v.leakClasses))
         }
         if let flows = CitedFlowsSection.terminal(f) { lines.append(flows) }
-        return "\(f.id): " + lines.joined(separator: "\n    ") + "\n"
+        return "\(escapedForTerminal(f.id)): " + lines.joined(separator: "\n    ") + "\n"
     }
 
     /// `addr:port`, with IPv6 addresses in brackets.
