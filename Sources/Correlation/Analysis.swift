@@ -1,7 +1,7 @@
 /// The analysis as data: what `leakscope analyze --format json` prints
 /// (docs/analysis-json.md). Keys are snake_case and never renamed; new keys may be added.
 public struct Analysis: Codable, Sendable, Equatable {
-    public static let schemaVersion = "1.1"
+    public static let schemaVersion = "1.2"
     public var schemaVersion = Analysis.schemaVersion
     public var verdict: Verdict
     public var tunnel: TunnelReport
@@ -17,11 +17,14 @@ public struct Analysis: Codable, Sendable, Equatable {
     public var settings: Settings
     /// The browser's own candidate list joined with the packets (schema 1.1); nil without a sidecar.
     public var browser: BrowserReport? = nil
+    /// Whether the capture could have seen a leak, path by path (schema 1.2; docs/leak-model.md, "Positive control").
+    public var positiveControl: PositiveControl? = nil
 
     enum CodingKeys: String, CodingKey {
         case schemaVersion = "schema_version", verdict, tunnel, findings, observations
         case exposedPublicAddresses = "exposed_public_addresses", assumptions
         case packetVerdicts = "packet_verdicts", files, bounds, settings, browser
+        case positiveControl = "positive_control"
     }
 
     public struct Verdict: Codable, Sendable, Equatable {

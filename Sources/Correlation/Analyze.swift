@@ -89,6 +89,7 @@ public enum Correlation {
                                  warnings: $0.warnings.prefix(32).map(\.description))
             s.sectionComments = Array($0.sections.flatMap(\.comments).prefix(16))
             s.interfaceStops = InterfaceStop.recorded(in: $0)
+            s.controls = CaptureControls(reader: $0)
             return s
         }
         return (builder.finish(), inputs)
@@ -99,6 +100,7 @@ public enum Correlation {
                       collector: inout CandidateEvidenceCollector) throws(AnalysisError) -> Analysis {
         var correlator = Correlator(model: model, options: options)
         correlator.note(interfaceStops: inputs.flatMap(\.interfaceStops))
+        correlator.note(controls: inputs.map(\.controls))
         let second: CaptureMerger
         do { second = try CaptureMerger(paths: paths) } catch { throw .input(error) }
         var dissectors = paths.map { _ in Dissector() }

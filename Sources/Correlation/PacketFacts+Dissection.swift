@@ -45,6 +45,7 @@ public struct FactsExtractor {
             f.destinationPort = u.destinationPort
             f.payloadLength = u.payload.count
             f.udpDeclaredPayload = max(0, Int(u.length) - 8)
+            if let c = CanaryToken.inPayload(u.payload) { f.canaryToken = c.token; f.canaryNumber = c.number }
         } else if let t = d.tcp {
             f.transport = .tcp
             f.sourcePort = t.sourcePort

@@ -20,6 +20,8 @@ struct CaptureBuilder {
     var sectionComment: String?
     /// Interface Statistics Blocks written after the frames: interface, isb_endtime, opt_comment.
     var statistics: [(interface: Int, endNs: Int64, comment: String?)] = []
+    /// ISBs with drop counters (isb_ifdrop, isb_osdrop), written after `statistics`.
+    var counters: [(interface: Int, endNs: Int64, ifDrop: UInt64?, osDrop: UInt64?)] = []
 
     mutating func interface(_ name: String?, _ linkType: UInt16, addresses: [String] = []) -> Int {
         interfaces.append(Interface(name: name, linkType: linkType, addresses: addresses.map { addr($0) }))
@@ -69,6 +71,14 @@ struct CaptureBuilder {
             var body = le32(UInt32(s.interface)) + le32(UInt32(t >> 32)) + le32(UInt32(t & 0xFFFF_FFFF))
             if let c = s.comment { body += option(1, Array(c.utf8)) }
             body += option(3, le32(UInt32(t >> 32)) + le32(UInt32(t & 0xFFFF_FFFF))) + le16(0) + le16(0)
+            out += block(5, body)
+        }
+        for s in counters {
+            let t = UInt64(bitPattern: s.endNs)
+            var body = le32(UInt32(s.interface)) + le32(UInt32(t >> 32)) + le32(UInt32(t & 0xFFFF_FFFF))
+            if let d = s.ifDrop { body += option(5, le64(d)) }
+            if let d = s.osDrop { body += option(7, le64(d)) }
+            body += le16(0) + le16(0)
             out += block(5, body)
         }
         return out

@@ -80,7 +80,7 @@ import Testing
         let j1 = try AnalysisJSON.encode(a1)
         let j2 = try AnalysisJSON.encode(try AnalysisJSON.decode(j1))
         #expect(j1 == j2)
-        #expect(j1.contains("\"schema_version\" : \"1.1\""))
+        #expect(j1.contains("\"schema_version\" : \"1.2\""))
         #expect(j1.contains("\"also_via_tunnel\" : true"))
         // Control characters from packets are escaped by the JSON encoder.
         #expect(j1.contains("probe\\u001b[31m"))

@@ -197,7 +197,7 @@ enum Golden {
           "names": ["1f2e3d4c.local"]
         }
       ],
-      "schema_version": "1.1",
+      "schema_version": "1.2",
       "timeline": {
         "bucket_ns": 500000001,
         "buckets": 10,
@@ -406,7 +406,7 @@ enum Golden {
 
     ## Provenance
 
-    - Tool: leakscope 0.1.0, record schema 1.1
+    - Tool: leakscope 0.1.0, record schema 1.2
     - Analysed at: not recorded (--deterministic)
     - Command line: `leakscope analyze captures/s.pcapng --format json --deterministic`
     - Input s.pcapng: 1234 bytes, SHA-256 `06db86ef5af70e06ea821e658ad31912d5de6b7427faaad74ad17d7ad2c5496a`

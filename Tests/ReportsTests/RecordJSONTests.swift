@@ -42,7 +42,7 @@ import Testing
 
     @Test func contractKeysStayAtTheirPlace() throws {
         let json = try JSONSerialization.jsonObject(with: Data(try RecordCoding.encode(Fixtures.record()))) as! [String: Any]
-        #expect(json["schema_version"] as? String == "1.1")
+        #expect(json["schema_version"] as? String == "1.2")
         #expect((json["verdict"] as? [String: Any])?["status"] as? String == "leaks-found")
         let tunnel = json["tunnel"] as! [String: Any]
         #expect((tunnel["interfaces"] as! [[String: Any]]).map { $0["role"] as! String } == ["tunnel", "physical"])
