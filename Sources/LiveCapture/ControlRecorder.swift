@@ -13,15 +13,37 @@ public struct CanaryOptions: Sendable, Equatable {
 
     /// Documentation addresses (RFC 5737, RFC 3849): routed nowhere on the Internet.
     public static let defaultDestinations: [IPAddress] = [.v4(0xC000_0263), .v6(0x2001_0DB8_0000_0000, 0x99)]
+    /// The next choices when a default is on the interface's own network (a canary to an on-link
+    /// address waits for a neighbour that never answers and never reaches the wire: it would
+    /// look like a kill switch). 198.51.100.99, 203.0.113.99; 2001:db8:ffff::99.
+    static let alternatives: [IPAddress] = [.v4(0xC633_6463), .v4(0xCB00_7163), .v6(0x2001_0DB8_FFFF_0000, 0x99)]
 
     public init(destinations: [IPAddress] = [], port: UInt16 = CanaryRecord.defaultPort) {
         self.destinations = destinations
         self.port = port
     }
 
-    /// The address a canary of this family goes to (the user's, else the default).
-    func destination(v4: Bool) -> IPAddress? {
-        destinations.first { $0.isV4 == v4 } ?? (destinations.isEmpty ? Self.defaultDestinations.first { $0.isV4 == v4 } : nil)
+    /// The address a canary of this family goes to: the user's; else the first default that is
+    /// not on one of `onLink` (the interface's own networks).
+    func destination(v4: Bool, onLink: [PcapNGWriter.Address] = []) -> IPAddress? {
+        if !destinations.isEmpty { return destinations.first { $0.isV4 == v4 } }
+        return (Self.defaultDestinations + Self.alternatives).first { a in
+            a.isV4 == v4 && !onLink.contains { Self.covers($0, a) }
+        }
+    }
+
+    /// True when `a` lies in the network of interface address `n`.
+    static func covers(_ n: PcapNGWriter.Address, _ a: IPAddress) -> Bool {
+        switch (n, a) {
+        case let (.v4(net, mask), .v4(x)): return mask != 0 && net & mask == x & mask
+        case let (.v6(hi, lo, len), .v6(xh, xl)):
+            guard len > 0 else { return false }
+            let l = Int(min(len, 128))
+            let mh: UInt64 = l >= 64 ? .max : ~(UInt64.max >> l)
+            let ml: UInt64 = l <= 64 ? 0 : ~(UInt64.max >> (l - 64))
+            return hi & mh == xh & mh && lo & ml == xl & ml
+        default: return false
+        }
     }
 }
 
@@ -80,10 +102,10 @@ final class ControlRecorder {
                     if case let .v6(hi, _, _) = $0 { hi >> 54 != 0x3FA } else { false }  // not fe80::/10
                 }
                 // IPv4 whenever the interface has an IPv4 address or none at all (one attempt at least).
-                if hasV4 || !hasV6, let d = c.destination(v4: true) {
+                if hasV4 || !hasV6, let d = c.destination(v4: true, onLink: addresses) {
                     targets.append(CanaryTarget(interface: h.interface, path: path, destination: d, port: c.port))
                 }
-                if hasV6, let d = c.destination(v4: false) {
+                if hasV6, let d = c.destination(v4: false, onLink: addresses) {
                     targets.append(CanaryTarget(interface: h.interface, path: path, destination: d, port: c.port))
                 }
             }
