@@ -169,7 +169,11 @@ extension Correlator {
             let file = key.fileIndex, name = d.displayName
             let carrier = control.carriers.first { $0.key == key }
             let sent = carrier?.sent ?? 0, received = carrier?.received ?? 0
-            let mine = canaries(file: file, name: name)
+            let bound = canaries(file: file, name: name)
+            // A canary bound here but seen only on another interface did not take this path (its
+            // binding did not hold): it tests nothing here, and must not pass for a blocked one.
+            let astray = bound.filter { !$0.seenOn.isEmpty && !$0.seenOn.contains(key) }
+            let mine = bound.filter { $0.seenOn.isEmpty || $0.seenOn.contains(key) }
             let seenHere = mine.filter { $0.seenOn.contains(key) }
             let unseenButAnswered = mine.filter { $0.seenFrames.isEmpty && !$0.icmpFrames.isEmpty }
             let drops = file < control.files.count ? control.files[file].drops[key.interfaceID] : nil
@@ -177,7 +181,7 @@ extension Correlator {
             var path = PositiveControl.Path(
                 file: fileName(file), interface: name, role: d.role.rawValue, evidence: "", statement: "",
                 carrierSent: sent, carrierReceived: received, firstCarrierFrame: carrier?.firstFrame,
-                canariesSent: mine.count, canariesSeen: seenHere.count, routes: routes,
+                canariesSent: bound.count, canariesSeen: seenHere.count, routes: routes,
                 kernelDrops: drops?.kernel, interfaceDrops: drops?.interface)
             let carrierText = "carrier \(sent) sent, \(received) received\(carrier.map { ", first frame \($0.firstFrame)" } ?? "")"
             let frames = seenHere.flatMap(\.seenFrames).sorted()
@@ -234,6 +238,9 @@ extension Correlator {
                 if !mine.isEmpty { blockedBlind = true }
             }
             if !mine.isEmpty && path.evidence != "kill-switch-verified" { allBlocked = false }
+            if !astray.isEmpty {
+                path.statement += "; canary \(astray.map(\.record.label).joined(separator: ", ")) bound to \(name) left through \(Set(astray.flatMap(\.seenOn).map(interfaceName)).sorted().joined(separator: ", ")) instead: it tested nothing here"
+            }
             paths.append(path)
         }
         if !model.hasPhysicalInterface {

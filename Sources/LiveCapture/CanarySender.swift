@@ -17,38 +17,46 @@ public struct CanaryTarget: Sendable, Equatable {
     }
 }
 
-/// Sends the canaries of one capture. The sockets are opened and bound to their
-/// interfaces (SO_BINDTODEVICE: the kernel routes the datagram out of that
-/// interface or refuses it, whatever the main routes say) when the capture
-/// starts, before `-Z` drops privilege (binding needs CAP_NET_RAW on older
-/// kernels); each `send` then connects, reads the source the kernel chose,
-/// sends one datagram and disconnects. Nothing is read back: what the wire
-/// shows is the capture's business.
+/// Sends the canaries of one capture. One socket per target and moment is
+/// opened and bound to its interface (SO_BINDTODEVICE: the kernel routes the
+/// datagram out of that interface or refuses it, whatever the main routes say)
+/// when the capture starts, before `-Z` drops privilege (binding needs
+/// CAP_NET_RAW on older kernels). Each socket sends once: connect (the kernel
+/// picks the route and the source), send, close. It is never disconnected and
+/// reused, because disconnecting a UDP socket (connect AF_UNSPEC) also clears
+/// its SO_BINDTODEVICE on Linux, and the next datagram would take the main
+/// routes, through the tunnel. Nothing is read back: what the wire shows is
+/// the capture's business.
 final class CanarySender {
     let token: CanaryToken
-    private var sockets: [(target: CanaryTarget, fd: Int32, openFailure: String?)] = []
+    private var sockets: [String: [(target: CanaryTarget, fd: Int32, openFailure: String?)]] = [:]
     private var number = 0
 
-    init(targets: [CanaryTarget], token: CanaryToken = .random()) {
+    init(targets: [CanaryTarget], moments: [String] = ["start", "stop"], token: CanaryToken = .random()) {
         self.token = token
-        for t in targets {
-            let (fd, failure) = Self.open(t)
-            sockets.append((t, fd, failure))
+        for m in moments {
+            sockets[m] = targets.map { t in
+                let (fd, failure) = Self.open(t)
+                return (t, fd, failure)
+            }
         }
     }
 
     deinit { close() }
 
     func close() {
-        for i in sockets.indices where sockets[i].fd >= 0 {
-            _ = Glibc.close(sockets[i].fd)
-            sockets[i].fd = -1
+        for (m, list) in sockets {
+            for s in list where s.fd >= 0 { _ = Glibc.close(s.fd) }
+            sockets[m] = []
         }
     }
 
     /// One canary per target, labelled `INTERFACE/FAMILY/MOMENT`; returns what happened to each.
     func send(moment: String) -> [CanaryRecord] {
-        sockets.map { s in
+        let list = sockets[moment] ?? []
+        sockets[moment] = []
+        defer { for s in list where s.fd >= 0 { _ = Glibc.close(s.fd) } }
+        return list.map { s in
             defer { number += 1 }
             let family = s.target.destination.isV4 ? "ipv4" : "ipv6"
             var record = CanaryRecord(
@@ -80,21 +88,11 @@ final class CanarySender {
     }
 
     /// connect (the kernel picks the route out of the bound interface and the source), getsockname,
-    /// send, disconnect; every refusal is written into `record.failure` with the step that failed.
+    /// send; every refusal is written into `record.failure` with the step that failed.
     private static func transmit(_ fd: Int32, _ record: inout CanaryRecord) {
-        // A pending asynchronous error (an ICMP answer to an earlier canary) would fail the send.
-        var pending: Int32 = 0
-        var plen = socklen_t(MemoryLayout<Int32>.size)
-        _ = getsockopt(fd, SOL_SOCKET, SO_ERROR, &pending, &plen)
         var address = SocketAddress(record.destination, port: record.destinationPort)
         let connected = address.withSockaddr { connect(fd, $0, $1) }
         guard connected == 0 else { record.failure = "connect: \(errnoText())"; return }
-        defer {
-            // AF_UNSPEC dissolves the association (the next canary may take another route).
-            var none = sockaddr()
-            none.sa_family = sa_family_t(AF_UNSPEC)
-            _ = connect(fd, &none, socklen_t(MemoryLayout<sockaddr>.size))
-        }
         var local = SocketAddress.empty
         if local.read(fd) { (record.source, record.sourcePort) = (local.address, local.port) }
         let payload = record.payload

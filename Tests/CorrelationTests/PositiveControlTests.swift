@@ -253,6 +253,22 @@ import Testing
         #expect(pc.canaries.map(\.result) == ["refused", "sent"])
     }
 
+    @Test func aCanaryBoundToThePhysicalInterfaceButSeenOnTheTunnelVerifiesNothing() throws {
+        // Its binding did not hold (on Linux, disconnecting a UDP socket clears SO_BINDTODEVICE):
+        // it left through the tunnel and must not pass for one a kill switch blocked.
+        var (b, eth, wg) = Self.session()
+        let c = Self.canary(0, source: "10.66.0.2")
+        let frame = b.add(wg, Pkt.udp("10.66.0.2", 45000, "192.0.2.99", 9, c.payload))
+        b.statistics = [(eth, Self.t0, c.comment)]
+        let (a, _) = try analyze(b)
+        #expect(a.verdict.status == .noLeakSeen)
+        let pc = try #require(a.positiveControl)
+        #expect(pc.killSwitch == .notTested)
+        #expect(pc.paths.first?.evidence == "carrier-seen")
+        #expect(pc.paths.first?.statement.hasSuffix("; canary eth0/ipv4/start bound to eth0 left through wg0 instead: it tested nothing here") == true)
+        #expect(pc.canaries.first?.seenFrames == [frame] && pc.canaries.first?.seenOn == ["wg0"])
+    }
+
     @Test func aCanaryNotSeenWithoutTheCarrierIsCannotTell() throws {
         var b = CaptureBuilder()
         let eth = b.interface("eth0", 1, addresses: [host])

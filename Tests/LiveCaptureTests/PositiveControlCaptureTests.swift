@@ -48,11 +48,13 @@ struct PositiveControlCaptureTests {
         let net = try VethPair(11)
         defer { net.destroy() }
         let side = TestNames.interface("-xa", 11), peer = TestNames.interface("-xb", 11)
-        for cmd in [["ip", "-n", net.a, "route", "add", "default", "via", "192.0.2.2"],
-                    // A second link in the namespace, with a route, that the capture does not record.
+        // The canaries' network through the captured veth; the default route through a second link the
+        // capture does not record: a canary whose binding did not hold would leave there, unseen.
+        for cmd in [["ip", "-n", net.a, "route", "add", "198.51.100.0/24", "via", "192.0.2.2"],
                     ["ip", "-n", net.a, "link", "add", side, "type", "veth", "peer", "name", peer],
                     ["ip", "-n", net.a, "addr", "add", "10.99.11.1/24", "dev", side],
-                    ["ip", "-n", net.a, "link", "set", side, "up"], ["ip", "-n", net.a, "link", "set", peer, "up"]] {
+                    ["ip", "-n", net.a, "link", "set", side, "up"], ["ip", "-n", net.a, "link", "set", peer, "up"],
+                    ["ip", "-n", net.a, "route", "add", "default", "via", "10.99.11.2"]] {
             let r = try TestSupport.run(cmd)
             #expect(r.status == 0, "\(cmd): \(r.stderr)")
         }
@@ -74,11 +76,13 @@ struct PositiveControlCaptureTests {
         #expect(routes.map(\.moment) == [.start, .change, .stop])
         #expect(routes.allSatisfy { $0.captured == [net.vethA] && ($0.namespace ?? "").hasPrefix("net:[") })
         let v4 = routes.map { $0.routes.filter { $0.family == .ipv4 }.map(\.line) }
-        let base = ["ipv4 unicast 0.0.0.0/0 via 192.0.2.2 dev \(net.vethA) table main",
+        let base = ["ipv4 unicast 0.0.0.0/0 via 10.99.11.2 dev \(side) table main",
                     "ipv4 unicast 10.99.11.0/24 dev \(side) table main",
-                    "ipv4 unicast 192.0.2.0/24 dev \(net.vethA) table main"]
-        let changed = base + ["ipv4 unicast 203.0.113.0/24 via 192.0.2.2 dev \(net.vethA) table main"]
-        #expect(v4 == [base, changed, changed])
+                    "ipv4 unicast 192.0.2.0/24 dev \(net.vethA) table main",
+                    "ipv4 unicast 198.51.100.0/24 via 192.0.2.2 dev \(net.vethA) table main"]
+        let changed = base[..<3] + ["ipv4 unicast 198.51.100.0/24 via 192.0.2.2 dev \(net.vethA) table main",
+                                    "ipv4 unicast 203.0.113.0/24 via 192.0.2.2 dev \(net.vethA) table main"]
+        #expect(v4 == [base, Array(changed), Array(changed)])
         #expect(routes[0].routes.contains { $0.line == "ipv6 unicast fe80::/64 dev \(side) metric 256 table main" })
 
         #expect(canaries.map(\.label) == ["\(net.vethA)/ipv4/start", "\(net.vethA)/ipv4/stop"])
@@ -86,7 +90,8 @@ struct PositiveControlCaptureTests {
         #expect(Set(canaries.map(\.token)).count == 1)
         #expect(canaries.allSatisfy { $0.failure == nil && $0.source == IPAddress(parsing: "192.0.2.1") && $0.destinationPort == 9
                                        && $0.destination == IPAddress(parsing: "198.51.100.99") && $0.path == .physical })
-        // Both datagrams are on the wire, each exactly as recorded.
+        // Both datagrams are on the wire of the interface they were bound to, each exactly as recorded
+        // (the main routes would have taken them out of the other link).
         for c in canaries { #expect(udp.contains(String(decoding: c.payload, as: UTF8.self)), "\(c.label)") }
         // One final ISB per interface after the records; tshark reads the file and counts the same frames.
         #expect(reader.finalStatistics.count == 1)
@@ -99,7 +104,7 @@ struct PositiveControlCaptureTests {
         let a = try Self.analysis(binary, path)
         let verdict = a["verdict"] as? [String: Any]
         #expect(verdict?["status"] as? String == "cannot-tell")
-        #expect((verdict?["reason"] as? String)?.contains("1 route through \(side), which was not captured (ipv4 unicast 10.99.11.0/24 dev \(side) table main), in the routing table at start, change at ") == true, "\(verdict ?? [:])")
+        #expect((verdict?["reason"] as? String)?.contains("2 routes through \(side), which was not captured (ipv4 unicast 0.0.0.0/0 via 10.99.11.2 dev \(side) table main; ipv4 unicast 10.99.11.0/24 dev \(side) table main), in the routing table at start, change at ") == true, "\(verdict ?? [:])")
         let pc = a["positive_control"] as? [String: Any] ?? [:]
         #expect(pc["kill_switch"] as? String == "not-enforced")
         let seen = (pc["canaries"] as? [[String: Any]] ?? []).map { ($0["seen_frames"] as? [Int] ?? []).count }
