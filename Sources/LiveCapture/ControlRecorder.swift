@@ -85,7 +85,8 @@ final class ControlRecorder {
         looksLikeTunnel = guess
         #if os(Linux)
         monitor = options.recordRoutes
-            ? (try? NetlinkSocket.open(groups: RTNL.groupIPv4Route | RTNL.groupIPv6Route).get()) : nil
+            ? (try? NetlinkSocket.open(groups: RTNL.groupIPv4Route | RTNL.groupIPv6Route | RTNL.groupLink
+                                     | RTNL.groupIPv4Address | RTNL.groupIPv6Address).get()) : nil
         #endif
         if let c = options.canary {
             var targets: [CanaryTarget] = []

@@ -112,6 +112,9 @@ enum RTNL {
     static let flagRequest: UInt16 = 1, flagDump: UInt16 = 0x300
     static let messageError: UInt16 = 2, messageDone: UInt16 = 3
     static let groupIPv4Route: UInt32 = 0x40, groupIPv6Route: UInt32 = 0x400
+    /// Links and addresses too: IPv4 removes the routes of a device that goes down without
+    /// announcing their deletion (RTM_NEWLINK is all there is).
+    static let groupLink: UInt32 = 0x1, groupIPv4Address: UInt32 = 0x10, groupIPv6Address: UInt32 = 0x100
     // Route attributes.
     static let rtaDestination: UInt16 = 1, rtaOutputInterface: UInt16 = 4, rtaGateway: UInt16 = 5
     static let rtaPriority: UInt16 = 6, rtaMultipath: UInt16 = 9, rtaTable: UInt16 = 15, rtaVia: UInt16 = 18

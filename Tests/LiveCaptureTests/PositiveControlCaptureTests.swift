@@ -66,14 +66,17 @@ struct PositiveControlCaptureTests {
         _ = capture.waitForStderr(containing: "capturing on")
         usleep(300_000)
         try TestSupport.run(["ip", "-n", net.a, "route", "add", "203.0.113.0/24", "via", "192.0.2.2"])
+        usleep(400_000)
+        // A link going down: IPv4 drops its routes without a route notification (RTM_NEWLINK only).
+        try TestSupport.run(["ip", "-n", net.a, "link", "set", side, "down"])
         let r = capture.finish()
         #expect(r.status == 0, "\(r.stderr)")
-        #expect(r.stderr.contains("routing table recorded at start and stop and 1 time when it changed"), "\(r.stderr)")
+        #expect(r.stderr.contains("routing table recorded at start and stop and 2 times when it changed"), "\(r.stderr)")
         #expect(r.stderr.contains("canary \(net.vethA)/ipv4/start (physical) to 198.51.100.99:9: sent"), "\(r.stderr)")
         #expect(r.stderr.contains("canary \(net.vethA)/ipv4/stop (physical) to 198.51.100.99:9: sent"), "\(r.stderr)")
 
         let (routes, canaries, reader, udp) = try Self.records(path)
-        #expect(routes.map(\.moment) == [.start, .change, .stop])
+        #expect(routes.map(\.moment) == [.start, .change, .change, .stop])
         #expect(routes.allSatisfy { $0.captured == [net.vethA] && ($0.namespace ?? "").hasPrefix("net:[") })
         let v4 = routes.map { $0.routes.filter { $0.family == .ipv4 }.map(\.line) }
         let base = ["ipv4 unicast 0.0.0.0/0 via 10.99.11.2 dev \(side) table main",
@@ -82,7 +85,8 @@ struct PositiveControlCaptureTests {
                     "ipv4 unicast 198.51.100.0/24 via 192.0.2.2 dev \(net.vethA) table main"]
         let changed = base[..<3] + ["ipv4 unicast 198.51.100.0/24 via 192.0.2.2 dev \(net.vethA) table main",
                                     "ipv4 unicast 203.0.113.0/24 via 192.0.2.2 dev \(net.vethA) table main"]
-        #expect(v4 == [base, Array(changed), Array(changed)])
+        let down = Array(changed.dropFirst(2))
+        #expect(v4 == [base, Array(changed), down, down])
         #expect(routes[0].routes.contains { $0.line == "ipv6 unicast fe80::/64 dev \(side) metric 256 table main" })
 
         #expect(canaries.map(\.label) == ["\(net.vethA)/ipv4/start", "\(net.vethA)/ipv4/stop"])
