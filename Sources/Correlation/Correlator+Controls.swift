@@ -208,7 +208,8 @@ extension Correlator {
             } else if !unseenButAnswered.isEmpty {
                 let icmp = unseenButAnswered.flatMap(\.icmpFrames).sorted()
                 path.evidence = "blind"
-                path.statement = "\(name): canary \(unseenButAnswered.map(\.record.label).joined(separator: ", ")) left the host (ICMP error frame\(icmp.count == 1 ? "" : "s") \(frameList(icmp)) quote\(icmp.count == 1 ? "s" : "") it) but the capture did not see it: the sensor misses packets sent there"
+                let one = unseenButAnswered.count == 1
+                path.statement = "\(name): canar\(one ? "y" : "ies") \(unseenButAnswered.map(\.record.label).joined(separator: ", ")) left the host (ICMP error frame\(icmp.count == 1 ? "" : "s") \(frameList(icmp)) quote\(icmp.count == 1 ? "s" : "") \(one ? "it" : "them")) but the capture did not see \(one ? "it" : "them"): the sensor misses packets sent there"
                 reasons.append(path.statement)
             } else if !seenHere.isEmpty {
                 physicalCanarySeen = true
