@@ -1,8 +1,11 @@
+import CaptureFiles
 import Dissectors
 
 /// Copies the correlator's facts out of a `Dissection`. Reads no bytes itself:
 /// the packet an ICMP error quotes comes from the dissector's `quoted` slot, and
 /// the application layer from `app.kind` (comparing `Layer`s compares strings).
+/// The canary token is read by its format's owner (`CanaryToken.inPayload`, CaptureFiles)
+/// from the UDP payload view: a first-byte check for nearly every datagram.
 public struct FactsExtractor {
     public init() {}
 
