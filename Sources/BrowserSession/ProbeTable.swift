@@ -1,5 +1,6 @@
 import BrowserCandidates
 import CaptureFiles
+import OutputText
 
 /// A terminal table of a candidate sidecar. Strings from the browser are escaped
 /// (`escapedForTerminal`, as in every command) so a hostile page cannot drive the terminal.

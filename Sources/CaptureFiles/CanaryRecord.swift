@@ -1,3 +1,5 @@
+import OutputText
+
 /// A canary `leakscope capture --canary` sent: one UDP datagram bound to one
 /// captured interface (SO_BINDTODEVICE), to a documentation address (or one the
 /// user named), carrying the capture's random token. The capture records each
@@ -124,14 +126,14 @@ public struct CanaryToken: Hashable, Sendable, CustomStringConvertible {
     /// hot path: the first byte decides for almost every datagram; nothing is allocated.
     @inlinable
     public static func inPayload(_ payload: ByteView) -> (token: CanaryToken, number: Int)? {
-        guard payload.count >= 53, payload.u8(0) == 0x6C else { return nil }  // "l"
+        guard payload.count >= 53, payload.integer(at: 0, as: UInt8.self) == 0x6C else { return nil }  // "l"
         return parse(payload)
     }
 
     @usableFromInline
     static func parse(_ p: ByteView) -> (token: CanaryToken, number: Int)? {
         let n = prefixBytes.count
-        for i in 0..<n where p.u8(i) != prefixBytes[i] { return nil }
+        for i in 0..<n where p.integer(at: i, as: UInt8.self) != prefixBytes[i] { return nil }
         func nibble(_ b: UInt8) -> UInt64? {
             switch b {
             case 48...57: UInt64(b - 48)
@@ -141,12 +143,12 @@ public struct CanaryToken: Hashable, Sendable, CustomStringConvertible {
         }
         var high: UInt64 = 0, low: UInt64 = 0
         for i in 0..<32 {
-            guard let b = p.u8(n + i), let v = nibble(b) else { return nil }
+            guard let b = p.integer(at: n + i, as: UInt8.self), let v = nibble(b) else { return nil }
             if i < 16 { high = high << 4 | v } else { low = low << 4 | v }
         }
-        guard p.u8(n + 32) == 0x20 else { return nil }
+        guard p.integer(at: n + 32, as: UInt8.self) == 0x20 else { return nil }
         var number = 0, digits = 0, i = n + 33
-        while let b = p.u8(i), b >= 48, b <= 57, digits < 6 {
+        while let b = p.integer(at: i, as: UInt8.self), b >= 48, b <= 57, digits < 6 {
             number = number * 10 + Int(b - 48); digits += 1; i += 1
         }
         guard digits > 0 else { return nil }

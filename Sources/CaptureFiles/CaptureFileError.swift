@@ -1,3 +1,4 @@
+import OutputText
 /// Why a capture file could not be read at all (no packet can come out of it).
 ///
 /// Thrown by `CaptureReader.init`; the CLI maps every case to exit code 4
@@ -96,7 +97,7 @@ public struct CaptureWarning: Equatable, Sendable, CustomStringConvertible {
 
     public var message: String {
         switch kind {
-        case .unknownBlock(let type): "unknown pcapng block type 0x\(hex32(type)) skipped"
+        case .unknownBlock(let type): "unknown pcapng block type 0x\(Hex.digits(type)) skipped"
         case .undescribedInterface(let id, let frame):
             "frame \(frame): interface id \(id) was never described by an Interface Description Block in this section; packet skipped"
         case .statisticsForUndescribedInterface(let id):
@@ -105,7 +106,7 @@ public struct CaptureWarning: Equatable, Sendable, CustomStringConvertible {
         case .invalidSubsecond(let frame): "frame \(frame): sub-second timestamp field is 1 second or more"
         case .snaplenOutOfRange(let snaplen):
             "snaplen \(snaplen) is outside 1...\(CaptureReader.maximumCapturedLength); packets are bounded by \(CaptureReader.maximumCapturedLength) bytes instead"
-        case .malformedOptions(let type): "options of block type 0x\(hex32(type)) run past the block; remaining options ignored"
+        case .malformedOptions(let type): "options of block type 0x\(Hex.digits(type)) run past the block; remaining options ignored"
         case .inputSpoolStopped(let bytes, let e):
             "could not copy the rest of this stream into the temporary file (\(systemErrorMessage(e))); read its first \(bytes) bytes only"
         case .unfinishedCapture(let named):
@@ -118,11 +119,6 @@ public struct CaptureWarning: Equatable, Sendable, CustomStringConvertible {
     }
 
     public var description: String { "\(path): byte offset \(offset): warning: \(message)" }
-}
-
-func hex32(_ v: UInt32) -> String {
-    let s = String(v, radix: 16)
-    return String(repeating: "0", count: max(0, 8 - s.count)) + s
 }
 
 func systemErrorMessage(_ code: Int32) -> String {

@@ -1,3 +1,5 @@
+import OutputText
+
 /// Classic libpcap format: a 24-byte file header, then records of a 16-byte
 /// header (seconds, sub-seconds, captured length, original length) and data.
 extension CaptureReader {
@@ -5,8 +7,8 @@ extension CaptureReader {
         order.bigEndian = bigEndian
         pcapNanosecond = nanosecond
         format = .pcap(byteOrder: bigEndian ? .big : .little, resolution: nanosecond ? .nanoseconds : .microseconds)
-        guard data.count >= 24, let major = order.u16(4), let minor = order.u16(6),
-              let snaplen = order.u32(16), let rawLinkType = order.u32(20)
+        guard data.count >= 24, let major = order.integer(at: 4, as: UInt16.self), let minor = order.integer(at: 6, as: UInt16.self),
+              let snaplen = order.integer(at: 16, as: UInt32.self), let rawLinkType = order.integer(at: 20, as: UInt32.self)
         else {
             throw .unreadableHeader(path: path, offset: 0, reason: "pcap file header cut short: \(data.count) of 24 bytes")
         }
@@ -18,7 +20,7 @@ extension CaptureReader {
         // bit 26 "FCS length present", bits 28-31 FCS length in 16-bit words.
         let reserved = rawLinkType & 0x03FF_0000
         guard reserved == 0 else {
-            throw .unreadableHeader(path: path, offset: 20, reason: "link-layer type reserved field not zero (0x\(hex32(reserved)))")
+            throw .unreadableHeader(path: path, offset: 20, reason: "link-layer type reserved field not zero (0x\(Hex.digits(reserved)))")
         }
         var interface = CaptureInterface(
             id: 0, linkType: LinkType(rawLinkType & 0xFFFF), snaplen: snaplen,
@@ -36,8 +38,8 @@ extension CaptureReader {
     func nextPcap() -> Packet? {
         let remaining = data.count &- offset
         if remaining == 0 { return nil }
-        guard remaining >= 16, let seconds = order.u32(offset), let fraction = order.u32(offset + 4),
-              let caplen = order.u32(offset + 8), let origlen = order.u32(offset + 12)
+        guard remaining >= 16, let seconds = order.integer(at: offset, as: UInt32.self), let fraction = order.integer(at: offset + 4, as: UInt32.self),
+              let caplen = order.integer(at: offset + 8, as: UInt32.self), let origlen = order.integer(at: offset + 12, as: UInt32.self)
         else {
             return fail("file cut short in a record header: \(remaining) of 16 bytes", at: offset)
         }
@@ -48,6 +50,7 @@ extension CaptureReader {
             return fail("file cut short in the middle of a packet: record needs \(caplen) bytes of data, \(remaining - 16) left", at: offset)
         }
         framesRead += 1
+        noteFrame(at: offset)
         let limit: UInt32 = pcapNanosecond ? 1_000_000_000 : 1_000_000
         if fraction >= limit, !warnedSubsecond {
             warnedSubsecond = true
@@ -56,10 +59,12 @@ extension CaptureReader {
         // Both fit: seconds < 2^32 so seconds * 1e9 < 4.3e18 < Int64.max.
         let ns = Int64(seconds) * 1_000_000_000 + Int64(fraction) * (pcapNanosecond ? 1 : 1_000)
         lastTimestamp = ns
-        offset += 16 + Int(caplen)
-        return Packet(
+        var packet = Packet(
             frameNumber: framesRead, fileIndex: fileIndex, interfaceID: 0, interfaceName: nil,
             linkType: hot[0].linkType, timestampNanoseconds: ns, originalLength: Int(origlen),
             direction: .unknown, bytes: bytes)
+        packet.recordOffset = offset
+        offset += 16 + Int(caplen)
+        return packet
     }
 }

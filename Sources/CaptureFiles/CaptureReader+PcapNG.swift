@@ -1,3 +1,5 @@
+import OutputText
+
 /// pcapng: blocks of type (4), total length (4), body, total length (4), in
 /// the byte order of the section they are in.
 extension CaptureReader {
@@ -21,10 +23,12 @@ extension CaptureReader {
             let block = offset
             let remaining = data.count &- block
             if remaining == 0 { return nil }
-            guard remaining >= 8, let type = order.u32(block), let length32 = order.u32(block + 4) else {
+            guard remaining >= 8, let type = order.integer(at: block, as: UInt32.self), let length32 = order.integer(at: block + 4, as: UInt32.self) else {
                 return fail("file cut short in a block header: \(remaining) bytes left, a block needs at least 12", at: block)
             }
             if type == BlockType.sectionHeader {
+                // A walk of `visit(frames:)` never crosses a section (a checkpoint follows each).
+                if locating { return nil }
                 if let reason = readSectionHeader() { return fail(reason, at: block) }
                 continue
             }
@@ -52,21 +56,23 @@ extension CaptureReader {
                 case .damaged: return nil
                 }
             case BlockType.interfaceDescription:
+                if locating { return nil }
                 guard readInterfaceDescription(at: block, length: length) else { return nil }
+            // Wireshark shows these as frames of their own (records without an interface), so they
+            // take a frame number: the packets after them keep the numbers Wireshark gives them.
+            // (A walk of `visit(frames:)` numbers them too, and counts nothing else.)
+            case BlockType.custom, BlockType.customNoCopy:
+                framesRead += 1
+                if !locating { blockCounts.custom += 1; nonPacketFrames += 1 }
+            case BlockType.systemdJournal:
+                framesRead += 1
+                if !locating { blockCounts.systemdJournal += 1; nonPacketFrames += 1 }
+            case _ where locating:
+                break
             case BlockType.interfaceStatistics:
                 guard readInterfaceStatistics(at: block, length: length) else { return nil }
             case BlockType.nameResolution: blockCounts.nameResolution += 1
             case BlockType.decryptionSecrets: blockCounts.decryptionSecrets += 1
-            // Wireshark shows these as frames of their own (records without an interface), so they
-            // take a frame number: the packets after them keep the numbers Wireshark gives them.
-            case BlockType.custom, BlockType.customNoCopy:
-                blockCounts.custom += 1
-                framesRead += 1
-                nonPacketFrames += 1
-            case BlockType.systemdJournal:
-                blockCounts.systemdJournal += 1
-                framesRead += 1
-                nonPacketFrames += 1
             default:
                 blockCounts.unknown += 1
                 warn(.unknownBlock(type: type), at: block)
@@ -79,13 +85,13 @@ extension CaptureReader {
     func checkBlockLength(_ length32: UInt32, at block: Int, remaining: Int, minimum: Int) -> String? {
         let length = Int(length32)
         if length < minimum {
-            return "block length \(length) is smaller than the \(minimum)-byte minimum (block type 0x\(hex32(order.u32(block) ?? 0)))"
+            return "block length \(length) is smaller than the \(minimum)-byte minimum (block type 0x\(Hex.digits(order.integer(at: block, as: UInt32.self) ?? 0)))"
         }
         if length % 4 != 0 { return "block length \(length) is not a multiple of 4" }
         if length > remaining {
             return "block length \(length) runs past the end of the file (\(remaining) bytes left): file cut short or length damaged"
         }
-        guard let trailing = order.u32(block + length - 4) else { return "block cut short" }
+        guard let trailing = order.integer(at: block + length - 4, as: UInt32.self) else { return "block cut short" }
         if trailing != length32 {
             return "trailing block length \(trailing) does not match the leading block length \(length)"
         }
@@ -99,18 +105,18 @@ extension CaptureReader {
     func readSectionHeader() -> String? {
         let block = offset
         let remaining = data.count - block
-        guard remaining >= 12, let magic = data.u32le(block + 8) else {
+        guard remaining >= 12, let magic = data.integer(at: block + 8, endianness: .little, as: UInt32.self) else {
             return "file cut short in a section header block: \(remaining) bytes left, need at least 28"
         }
         switch magic {
         case 0x1A2B_3C4D: order.bigEndian = false
         case 0x4D3C_2B1A: order.bigEndian = true
-        default: return "section header byte-order magic 0x\(hex32(data.u32be(block + 8) ?? 0)) is neither 1a2b3c4d nor 4d3c2b1a"
+        default: return "section header byte-order magic 0x\(Hex.digits(data.integer(at: block + 8, as: UInt32.self) ?? 0)) is neither 1a2b3c4d nor 4d3c2b1a"
         }
-        guard let length32 = order.u32(block + 4) else { return "section header block cut short" }
+        guard let length32 = order.integer(at: block + 4, as: UInt32.self) else { return "section header block cut short" }
         if let reason = checkBlockLength(length32, at: block, remaining: remaining, minimum: 28) { return reason }
         let length = Int(length32)
-        guard let major = order.u16(block + 12), let minor = order.u16(block + 14), let sectionLength = order.u64(block + 16) else {
+        guard let major = order.integer(at: block + 12, as: UInt16.self), let minor = order.integer(at: block + 14, as: UInt16.self), let sectionLength = order.integer(at: block + 16, as: UInt64.self) else {
             return "section header block cut short"
         }
         // Versions 1.0 and 1.2 (written by some old tools) are the same format.
@@ -135,6 +141,7 @@ extension CaptureReader {
         blockCounts.sectionHeaders += 1
         sectionFirst = interfaces.count
         sectionCount = 0
+        structureChanged = true
         offset = block + length
         return nil
     }
@@ -143,7 +150,7 @@ extension CaptureReader {
 
     /// Returns false on damage (already recorded).
     func readInterfaceDescription(at block: Int, length: Int) -> Bool {
-        guard length >= 20, let link = order.u16(block + 8), let snaplen = order.u32(block + 12) else {
+        guard length >= 20, let link = order.integer(at: block + 8, as: UInt16.self), let snaplen = order.integer(at: block + 12, as: UInt32.self) else {
             _ = fail("interface description block too short (\(length) bytes, need at least 20)", at: block)
             return false
         }
@@ -164,19 +171,19 @@ extension CaptureReader {
             case 2: interface.name = value.optionString()
             case 3: interface.description = value.optionString()
             case 4:
-                if let a = value.u32be(0), let m = value.u32be(4) {
+                if let a = value.integer(at: 0, as: UInt32.self), let m = value.integer(at: 4, as: UInt32.self) {
                     interface.ipv4Addresses.append(InterfaceIPv4Address(address: a, netmask: m))
                 }
             case 5:
-                if let hi = value.u64be(0), let lo = value.u64be(8), let prefix = value.u8(16) {
+                if let hi = value.integer(at: 0, as: UInt64.self), let lo = value.integer(at: 8, as: UInt64.self), let prefix = value.integer(at: 16, as: UInt8.self) {
                     interface.ipv6Addresses.append(InterfaceIPv6Address(high: hi, low: lo, prefixLength: prefix))
                 }
             case 6: if value.count == 6 { interface.macAddress = value.toArray() }
-            case 9: if let r = value.u8(0) { interface.timestampResolution = TimestampResolution(tsresol: r) }
+            case 9: if let r = value.integer(at: 0, as: UInt8.self) { interface.timestampResolution = TimestampResolution(tsresol: r) }
             case 11: if value.count >= 1, let text = value.suffix(from: 1) { interface.filter = text.optionString() }
             case 12: interface.os = value.optionString()
-            case 13: if let f = value.u8(0) { interface.fcsLength = Int(f) }
-            case 14: if let o = order.bigEndian ? value.u64be(0) : value.u64le(0) {
+            case 13: if let f = value.integer(at: 0, as: UInt8.self) { interface.fcsLength = Int(f) }
+            case 14: if let o = order.bigEndian ? value.integer(at: 0, as: UInt64.self) : value.integer(at: 0, endianness: .little, as: UInt64.self) {
                 interface.timestampOffsetSeconds = Int64(bitPattern: o)
             }
             case 15: interface.hardware = value.optionString()
@@ -191,6 +198,7 @@ extension CaptureReader {
             converter: TimestampConverter(resolution: interface.timestampResolution,
                                           offsetSeconds: interface.timestampOffsetSeconds)))
         sectionCount += 1
+        structureChanged = true
         return true
     }
 
@@ -228,7 +236,7 @@ extension CaptureReader {
         guard start + 4 <= end else { return .unknown }
         var options = OptionIterator(order, from: start, to: end)
         while let (code, value) = options.next() {
-            if code == 2, let flags = order.bigEndian ? value.u32be(0) : value.u32le(0) {
+            if code == 2, let flags = order.bigEndian ? value.integer(at: 0, as: UInt32.self) : value.integer(at: 0, endianness: .little, as: UInt32.self) {
                 switch flags & 3 {
                 case 1: return .inbound
                 case 2: return .outbound
@@ -241,8 +249,8 @@ extension CaptureReader {
 
     @inline(__always)
     func readEnhancedPacket(at block: Int, length: Int) -> PacketResult {
-        guard length >= 32, let localID = order.u32(block + 8), let units = order.timestamp(block + 12),
-              let caplen = order.u32(block + 20), let origlen = order.u32(block + 24)
+        guard length >= 32, let localID = order.integer(at: block + 8, as: UInt32.self), let units = order.timestamp(block + 12),
+              let caplen = order.integer(at: block + 20, as: UInt32.self), let origlen = order.integer(at: block + 24, as: UInt32.self)
         else {
             _ = fail("enhanced packet block too short (\(length) bytes, need at least 32)", at: block)
             return .damaged
@@ -253,8 +261,8 @@ extension CaptureReader {
 
     @inline(__always)
     func readObsoletePacket(at block: Int, length: Int) -> PacketResult {
-        guard length >= 32, let localID = order.u16(block + 8), let units = order.timestamp(block + 12),
-              let caplen = order.u32(block + 20), let origlen = order.u32(block + 24)
+        guard length >= 32, let localID = order.integer(at: block + 8, as: UInt16.self), let units = order.timestamp(block + 12),
+              let caplen = order.integer(at: block + 20, as: UInt32.self), let origlen = order.integer(at: block + 24, as: UInt32.self)
         else {
             _ = fail("packet block too short (\(length) bytes, need at least 32)", at: block)
             return .damaged
@@ -276,6 +284,7 @@ extension CaptureReader {
             return .damaged
         }
         framesRead += 1
+        noteFrame(at: block)
         offset = block + length
         guard let index = interfaceIndex(localID, at: block),
               let bytes = data.slice(block + dataOffset, Int(caplen))
@@ -284,10 +293,12 @@ extension CaptureReader {
         lastTimestamp = ns
         let dir = direction(optionsFrom: block + dataOffset + ((Int(caplen) + 3) & ~3), to: block + length - 4)
         let iface = hot[index]
-        return .packet(Packet(
+        var packet = Packet(
             frameNumber: framesRead, fileIndex: fileIndex, interfaceID: index, interfaceName: iface.name,
             linkType: iface.linkType, timestampNanoseconds: ns, originalLength: Int(origlen),
-            direction: dir, bytes: bytes))
+            direction: dir, bytes: bytes)
+        packet.recordOffset = block
+        return .packet(packet)
     }
 
     /// Simple Packet Block: interface 0 of the section, no timestamp (we use
@@ -295,12 +306,13 @@ extension CaptureReader {
     /// room in the block).
     @inline(__always)
     func readSimplePacket(at block: Int, length: Int) -> PacketResult {
-        guard length >= 16, let origlen = order.u32(block + 8) else {
+        guard length >= 16, let origlen = order.integer(at: block + 8, as: UInt32.self) else {
             _ = fail("simple packet block too short (\(length) bytes, need at least 16)", at: block)
             return .damaged
         }
         var caplen = min(Int(origlen), length - 16)
         framesRead += 1
+        noteFrame(at: block)
         offset = block + length
         guard let index = interfaceIndex(0, at: block) else { return .skipped }
         let iface = hot[index]
@@ -316,13 +328,14 @@ extension CaptureReader {
             linkType: iface.linkType, timestampNanoseconds: lastTimestamp, originalLength: Int(origlen),
             direction: .unknown, bytes: bytes)
         packet.hasTimestamp = false
+        packet.recordOffset = block
         return .packet(packet)
     }
 
     // MARK: Interface Statistics Block
 
     func readInterfaceStatistics(at block: Int, length: Int) -> Bool {
-        guard length >= 24, let localID = order.u32(block + 8), let units = order.timestamp(block + 12) else {
+        guard length >= 24, let localID = order.integer(at: block + 8, as: UInt32.self), let units = order.timestamp(block + 12) else {
             _ = fail("interface statistics block too short (\(length) bytes, need at least 24)", at: block)
             return false
         }
@@ -346,11 +359,11 @@ extension CaptureReader {
             case 1: stats.comments.append(value.optionString())
             case 2: if let u = valueBytes.timestamp(0) { stats.startTimeNanoseconds = timestamp(u, interface: index, at: block) }
             case 3: if let u = valueBytes.timestamp(0) { stats.endTimeNanoseconds = timestamp(u, interface: index, at: block) }
-            case 4: stats.interfaceReceived = valueBytes.u64(0)
-            case 5: stats.interfaceDropped = valueBytes.u64(0)
-            case 6: stats.filterAccepted = valueBytes.u64(0)
-            case 7: stats.osDropped = valueBytes.u64(0)
-            case 8: stats.userDelivered = valueBytes.u64(0)
+            case 4: stats.interfaceReceived = valueBytes.integer(at: 0, as: UInt64.self)
+            case 5: stats.interfaceDropped = valueBytes.integer(at: 0, as: UInt64.self)
+            case 6: stats.filterAccepted = valueBytes.integer(at: 0, as: UInt64.self)
+            case 7: stats.osDropped = valueBytes.integer(at: 0, as: UInt64.self)
+            case 8: stats.userDelivered = valueBytes.integer(at: 0, as: UInt64.self)
             default: break
             }
         }

@@ -1,3 +1,5 @@
+import OutputText
+
 /// Streams the packets of one classic pcap or pcapng file.
 ///
 /// The file is memory-mapped; each `Packet` returned by `next()` views the
@@ -56,6 +58,16 @@ public final class CaptureReader {
     var releasedUpTo = 0
     var pcapNanosecond = false
     var warnedSubsecond = false
+    /// Where frames can be found again (`visit(frames:)`): every
+    /// `frameIndexStride`-th frame, and the first frame after a section header
+    /// or interface description, so a walk from one never crosses either.
+    var checkpoints: [Checkpoint] = []
+    var lastCheckpointFrame = 0
+    var structureChanged = true
+    /// Set while `visit(frames:)` re-reads records: nothing is counted, warned or indexed.
+    var locating = false
+    /// Records `visit(frames:)` has read (it reads only around the frames it is asked for).
+    public internal(set) var locatedRecords = 0
     var endNoted = false
 
     struct HotInterface {
@@ -86,7 +98,7 @@ public final class CaptureReader {
             warn(.inputSpoolStopped(bytes: data.count, errno: e), at: data.count)
         }
         guard data.count > 0 else { throw .notACapture(path: path, reason: "empty file") }
-        guard let magic = data.u32le(0) else {
+        guard let magic = data.integer(at: 0, endianness: .little, as: UInt32.self) else {
             throw .notACapture(path: path, reason: "only \(data.count) bytes, too short for any capture header")
         }
         switch magic {
@@ -102,7 +114,7 @@ public final class CaptureReader {
         case 0xA1B2_CD34, 0x34CD_B2A1:
             throw .unreadableHeader(path: path, offset: 0, reason: "modified (Kuznetzov) pcap format is not supported")
         default:
-            throw .notACapture(path: path, reason: "unknown magic number 0x\(hex32(data.u32be(0) ?? 0)) at byte offset 0")
+            throw .notACapture(path: path, reason: "unknown magic number 0x\(Hex.digits(data.integer(at: 0, as: UInt32.self) ?? 0)) at byte offset 0")
         }
     }
 
@@ -150,6 +162,7 @@ public final class CaptureReader {
     }
 
     func warn(_ kind: CaptureWarning.Kind, at offset: Int) {
+        if locating { return }
         if warnings.count < Self.maximumWarnings {
             warnings.append(CaptureWarning(path: path, offset: offset, kind: kind))
         } else {

@@ -1,3 +1,5 @@
+import OutputText
+
 /// Plain-text rendering of a `CaptureSummary` for the terminal. Strings taken
 /// from the file (interface names) are escaped: control characters never
 /// reach the terminal.

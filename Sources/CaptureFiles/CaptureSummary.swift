@@ -54,11 +54,10 @@ public struct CaptureSummary: Sendable {
         while interfaces.count <= id {
             interfaces.append(InterfaceTotals(interfaceID: interfaces.count, name: nil, linkType: packet.linkType))
         }
+        // Names and link types come from the reader's interfaces (`finish`): no String copied per packet.
         interfaces[id].packets += 1
         interfaces[id].capturedBytes += packet.capturedLength
         interfaces[id].originalBytes += packet.originalLength
-        interfaces[id].name = packet.interfaceName
-        interfaces[id].linkType = packet.linkType
         guard packet.hasTimestamp else { return }
         let t = packet.timestampNanoseconds
         if let first = interfaces[id].firstTimestampNanoseconds { if t < first { interfaces[id].firstTimestampNanoseconds = t } }

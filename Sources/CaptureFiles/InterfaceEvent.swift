@@ -1,3 +1,4 @@
+import OutputText
 /// An interface that stopped during a live capture before the capture did:
 /// it vanished (deleted, unplugged, a VPN tearing its tunnel down), went
 /// down, or its handle failed. `leakscope capture` writes it as that

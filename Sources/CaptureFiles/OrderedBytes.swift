@@ -4,12 +4,12 @@ struct OrderedBytes {
     let view: ByteView
     var bigEndian: Bool
 
-    @inline(__always) func u16(_ o: Int) -> UInt16? { bigEndian ? view.u16be(o) : view.u16le(o) }
-    @inline(__always) func u32(_ o: Int) -> UInt32? { bigEndian ? view.u32be(o) : view.u32le(o) }
-    @inline(__always) func u64(_ o: Int) -> UInt64? { bigEndian ? view.u64be(o) : view.u64le(o) }
+    @inline(__always) func integer<T: FixedWidthInteger>(at o: Int, as: T.Type = T.self) -> T? {
+        view.integer(at: o, endianness: bigEndian ? .big : .little, as: T.self)
+    }
     /// A pcapng timestamp: high 32 bits then low 32 bits, each in section order.
     @inline(__always) func timestamp(_ o: Int) -> UInt64? {
-        guard let hi = u32(o), let lo = u32(o + 4) else { return nil }
+        guard let hi = integer(at: o, as: UInt32.self), let lo = integer(at: o + 4, as: UInt32.self) else { return nil }
         return UInt64(hi) << 32 | UInt64(lo)
     }
 }
@@ -29,7 +29,7 @@ struct OptionIterator {
     }
 
     mutating func next() -> (code: UInt16, value: ByteView)? {
-        guard offset + 4 <= end, let code = bytes.u16(offset), let length = bytes.u16(offset + 2) else {
+        guard offset + 4 <= end, let code = bytes.integer(at: offset, as: UInt16.self), let length = bytes.integer(at: offset + 2, as: UInt16.self) else {
             return nil
         }
         if code == 0 { return nil }   // opt_endofopt
@@ -47,7 +47,7 @@ extension ByteView {
     /// UTF-8 text of an option value, without trailing NULs (some writers add them).
     func optionString() -> String {
         var n = count
-        while n > 0, u8(n - 1) == 0 { n -= 1 }
+        while n > 0, integer(at: n - 1, as: UInt8.self) == 0 { n -= 1 }
         return String(decoding: prefix(n).base, as: UTF8.self)
     }
 }

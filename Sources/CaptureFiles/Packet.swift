@@ -35,6 +35,9 @@ public struct Packet {
     public var direction: PacketDirection
     /// The captured bytes, starting at the link-layer header.
     public var bytes: ByteView
+    /// Byte offset of the packet's record (pcap record header, pcapng block)
+    /// in its file: with `fileIndex`, where the packet can be found again.
+    public var recordOffset: Int = 0
 
     public init(
         frameNumber: Int, fileIndex: Int = 0, interfaceID: Int = 0, interfaceName: String? = nil,

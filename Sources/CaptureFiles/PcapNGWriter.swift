@@ -1,4 +1,5 @@
 import OutputFiles
+import OutputText
 
 #if canImport(Glibc)
 import Glibc

@@ -1,3 +1,5 @@
+import OutputText
+
 /// The routing table of the capture's network namespace at one moment, as
 /// `leakscope capture` records it in the pcapng (docs/live-capture.md,
 /// "Positive-control records"): the `opt_comment` of an Interface Statistics

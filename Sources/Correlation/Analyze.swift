@@ -20,45 +20,100 @@ public enum AnalysisError: Error, Sendable, CustomStringConvertible {
 
 /// The library entry point behind `leakscope analyze`.
 public enum Correlation {
-    /// Analyses capture files in two streaming passes over the merged, time-ordered packets:
-    /// pass 1 learns interface roles, VPN endpoints and host addresses (cheap facts only);
-    /// pass 2 judges every packet and builds findings. Memory is bounded by `options.limits`,
-    /// not by the length of the files.
+    /// What the passes gather beside the analysis (for the analysis record):
+    /// nothing is read again for it.
+    public struct Gathering: Sendable {
+        /// Pass 1: per input, per-interface totals (packets, bytes, first and
+        /// last time), sections, statistics, damage and warnings.
+        public var summaries: Bool
+        /// Pass 2: packets per time bucket per interface, over the time range
+        /// pass 1 found (implies `summaries`); nil for none.
+        public var timelineBuckets: Int?
+        public init(summaries: Bool = false, timelineBuckets: Int? = nil) {
+            self.summaries = summaries || timelineBuckets != nil
+            self.timelineBuckets = timelineBuckets
+        }
+    }
+
+    /// An analysis and what its passes gathered.
+    public struct Run {
+        public var analysis: Analysis
+        /// Per input (in input order) when gathered, else empty.
+        public var summaries: [CaptureSummary]
+        public var histogram: PacketHistogram?
+        /// Pass 2's readers, at the end of their inputs: `visit(frames:)`
+        /// finds the frames findings cite in the same mappings.
+        public var readers: [CaptureReader]
+    }
+
+    /// Opens each path once and analyses it; see `analyze(inputs:options:gathering:)`.
     public static func analyze(paths: [String], options: AnalysisOptions) throws(AnalysisError) -> Analysis {
+        try analyze(inputs: open(paths), options: options).analysis
+    }
+
+    /// Each path opened once (a pipe is read once), in order.
+    public static func open(_ paths: [String]) throws(AnalysisError) -> [CaptureInput] {
         guard !paths.isEmpty else { throw .noInput }
+        var inputs: [CaptureInput] = []
+        for p in paths {
+            do { inputs.append(try CaptureInput.open(path: p)) } catch { throw .input(error) }
+        }
+        return inputs
+    }
+
+    /// Analyses open inputs in two streaming passes over the same mappings,
+    /// merged in time order: pass 1 learns interface roles, VPN endpoints and
+    /// host addresses (cheap facts only); pass 2 judges every packet and builds
+    /// findings. Memory is bounded by `options.limits`, not by the length of
+    /// the files; what `gathering` asks for is counted in the same passes.
+    public static func analyze(inputs: [CaptureInput], options: AnalysisOptions, gathering: Gathering = Gathering()) throws(AnalysisError) -> Run {
+        guard !inputs.isEmpty else { throw .noInput }
         var options = options
         // Interface-index names recorded beside the capture fill what the command line left out.
-        for p in paths {
+        for p in inputs.map(\.path) {
             for (k, v) in InterfaceNameTable.read(besideCapture: p) where options.interfaceIndexNames[k] == nil {
                 options.interfaceIndexNames[k] = v
             }
         }
 
-        let (model, inputs) = try pass1(paths: paths, options: &options)
+        let (model, summaries, histogram, files) = try pass1(inputs: inputs, options: &options, gathering: gathering)
         // The browser's own candidate list, if any, is joined with what pass 2 sees.
-        let (sidecars, sidecarWarnings) = SidecarLocator.locate(inputs: inputs, explicit: options.candidateFiles,
+        let (sidecars, sidecarWarnings) = SidecarLocator.locate(inputs: files, explicit: options.candidateFiles,
                                                                 discover: options.discoverCandidates)
         var collector = CandidateEvidenceCollector(sidecars: sidecars.map(\.sidecar))
-        var analysis = try pass2(paths: paths, model: model, options: options, inputs: inputs, collector: &collector)
+        var run = try pass2(inputs: inputs, model: model, options: options, files: files, collector: &collector,
+                            histogram: histogram)
+        run.summaries = summaries
         if !sidecars.isEmpty || !sidecarWarnings.isEmpty {
-            let join = BrowserJoin(model: model, evidence: collector, findings: analysis.findings, multipleFiles: paths.count > 1)
+            let join = BrowserJoin(model: model, evidence: collector, findings: run.analysis.findings, multipleFiles: inputs.count > 1)
             let report = join.report(sidecars, warnings: sidecarWarnings)
-            BrowserJoin.annotate(&analysis.findings, with: report, cap: options.limits.maxEvidenceItems)
-            analysis.browser = report
+            BrowserJoin.annotate(&run.analysis.findings, with: report, cap: options.limits.maxEvidenceItems)
+            run.analysis.browser = report
         }
-        return analysis
+        return run
     }
 
-    /// Pass 1: roles, endpoints, host addresses. Its readers are released before pass 2 maps the files again.
-    static func pass1(paths: [String], options: inout AnalysisOptions) throws(AnalysisError) -> (TunnelModel, [InputSummary]) {
+    static func readers(_ inputs: [CaptureInput]) throws(AnalysisError) -> [CaptureReader] {
+        var readers: [CaptureReader] = []
+        for (i, input) in inputs.enumerated() {
+            do { readers.append(try CaptureReader(input: input, fileIndex: i)) } catch { throw .input(error) }
+        }
+        return readers
+    }
+
+    /// Pass 1: roles, endpoints, host addresses; and, when asked, the per-input
+    /// summaries and the empty timeline over the time range they give.
+    static func pass1(inputs: [CaptureInput], options: inout AnalysisOptions, gathering: Gathering) throws(AnalysisError)
+        -> (TunnelModel, [CaptureSummary], PacketHistogram?, [InputSummary])
+    {
         var builder = TunnelModelBuilder(options: options)
-        let first: CaptureMerger
-        do { first = try CaptureMerger(paths: paths) } catch { throw .input(error) }
-        for (i, p) in paths.enumerated() { builder.setFileName(p, index: i) }
+        let first = CaptureMerger(readers: try readers(inputs))
+        for (i, input) in inputs.enumerated() { builder.setFileName(input.path, index: i) }
         let extractor = FactsExtractor()
-        var dissectors = paths.map { _ in Dissector() }
+        var dissectors = inputs.map { _ in Dissector() }
         var d = Dissection()
-        var registered = paths.map { _ in 0 }
+        var registered = inputs.map { _ in 0 }
+        var summaries = gathering.summaries ? first.readers.map(CaptureSummary.init(reader:)) : []
         // Interfaces are described before their packets: register them as the readers find them,
         // so that pcapng addresses are host addresses while pass 1 runs.
         func register(_ r: CaptureReader) {
@@ -74,17 +129,19 @@ public enum Correlation {
         while let packet = first.next() {
             let r = first.readers[packet.fileIndex]
             if r.interfaces.count != registered[packet.fileIndex] { register(r) }
+            if gathering.summaries { summaries[packet.fileIndex].add(packet) }
             dissectors[packet.fileIndex].dissect(packet, into: &d)
             builder.observe(extractor.facts(d))
         }
-        for r in first.readers {
+        for (i, r) in first.readers.enumerated() {
             register(r)
+            if gathering.summaries { summaries[i].finish(reader: r) }
             for (k, v) in InterfaceNameTable.parse(comments: r.sections.flatMap(\.comments)) where options.interfaceIndexNames[k] == nil {
                 options.interfaceIndexNames[k] = v
             }
         }
         builder.setInterfaceIndexNames(options.interfaceIndexNames)
-        let inputs = first.readers.map {
+        let files = first.readers.map {
             var s = InputSummary(file: $0.path, packets: $0.framesRead - $0.nonPacketFrames, damage: $0.damage?.description,
                                  warnings: $0.warnings.prefix(32).map(\.description))
             s.sectionComments = Array($0.sections.flatMap(\.comments).prefix(16))
@@ -92,27 +149,38 @@ public enum Correlation {
             s.controls = CaptureControls(reader: $0)
             return s
         }
-        return (builder.finish(), inputs)
+        var histogram: PacketHistogram?
+        if let buckets = gathering.timelineBuckets {
+            let times = summaries.flatMap(\.interfaces)
+            let firsts = times.compactMap(\.firstTimestampNanoseconds), lasts = times.compactMap(\.lastTimestampNanoseconds)
+            var h = PacketHistogram(startNs: firsts.min() ?? 0, endNs: lasts.max() ?? 0, buckets: buckets)
+            for s in summaries { for i in s.interfaces { h.declare(fileIndex: s.fileIndex, interfaceID: i.interfaceID) } }
+            histogram = h
+        }
+        return (builder.finish(), summaries, histogram, files)
     }
 
-    /// Pass 2: verdicts and findings.
-    static func pass2(paths: [String], model: TunnelModel, options: AnalysisOptions, inputs: [InputSummary],
-                      collector: inout CandidateEvidenceCollector) throws(AnalysisError) -> Analysis {
+    /// Pass 2: verdicts and findings; and the timeline's counts when asked.
+    static func pass2(inputs: [CaptureInput], model: TunnelModel, options: AnalysisOptions, files: [InputSummary],
+                      collector: inout CandidateEvidenceCollector, histogram: PacketHistogram?) throws(AnalysisError) -> Run {
         var correlator = Correlator(model: model, options: options)
-        correlator.note(interfaceStops: inputs.flatMap(\.interfaceStops))
-        correlator.note(controls: inputs.map(\.controls))
-        let second: CaptureMerger
-        do { second = try CaptureMerger(paths: paths) } catch { throw .input(error) }
-        var dissectors = paths.map { _ in Dissector() }
+        correlator.note(interfaceStops: files.flatMap(\.interfaceStops))
+        correlator.note(controls: files.map(\.controls))
+        let second = CaptureMerger(readers: try readers(inputs))
+        var dissectors = inputs.map { _ in Dissector() }
         let extractor = FactsExtractor()
         var d = Dissection()
+        var counts = histogram ?? PacketHistogram(startNs: 0, endNs: 0, buckets: 1)
+        let counting = histogram != nil
         while let packet = second.next() {
+            if counting { counts.add(fileIndex: packet.fileIndex, interfaceID: packet.interfaceID, timestampNs: packet.timestampNanoseconds) }
             dissectors[packet.fileIndex].dissect(packet, into: &d)
             let f = extractor.facts(d)
             correlator.consume(f) { PacketDetail(d) }
             collector.observe(f, d)
         }
-        return correlator.finish(inputs: inputs)
+        return Run(analysis: correlator.finish(inputs: files), summaries: [], histogram: counting ? counts : nil,
+                   readers: second.readers)
     }
 }
 

@@ -35,7 +35,7 @@ struct CandidateEvidenceCollector {
     var mdnsWanted: Set<String> = []
     var dnsWanted: Set<String> = []
 
-    var requests: [STUNKey: RequestRef] = [:]
+    var requests: [STUNTransactionID: RequestRef] = [:]
     var exchanges: [Exchange] = []
     var hostSightings: [SocketAddress: Sighting] = [:]
     var hostAddressSightings: [IPAddress: Sighting] = [:]

@@ -1,4 +1,5 @@
 import CaptureFiles
+import OutputText
 import Dissectors
 
 /// The positive control (docs/leak-model.md, "Positive control"): before "no
@@ -108,9 +109,9 @@ extension Correlator {
         var usable = 0
         for (file, c) in control.files.enumerated() {
             for s in c.routeSnapshots {
-                let when = s.moment == .change ? "change at \(ISOTime.format(s.timeNanoseconds))" : s.moment.rawValue
+                let when = s.moment == .change ? "change at \(ISO8601Nanoseconds.format(s.timeNanoseconds))" : s.moment.rawValue
                 snapshots.append(.init(file: fileName(file), moment: s.moment.rawValue, timeNs: s.timeNanoseconds,
-                                       time: ISOTime.format(s.timeNanoseconds), routes: s.routes.count,
+                                       time: ISO8601Nanoseconds.format(s.timeNanoseconds), routes: s.routes.count,
                                        routesOmitted: s.routesOmitted > 0 ? s.routesOmitted : nil,
                                        changesOmitted: s.changesOmitted > 0 ? s.changesOmitted : nil,
                                        namespace: s.namespace, unavailable: s.unavailable))
@@ -255,7 +256,7 @@ extension Correlator {
             let src = r.source.map { a in "\(a.isV4 ? a.description : "[\(a)]")\(r.sourcePort.map { ":\($0)" } ?? "")" }
             return .init(file: fileName(e.file), token: r.token.description, number: r.number, label: r.label,
                          interface: r.interface, path: r.path.rawValue, timeNs: r.timeNanoseconds,
-                         time: ISOTime.format(r.timeNanoseconds), source: src,
+                         time: ISO8601Nanoseconds.format(r.timeNanoseconds), source: src,
                          destination: "\(r.destination.isV4 ? r.destination.description : "[\(r.destination)]"):\(r.destinationPort)",
                          result: r.failure == nil ? "sent" : "refused", failure: r.failure, seenFrames: e.seenFrames.sorted(),
                          seenOn: e.seenOn.map(interfaceName), icmpFrames: e.icmpFrames.sorted())

@@ -1,4 +1,5 @@
 import Dissectors
+import OutputText
 
 /// What the driver knows about the inputs besides their packets.
 public struct InputSummary: Sendable {
@@ -283,7 +284,7 @@ extension Correlator {
         return Finding(id: id, class: b.key.cls, severity: severity, severityReason: why, title: title,
                        file: fileName(b.key.interface.fileIndex), fileIndex: b.key.interface.fileIndex,
                        interface: interfaceName(b.key.interface), firstNs: firstNs, lastNs: lastNs,
-                       firstTime: ISOTime.format(firstNs), lastTime: ISOTime.format(lastNs), packets: b.packets,
+                       firstTime: ISO8601Nanoseconds.format(firstNs), lastTime: ISO8601Nanoseconds.format(lastNs), packets: b.packets,
                        bytes: b.bytes, frames: b.frames.sorted(), framesOmitted: b.framesOmitted, evidence: e)
     }
 }
@@ -291,12 +292,6 @@ extension Correlator {
 func formatSeconds(_ s: Double) -> String {
     let ms = Int((s * 1000).rounded())
     return "\(ms / 1000).\(String(repeating: "0", count: 3 - String(ms % 1000).count))\(ms % 1000) s"
-}
-
-/// The analysis JSON's time format: ISO 8601 UTC with all nine nanosecond
-/// digits (CaptureFiles' `ISO8601Nanoseconds`, the one formatter every output uses).
-public enum ISOTime {
-    public static func format(_ ns: Int64) -> String { ISO8601Nanoseconds.format(ns, fraction: .nanoseconds) }
 }
 
 extension Analysis {

@@ -95,7 +95,7 @@ extension Correlator {
     func classify(_ f: PacketFacts, key: FlowKey) -> Classification {
         let remote = Peer(address: key.remote, port: key.remotePort)
         switch f.app {
-        case .stun, .turnChannel:
+        case .stun, .channelData:
             return Classification(cls: .webrtc, subject: remote, strong: true)
         case .icmp:
             if let q = f.quoted {
@@ -245,7 +245,7 @@ extension Correlator {
 
     mutating func addSTUN(_ f: PacketFacts, _ b: Int, outbound: Bool, fk: FlowKey, detail: () -> PacketDetail) {
         let cap = limits.maxEvidenceItems
-        if f.app == .turnChannel { builders[b].channelData += 1; return }
+        if f.app == .channelData { builders[b].channelData += 1; return }
         if f.app == .icmp { builders[b].icmpErrors += 1; return }
         guard f.app == .stun, let txn = f.stunTransaction else { return }
         let d = detail()

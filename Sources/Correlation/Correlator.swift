@@ -17,7 +17,7 @@ public struct Correlator {
     var builders: [FindingBuilder] = []
     var observations: [ObservationKey: ObservationBuilder] = [:]
     var observationOrder: [ObservationKey] = []
-    var stunPending: [STUNKey: PendingRef] = [:]
+    var stunPending: [STUNTransactionID: PendingRef] = [:]
     var dnsPending: [DNSKey: PendingRef] = [:]
     var answers: [IPAddress: Answer] = [:]
     var tunnelPeers: Set<Peer> = []

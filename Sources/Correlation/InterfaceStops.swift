@@ -1,3 +1,4 @@
+import OutputText
 import CaptureFiles
 
 /// An interface a live capture saw stop before the capture did, as its
@@ -41,13 +42,13 @@ extension Correlator {
     /// "tunnel interface wgc vanished at 2025-...Z (The interface disappeared), as the capture recorded"
     func stopText(_ s: InterfaceStop) -> String {
         let role = model.role(s.interface) == .tunnel ? "tunnel interface" : "interface"
-        return "\(role) \(interfaceName(s.interface)) \(s.event.kind.rawValue) at \(ISOTime.format(s.event.timeNanoseconds))"
+        return "\(role) \(interfaceName(s.interface)) \(s.event.kind.rawValue) at \(ISO8601Nanoseconds.format(s.event.timeNanoseconds))"
             + (s.event.detail.isEmpty ? "" : " (\(s.event.detail))") + ", as the capture recorded"
     }
 
     /// The title of a tunnel-failure finding that began with a recorded stop.
     func tunnelStopTitle(_ s: InterfaceStop, packets: Int) -> String {
-        "Tunnel interface \(interfaceName(s.interface)) \(s.event.kind.rawValue) at \(ISOTime.format(s.event.timeNanoseconds)); "
+        "Tunnel interface \(interfaceName(s.interface)) \(s.event.kind.rawValue) at \(ISO8601Nanoseconds.format(s.event.timeNanoseconds)); "
             + "\(packets) packet\(packets == 1 ? "" : "s") left outside it afterwards"
     }
 

@@ -59,10 +59,10 @@ public struct FactsExtractor {
         let a = d.app
         if let m = a.stun {
             f.app = .stun
-            f.stunTransaction = STUNKey(hi: m.transactionID.hi, lo: m.transactionID.lo, classic: m.transactionID.classic)
+            f.stunTransaction = m.transactionID
             f.stunClass = m.messageClass.rawValue
         } else if a.channelData != nil || a.kind == .channelData {
-            f.app = .turnChannel
+            f.app = .channelData
         } else if a.kind == .dns || a.kind == .mdns || a.kind == .llmnr || a.kind == .nbns {
             f.app = a.kind == .dns ? .dns : a.kind == .mdns ? .mdns : a.kind == .llmnr ? .llmnr : .nbns
             if let m = a.dns { f.dnsID = m.id; f.dnsIsResponse = m.isResponse }
@@ -189,8 +189,10 @@ extension PacketDetail {
         if let h = a.http, let host = h.host { httpHost = Self.text(host) }
     }
 
-    /// Packet bytes as a String (invalid UTF-8 replaced); renderers escape control characters.
-    static func text(_ v: ByteView) -> String { String(decoding: v.prefix(512).base, as: UTF8.self) }
+    /// Packet bytes as text by the dissector's rule (docs/protocols.md):
+    /// controls and `\` as `\DDD`/`\\`, invalid UTF-8 byte by byte (never
+    /// U+FFFD, which would hide what was sent); renderers escape for their format.
+    static func text(_ v: ByteView) -> String { AppText.text(v.prefix(512)) }
 
     static func rcodeName(_ r: UInt8) -> String {
         switch r {

@@ -47,7 +47,7 @@ public struct PacketFacts: Sendable {
 
     public var app: AppKind = .none
     /// STUN: transaction id, class (0 request, 1 indication, 2 success, 3 error).
-    public var stunTransaction: STUNKey?
+    public var stunTransaction: STUNTransactionID?
     public var stunClass: UInt8 = 0
     /// DNS: id and QR bit.
     public var dnsID: UInt16 = 0
@@ -102,34 +102,6 @@ public struct PacketFacts: Sendable {
     /// The innermost addresses: the inner header when IPv6 is tunnelled in IPv4.
     public var innermostSource: IPAddress? { innerSource ?? source }
     public var innermostDestination: IPAddress? { innerDestination ?? destination }
-}
-
-/// A STUN transaction id (96 bits; classic RFC 3489 ids use all 128).
-public struct STUNKey: Hashable, Sendable, CustomStringConvertible {
-    public var hi: UInt64
-    public var lo: UInt64
-    public var classic: Bool
-    public init(hi: UInt64, lo: UInt64, classic: Bool) { self.hi = hi; self.lo = lo; self.classic = classic }
-    public var description: String {
-        let h = String(hi, radix: 16), l = String(lo, radix: 16)
-        let hs = String(repeating: "0", count: 16 - h.count) + h
-        let ls = String(repeating: "0", count: 16 - l.count) + l
-        return classic ? hs + ls : String((hs + ls).dropFirst(8))
-    }
-}
-
-/// What the correlator recognises at the application layer (one per packet, innermost wins).
-public enum AppKind: UInt8, Sendable {
-    case none
-    case stun, turnChannel
-    case dns, mdns, llmnr, nbns
-    case wireguard, openvpn, ike, esp, l2tp, gre
-    case dhcp, dhcpv6
-    /// ICMPv6 router/neighbour discovery (133-137) and MLD (130-132, 143); IGMP.
-    case neighborDiscovery, multicastListener, igmp
-    case icmp
-    case tls, http, quic
-    case other
 }
 
 /// The header of a packet quoted inside an ICMP error.

@@ -1,3 +1,4 @@
+import OutputText
 import CaptureFiles
 import ProcessSpawning
 

@@ -1,3 +1,4 @@
+import OutputText
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

@@ -230,21 +230,7 @@ public final class OutputFile {
     }
 
     private func writeAll(_ bytes: UnsafeRawBufferPointer) throws(OutputFileError) {
-        guard var p = bytes.baseAddress else { return }
-        var left = bytes.count
-        while left > 0 {
-            #if canImport(Glibc)
-            let n = Glibc.write(fd, p, left)
-            #else
-            let n = Darwin.write(fd, p, left)
-            #endif
-            if n < 0 {
-                if errno == EINTR || errno == EAGAIN { continue }
-                throw .write(path: writingPath, errno: errno)
-            }
-            p += n
-            left -= n
-        }
+        if let e = OutputFiles.writeAll(fd, bytes) { throw .write(path: writingPath, errno: e) }
     }
 
     /// Makes the rename durable; failure here cannot be undone, so it is ignored.

@@ -1,3 +1,4 @@
+import OutputText
 import ArgumentParser
 import CaptureFiles
 import Correlation
@@ -51,11 +52,11 @@ struct AnalyzeCommand: ParsableCommand {
     @Option(name: .customLong("physical"), help: ArgumentHelp("A physical interface name, or a classic pcap's file name (repeatable); other non-tunnel interfaces are ignored.", valueName: "name"))
     var physicals: [String] = []
 
-    @Option(name: .customLong("vpn-endpoint"), help: ArgumentHelp("VPN server address, optionally with port (repeatable); replaces inference from handshakes.", valueName: "addr[:port]"))
-    var endpoints: [String] = []
+    @Option(name: .customLong("vpn-endpoint"), help: ArgumentHelp("VPN server: ADDR, ADDR:PORT or [IPv6]:PORT (repeatable); replaces inference from handshakes.", valueName: "addr[:port]"))
+    var endpoints: [EndpointSpec] = []
 
-    @Option(name: .customLong("ifindex"), help: ArgumentHelp("Name an SLL2 (Linux 'any') interface index (repeatable).", valueName: "index=name"))
-    var ifindex: [String] = []
+    @Option(name: .customLong("ifindex"), help: ArgumentHelp("Name an SLL2 (Linux 'any') interface index: INDEX=NAME, e.g. 3=wg0 (repeatable).", valueName: "index=name"))
+    var ifindex: [InterfaceIndexNames] = []
 
     @Option(name: .customLong("interface-role"), help: "Role of a classic pcap's single interface (default: physical).")
     var interfaceRole: RoleArgument?
@@ -82,12 +83,6 @@ struct AnalyzeCommand: ParsableCommand {
     var summary = false
 
     func validate() throws {
-        for e in endpoints where EndpointSpec(parsing: e) == nil {
-            throw ValidationError("--vpn-endpoint \(e): expected ADDR, ADDR:PORT or [IPv6]:PORT")
-        }
-        for m in ifindex where InterfaceNameTable.parse(m).isEmpty {
-            throw ValidationError("--ifindex \(m): expected INDEX=NAME, e.g. 3=wg0")
-        }
         guard gap.isFinite, gap >= 0, groupGap.isFinite, groupGap >= 0, gap < 1e9, groupGap < 1e9 else {
             throw ValidationError("--gap and --group-gap take seconds >= 0")
         }
@@ -109,8 +104,8 @@ struct AnalyzeCommand: ParsableCommand {
         var options = AnalysisOptions()
         options.tunnelNames = tunnels
         options.physicalNames = physicals
-        options.vpnEndpoints = endpoints.compactMap(EndpointSpec.init(parsing:))
-        for m in ifindex { options.interfaceIndexNames.merge(InterfaceNameTable.parse(m)) { _, b in b } }
+        options.vpnEndpoints = endpoints
+        for m in ifindex { options.interfaceIndexNames.merge(m.names) { _, b in b } }
         if let r = interfaceRole {
             options.classicInterfaceRole = r == .tunnel ? .tunnel : .physical
             options.classicInterfaceRoleGiven = true
@@ -120,18 +115,13 @@ struct AnalyzeCommand: ParsableCommand {
         options.candidateFiles = candidates
         options.discoverCandidates = !noCandidates
 
-        let analysis: Analysis
-        do {
-            analysis = try Correlation.analyze(paths: files, options: options)
-        } catch {
-            printError("error: \(escapedForTerminal(error.description))")
-            throw ExitCode.inputError
+        let record = try output.record(inputs: held.inputs, options: options) { analysis in
+            // Sidecars named inside the captures were read too: no output may replace them either.
+            try OutputSafety.refuseOpened(outputs, command: "analyze")
+            Self.reportDamage(analysis)
         }
-        // Sidecars named inside the captures were read too: no output may replace them either.
-        try OutputSafety.refuseOpened(outputs, command: "analyze")
-        Self.reportDamage(analysis)
-        try output.emit(analysis, files: files)
-        throw Self.exitCode(analysis, failOn: failOn)
+        try output.emit(record)
+        throw Self.exitCode(record.analysis, failOn: failOn)
     }
 
     /// One line on stderr per damaged input (whatever the format and output), and the
@@ -194,16 +184,19 @@ struct AnalyzeCommand: ParsableCommand {
     }
 }
 
-/// One line to stderr (unbuffered, so it interleaves sanely with stdout).
-private func printError(_ line: String) {
-    var text = line + "\n"
-    text.withUTF8 { buffer in
-        guard let base = buffer.baseAddress else { return }
-        var done = 0
-        while done < buffer.count {
-            let n = write(2, base + done, buffer.count - done)
-            if n <= 0 { break }
-            done += n
-        }
+/// `--ifindex 3=wg0`, parsed once with the arguments (the sidecar's line syntax).
+struct InterfaceIndexNames: ExpressibleByArgument {
+    var names: [UInt32: String]
+    init?(argument: String) {
+        names = InterfaceNameTable.parse(argument)
+        if names.isEmpty { return nil }
     }
 }
+
+/// `--vpn-endpoint 203.0.113.1:51820`, `[2001:db8::1]:51820`, `198.51.100.7`.
+extension EndpointSpec: ExpressibleByArgument {
+    public init?(argument: String) { self.init(parsing: argument) }
+}
+
+/// One line to stderr.
+private func printError(_ line: String) { StandardStream.error.write(line + "\n") }

@@ -1,3 +1,4 @@
+import OutputText
 import ArgumentParser
 import BrowserCandidates
 import BrowserSession
@@ -153,17 +154,5 @@ extension CaptureReport {
 /// Small output helpers of the capture commands (named apart so other commands' helpers cannot clash).
 enum CaptureCLI {
     /// One line to standard error, unbuffered.
-    static func printError(_ text: String) {
-        var line = text + "\n"
-        line.withUTF8 { buf in
-            var p = buf.baseAddress
-            var left = buf.count
-            while left > 0, let q = p {
-                let n = write(2, q, left)
-                if n <= 0 { if n < 0 && errno == EINTR { continue } else { break } }
-                p = q + n
-                left -= n
-            }
-        }
-    }
+    static func printError(_ text: String) { StandardStream.error.write(text + "\n") }
 }

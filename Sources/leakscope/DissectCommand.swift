@@ -1,7 +1,8 @@
 import ArgumentParser
 import CaptureFiles
 import Dissectors
-import Foundation
+import JSONCoding
+import OutputText
 
 /// `leakscope dissect FILE...`: one line per frame, text or JSONL (docs/dissect.md).
 struct DissectCommand: ParsableCommand {
@@ -30,17 +31,14 @@ struct DissectCommand: ParsableCommand {
     var format: Format = .text
 
     func run() throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        var out = StandardOutput()
+        var out = StandardStream.Buffered(.output)
         var sawDamage = false, sawInputError = false
         for (index, path) in files.enumerated() {
             let reader: CaptureReader
             do {
                 reader = try CaptureReader(path: path, fileIndex: index)
             } catch {
-                FileHandle.standardError.write(Data("error: \(escapedForTerminal(error.description))\n".utf8))
+                StandardStream.error.write("error: \(escapedForTerminal(error.description))\n")
                 sawInputError = true
                 continue
             }
@@ -51,33 +49,21 @@ struct DissectCommand: ParsableCommand {
                 let record = DissectionRecord(d, interfaceName: packet.interfaceName)
                 switch format {
                 case .jsonl:
-                    if let data = try? encoder.encode(record) { out.write(data); out.write(Data([0x0A])) }
+                    // The one JSON encoder: keys sorted, controls and bidirectional marks escaped.
+                    if let line = try? JSONCoding.encode(record, layout: .compact, keys: .snakeCase) { out.write(line + [0x0A]) }
                 case .text:
-                    out.write(Data((escapedForTerminal(record.textLine) + "\n").utf8))
+                    out.write(escapedForTerminal(record.textLine) + "\n")
                 }
             }
             out.flush()
-            for w in reader.warnings { FileHandle.standardError.write(Data((escapedForTerminal(w.description) + "\n").utf8)) }
+            for w in reader.warnings { StandardStream.error.write(escapedForTerminal(w.description) + "\n") }
             if let damage = reader.damage {
-                FileHandle.standardError.write(Data("damaged: \(escapedForTerminal(damage.description))\n".utf8))
+                StandardStream.error.write("damaged: \(escapedForTerminal(damage.description))\n")
                 sawDamage = true
             }
         }
         out.flush()
         if sawInputError { throw ExitCode.inputError }
         if sawDamage { throw ExitCode.inputDamaged }
-    }
-}
-
-/// Buffers stdout writes (a line per frame adds up).
-private struct StandardOutput {
-    var buffer = Data()
-    mutating func write(_ d: Data) {
-        buffer.append(d)
-        if buffer.count > 1 << 16 { flush() }
-    }
-    mutating func flush() {
-        FileHandle.standardOutput.write(buffer)
-        buffer.removeAll(keepingCapacity: true)
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import CaptureFiles
 import Correlation
 import OutputFiles
+import OutputText
 import Reports
 
 #if canImport(Glibc)
@@ -11,13 +12,8 @@ import Glibc
 /// `analyze`'s output options: the format, where to write it, the evidence
 /// capture, and byte-identical output. Shared wiring for `analyze` and `report`.
 struct OutputOptions: ParsableArguments {
-    enum Format: String, ExpressibleByArgument, CaseIterable {
-        case text, json, html, markdown, jsonl
-        var pipeline: ReportPipeline.Format { ReportPipeline.Format(rawValue: rawValue)! }
-    }
-
     @Option(help: "text (terminal summary), json (the analysis record), html, markdown, jsonl (one ECS alert per finding).")
-    var format: Format = .text
+    var format: ReportFormat = .text
 
     @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Write the output to FILE (a file is replaced atomically; a device, FIFO or - is written directly) instead of standard output.", valueName: "file"))
     var output: String?
@@ -36,60 +32,59 @@ struct OutputOptions: ParsableArguments {
         [(option: "-o", path: output ?? "-"), evidence.map { ("--evidence", $0) }].compactMap { $0 }
     }
 
-    /// Builds what the format needs and writes it. Returns normally or throws
-    /// an `ExitCode` (4 input error, 5 cannot write).
-    func emit(_ analysis: Analysis, files: [String]) throws {
-        let color = output == nil && TerminalSummary.wantsColor(isTTY: isatty(1) == 1, environment: environment())
-        var text: [UInt8]
+    /// The record the format needs, from inputs the command holds open. With
+    /// the terminal text and no evidence only the analysis is made (no capture
+    /// facts to gather); else the whole record, gathered in the same passes.
+    /// `beforeWriting` runs once the inputs (and the sidecars they name) are
+    /// read and before any output is written. Throws an `ExitCode` (4 input
+    /// error, 5 cannot write the evidence).
+    func record(inputs: [CaptureInput], options: AnalysisOptions, beforeWriting: (Analysis) throws -> Void) throws -> AnalysisRecord {
         if format == .text && evidence == nil {
-            text = Array(AnalysisText.render(analysis, color: color).utf8)
-        } else {
-            let record = try orExit { () throws(ReportError) in
-                try ReportPipeline.record(analysis: analysis, paths: files, settings: settings(files: files))
+            let analysis: Analysis
+            do { analysis = try Correlation.analyze(inputs: inputs, options: options).analysis } catch {
+                StandardStream.error.write("error: \(escapedForTerminal(error.description))\n")
+                throw ExitCode.inputError
             }
-            if format == .text {
-                text = Array(AnalysisText.render(analysis, color: color).utf8)
-                if let ev = record.evidenceCapture {
-                    text += Array("\nEvidence: \(escapedForTerminal(evidence ?? ev.name)) (\(ev.frames) frames, SHA-256 \(ev.sha256))\n".utf8)
-                }
-            } else {
-                text = try orExit { () throws(ReportError) in try ReportPipeline.render(record, format: format.pipeline) }
-            }
+            try beforeWriting(analysis)
+            return AnalysisRecord(analysis: analysis, provenance: Provenance(tool: ToolInfo(version: LeakScope.version), invocation: invocation))
         }
-        try write(text)
+        let passes = try orExit { () throws(ReportError) in
+            try AnalysisPipeline.analyze(inputs: inputs, analysis: options, settings: settings)
+        }
+        try beforeWriting(passes.analysis)
+        return try orExit { () throws(ReportError) in try passes.record() }
     }
 
-    func settings(files: [String]) -> ReportPipeline.Settings {
-        var options: [String: JSONValue] = ["format": .string(format.rawValue), "deterministic": .bool(deterministic)]
-        if let output { options["output"] = .string(output) }
-        if let evidence { options["evidence"] = .string(evidence) }
+    /// Renders `record` in the chosen format and writes it.
+    func emit(_ record: AnalysisRecord) throws {
+        let color = format == .text && output == nil && TerminalReport.wantsColor(isTTY: isatty(1) == 1, environment: environment())
+        try write(try orExit { () throws(ReportError) in try record.rendered(as: format, color: color) })
+    }
+
+    var invocation: Invocation {
         // argv[0] is the binary's path on this machine; the record names the tool.
-        let arguments = ["leakscope"] + CommandLine.arguments.dropFirst()
-        return ReportPipeline.Settings(toolVersion: LeakScope.version, arguments: arguments, options: options,
-                                       deterministic: deterministic, evidencePath: evidence)
+        Invocation(arguments: ["leakscope"] + CommandLine.arguments.dropFirst(),
+                   options: .init(format: format, output: output, evidence: evidence, deterministic: deterministic))
+    }
+
+    var settings: AnalysisPipeline.Settings {
+        AnalysisPipeline.Settings(toolVersion: LeakScope.version, arguments: invocation.arguments, options: invocation.options)
     }
 
     /// To `--output` (atomically when it is a file; directly to a device, FIFO or `-`), else to standard output.
     func write(_ bytes: [UInt8]) throws {
         if let output {
             do { try OutputFile.write(bytes, to: output) } catch {
-                FileHandleStderr.write("error: \(escapedForTerminal(error.description))\n")
+                StandardStream.error.write("error: \(escapedForTerminal(error.description))\n")
                 throw error.isUsage ? ExitCode(64) : ExitCode.runtimeError
             }
         } else {
-            bytes.withUnsafeBytes { raw in
-                guard let base = raw.baseAddress else { return }
-                var done = 0
-                while done < raw.count {
-                    let n = Glibc.write(1, base + done, raw.count - done)
-                    if n < 0 && errno == EINTR { continue }
-                    if n <= 0 { break }
-                    done += n
-                }
-            }
+            StandardStream.output.write(bytes)
         }
     }
 }
+
+extension ReportFormat: ExpressibleByArgument {}
 
 /// Runs `body`; a `ReportError` becomes a message on stderr and the exit code
 /// for its kind (4: the input cannot be used, 5: the output cannot be written).
@@ -97,26 +92,10 @@ func orExit<T>(_ body: () throws(ReportError) -> T) throws -> T {
     do {
         return try body()
     } catch {
-        let line = "error: \(escapedForTerminal(error.description))\n"
-        FileHandleStderr.write(line)
+        StandardStream.error.write("error: \(escapedForTerminal(error.description))\n")
         switch error {
-        case .capture, .badRecord: throw ExitCode.inputError
+        case .capture, .badRecord, .input: throw ExitCode.inputError
         case .io, .output, .encoding: throw ExitCode.runtimeError
-        }
-    }
-}
-
-enum FileHandleStderr {
-    static func write(_ s: String) {
-        var text = s
-        text.withUTF8 { b in
-            guard let base = b.baseAddress else { return }
-            var done = 0
-            while done < b.count {
-                let n = Glibc.write(2, base + done, b.count - done)
-                if n <= 0 { break }
-                done += n
-            }
         }
     }
 }

@@ -1,3 +1,4 @@
+import OutputText
 import ArgumentParser
 import CaptureFiles
 import OutputFiles
@@ -97,6 +98,6 @@ enum OutputSafety {
 
     /// "leakscope analyze: error: ..." on stderr.
     static func fail(_ command: String, _ text: String) {
-        FileHandleStderr.write("leakscope \(command): error: \(escapedForTerminal(text))\n")
+        StandardStream.error.write("leakscope \(command): error: \(escapedForTerminal(text))\n")
     }
 }

@@ -117,7 +117,7 @@ struct ProbeCommand: ParsableCommand {
         if let url {
             let launcher = launcher(allowing: PageVisit.host(of: url).map { [$0] } ?? [])
             do { try PageVisit.run(url: url, duration: duration, launcher: launcher) } catch {
-                FileHandle.standardError.write(Data("leakscope probe: \(error.description)\n".utf8))
+                StandardStream.error.write("leakscope probe: \(error.description)\n")
                 throw ExitCode.runtimeError
             }
             return
@@ -130,15 +130,15 @@ struct ProbeCommand: ParsableCommand {
         let record: CandidateSidecar
         do {
             record = try ProbeSession.run(config) { line in
-                FileHandle.standardError.write(Data("leakscope probe: \(line)\n".utf8))
+                StandardStream.error.write("leakscope probe: \(line)\n")
             }
         } catch {
-            FileHandle.standardError.write(Data("leakscope probe: \(error.description)\n".utf8))
+            StandardStream.error.write("leakscope probe: \(error.description)\n")
             throw ExitCode.runtimeError
         }
         if let out {
             do { try OutputFile.write(Array(try record.encoded()), to: out) } catch {
-                FileHandle.standardError.write(Data("leakscope probe: \(error)\n".utf8))
+                StandardStream.error.write("leakscope probe: \(error)\n")
                 throw ExitCode.runtimeError
             }
         }

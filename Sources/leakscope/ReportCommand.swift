@@ -1,5 +1,6 @@
 import ArgumentParser
 import OutputFiles
+import OutputText
 import Reports
 
 #if canImport(Glibc)
@@ -32,7 +33,7 @@ struct ReportCommand: ParsableCommand {
     var record: String
 
     @Option(help: "html, markdown, jsonl, json (the record, re-encoded), text.")
-    var format: OutputOptions.Format?
+    var format: ReportFormat?
 
     @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Write to FILE (a file is replaced atomically; a device, FIFO or - is written directly) instead of standard output.", valueName: "file"))
     var output: String?
@@ -45,16 +46,22 @@ struct ReportCommand: ParsableCommand {
         let outputs = try OutputSafety.inspect(output.map { [(option: "-o", path: $0)] } ?? [], command: "report")
         try OutputSafety.refuse(outputs, overwriting: [record], command: "report")
         if let id = FileIdentity(path: record) { OpenedInputs.record(id, path: record) }
-        let r = try orExit { () throws(ReportError) in try ReportPipeline.readRecord(path: record) }
+        let read = try orExit { () throws(ReportError) in try RecordJSON.read(path: record) }
         let chosen = format ?? Self.format(forOutput: output)
-        let color = chosen == .text && output == nil && TerminalSummary.wantsColor(isTTY: isatty(1) == 1, environment: environment())
-        let bytes = try orExit { () throws(ReportError) in try ReportPipeline.render(r, format: chosen.pipeline, color: color) }
+        if !read.newerKeys.isEmpty && chosen != .json {
+            // Kept in a re-encoded record; no other rendering knows them.
+            let keys = read.newerKeys.prefix(8).joined(separator: ", ") + (read.newerKeys.count > 8 ? ", ..." : "")
+            StandardStream.error.write(escapedForTerminal(
+                "note: \(record) (schema \(read.schemaVersion)) has \(read.newerKeys.count) key\(read.newerKeys.count == 1 ? "" : "s") this leakscope (schema \(AnalysisRecord.schemaVersion)) does not show: \(keys)") + "\n")
+        }
+        let color = chosen == .text && output == nil && TerminalReport.wantsColor(isTTY: isatty(1) == 1, environment: environment())
+        let bytes = try orExit { () throws(ReportError) in try read.record.rendered(as: chosen, color: color) }
         var out = OutputOptions()
         out.output = output
         try out.write(bytes)
     }
 
-    static func format(forOutput path: String?) -> OutputOptions.Format {
+    static func format(forOutput path: String?) -> ReportFormat {
         guard let path, let dot = path.lastIndex(of: ".") else { return .html }
         switch path[path.index(after: dot)...].lowercased() {
         case "md", "markdown": return .markdown

@@ -1,4 +1,5 @@
 import BrowserCandidates
+import OutputText
 import Testing
 @testable import BrowserSession
 

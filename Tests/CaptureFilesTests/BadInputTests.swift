@@ -1,6 +1,7 @@
 import Testing
 import Foundation
 @testable import CaptureFiles
+import TestCaptures
 
 /// Every kind of damage: a clear message with file and byte offset, the
 /// packets before it still returned, nothing after it.

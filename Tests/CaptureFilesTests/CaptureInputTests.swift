@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import CaptureFiles
+import TestCaptures
 
 /// `CaptureInput`: a regular file is mapped; a stream is read once into a
 /// private unlinked temporary file, checked for a capture magic first.

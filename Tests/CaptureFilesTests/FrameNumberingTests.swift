@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import CaptureFiles
+import TestCaptures
 
 /// Frame numbers as Wireshark counts them: pcapng Custom and systemd Journal Export
 /// blocks are frames in Wireshark (records without an interface), so they take a

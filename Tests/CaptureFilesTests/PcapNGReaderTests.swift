@@ -1,5 +1,6 @@
 import Testing
 @testable import CaptureFiles
+import TestCaptures
 
 @Suite struct PcapNGReaderTests {
     /// Ethernet eth0 + raw-IP wg0 in one section, with the usual options.

@@ -1,5 +1,7 @@
+import OutputText
 import Testing
 @testable import CaptureFiles
+import TestCaptures
 
 /// Reads every packet into plain values (bytes copied) for comparisons.
 struct Seen: Equatable {

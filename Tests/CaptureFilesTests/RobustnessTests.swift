@@ -1,5 +1,6 @@
 import Testing
 @testable import CaptureFiles
+import TestCaptures
 
 /// Hostile input in bulk: every truncation and many byte flips of valid
 /// files must end in a packet list, a CaptureFileError or a CaptureDamage;

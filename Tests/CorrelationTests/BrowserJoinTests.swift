@@ -2,6 +2,7 @@ import BrowserCandidates
 import Correlation
 import Foundation
 import Testing
+import TestCaptures
 
 /// The browser's candidates sidecar joined with the packets (`browser` key, schema 1.1).
 @Suite struct BrowserCandidateJoin {
@@ -160,8 +161,8 @@ import Testing
         // JSON: the new key round-trips, and the old keys are untouched.
         let j = try AnalysisJSON.encode(a)
         #expect(try AnalysisJSON.decode(j) == a)
-        #expect(j.contains("\"seen_on_wire\" : false"))
-        #expect(j.contains("\"found_by\" : \"option --candidates\""))
+        #expect(j.contains("\"seen_on_wire\": false"))
+        #expect(j.contains("\"found_by\": \"option --candidates\""))
     }
 
     @Test func sectionCommentIsFollowedOnlyInsideTheCaptureDirectory() throws {

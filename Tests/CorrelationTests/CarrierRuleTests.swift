@@ -2,6 +2,7 @@
 import Dissectors
 import Foundation
 import Testing
+import TestCaptures
 
 // Captures that start after the tunnel came up (issue 10): the carrier rules of
 // docs/leak-model.md name the endpoint from the carrier's own structure, or from
@@ -262,7 +263,7 @@ private func midSessionWireGuard(_ b: inout CaptureBuilder, _ eth: Int, from c: 
         var b = CaptureBuilder()
         let eth = b.interface("eth0", 1)
         midSessionWireGuard(&b, eth)                                                                                      // 1-12
-        b.add(eth, Pkt.ether(Pkt.udp(client, 53001, "198.51.100.53", 53, Pkt.dnsQuery(id: 3, "leaked.example"))))      // 13
+        b.add(eth, Pkt.ether(Pkt.udp(client, 53001, "198.51.100.53", 53, Pkt.dnsQuery("leaked.example", id: 3))))      // 13
         b.add(eth, Pkt.ether(Pkt.tcp(client, 41000, "203.0.113.80", 80, flags: Pkt.syn)))                              // 14
         let (a, _) = try analyze(b)
         #expect(a.verdict.status == .leaksFound)

@@ -2,6 +2,7 @@ import CaptureFiles
 import Correlation
 import Dissectors
 import Testing
+import TestCaptures
 
 /// Issue 13, defect 6 (analysis side): a live capture records in the tunnel's
 /// ISB that the tunnel interface vanished, and when. That is the kill-switch

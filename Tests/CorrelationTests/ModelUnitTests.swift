@@ -1,6 +1,8 @@
+import OutputText
 import Correlation
 import Dissectors
 import Testing
+import TestCaptures
 
 @Suite struct Parsing {
     @Test func endpointSpecs() {
@@ -60,9 +62,9 @@ import Testing
     }
 
     @Test func isoTimes() {
-        #expect(ISOTime.format(0) == "1970-01-01T00:00:00.000000000Z")
-        #expect(ISOTime.format(1_700_000_000_123_456_789) == "2023-11-14T22:13:20.123456789Z")
-        #expect(ISOTime.format(-1) == "1969-12-31T23:59:59.999999999Z")
+        #expect(ISO8601Nanoseconds.format(0) == "1970-01-01T00:00:00.000000000Z")
+        #expect(ISO8601Nanoseconds.format(1_700_000_000_123_456_789) == "2023-11-14T22:13:20.123456789Z")
+        #expect(ISO8601Nanoseconds.format(-1) == "1969-12-31T23:59:59.999999999Z")
     }
 }
 

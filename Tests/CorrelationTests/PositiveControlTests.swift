@@ -2,6 +2,7 @@ import CaptureFiles
 import Correlation
 import Dissectors
 import Testing
+import TestCaptures
 
 /// The positive control's record formats (docs/live-capture.md, "Positive-control records"), exact.
 @Suite struct PositiveControlRecordTests {
@@ -99,7 +100,7 @@ import Testing
     /// eth0 + wg0, a WireGuard session (frames 1-3), traffic on wg0 and carrier both ways (frames 4-6).
     static func session() -> (CaptureBuilder, eth: Int, wg: Int) {
         var (b, eth, wg) = wireGuardSession()
-        b.add(wg, Pkt.udp("10.66.0.2", 5000, "10.66.0.1", 53, Pkt.dnsQuery(id: 7, "a.example")))                        // 4
+        b.add(wg, Pkt.udp("10.66.0.2", 5000, "10.66.0.1", 53, Pkt.dnsQuery("a.example", id: 7)))                        // 4
         b.add(eth, Pkt.ether(Pkt.udp(host, 40001, endpoint, 51820, Pkt.wgData(receiver: 0x9999, counter: 0))))          // 5
         b.add(eth, Pkt.ether(Pkt.udp(endpoint, 51820, host, 40001, Pkt.wgData(receiver: 0x1234, counter: 0)), out: false)) // 6
         return (b, eth, wg)
@@ -137,7 +138,7 @@ import Testing
         let eth = b.interface("eth0", 1, addresses: [host])
         let wg = b.interface("wg0", 101)
         b.add(eth, Pkt.arpRequest())
-        b.add(wg, Pkt.udp("10.66.0.2", 5000, "10.66.0.1", 53, Pkt.dnsQuery(id: 7, "a.example")))
+        b.add(wg, Pkt.udp("10.66.0.2", 5000, "10.66.0.1", 53, Pkt.dnsQuery("a.example", id: 7)))
         let (a, _) = try analyze(b)
         #expect(a.verdict.status == .cannotTell)
         #expect(a.verdict.reason == "1 packets on physical interfaces: 0 carrier, 1 housekeeping, the rest link-local or unanswered inbound; nothing left outside the tunnel, but a leak could have gone unseen: eth0: neither the tunnel's carrier nor a canary is seen on it: nothing shows the sensor would see a packet sent there")
@@ -310,7 +311,7 @@ import Testing
     @Test func leaksSeenByABlindSensorAreStillLeaks() throws {
         var b = CaptureBuilder()
         let eth = b.interface("eth0", 1, addresses: [host])
-        b.add(eth, Pkt.ether(Pkt.udp(host, 5000, resolver, 53, Pkt.dnsQuery(id: 1, "a.example"))))
+        b.add(eth, Pkt.ether(Pkt.udp(host, 5000, resolver, 53, Pkt.dnsQuery("a.example", id: 1))))
         b.counters = [(eth, Self.t0, 0, 5)]
         let (a, _) = try analyze(b)
         #expect(a.verdict.status == .leaksFound)

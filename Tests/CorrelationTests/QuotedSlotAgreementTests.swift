@@ -3,6 +3,7 @@ import CaptureFiles
 import Dissectors
 import Foundation
 import Testing
+import TestCaptures
 
 /// The correlator used to dissect every ICMP error's quote with a second
 /// `Dissector`; it now reads the dissector's one-level `quoted` slot. This
@@ -34,7 +35,7 @@ import Testing
         var sp: UInt16 = 0, dp: UInt16 = 0, stun = quoted.app.stun != nil || quoted.app.channelData != nil
         if let u = quoted.udp {
             sp = u.sourcePort; dp = u.destinationPort
-            if !stun, u.payload.u32be(4) == STUNMessage.magicCookie, let t = u.payload.u16be(0), t & 0xC000 == 0 { stun = true }
+            if !stun, u.payload.integer(at: 4, as: UInt32.self) == STUNMessage.magicCookie, let t = u.payload.integer(at: 0, as: UInt16.self), t & 0xC000 == 0 { stun = true }
         } else if let t = quoted.tcp {
             sp = t.sourcePort; dp = t.destinationPort
         }
@@ -87,13 +88,13 @@ import Testing
         let dstOpts: [UInt8] = [17, 0, 1, 4, 0, 0, 0, 0]
         let cases: [(name: String, quote: [UInt8], transportAt: Int)] = [
             ("v4 stun", Pkt.udp(h4, 40000, r4, 3478, stun), 20),
-            ("v4 dns", Pkt.udp(h4, 40001, r4, 53, Pkt.dnsQuery(id: 7, "example.com")), 20),
+            ("v4 dns", Pkt.udp(h4, 40001, r4, 53, Pkt.dnsQuery("example.com", id: 7)), 20),
             ("v4 channeldata", Pkt.udp(h4, 40002, r4, 50000, channel), 20),
             ("v4 classic stun", Pkt.udp(h4, 40003, r4, 3478, classic), 20),
             ("v4 cookie on 4500", Pkt.udp(h4, 4500, r4, 4500, stun), 20),
             ("v4 tcp stun", Pkt.tcp(h4, 40004, r4, 3478, flags: Pkt.psh | Pkt.ack, stun), 20),
             ("v6 stun", Pkt.udp(h6, 40005, r6, 19302, stun), 40),
-            ("v6 dns", Pkt.udp(h6, 40006, r6, 53, Pkt.dnsQuery(id: 8, "example.org", type: 28)), 40),
+            ("v6 dns", Pkt.udp(h6, 40006, r6, 53, Pkt.dnsQuery("example.org", id: 8, type: 28)), 40),
             ("v6 dstopts stun", Pkt.ipv6(h6, r6, next: 60, dstOpts + be16(40007) + be16(3478) + be16(UInt16(8 + stun.count)) + [0, 0] + stun), 48),
         ]
         var compared = 0

@@ -1,6 +1,7 @@
 import Correlation
 import Dissectors
 import Testing
+import TestCaptures
 
 /// End-to-end: byte-built captures through `Correlation.analyze`, with exact findings.
 func analyze(_ b: CaptureBuilder, options: AnalysisOptions = AnalysisOptions(), name: String = "s.pcapng",
@@ -27,7 +28,7 @@ func wireGuardSession() -> (CaptureBuilder, eth: Int, wg: Int) {
 @Suite struct CleanCaptures {
     @Test func wireGuardCarrierAndHousekeepingOnlyIsNoLeak() throws {
         var (b, eth, wg) = wireGuardSession()
-        b.add(wg, Pkt.udp("10.66.0.2", 5000, "10.66.0.1", 53, Pkt.dnsQuery(id: 7, "a.example")))        // 4
+        b.add(wg, Pkt.udp("10.66.0.2", 5000, "10.66.0.1", 53, Pkt.dnsQuery("a.example", id: 7)))        // 4
         b.add(eth, Pkt.ether(Pkt.udp(host, 40001, endpoint, 51820, Pkt.wgData(receiver: 0x9999, counter: 0)))) // 5
         b.add(eth, Pkt.ether(Pkt.udp(endpoint, 51820, host, 40001, Pkt.wgData(receiver: 0x1234, counter: 0)), out: false)) // 6
         let (a, path) = try analyze(b)
@@ -48,7 +49,7 @@ func wireGuardSession() -> (CaptureBuilder, eth: Int, wg: Int) {
         let eth = b.interface("eth0", 1, addresses: [host])
         b.add(eth, Pkt.ether(Pkt.udp(host, 5353, "224.0.0.251", 5353,
                                      Pkt.dnsResponse(id: 0, "1f0e3dad.local", answers: ["10.66.0.2"]))))
-        b.add(eth, Pkt.ether(Pkt.udp("fe80::1", 5353, "ff02::fb", 5353, Pkt.dnsQuery(id: 0, "printer.local"))))
+        b.add(eth, Pkt.ether(Pkt.udp("fe80::1", 5353, "ff02::fb", 5353, Pkt.dnsQuery("printer.local", id: 0))))
         let (a, _) = try analyze(b)
         // No finding; but with neither a VPN carrier nor a canary on eth0 nothing shows the sensor would
         // have seen a leak there: the positive control makes that "cannot tell" (docs/leak-model.md).
@@ -65,7 +66,7 @@ func wireGuardSession() -> (CaptureBuilder, eth: Int, wg: Int) {
     @Test func onlyTheTunnelCapturedCannotTell() throws {
         var b = CaptureBuilder()
         let wg = b.interface("wg0", 101)
-        b.add(wg, Pkt.udp("10.66.0.2", 5000, "10.66.0.1", 53, Pkt.dnsQuery(id: 7, "a.example")))
+        b.add(wg, Pkt.udp("10.66.0.2", 5000, "10.66.0.1", 53, Pkt.dnsQuery("a.example", id: 7)))
         let (a, _) = try analyze(b)
         #expect(a.verdict.status == .cannotTell)
         #expect(a.verdict.reason == "only tunnel interfaces were captured (wg0): no leak can be seen from it")

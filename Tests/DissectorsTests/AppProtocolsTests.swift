@@ -76,7 +76,7 @@ enum AppVectors {
         let m = try ICMPv4Message(v)
         #expect(m.isError)
         #expect(m.quotedPacket?.count == 28)
-        #expect(m.quotedPacket?.u8(0) == 0x45)
+        #expect(m.quotedPacket?.integer(at: 0, as: UInt8.self) == 0x45)
         var s = ICMPSummary(type: 3, code: 3, name: "destination-unreachable")
         s.quotedLength = 28
         #expect(m.summary() == s)

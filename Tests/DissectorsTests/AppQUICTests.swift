@@ -1,3 +1,4 @@
+import OutputText
 import Testing
 @testable import Dissectors
 
@@ -110,7 +111,7 @@ enum QUICVectors {
     }
 }
 
-func hexOf(_ b: [UInt8]) -> String { withView(b) { $0.hex() } }
+func hexOf(_ b: [UInt8]) -> String { Hex.string(b) }
 
 @Test func quicClientInitialYieldsSNI() throws {
     try withView(QUICVectors.clientInitial) { v in

@@ -1,3 +1,4 @@
+import OutputText
 import Foundation
 import Testing
 @testable import Dissectors
@@ -81,7 +82,7 @@ func dnsMatchesTsharkOnSharedCaptures() {
                     return
                 }
                 let s = m.summary()
-                #expect(AppText.hex(m.id) == row[3], "\(capture) frame \(frame) id")
+                #expect(Hex.number(m.id) == row[3], "\(capture) frame \(frame) id")
                 #expect((m.isResponse ? "1" : "0") == row[4], "\(capture) frame \(frame) response flag")
                 // Malformed in tshark's eyes: only the header is compared (and nothing may crash).
                 guard row[9].isEmpty else { return }
@@ -117,7 +118,7 @@ func stunAndDHCPMatchTsharkOnSharedCaptures() {
             withView(payload) { v in
                 guard let m = try? STUNMessage(v) else { Issue.record("\(capture) frame \(row[0]) rejected"); return }
                 _ = m.summary()
-                #expect(AppText.hex(m.messageType) == row[1], "\(capture) frame \(row[0]) type")
+                #expect(Hex.number(m.messageType) == row[1], "\(capture) frame \(row[0]) type")
                 #expect(m.transactionID.description == row[2], "\(capture) frame \(row[0]) id")
                 stunFrames += 1
             }
@@ -138,7 +139,7 @@ func stunAndDHCPMatchTsharkOnSharedCaptures() {
                 }
                 guard let m = try? DHCPv4Message(v) else { Issue.record("\(capture) frame \(row[0]) rejected"); return }
                 let s = m.summary()
-                #expect(AppText.hex(m.transactionID) == row[1], "\(capture) frame \(row[0]) xid")
+                #expect(Hex.number(m.transactionID) == row[1], "\(capture) frame \(row[0]) xid")
                 #expect(m.messageType.map { "\($0)" } ?? "" == row[2], "\(capture) frame \(row[0]) type")
                 #expect(s.yiaddr == row[3], "\(capture) frame \(row[0]) yiaddr")
                 dhcpFrames += 1

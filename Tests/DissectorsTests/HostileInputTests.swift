@@ -1,13 +1,14 @@
 import Testing
 @testable import Dissectors
+import TestCaptures
 
 /// Each hostile input yields a partial decode plus a note, in bounded time and memory.
 @Suite struct HostileInputTests {
-    let dns = Build.udp(53000, 53, Build.dnsQuery("example.com"))
+    let dns = Pkt.udp(53000, 53, Pkt.dnsQuery("example.com"))
 
     @Test func ipv4TotalLengthPastTheEnd() {
         var dis = Dissector()
-        let d = dis.run(Build.ethernet(type: 0x0800, Build.ipv4(proto: 17, totalLength: 500, dns)))
+        let d = dis.run(Pkt.ethernet(type: 0x0800, Pkt.ipv4(proto: 17, totalLength: 500, dns)))
         #expect(d.tokens == "eth:ip:udp:dns")
         #expect(d.notes.first == .truncated(layer: .ip, offset: 14, needed: 500, available: 57))
         #expect(d.app.dns?.id == 0x1234)
@@ -15,7 +16,7 @@ import Testing
 
     @Test func udpLengthPastTheEnd() {
         var dis = Dissector()
-        let d = dis.run(Build.ethernet(type: 0x0800, Build.ipv4(proto: 17, Build.udp(1, 2, length: 400, [1, 2, 3]))))
+        let d = dis.run(Pkt.ethernet(type: 0x0800, Pkt.ipv4(proto: 17, Pkt.udp(1, 2, length: 400, [1, 2, 3]))))
         #expect(d.tokens == "eth:ip:udp")
         #expect(d.udp?.payload.count == 3)
         #expect(d.notes.first == .truncated(layer: .udp, offset: 34, needed: 400, available: 11))
@@ -24,23 +25,23 @@ import Testing
     @Test func zeroLengthHeaders() {
         var dis = Dissector()
         // IPv4 IHL 0.
-        var ip = Build.ipv4(proto: 17, dns)
+        var ip = Pkt.ipv4(proto: 17, dns)
         ip[0] = 0x40
-        var d = dis.run(Build.ethernet(type: 0x0800, ip))
+        var d = dis.run(Pkt.ethernet(type: 0x0800, ip))
         #expect(d.notes.first == .malformed(layer: .ip, offset: 14, reason: .init("header length below 20")))
         #expect(d.ip == nil)
         // TCP data offset 0.
-        var tcp = Build.tcp(1, 2, [1, 2, 3])
+        var tcp = Pkt.tcp(1, 2, [1, 2, 3])
         tcp[12] = 0x00
-        d = dis.run(Build.ethernet(type: 0x0800, Build.ipv4(proto: 6, tcp)))
+        d = dis.run(Pkt.ethernet(type: 0x0800, Pkt.ipv4(proto: 6, tcp)))
         #expect(d.tokens == "eth:ip:tcp")
         #expect(d.notes.first == .malformed(layer: .tcp, offset: 46, reason: .init("data offset below 5")))
         // UDP length 0 (not a jumbogram).
-        d = dis.run(Build.ethernet(type: 0x0800, Build.ipv4(proto: 17, Build.udp(1, 2, length: 0, [9, 9]))))
+        d = dis.run(Pkt.ethernet(type: 0x0800, Pkt.ipv4(proto: 17, Pkt.udp(1, 2, length: 0, [9, 9]))))
         #expect(d.notes.first == .malformed(layer: .udp, offset: 38, reason: .init("length below 8")))
         #expect(d.udp?.payload.count == 2)
         // IPv6 total length 0 with no jumbo option: captured length used.
-        d = dis.run(Build.ethernet(type: 0x86DD, Build.ipv6(next: 17, payloadLength: 0, dns)))
+        d = dis.run(Pkt.ethernet(type: 0x86DD, Pkt.ipv6(next: 17, payloadLength: 0, dns)))
         #expect(d.udp?.destinationPort == 53)
     }
 
@@ -60,8 +61,8 @@ import Testing
     @Test func extensionHeaderChainThatNeverEnds() {
         var dis = Dissector()
         var chain: [UInt8] = []
-        for _ in 0..<200 { chain += Build.ext(next: 60) }
-        let d = dis.run(Build.ethernet(type: 0x86DD, Build.ipv6(next: 60, chain)))
+        for _ in 0..<200 { chain += Pkt.ext(next: 60) }
+        let d = dis.run(Pkt.ethernet(type: 0x86DD, Pkt.ipv6(next: 60, chain)))
         #expect(d.ip?.extensionHeaders.count == 8)
         #expect(d.ip?.extensionHeaders.dropped == 8)
         #expect(d.notes.contains(.limitReached(layer: .ipv6, offset: 14 + 40 + 16 * 8, limit: .init("IPv6 extension headers per packet"))))
@@ -70,7 +71,7 @@ import Testing
 
     @Test func extensionHeaderLengthPastTheEnd() {
         var dis = Dissector()
-        let d = dis.run(Build.ethernet(type: 0x86DD, Build.ipv6(next: 0, [17, 20, 0, 0, 0, 0, 0, 0])))
+        let d = dis.run(Pkt.ethernet(type: 0x86DD, Pkt.ipv6(next: 0, [17, 20, 0, 0, 0, 0, 0, 0])))
         #expect(d.tokens == "eth:ipv6:ipv6.hopopts")
         #expect(d.notes.first == .truncated(layer: .ipv6HopOpts, offset: 54, needed: 168, available: 8))
     }
@@ -78,12 +79,12 @@ import Testing
     @Test func ipv4OptionsOverrun() {
         var dis = Dissector()
         // IHL says 60 bytes, only 24 there.
-        var ip = Build.ipv4(proto: 17, options: [1, 1, 1, 1], [])
+        var ip = Pkt.ipv4(proto: 17, options: [1, 1, 1, 1], [])
         ip[0] = 0x4F
-        var d = dis.run(Build.ethernet(type: 0x0800, ip))
+        var d = dis.run(Pkt.ethernet(type: 0x0800, ip))
         #expect(d.notes.first == .truncated(layer: .ip, offset: 14, needed: 60, available: 24))
         // An option whose length runs past the header: noted, the datagram still decodes.
-        d = dis.run(Build.ethernet(type: 0x0800, Build.ipv4(proto: 17, options: [0x44, 40, 0, 0], dns)))
+        d = dis.run(Pkt.ethernet(type: 0x0800, Pkt.ipv4(proto: 17, options: [0x44, 40, 0, 0], dns)))
         #expect(d.notes.first == .malformed(layer: .ip, offset: 34, reason: .init("option length runs past the header")))
         #expect(d.ip?.optionsLength == 4)
         #expect(d.udp?.destinationPort == 53)
@@ -92,13 +93,13 @@ import Testing
     @Test func vlanTagStack() {
         var dis = Dissector()
         let tags = (0..<20).map { (UInt16(0x8100), UInt16($0)) }
-        let d = dis.run(Build.ethernet(type: 0x0800, vlans: tags, Build.ipv4(proto: 17, dns)))
+        let d = dis.run(Pkt.ethernet(type: 0x0800, vlans: tags, Pkt.ipv4(proto: 17, dns)))
         #expect(d.link.vlanTags.count == 4)
         #expect(d.notes.contains(.limitReached(layer: .vlan, offset: 14 + 16, limit: .init("VLAN tags kept (4)"))))
         #expect(d.notes.contains(.limitReached(layer: .vlan, offset: 14 + 32, limit: .init("VLAN tags per frame"))))
         #expect(d.ip == nil)
         // A tag cut short.
-        let cut = dis.run(Build.ethernet(type: 0x8100, [0x00]))
+        let cut = dis.run(Pkt.ethernet(type: 0x8100, [0x00]))
         #expect(cut.notes.first == .truncated(layer: .vlan, offset: 14, needed: 4, available: 1))
     }
 
@@ -106,7 +107,7 @@ import Testing
         var dis = Dissector()
         var limitNotes = 0
         for i in 0..<2_000 {
-            let d = dis.run(Build.ethernet(type: 0x0800, Build.ipv4(proto: 17, id: UInt16(i), flags: 0x2000, Array(repeating: 0, count: 64))),
+            let d = dis.run(Pkt.ethernet(type: 0x0800, Pkt.ipv4(proto: 17, id: UInt16(i), flags: 0x2000, Array(repeating: 0, count: 64))),
                             frame: i + 1, time: 1_000_000_000 + Int64(i))
             limitNotes += d.notes.count
             #expect(d.ip?.reassembly == .pending)
@@ -118,7 +119,7 @@ import Testing
 
     @Test func fragmentPastMaximumDatagramSize() {
         var dis = Dissector()
-        let d = dis.run(Build.ethernet(type: 0x86DD, Build.ipv6(next: 44, Build.fragment(next: 17, offset: 65528, more: true, id: 1) + Array(repeating: 0, count: 16))))
+        let d = dis.run(Pkt.ethernet(type: 0x86DD, Pkt.ipv6(next: 44, Pkt.fragment(next: 17, offset: 65528, more: true, id: 1) + Array(repeating: 0, count: 16))))
         #expect(d.ip?.reassembly == .dropped)
         #expect(d.notes.first == .limitReached(layer: .ipv6FragHdr, offset: 54, limit: .init("reassembled datagram size (65535)")))
     }
@@ -126,9 +127,9 @@ import Testing
     @Test func overlappingFragmentsAreNoted() {
         var dis = Dissector()
         let payload = dns
-        _ = dis.run(Build.ethernet(type: 0x0800, Build.ipv4(proto: 17, id: 9, flags: 0x2000, Array(payload[0..<16]))))
-        _ = dis.run(Build.ethernet(type: 0x0800, Build.ipv4(proto: 17, id: 9, flags: 0x2000, Array(payload[0..<16]))))
-        let d = dis.run(Build.ethernet(type: 0x0800, Build.ipv4(proto: 17, id: 9, flags: 2, Array(payload[16...]))))
+        _ = dis.run(Pkt.ethernet(type: 0x0800, Pkt.ipv4(proto: 17, id: 9, flags: 0x2000, Array(payload[0..<16]))))
+        _ = dis.run(Pkt.ethernet(type: 0x0800, Pkt.ipv4(proto: 17, id: 9, flags: 0x2000, Array(payload[0..<16]))))
+        let d = dis.run(Pkt.ethernet(type: 0x0800, Pkt.ipv4(proto: 17, id: 9, flags: 2, Array(payload[16...]))))
         #expect(d.ip?.reassembly == .completed)
         #expect(d.tokens == "eth:ip:udp:dns")
         #expect(d.app.dns?.id == 0x1234)
@@ -136,18 +137,18 @@ import Testing
 
     @Test func fragmentsTimeOutByCaptureTime() {
         var dis = Dissector()
-        _ = dis.run(Build.ethernet(type: 0x0800, Build.ipv4(proto: 17, id: 5, flags: 0x2000, Array(dns[0..<16]))), time: 0)
-        let d = dis.run(Build.ethernet(type: 0x0800, Build.ipv4(proto: 17, id: 5, flags: 2, Array(dns[16...]))), time: 31_000_000_000)
+        _ = dis.run(Pkt.ethernet(type: 0x0800, Pkt.ipv4(proto: 17, id: 5, flags: 0x2000, Array(dns[0..<16]))), time: 0)
+        let d = dis.run(Pkt.ethernet(type: 0x0800, Pkt.ipv4(proto: 17, id: 5, flags: 2, Array(dns[16...]))), time: 31_000_000_000)
         #expect(d.ip?.reassembly == .pending)
         #expect(dis.fragments.evictedIncomplete == 1)
     }
 
     @Test func tcpGapDropsThePartialMessage() {
         var dis = Dissector()
-        let q = Build.dnsQuery("gap.example")
-        let framed = Build.be16(UInt16(q.count)) + q
-        _ = dis.run(Build.ethernet(type: 0x0800, Build.ipv4(proto: 6, Build.tcp(5, 53, seq: 100, Array(framed[0..<6])))))
-        let d = dis.run(Build.ethernet(type: 0x0800, Build.ipv4(proto: 6, Build.tcp(5, 53, seq: 120, Array(framed[20...])))))
+        let q = Pkt.dnsQuery("gap.example")
+        let framed = be16(UInt16(q.count)) + q
+        _ = dis.run(Pkt.ethernet(type: 0x0800, Pkt.ipv4(proto: 6, Pkt.tcp(5, 53, seq: 100, Array(framed[0..<6])))))
+        let d = dis.run(Pkt.ethernet(type: 0x0800, Pkt.ipv4(proto: 6, Pkt.tcp(5, 53, seq: 120, Array(framed[20...])))))
         #expect(d.notes.first == .malformed(layer: .tcp, offset: 34, reason: .init("segment missing before this one; partial message dropped")))
         #expect(d.app.dns == nil)
         #expect(dis.streams.droppedMessages == 1)
@@ -157,15 +158,15 @@ import Testing
         var limits = DissectorLimits()
         limits.maxTCPMessageBytes = 100
         var dis = Dissector(limits: limits)
-        let d = dis.run(Build.ethernet(type: 0x0800, Build.ipv4(proto: 6, Build.tcp(5, 53, [0x10, 0x00, 1, 2]))))
+        let d = dis.run(Pkt.ethernet(type: 0x0800, Pkt.ipv4(proto: 6, Pkt.tcp(5, 53, [0x10, 0x00, 1, 2]))))
         #expect(d.notes.first == .limitReached(layer: .tcp, offset: 54, limit: .init("reassembled TCP message size")))
     }
 
     @Test func nestedTunnelsAreBounded() {
         var dis = Dissector()
-        var p = Build.ipv4(proto: 17, dns)
-        for _ in 0..<6 { p = Build.ipv4(proto: 4, p) }
-        let d = dis.run(Build.ethernet(type: 0x0800, p))
+        var p = Pkt.ipv4(proto: 17, dns)
+        for _ in 0..<6 { p = Pkt.ipv4(proto: 4, p) }
+        let d = dis.run(Pkt.ethernet(type: 0x0800, p))
         #expect(d.notes.first == .limitReached(layer: .ip, offset: 74, limit: .init("nested IP headers per frame")))
         #expect(d.protocols.filter { $0 == .ip }.count == 3)
     }
@@ -177,7 +178,7 @@ import Testing
             let n = Int(rng.next() % 200)
             var bytes = (0..<n).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
             // Bias towards plausible headers so deeper layers get exercised.
-            if n > 34, i % 2 == 0 { bytes.replaceSubrange(0..<14, with: Build.ethernet(type: 0x0800, [])); bytes[14] = 0x45 }
+            if n > 34, i % 2 == 0 { bytes.replaceSubrange(0..<14, with: Pkt.ethernet(type: 0x0800, [])); bytes[14] = 0x45 }
             let lt: [UInt32] = [0, 1, 9, 101, 108, 113, 228, 229, 239, 276]
             let d = dis.run(bytes, link: LinkType(lt[i % lt.count]), frame: i + 1, time: Int64(i) * 1_000_000)
             #expect(d.notes.count <= 8)

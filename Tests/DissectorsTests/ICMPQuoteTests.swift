@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Dissectors
+import TestCaptures
 
 /// The packet an ICMP error quotes, read one level deep into `Dissection.quoted`.
 @Suite struct ICMPQuoteTests {
@@ -18,9 +19,9 @@ import Testing
 
     @Test func portUnreachableQuotingADNSQuery() throws {
         var dis = Dissector()
-        let query = Build.udp(53000, 53, Build.dnsQuery("example.com", id: 0xBEEF))
-        let quote = Build.ipv4(src: [192, 0, 2, 1], dst: [198, 51, 100, 7], proto: 17, query)
-        let frame = Build.ethernet(type: 0x0800, Build.ipv4(src: [198, 51, 100, 7], dst: [192, 0, 2, 1], proto: 1,
+        let query = Pkt.udp(53000, 53, Pkt.dnsQuery("example.com", id: 0xBEEF))
+        let quote = Pkt.ipv4(src: [192, 0, 2, 1], dst: [198, 51, 100, 7], proto: 17, query)
+        let frame = Pkt.ethernet(type: 0x0800, Pkt.ipv4(src: [198, 51, 100, 7], dst: [192, 0, 2, 1], proto: 1,
                                                             Self.icmpUnreachable + quote))
         let (d, r) = dis.runRecord(frame)
         #expect(d.tokens == "eth:ip:icmp")
@@ -38,8 +39,8 @@ import Testing
     @Test func fragmentationNeededQuotingACutSTUNRequest() throws {
         var dis = Dissector()
         // A 1000-byte datagram quoted with its first 20 bytes of STUN: lengths do not fit, the cookie does.
-        let quote = Build.ipv4(proto: 17, totalLength: 1000, Build.udp(40000, 3478, length: 980, Self.stunRequest))
-        let (d, r) = dis.runRecord(Build.ethernet(type: 0x0800, Build.ipv4(proto: 1, [3, 4, 0, 0, 0, 0, 0x05, 0x78] + quote)))
+        let quote = Pkt.ipv4(proto: 17, totalLength: 1000, Pkt.udp(40000, 3478, length: 980, Self.stunRequest))
+        let (d, r) = dis.runRecord(Pkt.ethernet(type: 0x0800, Pkt.ipv4(proto: 1, [3, 4, 0, 0, 0, 0, 0x05, 0x78] + quote)))
         #expect(d.notes.isEmpty)
         let q = try #require(d.quoted)
         #expect(q.app == .stun)
@@ -50,17 +51,17 @@ import Testing
         #expect(try json(r) == #"{"app":{"protocol":"stun","transaction_id":"0102030405060708090a0b0c"},"dst":"198.51.100.7","dst_port":3478,"protocol":17,"src":"192.0.2.1","src_port":40000,"truncated":true,"version":4}"#)
 
         // Only the cookie quoted: still STUN, no transaction id.
-        let short = Build.ipv4(proto: 17, totalLength: 1000, Build.udp(40000, 3478, length: 980, Array(Self.stunRequest.prefix(8))))
-        let s = dis.run(Build.ethernet(type: 0x0800, Build.ipv4(proto: 1, Self.icmpUnreachable + short)))
+        let short = Pkt.ipv4(proto: 17, totalLength: 1000, Pkt.udp(40000, 3478, length: 980, Array(Self.stunRequest.prefix(8))))
+        let s = dis.run(Pkt.ethernet(type: 0x0800, Pkt.ipv4(proto: 1, Self.icmpUnreachable + short)))
         #expect(s.quoted?.app == .stun)
         #expect(s.quoted?.stunTransactionID == nil)
     }
 
     @Test func icmpv6ErrorQuotingSTUNBehindAnExtensionHeader() throws {
         var dis = Dissector()
-        let udp = Build.udp(40000, 19302, Self.stunRequest)
-        let quote = Build.ipv6(next: 60, Build.ext(next: 17) + udp)
-        let d = dis.run(Build.ethernet(type: 0x86DD, Build.ipv6(src: Build.v6dst, dst: Build.v6src, next: 58,
+        let udp = Pkt.udp(40000, 19302, Self.stunRequest)
+        let quote = Pkt.ipv6(next: 60, Pkt.ext(next: 17) + udp)
+        let d = dis.run(Pkt.ethernet(type: 0x86DD, Pkt.ipv6(src: Pkt.v6dst, dst: Pkt.v6src, next: 58,
                                                                Self.icmpv6Unreachable + quote)))
         #expect(d.tokens == "eth:ipv6:icmpv6")
         #expect(d.notes.isEmpty)
@@ -79,27 +80,27 @@ import Testing
     @Test func shortTransportQuotesAndFragments() throws {
         var dis = Dissector()
         // RFC 792's minimum: IP header + 8 bytes. A TCP header cut at 8 bytes still gives the ports.
-        let tcp = Array(Build.tcp(443, 51000, []).prefix(8))
-        var d = dis.run(Build.ethernet(type: 0x0800, Build.ipv4(proto: 1, Self.icmpUnreachable
-            + Build.ipv4(proto: 6, totalLength: 40, tcp))))
+        let tcp = Array(Pkt.tcp(443, 51000, []).prefix(8))
+        var d = dis.run(Pkt.ethernet(type: 0x0800, Pkt.ipv4(proto: 1, Self.icmpUnreachable
+            + Pkt.ipv4(proto: 6, totalLength: 40, tcp))))
         #expect(d.quoted?.protocol == 6)
         #expect(d.quoted?.sourcePort == 443)
         #expect(d.quoted?.destinationPort == 51000)
         #expect(d.quoted?.app == AppKind.none)
         #expect(d.quoted?.truncated == true)
         // A non-first fragment has no transport header: protocol only.
-        d = dis.run(Build.ethernet(type: 0x0800, Build.ipv4(proto: 1, Self.icmpUnreachable
-            + Build.ipv4(proto: 17, flags: 0x0010, Build.udp(1, 2, [0, 0, 0, 0])))))
+        d = dis.run(Pkt.ethernet(type: 0x0800, Pkt.ipv4(proto: 1, Self.icmpUnreachable
+            + Pkt.ipv4(proto: 17, flags: 0x0010, Pkt.udp(1, 2, [0, 0, 0, 0])))))
         #expect(d.quoted?.protocol == 17)
         #expect(d.quoted?.sourcePort == nil)
         // The same for IPv6 (fragment header with a non-zero offset).
-        d = dis.run(Build.ethernet(type: 0x86DD, Build.ipv6(next: 58, Self.icmpv6Unreachable
-            + Build.ipv6(next: 44, Build.fragment(next: 17, offset: 1448, more: false, id: 7) + Build.udp(1, 2, [])))))
+        d = dis.run(Pkt.ethernet(type: 0x86DD, Pkt.ipv6(next: 58, Self.icmpv6Unreachable
+            + Pkt.ipv6(next: 44, Pkt.fragment(next: 17, offset: 1448, more: false, id: 7) + Pkt.udp(1, 2, [])))))
         #expect(d.quoted?.protocol == 17)
         #expect(d.quoted?.sourcePort == nil)
         #expect(d.notes.isEmpty)
         // Echo messages quote nothing.
-        d = dis.run(Build.ethernet(type: 0x0800, Build.ipv4(proto: 1, [8, 0, 0, 0, 0, 1, 0, 1] + Build.ipv4(proto: 17, []))))
+        d = dis.run(Pkt.ethernet(type: 0x0800, Pkt.ipv4(proto: 1, [8, 0, 0, 0, 0, 1, 0, 1] + Pkt.ipv4(proto: 17, []))))
         #expect(d.quoted == nil)
     }
 
@@ -107,8 +108,8 @@ import Testing
 
     @Test func truncatedIPv6HeaderIsNotedNotQuoted() throws {
         var dis = Dissector()
-        let quote = Array(Build.ipv6(next: 17, Build.udp(40000, 3478, Self.stunRequest)).prefix(30))
-        let (d, r) = dis.runRecord(Build.ethernet(type: 0x86DD, Build.ipv6(next: 58, Self.icmpv6Unreachable + quote)))
+        let quote = Array(Pkt.ipv6(next: 17, Pkt.udp(40000, 3478, Self.stunRequest)).prefix(30))
+        let (d, r) = dis.runRecord(Pkt.ethernet(type: 0x86DD, Pkt.ipv6(next: 58, Self.icmpv6Unreachable + quote)))
         #expect(d.tokens == "eth:ipv6:icmpv6")
         #expect(d.quoted == nil)
         // ICMPv6 starts at 14 + 40; the quote 8 bytes later.
@@ -117,8 +118,8 @@ import Testing
         #expect(try json(r) == "null")
 
         // A whole IPv6 header whose extension header is cut: addresses, no ports, no note.
-        let cut = Array(Build.ipv6(next: 0, Build.ext(next: 17, body: [UInt8](repeating: 1, count: 14))).prefix(44))
-        let e = dis.run(Build.ethernet(type: 0x86DD, Build.ipv6(next: 58, Self.icmpv6Unreachable + cut)))
+        let cut = Array(Pkt.ipv6(next: 0, Pkt.ext(next: 17, body: [UInt8](repeating: 1, count: 14))).prefix(44))
+        let e = dis.run(Pkt.ethernet(type: 0x86DD, Pkt.ipv6(next: 58, Self.icmpv6Unreachable + cut)))
         #expect(e.quoted?.protocol == 0)
         #expect(e.quoted?.sourcePort == nil)
         #expect(e.quoted?.truncated == true)
@@ -128,31 +129,31 @@ import Testing
     @Test func garbageQuotesAreNoted() {
         var dis = Dissector()
         // Not IP at all.
-        var d = dis.run(Build.ethernet(type: 0x0800, Build.ipv4(proto: 1, Self.icmpUnreachable + [0xFF, 0xEE, 0xDD, 0xCC] + [UInt8](repeating: 0xAB, count: 40))))
+        var d = dis.run(Pkt.ethernet(type: 0x0800, Pkt.ipv4(proto: 1, Self.icmpUnreachable + [0xFF, 0xEE, 0xDD, 0xCC] + [UInt8](repeating: 0xAB, count: 40))))
         #expect(d.quoted == nil)
         #expect(d.notes.first == .malformed(layer: .icmp, offset: 42, reason: .init("quoted packet is not IPv4 or IPv6")))
         // IPv4 with IHL 2.
-        var bad = Build.ipv4(proto: 17, Build.udp(1, 2, []))
+        var bad = Pkt.ipv4(proto: 17, Pkt.udp(1, 2, []))
         bad[0] = 0x42
-        d = dis.run(Build.ethernet(type: 0x0800, Build.ipv4(proto: 1, Self.icmpUnreachable + bad)))
+        d = dis.run(Pkt.ethernet(type: 0x0800, Pkt.ipv4(proto: 1, Self.icmpUnreachable + bad)))
         #expect(d.notes.first == .malformed(layer: .icmp, offset: 42, reason: .init("quoted IPv4 header length below 20")))
         // Total length below the header length.
-        d = dis.run(Build.ethernet(type: 0x0800, Build.ipv4(proto: 1, Self.icmpUnreachable + Build.ipv4(proto: 17, totalLength: 12, []))))
+        d = dis.run(Pkt.ethernet(type: 0x0800, Pkt.ipv4(proto: 1, Self.icmpUnreachable + Pkt.ipv4(proto: 17, totalLength: 12, []))))
         #expect(d.notes.first == .malformed(layer: .icmp, offset: 44, reason: .init("quoted IPv4 total length below header length")))
         // Empty quote.
-        d = dis.run(Build.ethernet(type: 0x0800, Build.ipv4(proto: 1, Self.icmpUnreachable)))
+        d = dis.run(Pkt.ethernet(type: 0x0800, Pkt.ipv4(proto: 1, Self.icmpUnreachable)))
         #expect(d.notes.first == .truncated(layer: .icmp, offset: 42, needed: 20, available: 0))
         // UDP length below 8 inside the quote: what is quoted is used.
-        d = dis.run(Build.ethernet(type: 0x0800, Build.ipv4(proto: 1, Self.icmpUnreachable
-            + Build.ipv4(proto: 17, Build.udp(40000, 3478, length: 3, Self.stunRequest)))))
+        d = dis.run(Pkt.ethernet(type: 0x0800, Pkt.ipv4(proto: 1, Self.icmpUnreachable
+            + Pkt.ipv4(proto: 17, Pkt.udp(40000, 3478, length: 3, Self.stunRequest)))))
         #expect(d.quoted?.app == .stun)
     }
 
     @Test func everyPrefixAndMutationOfAQuoteIsSafe() {
         var dis = Dissector()
-        let quote = Build.ipv6(next: 60, Build.ext(next: 44) + Build.fragment(next: 17, offset: 0, more: true, id: 9)
-                               + Build.udp(40000, 53, Build.dnsQuery("example.com")))
-        let v6 = Build.ethernet(type: 0x86DD, Build.ipv6(next: 58, Self.icmpv6Unreachable + quote))
+        let quote = Pkt.ipv6(next: 60, Pkt.ext(next: 44) + Pkt.fragment(next: 17, offset: 0, more: true, id: 9)
+                               + Pkt.udp(40000, 53, Pkt.dnsQuery("example.com")))
+        let v6 = Pkt.ethernet(type: 0x86DD, Pkt.ipv6(next: 58, Self.icmpv6Unreachable + quote))
         for n in 0...v6.count {
             let d = dis.run(Array(v6.prefix(n)))
             if n == v6.count { #expect(d.quoted?.dnsID == 0x1234) }

@@ -1,4 +1,5 @@
 import Foundation
+import TestCaptures
 import Testing
 
 /// Issue 13, defect 7 (exit codes) and defect 5 (what `analyze` says of a
@@ -8,11 +9,10 @@ import Testing
 @Suite(.serialized) struct DamageTests {
     /// A little-endian pcapng: SHB (no options) + IDB (Ethernet), then `tail`.
     static func pcapng(tail: [UInt8]) -> [UInt8] {
-        func le32(_ v: UInt32) -> [UInt8] { (0 ..< 4).map { UInt8(truncatingIfNeeded: v >> ($0 * 8)) } }
-        var shb = le32(0x0A0D_0D0A) + le32(28) + le32(0x1A2B_3C4D) + [1, 0, 0, 0] + [UInt8](repeating: 0xFF, count: 8)
-        shb += le32(28)
-        let idb = le32(1) + le32(20) + [1, 0, 0, 0] + le32(262_144) + le32(20)
-        return shb + idb + tail
+        var b = PcapNGBytes()
+        b.section()
+        b.interface(linkType: 1, snaplen: 262_144)
+        return b.bytes + tail
     }
 
     @Test func damageBeforeTheFirstFrameIsExit3WithALineOnStderr() throws {

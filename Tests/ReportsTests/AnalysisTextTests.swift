@@ -1,9 +1,10 @@
+import OutputText
 import CaptureFiles
 import Correlation
 import Reports
 import Testing
 
-@Suite struct AnalysisTextTests {
+@Suite struct TerminalReportTests {
     @Test func controlCharactersAreEscaped() {
         #expect(escapedForTerminal("a\u{1b}[31mb\u{7f}\u{85}\\") == "a\\x1b[31mb\\x7f\\u{85}\\\\")
         #expect(escapedForTerminal("plain.example") == "plain.example")
@@ -24,7 +25,7 @@ import Testing
            "findings_with_frames_omitted":0,"max_evidence_items":1,"evidence_items_omitted":0,"model_bounds_hit":0}}
         """
         let a = try AnalysisJSON.decode(json)
-        let text = AnalysisText.render(a)
+        let text = TestSupport.terminalText(a)
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         #expect(lines[0] == "LEAKS FOUND: 1 finding: 1 dns (worst high)")
         #expect(lines[2] == "ID  SEVERITY  CLASS  FILE      INTERFACE  PACKETS  FRAMES  TITLE")

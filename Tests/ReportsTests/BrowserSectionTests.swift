@@ -1,4 +1,4 @@
-import Correlation
+@testable import Correlation
 import Foundation
 import Reports
 import Testing
@@ -8,29 +8,22 @@ import Testing
 @Suite struct BrowserSectionTests {
     static let hostile = "<script>x</script>\u{1b}[2J\u{202e}.local"
 
-    static var browser: JSONValue {
-        .object([
-            "sidecars": .array([.object(["file": .string("s.candidates.json"), "capture": .string("s.pcapng"),
-                                         "found_by": .string("beside the capture")])]),
-            "rounds": .array([.object([
-                "sidecar": .int(0), "policy": .string("default"), "mdns": .bool(false),
-                "candidates": .array([
-                    .object(["type": .string("srflx"), "address": .string("198.51.100.2"), "port": .int(40000),
-                             "url": .string("stun:203.0.113.10:3478"), "seen_on_wire": .bool(true),
-                             "evidence": .object(["finding": .string("F1"), "request_frame": .int(4), "response_frame": .int(5),
-                                                  "matched": .string("address:port"), "interface": .string("eth0"),
-                                                  "path": .string("physical"), "file": .string("s.pcapng")]),
-                             "statement": .string("the page learned srflx 198.51.100.2:40000 from STUN server 203.0.113.10:3478, from the Binding exchange in frames 4/5 that left on eth0 outside wg0 (finding F1)")]),
-                    .object(["type": .string("host"), "address": .string(hostile), "port": .int(1), "seen_on_wire": .bool(false),
-                             "statement": .string("the page gathered host \(hostile):1, not seen on the wire: no mDNS announcement of this name in the capture")]),
-                ]),
-            ])]),
-            "statements": .array([]),
-        ])
+    static var browser: BrowserReport {
+        let evidence = BrowserReport.CandidateEvidence(finding: "F1", requestFrame: 4, responseFrame: 5, matched: "address:port",
+                                                       interface: "eth0", path: "physical", file: "s.pcapng")
+        return BrowserReport(
+            sidecars: [.init(file: "s.candidates.json", capture: "s.pcapng", foundBy: "beside the capture")],
+            rounds: [BrowserReport.Round(sidecar: 0, policy: "default", mdns: false, candidates: [
+                BrowserReport.Candidate(type: "srflx", address: "198.51.100.2", port: 40000, url: "stun:203.0.113.10:3478",
+                                        seenOnWire: true, evidence: evidence,
+                                        statement: "the page learned srflx 198.51.100.2:40000 from STUN server 203.0.113.10:3478, from the Binding exchange in frames 4/5 that left on eth0 outside wg0 (finding F1)"),
+                BrowserReport.Candidate(type: "host", address: hostile, port: 1, seenOnWire: false,
+                                        statement: "the page gathered host \(hostile):1, not seen on the wire: no mDNS announcement of this name in the capture"),
+            ])],
+            statements: [])
     }
 
     @Test func textSectionEscapesPageStrings() throws {
-        let json = String(decoding: try JSONEncoder().encode(Self.browser), as: UTF8.self)
         var a = try AnalysisJSON.decode("""
         {"schema_version":"1.1","verdict":{"status":"no-leak-seen","reason":"r"},
          "tunnel":{"interfaces":[],"vpn_endpoints":[],"host_addresses":[]},"findings":[],
@@ -38,11 +31,11 @@ import Testing
          "packet_verdicts":{},"files":[],"settings":{"tunnel_gap_ns":2000000000,"group_gap_ns":60000000000},
          "bounds":{"max_flows":1,"flows_refused":0,"max_pending_transactions":1,"transactions_dropped":0,
            "max_findings":1,"findings_dropped":0,"packets_in_dropped_findings":0,"max_frames_per_finding":1,
-           "findings_with_frames_omitted":0,"max_evidence_items":1,"evidence_items_omitted":0,"model_bounds_hit":0},
-         "browser": \(json)}
+           "findings_with_frames_omitted":0,"max_evidence_items":1,"evidence_items_omitted":0,"model_bounds_hit":0}}
         """)
+        a.browser = Self.browser
         a.browser?.warnings = ["bad\u{7}.json: malformed candidates sidecar (not JSON), ignored"]
-        let text = AnalysisText.render(a, showAssumptions: false)
+        let text = TestSupport.terminalText(a, showAssumptions: false)
         let section = try #require(text.range(of: "\nWhat the browser saw").map { String(text[$0.lowerBound...]) })
         #expect(section == """
 
@@ -58,7 +51,7 @@ import Testing
 
     @Test func htmlAndMarkdownRenderTheSectionEscaped() {
         var r = Fixtures.record()
-        r.analysis.extra["browser"] = Self.browser
+        r.analysis.browser = Self.browser
         let h = HTMLReport.render(r)
         #expect(h.contains("<section id=\"browser\">\n<h2>What the browser saw</h2>"))
         #expect(h.contains("<td>4/5</td><td><code>eth0</code></td><td class=\"role-physical\">physical</td><td><a href=\"#finding-F1\">F1</a></td>"))

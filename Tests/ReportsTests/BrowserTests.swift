@@ -15,10 +15,7 @@ struct BrowserTests {
         // Keep report.html and report.png for a person to look at; drop the browser profile.
         defer { try? FileManager.default.removeItem(atPath: "\(dir)/profile") }
         let capture = TestSupport.labCapture("lab-everything.pcapng") ?? TestSupport.labCapture("lab-webrtc-leak.pcapng")!
-        let analysis = try Correlation.analyze(paths: [capture], options: AnalysisOptions())
-        let record = try ReportPipeline.record(
-            analysis: analysis, paths: [capture],
-            settings: .init(toolVersion: "0.1.0", arguments: ["leakscope", "analyze", capture], deterministic: true))
+        let record = try TestSupport.record([capture])
         let html = "\(dir)/report.html"
         try OutputFile.write(HTMLReport.render(record), to: html)
         let chromium = TestSupport.which("chromium") ?? TestSupport.which("chromium-browser")!

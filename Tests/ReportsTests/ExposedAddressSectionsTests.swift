@@ -1,30 +1,28 @@
 import CaptureFiles
-import Correlation
+@testable import Correlation
 import Testing
 @testable import Reports
 
 /// The VPN's exit address seen through the tunnel is expected; every renderer
 /// must keep it apart from real addresses exposed outside the tunnel.
 @Suite struct ExposedAddressSectionsTests {
-    static let tunnelAddress = RecordExposedAddress(fields: [
-        "address": "192.0.2.2:43574", "how": "XOR-MAPPED-ADDRESS from 203.0.113.10:3478 through the tunnel, frame 36", "path": "tunnel",
-    ])
-    static let realAddress = RecordExposedAddress(fields: [
-        "address": "198.51.100.2:35538", "how": "XOR-MAPPED-ADDRESS from 203.0.113.10:3478, frame 32", "path": "physical",
-    ])
+    static let tunnelAddress = Analysis.ExposedAddress(
+        address: "192.0.2.2:43574", how: "XOR-MAPPED-ADDRESS from 203.0.113.10:3478 through the tunnel, frame 36", path: "tunnel")
+    static let realAddress = Analysis.ExposedAddress(
+        address: "198.51.100.2:35538", how: "XOR-MAPPED-ADDRESS from 203.0.113.10:3478, frame 32", path: "physical", findingId: "F1")
 
-    static func record(_ exposed: [RecordExposedAddress]) -> AnalysisRecord {
+    static func record(_ exposed: [Analysis.ExposedAddress]) -> AnalysisRecord {
         var a = Fixtures.analysis
         a.exposedPublicAddresses = exposed
         return RecordBuilder.build(
             analysis: a, tool: ToolInfo(version: "0.1.0"),
-            invocation: Invocation(arguments: ["leakscope", "analyze", "captures/s.pcapng"], options: [:]),
+            invocation: Invocation(arguments: ["leakscope", "analyze", "captures/s.pcapng"], options: .init(format: .text)),
             analyzedAt: nil, inputs: [Fixtures.input], timeline: Fixtures.timeline, frameViews: [], evidenceCapture: nil
         )
     }
 
     @Test func splitKeepsRecordOrderAndTreatsUnknownPathsAsOutside() {
-        let odd = RecordExposedAddress(fields: ["address": "203.0.113.7", "how": "x"])
+        let odd = Analysis.ExposedAddress(address: "203.0.113.7", how: "x", path: "elsewhere")
         let s = ExposedAddressSections.split([Self.tunnelAddress, odd, Self.realAddress]) { $0.path }
         #expect(s.outside.map(\.address) == ["203.0.113.7", "198.51.100.2:35538"])
         #expect(s.tunnel.map(\.address) == ["192.0.2.2:43574"])
@@ -43,8 +41,8 @@ import Testing
         """))
         let html = HTMLReport.render(r)
         #expect(html.contains("<h3>Addresses servers saw through the tunnel (the VPN&#39;s exit address, expected)</h3>\n<table><thead><tr><th>Address</th><th>How it was revealed</th></tr></thead><tbody>\n<tr><td class=\"addr\"><code>192.0.2.2:43574</code></td><td>XOR-MAPPED-ADDRESS from 203.0.113.10:3478 through the tunnel, frame 36</td></tr>\n</tbody></table>"))
-        let term = TerminalSummary.render(r, style: .init(color: false))
-        #expect(term.contains("Addresses servers saw through the tunnel (the VPN's exit address, expected):\n  192.0.2.2:43574 (XOR-MAPPED-ADDRESS from 203.0.113.10:3478 through the tunnel, frame 36)\n"))
+        let term = TerminalReport.render(r)
+        #expect(term.contains("Addresses servers saw through the tunnel (the VPN's exit address, expected):\n  192.0.2.2:43574: XOR-MAPPED-ADDRESS from 203.0.113.10:3478 through the tunnel, frame 36\n"))
         for text in [md, html, term] {
             #expect(!text.contains("Real addresses exposed outside the tunnel"))
             #expect(!text.contains("Exposed public addresses"))
@@ -59,8 +57,8 @@ import Testing
         #expect(real.upperBound < tunnel.lowerBound)
         let html = HTMLReport.render(r)
         #expect(html.contains("<h3>Real addresses exposed outside the tunnel</h3>\n<table><thead><tr><th>Address</th><th>How it was revealed</th></tr></thead><tbody>\n<tr><td class=\"addr\"><code>198.51.100.2:35538</code></td>"))
-        let term = TerminalSummary.render(r, style: .init(color: false))
-        #expect(term.contains("Real addresses exposed outside the tunnel:\n  198.51.100.2:35538 (XOR-MAPPED-ADDRESS from 203.0.113.10:3478, frame 32)\nAddresses servers saw through the tunnel (the VPN's exit address, expected):\n  192.0.2.2:43574 ("))
+        let term = TerminalReport.render(r)
+        #expect(term.contains("Real addresses exposed outside the tunnel:\n  198.51.100.2:35538: XOR-MAPPED-ADDRESS from 203.0.113.10:3478, frame 32\n\nAddresses servers saw through the tunnel (the VPN's exit address, expected):\n  192.0.2.2:43574: "))
     }
 
     @Test func analyzeTextSplitsToo() throws {
@@ -73,7 +71,7 @@ import Testing
            "max_findings":1,"findings_dropped":0,"packets_in_dropped_findings":0,"max_frames_per_finding":1,
            "findings_with_frames_omitted":0,"max_evidence_items":1,"evidence_items_omitted":0,"model_bounds_hit":0}}
         """
-        let text = AnalysisText.render(try AnalysisJSON.decode(json), showAssumptions: false)
+        let text = TestSupport.terminalText(try AnalysisJSON.decode(json), showAssumptions: false)
         #expect(text == """
         NO LEAK SEEN: nothing left outside the tunnel
 
@@ -84,25 +82,23 @@ import Testing
     }
 
     @Test func jsonlRelatedIPsHaveNoPorts() {
-        let r = Self.record([Self.tunnelAddress, Self.realAddress, RecordExposedAddress(fields: ["address": "[2001:db8:1::2]:54047", "path": "physical"])])
-        let doc = JSONLReport.document(r.findings[0], r)
-        #expect(doc["related"]?["ip"] == .array(["192.0.2.2", "198.51.100.2", "2001:db8:1::2", "203.0.113.10"].map { .string($0) }))
+        let r = Self.record([Self.tunnelAddress, Self.realAddress, Analysis.ExposedAddress(address: "[2001:db8:1::2]:54047", how: "x", path: "physical")])
+        let doc = JSONLReport.document(r.analysis.findings[0], r)
+        #expect(doc.related?.ip == ["192.0.2.2", "198.51.100.2", "2001:db8:1::2", "203.0.113.10"])
     }
 
     /// `--format jsonl` carries the browser join through `leakscope.evidence`.
     @Test func jsonlCarriesBrowserCandidates() throws {
         var a = Fixtures.analysis
         let statement = "the page learned srflx 198.51.100.2:40000 from STUN server 203.0.113.10:3478, from the Binding exchange in frames 5/6 that left on eth0 outside wg0 (finding F1)"
-        var ev = try #require(a.findings[0].fields["evidence"]?.objectValue)
-        ev["browser_candidates"] = .array([.string(statement)])
-        a.findings[0].fields["evidence"] = .object(ev)
+        a.findings[0].evidence.browserCandidates = [statement]
         let r = RecordBuilder.build(
-            analysis: a, tool: ToolInfo(version: "0.1.0"), invocation: Invocation(arguments: ["leakscope"], options: [:]),
+            analysis: a, tool: ToolInfo(version: "0.1.0"), invocation: Invocation(arguments: ["leakscope"], options: .init(format: .jsonl)),
             analyzedAt: nil, inputs: [Fixtures.input], timeline: Fixtures.timeline, frameViews: [], evidenceCapture: nil
         )
-        let doc = JSONLReport.document(r.findings[0], r)
-        #expect(doc["leakscope"]?["evidence"]?["browser_candidates"] == .array([.string(statement)]))
-        let line = try #require(JSONLReport.render(r).split(separator: "\n").first)
+        let doc = JSONLReport.document(r.analysis.findings[0], r)
+        #expect(doc.leakscope.evidence.browserCandidates == [statement])
+        let line = try #require(String(decoding: try JSONLReport.render(r), as: UTF8.self).split(separator: "\n").first)
         #expect(line.contains("\"browser_candidates\":[\"the page learned srflx 198.51.100.2:40000 from STUN server 203.0.113.10:3478,"))
     }
 }

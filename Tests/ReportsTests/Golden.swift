@@ -10,6 +10,20 @@ enum Golden {
         "VPN endpoint wireguard 203.0.113.1:51820 (WireGuard handshake initiation/response, frames 1/2 of s.pcapng).",
         "Host address 192.0.2.2 on eth0 (source of the carrier flow)."
       ],
+      "bounds": {
+        "evidence_items_omitted": 0,
+        "findings_dropped": 0,
+        "findings_with_frames_omitted": 0,
+        "flows_refused": 0,
+        "max_evidence_items": 256,
+        "max_findings": 10000,
+        "max_flows": 65536,
+        "max_frames_per_finding": 1000,
+        "max_pending_transactions": 4096,
+        "model_bounds_hit": 0,
+        "packets_in_dropped_findings": 0,
+        "transactions_dropped": 0
+      },
       "capture_notes": ["s.pcapng: the capturing system dropped 3 packets; evidence may be incomplete."],
       "evidence_capture": {
         "format": "pcapng",
@@ -21,8 +35,16 @@ enum Golden {
       "exposed_public_addresses": [
         {
           "address": "198.51.100.2",
+          "finding_id": "F1",
           "how": "XOR-MAPPED-ADDRESS from 203.0.113.10, frame 6",
           "path": "physical"
+        }
+      ],
+      "files": [
+        {
+          "file": "s.pcapng",
+          "packets": 8,
+          "warnings": []
         }
       ],
       "findings": [
@@ -44,13 +66,18 @@ enum Golden {
             ]
           },
           "file": "s.pcapng",
+          "file_index": 0,
           "first_ns": 1700000002000000000,
+          "first_time": "2023-11-14T22:13:22.000000000Z",
           "frames": [5, 6],
+          "frames_omitted": 0,
           "id": "F1",
           "interface": "eth0",
           "last_ns": 1700000002050000000,
+          "last_time": "2023-11-14T22:13:22.050000000Z",
           "packets": 2,
           "severity": "high",
+          "severity_reason": "rule of the fixture",
           "title": "STUN Binding to 203.0.113.10:3478 outside the tunnel revealed 198.51.100.2"
         },
         {
@@ -67,13 +94,18 @@ enum Golden {
             "resolver": "198.51.100.53:53"
           },
           "file": "s.pcapng",
+          "file_index": 0,
           "first_ns": 1700000003000000000,
+          "first_time": "2023-11-14T22:13:23.000000000Z",
           "frames": [7],
+          "frames_omitted": 0,
           "id": "F2",
           "interface": "eth0",
           "last_ns": 1700000003000000000,
+          "last_time": "2023-11-14T22:13:23.000000000Z",
           "packets": 1,
           "severity": "high",
+          "severity_reason": "rule of the fixture",
           "title": "DNS query for <script>alert(1)</script>.example to 198.51.100.53 outside the tunnel"
         },
         {
@@ -85,13 +117,18 @@ enum Golden {
             "start_ns": 1700000001500000000
           },
           "file": "s.pcapng",
+          "file_index": 0,
           "first_ns": 1700000001500000000,
+          "first_time": "2023-11-14T22:13:21.500000000Z",
           "frames": [5, 6, 7],
+          "frames_omitted": 0,
           "id": "F3",
           "interface": "eth0",
           "last_ns": 1700000004000000000,
+          "last_time": "2023-11-14T22:13:24.000000000Z",
           "packets": 3,
           "severity": "medium",
+          "severity_reason": "rule of the fixture",
           "title": "Tunnel silent for 2.5 s while eth0 carried other traffic"
         }
       ],
@@ -191,13 +228,27 @@ enum Golden {
       },
       "observations": [
         {
+          "file": "s.pcapng",
           "frames": [8],
+          "frames_omitted": 0,
           "interface": "eth0",
           "kind": "mdns",
-          "names": ["1f2e3d4c.local"]
+          "names": ["1f2e3d4c.local"],
+          "note": "multicast DNS on the link",
+          "packets": 1
         }
       ],
+      "packet_verdicts": {
+        "carrier": 2,
+        "leak": 3,
+        "local": 1,
+        "tunnel": 2
+      },
       "schema_version": "1.2",
+      "settings": {
+        "group_gap_ns": 60000000000,
+        "tunnel_gap_ns": 2000000000
+      },
       "timeline": {
         "bucket_ns": 500000001,
         "buckets": 10,
@@ -295,6 +346,7 @@ enum Golden {
           {
             "address": "192.0.2.2",
             "decided_by": "source of the carrier flow",
+            "file": "s.pcapng",
             "interface": "eth0"
           }
         ],
@@ -305,6 +357,7 @@ enum Golden {
             "id": 0,
             "link_type": "rawip",
             "name": "wg0",
+            "packets": 2,
             "role": "tunnel"
           },
           {
@@ -313,6 +366,7 @@ enum Golden {
             "id": 1,
             "link_type": "ether",
             "name": "eth0",
+            "packets": 6,
             "role": "physical"
           }
         ],
@@ -321,7 +375,8 @@ enum Golden {
             "address": "203.0.113.1",
             "decided_by": "WireGuard handshake initiation/response, frames 1/2 of s.pcapng",
             "port": 51820,
-            "protocol": "wireguard"
+            "protocol": "wireguard",
+            "transport": "udp"
           }
         ]
       },
@@ -402,7 +457,7 @@ enum Golden {
 
     ## Observations (not leaks)
 
-    - frames: 8; interface: eth0; kind: mdns; names: 1f2e3d4c.local
+    - file: s.pcapng; frames: 8; frames\_omitted: 0; interface: eth0; kind: mdns; names: 1f2e3d4c.local; note: multicast DNS on the link; packets: 1
 
     ## Provenance
 

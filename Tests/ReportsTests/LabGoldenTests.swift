@@ -1,3 +1,4 @@
+import OutputText
 import Correlation
 import Foundation
 @testable import Reports
@@ -60,28 +61,29 @@ struct LabGoldenTests {
     @Test("HTML: verdict, one timeline, every finding, escaped packet bytes", arguments: names)
     func html(name: String) throws {
         let record = try LabGolden.record(name, format: .html)
-        let html = String(decoding: try ReportPipeline.render(record, format: .html), as: UTF8.self)
+        let html = String(decoding: try record.rendered(as: .html), as: UTF8.self)
+        let verdict = record.analysis.verdict, findings = record.analysis.findings
         let e = Escape.html
 
-        #expect(html.contains("<header class=\"verdict status-\(e(record.verdict.status))\" id=\"verdict\">"))
-        #expect(html.contains("<h1>\(e(LeakClassText.headline(record.verdict.status)))</h1>"))
-        #expect(html.contains("<p class=\"reason\">\(e(record.verdict.reason))</p>"))
+        #expect(html.contains("<header class=\"verdict status-\(e(verdict.status.rawValue))\" id=\"verdict\">"))
+        #expect(html.contains("<h1>\(e(LeakClassText.headline(verdict.status)))</h1>"))
+        #expect(html.contains("<p class=\"reason\">\(e(verdict.reason))</p>"))
         #expect(html.components(separatedBy: "<svg").count - 1 == 1, "exactly one SVG (the timeline)")
         #expect(html.contains("<svg class=\"timeline\""))
         #expect(html.contains("<h2>File \(name).pcapng</h2>"))
         #expect(html.contains("<dt>Analysed at</dt><dd>not recorded (--deterministic)</dd>"))
         #expect(!html.contains("<script"), "no script in the report")
 
-        for f in record.findings {
-            #expect(html.contains("<article class=\"finding sev-\(e(f.severity))\" id=\"finding-\(e(f.id))\">"))
-            #expect(html.contains("<span class=\"fid\">\(e(f.id))</span> <span class=\"cls\">\(e(f.leakClass))</span> <span class=\"sev\">\(e(f.severity))</span> \(e(f.title))</h3>"))
+        for f in findings {
+            #expect(html.contains("<article class=\"finding sev-\(e(f.severity.rawValue))\" id=\"finding-\(e(f.id))\">"))
+            #expect(html.contains("<span class=\"fid\">\(e(f.id))</span> <span class=\"cls\">\(e(f.class.rawValue))</span> <span class=\"sev\">\(e(f.severity.rawValue))</span> \(e(f.title))</h3>"))
         }
-        if record.findings.isEmpty { #expect(html.contains("<p>No findings in this file.</p>")) }
+        if findings.isEmpty { #expect(html.contains("<p>No findings in this file.</p>")) }
 
         // Packet bytes shown as ASCII beside the hex come from the wire: every
         // hex block must be free of markup, and the escaped dump must be there.
         var sawSpecial = false
-        for v in record.frameViews {
+        for v in record.provenance.frameViews {
             let dump = HTMLReport.hexDump(Hex.bytes(v.hex))
             #expect(html.contains("<pre class=\"hex\">\(e(dump))"), "hex dump of frame \(v.frame) (\(v.finding))")
             if dump.contains(where: { "<>&\"'".contains($0) }) { sawSpecial = true }
@@ -95,7 +97,7 @@ struct LabGoldenTests {
         }
         if name == "lab-webrtc-leak" {
             #expect(sawSpecial, "the webrtc-leak frames have markup characters in their ASCII column (an escaping check)")
-            #expect(record.findings.contains { $0.leakClass == "webrtc" })
+            #expect(findings.contains { $0.class == .webrtc })
             #expect(html.contains("<th>stun_server</th><td><code>203.0.113.10:3478</code></td>"))
             #expect(html.contains("<code>198.51.100.2</code>"), "the exposed address")
         }
@@ -142,24 +144,22 @@ enum LabGolden {
 
     /// The record exactly as `leakscope analyze captures/NAME.pcapng --format FORMAT --deterministic` builds it
     /// (Sources/leakscope/AnalyzeCommand.swift and OutputOptions.swift with default options).
-    static func record(_ name: String, format: ReportPipeline.Format) throws -> AnalysisRecord {
+    static func record(_ name: String, format: ReportFormat) throws -> AnalysisRecord {
         #expect(enteredRoot, "cannot change to \(TestSupport.repoRoot)")
         #expect(toolVersion != "unknown", "no version in Sources/leakscope/LeakScope.swift")
         let path = "captures/\(name).pcapng"
         var options = AnalysisOptions()
         options.tunnelGapNanoseconds = Int64(2 * 1e9)  // --gap default
         options.groupGapNanoseconds = Int64(60 * 1e9)  // --group-gap default
-        let analysis = try Correlation.analyze(paths: [path], options: options)
-        let settings = ReportPipeline.Settings(
+        let settings = AnalysisPipeline.Settings(
             toolVersion: toolVersion,
             arguments: ["leakscope", "analyze", path, "--format", format.rawValue, "--deterministic"],
-            options: ["format": .string(format.rawValue), "deterministic": .bool(true)],
-            deterministic: true)
-        return try ReportPipeline.record(analysis: analysis, paths: [path], settings: settings)
+            options: .init(format: format, deterministic: true))
+        return try AnalysisPipeline.record(paths: [path], analysis: options, settings: settings)
     }
 
-    static func output(_ name: String, format: ReportPipeline.Format) throws -> [UInt8] {
-        try ReportPipeline.render(try record(name, format: format), format: format)
+    static func output(_ name: String, format: ReportFormat) throws -> [UInt8] {
+        try record(name, format: format).rendered(as: format)
     }
 
     /// Strings that would make a golden depend on this machine or checkout.
@@ -241,5 +241,27 @@ enum LabGolden {
     /// Runs the CLI in the package root; returns (status, stdout bytes, stderr).
     static func runCLI(_ args: [String]) throws -> (Int32, [UInt8], String) {
         try TestSupport.runBytes(cliPath ?? "leakscope", args, in: TestSupport.repoRoot, environment: ["NO_COLOR": "1"])
+    }
+}
+
+/// `analyze` and `report --format text` are one renderer: the text of a
+/// saved record equals what `analyze` printed, evidence line included.
+@Suite(.enabled(if: TestSupport.hasLabCaptures && LabGolden.cliPath != nil, "needs captures/lab-*.pcapng and the leakscope binary"))
+struct OneTerminalRendererTests {
+    @Test(arguments: ["lab-webrtc-leak", "lab-clean", "lab-tunnel-down"])
+    func reportPrintsWhatAnalyzePrinted(name: String) throws {
+        let dir = TestSupport.tempDir("oneterminal\(name)")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let capture = "captures/\(name).pcapng"
+        let (s1, analyzed, e1) = try LabGolden.runCLI(["analyze", capture, "--evidence", "\(dir)/a.pcapng"])
+        #expect([0, 1].contains(s1), "\(e1)")
+        let (s2, _, e2) = try LabGolden.runCLI(["analyze", capture, "--format", "json", "--evidence", "\(dir)/a.pcapng", "-o", "\(dir)/r.json"])
+        #expect([0, 1].contains(s2), "\(e2)")
+        let (s3, reported, e3) = try LabGolden.runCLI(["report", "\(dir)/r.json", "--format", "text"])
+        #expect(s3 == 0, "\(e3)")
+        #expect(reported == analyzed)
+        #expect(String(decoding: reported, as: UTF8.self).contains("\nEvidence: \(dir)/a.pcapng ("))
+        let (_, plain, _) = try LabGolden.runCLI(["analyze", capture])
+        #expect(String(decoding: analyzed, as: UTF8.self).hasPrefix(String(decoding: plain, as: UTF8.self)))
     }
 }

@@ -14,16 +14,14 @@ struct PipelineTests {
     let clean = TestSupport.labCapture("lab-clean.pcapng") ?? ""
 
     func record(_ paths: [String], evidence: String? = nil, deterministic: Bool = true) throws -> AnalysisRecord {
-        let analysis = try Correlation.analyze(paths: paths, options: AnalysisOptions())
-        let settings = ReportPipeline.Settings(toolVersion: "0.1.0", arguments: ["leakscope", "analyze"] + paths,
-                                               deterministic: deterministic, evidencePath: evidence)
-        return try ReportPipeline.record(analysis: analysis, paths: paths, settings: settings)
+        try TestSupport.record(paths, evidence: evidence, deterministic: deterministic)
     }
 
     @Test func recordDescribesTheInputCapture() throws {
-        let r = try record([leak])
-        #expect(r.verdict.status == "leaks-found")
-        #expect(r.findings.map(\.leakClass).contains("webrtc"))
+        let rec = try record([leak])
+        let r = rec.provenance, findings = rec.analysis.findings
+        #expect(rec.analysis.verdict.status == .leaksFound)
+        #expect(findings.map(\.class).contains(.webrtc))
         let input = try #require(r.inputs.first)
         let digest = try FileDigest.sha256(path: leak)
         #expect(input.sha256 == digest.sha256)
@@ -41,25 +39,25 @@ struct PipelineTests {
         let all = r.timeline.series.flatMap(\.all).reduce(0, +)
         #expect(all == input.capture.packets)
         #expect(r.timeline.buckets == 100)
-        let cited = Set(r.findings.flatMap(\.frames)).count
+        let cited = Set(findings.flatMap(\.frames)).count
         #expect(r.timeline.series.flatMap(\.leaked).reduce(0, +) == cited)
         // First frames of each finding are decoded and dumped into the record.
         let views = r.frameViews.filter { $0.finding == "F1" }
-        #expect(views.count == min(3, r.findings[0].frames.count))
+        #expect(views.count == min(3, findings[0].frames.count))
         #expect(views.first?.layers.first?.fields.first?.value.hasPrefix("eth:") == true)
         #expect(views.allSatisfy { !$0.hex.isEmpty && $0.interface == "eth0" })
     }
 
     @Test func twoRunsGiveByteIdenticalJSON() throws {
-        let a = try RecordCoding.encode(try record([leak, clean]))
-        let b = try RecordCoding.encode(try record([leak, clean]))
+        let a = try RecordJSON.encode(try record([leak, clean]))
+        let b = try RecordJSON.encode(try record([leak, clean]))
         #expect(a == b)
     }
 
     @Test func severalFilesMakeOneReportWithASectionPerFile() throws {
         let r = try record([leak, clean])
-        #expect(r.inputs.map(\.name) == ["lab-webrtc-leak.pcapng", "lab-clean.pcapng"])
-        #expect(r.verdict.status == "leaks-found")
+        #expect(r.provenance.inputs.map(\.name) == ["lab-webrtc-leak.pcapng", "lab-clean.pcapng"])
+        #expect(r.analysis.verdict.status == .leaksFound)
         let html = HTMLReport.render(r)
         #expect(html.contains("<section class=\"file\" id=\"file-0\">\n<h2>File lab-webrtc-leak.pcapng</h2>"))
         #expect(html.contains("<section class=\"file\" id=\"file-1\">\n<h2>File lab-clean.pcapng</h2>"))
@@ -74,10 +72,10 @@ struct PipelineTests {
         let dir = TestSupport.tempDir()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let r = try record([leak, clean], evidence: "\(dir)/ev.pcapng", deterministic: false)
-        try OutputFile.write(try RecordCoding.encode(r), to: "\(dir)/analysis.json")
+        try OutputFile.write(try RecordJSON.encode(r), to: "\(dir)/analysis.json")
         let (status, output) = try TestSupport.validate("\(dir)/analysis.json")
         #expect(status == 0, "\(output)")
-        #expect(r.analyzedAt != nil)
+        #expect(r.provenance.analyzedAt != nil)
     }
 
     @Test func evidenceHoldsOnlyCitedFramesWithTheirComments() throws {
@@ -85,8 +83,8 @@ struct PipelineTests {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let ev = "\(dir)/leaks.pcapng"
         let r = try record([leak], evidence: ev)
-        let info = try #require(r.evidenceCapture)
-        let cited = Set(r.findings.flatMap(\.frames))
+        let info = try #require(r.provenance.evidenceCapture)
+        let cited = Set(r.analysis.findings.flatMap(\.frames))
         #expect(info.frames == cited.count)
         #expect(info.sha256 == (try FileDigest.sha256(path: ev)).sha256)
         #expect(info.name == "leaks.pcapng")
@@ -95,12 +93,12 @@ struct PipelineTests {
         let source = try CaptureReader(path: leak)
         var originals: [Int: ([UInt8], Int64)] = [:]
         while let p = source.next() {
-            if cited.contains(Int64(p.frameNumber)) { originals[p.frameNumber] = (p.bytes.toArray(), p.timestampNanoseconds) }
+            if cited.contains(p.frameNumber) { originals[p.frameNumber] = (p.bytes.toArray(), p.timestampNanoseconds) }
         }
         let reader = try CaptureReader(path: ev)
         var got: [([UInt8], Int64)] = []
         while let p = reader.next() { got.append((p.bytes.toArray(), p.timestampNanoseconds)) }
-        let expected = cited.sorted().compactMap { originals[Int($0)] }
+        let expected = cited.sorted().compactMap { originals[$0] }
         #expect(got.map(\.0) == expected.map(\.0))
         #expect(got.map(\.1) == expected.map(\.1))
         #expect(reader.interfaces.map(\.name) == ["eth0"])
@@ -119,10 +117,10 @@ struct PipelineTests {
         ])
         #expect(status == 0, "\(err)")
         let lines = out.split(separator: "\n").map(String.init)
-        let cited = Set(r.findings.flatMap(\.frames)).sorted()
+        let cited = Set(r.analysis.findings.flatMap(\.frames)).sorted()
         #expect(lines.count == cited.count)
-        let f1 = r.findings[0]
-        let first = "1|eth0|\(f1.id) \(f1.leakClass): \(f1.title) (frame \(cited[0]) of lab-webrtc-leak.pcapng)"
+        let f1 = r.analysis.findings[0]
+        let first = "1|eth0|\(f1.id) \(f1.class.rawValue): \(f1.title) (frame \(cited[0]) of lab-webrtc-leak.pcapng)"
         #expect(lines.first?.hasPrefix(first) == true, "\(lines.first ?? "")")
         #expect(lines.allSatisfy { $0.contains("|eth0|F") })
     }
@@ -131,17 +129,19 @@ struct PipelineTests {
         let dir = TestSupport.tempDir()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let r = try record([leak])
-        try OutputFile.write(try ReportPipeline.render(r, format: .json), to: "\(dir)/analysis.json")
-        let back = try ReportPipeline.readRecord(path: "\(dir)/analysis.json")
+        try OutputFile.write(try r.rendered(as: .json), to: "\(dir)/analysis.json")
+        let back = try RecordJSON.read(path: "\(dir)/analysis.json").record
         #expect(back == r)
-        #expect(try ReportPipeline.render(back, format: .html) == (try ReportPipeline.render(r, format: .html)))
-        #expect(throws: ReportError.self) { try ReportPipeline.readRecord(path: leak) }
+        for format in ReportFormat.allCases {
+            #expect(try back.rendered(as: format) == (try r.rendered(as: format)), "\(format)")
+        }
+        #expect(throws: ReportError.self) { try RecordJSON.read(path: leak) }
     }
 
     @Test func terminalTextIsColouredOnlyWhenAsked() throws {
         let analysis = try Correlation.analyze(paths: [leak], options: AnalysisOptions())
-        let plain = AnalysisText.render(analysis)
-        let coloured = AnalysisText.render(analysis, color: true)
+        let plain = TestSupport.terminalText(analysis)
+        let coloured = TestSupport.terminalText(analysis, color: true)
         #expect(!plain.contains("\u{1B}"))
         #expect(plain.hasPrefix("LEAKS FOUND: "))
         #expect(coloured.hasPrefix("\u{1B}[1;31mLEAKS FOUND\u{1B}[0m: "))

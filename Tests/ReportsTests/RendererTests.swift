@@ -1,3 +1,4 @@
+import OutputText
 import CaptureFiles
 import Foundation
 import Testing
@@ -17,12 +18,12 @@ import Testing
         #expect(h.contains("<rect class=\"leak\""))
         #expect(h.contains("<rect class=\"span\""))
         #expect(h.contains("<article class=\"finding sev-high\" id=\"finding-F1\">"))
-        #expect(h.contains(Escape.html(LeakClassText.why("webrtc"))))
+        #expect(h.contains(Escape.html(LeakClassText.why(.webrtc))))
         #expect(h.contains("<dt>Frames</dt><dd>5, 6</dd>"))
         #expect(h.contains("<pre class=\"hex\">0000  02 00 00 00 00 01 02 00  00 00 00 02 08 00 45 00  ..............E.\n0010  3c 73 63 72                                       &lt;scr</pre>"))
         #expect(h.contains("<li><b>eth</b> src=<code>02:00:00:00:00:02</code> dst=<code>02:00:00:00:00:01</code></li>"))
         #expect(h.contains("<section id=\"provenance\">"))
-        #expect(h.contains(record.inputs[0].sha256))
+        #expect(h.contains(record.provenance.inputs[0].sha256))
         #expect(h.contains("<dt>Analysed at</dt><dd>not recorded (--deterministic)</dd>"))
         #expect(h.contains("@media print"))
     }
@@ -61,7 +62,7 @@ import Testing
     }
 
     @Test func jsonlMatchesGoldenWithECSFields() throws {
-        let l = JSONLReport.render(record)
+        let l = String(decoding: try JSONLReport.render(record), as: UTF8.self)
         if l != Golden.jsonl { try? l.write(toFile: "/tmp/leakscope-golden-findings.jsonl", atomically: true, encoding: .utf8) }
         #expect(l == Golden.jsonl)
         let lines = l.split(separator: "\n")
@@ -88,20 +89,31 @@ import Testing
         #expect(JSONLReport.parse("2001:db8::1").map { "\($0.ip) \($0.port ?? -1)" } == "2001:db8::1 -1")
     }
 
-    @Test func terminalSummaryEscapesControlsAndColoursOnlyWhenAsked() {
+    @Test func terminalReportEscapesControlsAndColoursOnlyWhenAsked() {
         var r = record
-        r.analysis.findings[0]["title"] = "STUN \u{1B}]0;pwned\u{7} via \u{9B}31m"
-        let plain = TerminalSummary.render(r, style: .init(color: false))
+        r.analysis.findings[0].title = "STUN \u{1B}]0;pwned\u{7} via \u{9B}31m"
+        let plain = TerminalReport.render(r)
         #expect(!plain.contains("\u{1B}"))
         #expect(!plain.contains("\u{9B}"))
         #expect(plain.contains("STUN \\x1b]0;pwned\\x07 via \\u{9b}31m"))
-        #expect(plain.hasPrefix("LEAKS FOUND: 2 high findings on eth0 outside the tunnel\n3 findings (2 high, 1 medium, 0 low) in s.pcapng\n"))
-        let coloured = TerminalSummary.render(r, style: .init(color: true))
+        #expect(plain.hasPrefix("LEAKS FOUND: 2 high findings on eth0 outside the tunnel\n\nID  SEVERITY  CLASS           FILE      INTERFACE  PACKETS  FRAMES  TITLE\n"))
+        #expect(plain.hasSuffix("\nEvidence: leaks.pcapng (3 frames, SHA-256 e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855)\n"))
+        let coloured = TerminalReport.render(r, color: true)
         #expect(coloured.hasPrefix("\u{1B}[1;31mLEAKS FOUND\u{1B}[0m: "))
-        #expect(TerminalSummary.wantsColor(isTTY: true, environment: [:]))
-        #expect(!TerminalSummary.wantsColor(isTTY: false, environment: [:]))
-        #expect(!TerminalSummary.wantsColor(isTTY: true, environment: ["NO_COLOR": "1"]))
-        #expect(TerminalSummary.wantsColor(isTTY: true, environment: ["NO_COLOR": ""]))
+        #expect(coloured.contains("\u{1B}[31mhigh\u{1B}[0m"))
+        #expect(TerminalReport.wantsColor(isTTY: true, environment: [:]))
+        #expect(!TerminalReport.wantsColor(isTTY: false, environment: [:]))
+        #expect(!TerminalReport.wantsColor(isTTY: true, environment: ["NO_COLOR": "1"]))
+        #expect(TerminalReport.wantsColor(isTTY: true, environment: ["NO_COLOR": ""]))
+    }
+
+    /// `analyze` prints the record's text; `report --format text` prints the
+    /// same text for the same record read back.
+    @Test func theSameRecordPrintsTheSameTextInBothCommands() throws {
+        let r = Fixtures.record()
+        let back = try RecordJSON.decode(try RecordJSON.encode(r)).record
+        #expect(TerminalReport.render(back) == TerminalReport.render(r))
+        #expect(try back.rendered(as: .text) == Array(TerminalReport.render(r).utf8))
     }
 
     @Test func escapersFollowTheirOutputsRules() {

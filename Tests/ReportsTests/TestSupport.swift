@@ -86,3 +86,23 @@ extension TestSupport {
     static var hasTshark: Bool { which("tshark") != nil }
     static var hasChromium: Bool { which("chromium") != nil || which("chromium-browser") != nil }
 }
+
+import Correlation
+import Reports
+
+extension TestSupport {
+    /// The record `leakscope analyze PATHS --format json [--evidence E] [--deterministic]` builds.
+    static func record(_ paths: [String], evidence: String? = nil, deterministic: Bool = true) throws -> AnalysisRecord {
+        let settings = AnalysisPipeline.Settings(
+            toolVersion: "0.1.0", arguments: ["leakscope", "analyze"] + paths,
+            options: .init(format: .json, evidence: evidence, deterministic: deterministic))
+        return try AnalysisPipeline.record(paths: paths, analysis: AnalysisOptions(), settings: settings)
+    }
+
+    /// The terminal text of an analysis alone (as `analyze` prints it without `--evidence`).
+    static func terminalText(_ a: Analysis, showAssumptions: Bool = true, color: Bool = false) -> String {
+        let record = AnalysisRecord(analysis: a, provenance: Provenance(
+            tool: ToolInfo(version: "0.1.0"), invocation: Invocation(arguments: ["leakscope", "analyze"], options: .init(format: .text))))
+        return TerminalReport.render(record, showAssumptions: showAssumptions, color: color)
+    }
+}

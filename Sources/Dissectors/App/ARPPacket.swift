@@ -1,3 +1,5 @@
+import OutputText
+
 /// An ARP packet (RFC 826). Addresses are read for Ethernet/IPv4 (hardware
 /// length 6, protocol length 4); other sizes keep their fields as views.
 public struct ARPPacket {
@@ -10,8 +12,8 @@ public struct ARPPacket {
     public var problem: WireError?
 
     public init(_ bytes: ByteView) throws(WireError) {
-        guard let ht = bytes.u16be(0), let pt = bytes.u16be(2), let hl = bytes.u8(4), let pl = bytes.u8(5),
-              let op = bytes.u16be(6) else {
+        guard let ht = bytes.integer(at: 0, as: UInt16.self), let pt = bytes.integer(at: 2, as: UInt16.self), let hl = bytes.integer(at: 4, as: UInt8.self), let pl = bytes.integer(at: 5, as: UInt8.self),
+              let op = bytes.integer(at: 6, as: UInt16.self) else {
             throw .truncated(layer: .arp, offset: 0, needed: 8, available: bytes.count)
         }
         self.bytes = bytes
@@ -45,22 +47,10 @@ public struct ARPPacket {
         ARPSummary(
             op: Int(operation),
             operation: operation == 1 ? "request" : operation == 2 ? "reply" : "\(operation)",
-            senderMAC: senderHardwareAddress.map { AppText.mac($0) },
+            senderMAC: senderHardwareAddress.map { Hex.string($0.base, separator: ":") },
             senderIP: senderIP?.description,
-            targetMAC: targetHardwareAddress.map { AppText.mac($0) },
+            targetMAC: targetHardwareAddress.map { Hex.string($0.base, separator: ":") },
             targetIP: targetIP?.description)
     }
 }
 
-public struct ARPSummary: Encodable, Equatable, Sendable {
-    public var op: Int
-    public var operation: String
-    public var senderMAC: String?
-    public var senderIP: String?
-    public var targetMAC: String?
-    public var targetIP: String?
-
-    enum CodingKeys: String, CodingKey {
-        case op, operation, senderMAC = "sender_mac", senderIP = "sender_ip", targetMAC = "target_mac", targetIP = "target_ip"
-    }
-}

@@ -1,18 +1,6 @@
-/// Text helpers for summaries (outputs only, never on the hot path).
-enum AppText {
-    static let hexDigits: [Character] = Array("0123456789abcdef")
-
-    /// `0x` followed by `digits` lower-case hex digits of `value`.
-    static func hex<T: FixedWidthInteger>(_ value: T, digits: Int = MemoryLayout<T>.size * 2) -> String {
-        var s = "0x"
-        var shift = (digits - 1) * 4
-        while shift >= 0 {
-            s.append(hexDigits[Int(truncatingIfNeeded: (value >> shift) & 0xF)])
-            shift -= 4
-        }
-        return s
-    }
-
+/// Text from packets, as every output shows it (docs/protocols.md): outputs
+/// only, never on the hot path.
+public enum AppText {
     /// Bytes as text: printable ASCII kept, everything else as `\DDD`
     /// (RFC 1035 presentation style), so that packet strings can never
     /// carry control characters or invalid UTF-8 into an output.
@@ -20,7 +8,7 @@ enum AppText {
         var s = ""
         s.reserveCapacity(bytes.count)
         for i in 0..<bytes.count {
-            guard let b = bytes.u8(i) else { break }
+            guard let b = bytes.integer(at: i, as: UInt8.self) else { break }
             appendEscaped(b, to: &s, escapeDots: escapeDots, also: extra)
         }
         return s
@@ -44,8 +32,9 @@ enum AppText {
 
     /// Text attributes (STUN SOFTWARE/USERNAME, SNI, hostnames): valid UTF-8
     /// is kept except control characters and backslash, which become `\DDD`
-    /// / `\\`; invalid UTF-8 is escaped byte by byte.
-    static func text(_ bytes: ByteView) -> String {
+    /// / `\\`; invalid UTF-8 is escaped byte by byte, so no byte of the
+    /// packet is lost to a replacement character.
+    public static func text(_ bytes: ByteView) -> String {
         guard let decoded = String(validating: bytes.base, as: UTF8.self) else { return escaped(bytes) }
         var needsEscape = false
         for u in decoded.unicodeScalars where u.value < 0x20 || (u.value >= 0x7F && u.value < 0xA0) || u.value == 0x5C {
@@ -62,16 +51,6 @@ enum AppText {
             }
         }
         return s
-    }
-
-    /// Colon-separated MAC address text.
-    static func mac(_ bytes: ByteView) -> String {
-        var parts: [String] = []
-        for i in 0..<bytes.count {
-            guard let b = bytes.u8(i) else { break }
-            parts.append(String(hexDigits[Int(b >> 4)]) + String(hexDigits[Int(b & 0xF)]))
-        }
-        return parts.joined(separator: ":")
     }
 }
 

@@ -1,3 +1,5 @@
+import OutputText
+
 /// A DHCPv4/BOOTP message (RFC 2131/2132): fixed 236-byte header, magic
 /// cookie, options. Options are read from the options field only (option 52
 /// overload into sname/file is not followed).
@@ -11,7 +13,7 @@ public struct DHCPv4Message {
     public static let magicCookie: UInt32 = 0x6382_5363
 
     public init(_ bytes: ByteView) throws(WireError) {
-        guard bytes.count >= 236, let op = bytes.u8(0), let xid = bytes.u32be(4) else {
+        guard bytes.count >= 236, let op = bytes.integer(at: 0, as: UInt8.self), let xid = bytes.integer(at: 4, as: UInt32.self) else {
             throw .truncated(layer: .dhcp, offset: 0, needed: 236, available: bytes.count)
         }
         self.bytes = bytes
@@ -19,7 +21,7 @@ public struct DHCPv4Message {
         self.transactionID = xid
         if bytes.count < Self.optionsOffset {
             problem = .truncated(layer: .dhcp, offset: 236, needed: 4, available: bytes.count - 236)
-        } else if bytes.u32be(236) != Self.magicCookie {
+        } else if bytes.integer(at: 236, as: UInt32.self) != Self.magicCookie {
             problem = .malformed(layer: .dhcp, offset: 236, reason: .init("no DHCP magic cookie"))
         } else {
             var it = options.makeIterator()
@@ -34,12 +36,12 @@ public struct DHCPv4Message {
     public var relayIP: IPAddress? { IPAddress.v4(bytes, at: 24) }
     /// Client hardware address, `hlen` bytes (at most 16).
     public var clientHardwareAddress: ByteView? {
-        guard let hlen = bytes.u8(2) else { return nil }
+        guard let hlen = bytes.integer(at: 2, as: UInt8.self) else { return nil }
         return bytes.slice(28, min(Int(hlen), 16))
     }
 
     public var options: DHCPv4Options {
-        DHCPv4Options(bytes: bytes.u32be(236) == Self.magicCookie ? bytes.suffix(from: Self.optionsOffset) : nil)
+        DHCPv4Options(bytes: bytes.integer(at: 236, as: UInt32.self) == Self.magicCookie ? bytes.suffix(from: Self.optionsOffset) : nil)
     }
 
     public func option(_ code: UInt8) -> ByteView? {
@@ -48,11 +50,11 @@ public struct DHCPv4Message {
     }
 
     /// Option 53: 1 DISCOVER ... 8 INFORM.
-    public var messageType: UInt8? { option(53)?.u8(0) }
+    public var messageType: UInt8? { option(53)?.integer(at: 0, as: UInt8.self) }
     public var subnetMask: IPAddress? { option(1).flatMap { IPAddress.v4($0, at: 0) } }
     public var requestedIP: IPAddress? { option(50).flatMap { IPAddress.v4($0, at: 0) } }
     public var serverIdentifier: IPAddress? { option(54).flatMap { IPAddress.v4($0, at: 0) } }
-    public var leaseTime: UInt32? { option(51)?.u32be(0) }
+    public var leaseTime: UInt32? { option(51)?.integer(at: 0, as: UInt32.self) }
     public var hostname: ByteView? { option(12) }
 
     /// Classless static routes from option 121 (or 249, Microsoft's copy).
@@ -63,7 +65,7 @@ public struct DHCPv4Message {
     /// Option 81 (RFC 4702): flags, two rcodes, then the name in wire format
     /// when the E flag (0x04) is set, else ASCII.
     public var clientFQDN: String? {
-        guard let o = option(81), let flags = o.u8(0), let name = o.suffix(from: 3) else { return nil }
+        guard let o = option(81), let flags = o.integer(at: 0, as: UInt8.self), let name = o.suffix(from: 3) else { return nil }
         if flags & 0x04 != 0 {
             var it = DomainList(bytes: name).makeIterator()
             return it.next() ?? ""
@@ -102,10 +104,10 @@ public struct DHCPv4Message {
             }
         }
         return DHCPv4Summary(
-            op: Int(op), xid: AppText.hex(transactionID),
+            op: Int(op), xid: Hex.number(transactionID),
             messageType: messageType.map { Self.messageTypeName($0) },
             ciaddr: clientIP?.description, yiaddr: yourIP?.description, siaddr: serverIP?.description,
-            giaddr: relayIP?.description, chaddr: clientHardwareAddress.map { AppText.mac($0) },
+            giaddr: relayIP?.description, chaddr: clientHardwareAddress.map { Hex.string($0.base, separator: ":") },
             subnetMask: subnetMask?.description, routers: list(3), dnsServers: list(6),
             hostname: hostname.map { AppText.text($0) }, requestedIP: requestedIP?.description,
             leaseTime: leaseTime, serverID: serverIdentifier?.description,
@@ -128,10 +130,10 @@ public struct DHCPv4Options: Sequence {
 
         public mutating func next() -> (code: UInt8, data: ByteView)? {
             guard let b = bytes else { return nil }
-            while let code = b.u8(offset) {
+            while let code = b.integer(at: offset, as: UInt8.self) {
                 if code == 0 { offset += 1; continue }
                 if code == 255 { offset = b.count + 1; return nil }
-                guard let len = b.u8(offset + 1), let data = b.slice(offset + 2, Int(len)) else {
+                guard let len = b.integer(at: offset + 1, as: UInt8.self), let data = b.slice(offset + 2, Int(len)) else {
                     problem = .malformed(layer: .dhcp, offset: DHCPv4Message.optionsOffset + offset,
                                          reason: .init("option length runs past the end"))
                     offset = b.count + 1
@@ -160,58 +162,17 @@ public struct ClasslessRoutes: Sequence {
         var offset = 0
 
         public mutating func next() -> (destination: IPAddress, prefixLength: UInt8, router: IPAddress)? {
-            guard let b = bytes, let width = b.u8(offset), width <= 32 else { return nil }
+            guard let b = bytes, let width = b.integer(at: offset, as: UInt8.self), width <= 32 else { return nil }
             let n = (Int(width) + 7) / 8
             var dest: UInt32 = 0
             for i in 0..<n {
-                guard let octet = b.u8(offset + 1 + i) else { return nil }
+                guard let octet = b.integer(at: offset + 1 + i, as: UInt8.self) else { return nil }
                 dest |= UInt32(octet) << (24 - 8 * i)
             }
-            guard let router = b.u32be(offset + 1 + n) else { return nil }
+            guard let router = b.integer(at: offset + 1 + n, as: UInt32.self) else { return nil }
             offset += 1 + n + 4
             return (.v4(dest), width, .v4(router))
         }
     }
 }
 
-public struct DHCPRouteSummary: Encodable, Equatable, Sendable {
-    public var destination: String
-    public var router: String
-}
-
-public struct DHCPv4Summary: Encodable, Equatable, Sendable {
-    public var op: Int
-    public var xid: String
-    public var messageType: String?
-    public var ciaddr: String?
-    public var yiaddr: String?
-    public var siaddr: String?
-    public var giaddr: String?
-    public var chaddr: String?
-    public var subnetMask: String?
-    public var routers: [String]?
-    public var dnsServers: [String]?
-    public var hostname: String?
-    public var requestedIP: String?
-    public var leaseTime: UInt32?
-    public var serverID: String?
-    public var classlessRoutes: [DHCPRouteSummary]?
-    public var msClasslessRoutes: [DHCPRouteSummary]?
-    /// Option 15.
-    public var domainName: String?
-    /// Option 252: the proxy auto-config URL (WPAD).
-    public var wpad: String?
-    /// Option 60.
-    public var vendorClass: String?
-    /// Option 81.
-    public var clientFQDN: String?
-    public var options: [Int]
-
-    enum CodingKeys: String, CodingKey {
-        case op, xid, messageType = "message_type", ciaddr, yiaddr, siaddr, giaddr, chaddr
-        case subnetMask = "subnet_mask", routers, dnsServers = "dns_servers", hostname, requestedIP = "requested_ip"
-        case leaseTime = "lease_time", serverID = "server_id", classlessRoutes = "classless_routes"
-        case msClasslessRoutes = "ms_classless_routes", domainName = "domain_name", wpad
-        case vendorClass = "vendor_class", clientFQDN = "client_fqdn", options
-    }
-}

@@ -1,3 +1,5 @@
+import OutputText
+
 /// A DHCPv6 message (RFC 8415): message type, 24-bit transaction ID and
 /// options (client/server DUID, IA_NA addresses, DNS servers 23, domain
 /// list 24). Relay-forward/reply (12/13) have a 34-byte header; their inner
@@ -8,7 +10,7 @@ public struct DHCPv6Message {
     public var problem: WireError?
 
     public init(_ bytes: ByteView) throws(WireError) {
-        guard let t = bytes.u8(0), bytes.count >= 4 else {
+        guard let t = bytes.integer(at: 0, as: UInt8.self), bytes.count >= 4 else {
             throw .truncated(layer: .dhcpv6, offset: 0, needed: 4, available: bytes.count)
         }
         self.bytes = bytes
@@ -27,7 +29,7 @@ public struct DHCPv6Message {
 
     /// 24-bit transaction ID (nil for relay messages).
     public var transactionID: UInt32? {
-        guard !isRelay, let w = bytes.u32be(0) else { return nil }
+        guard !isRelay, let w = bytes.integer(at: 0, as: UInt32.self) else { return nil }
         return w & 0x00FF_FFFF
     }
 
@@ -94,8 +96,8 @@ public struct DHCPv6Message {
         let addrs = assignedAddresses
         return DHCPv6Summary(
             messageType: Self.messageTypeName(messageType),
-            transactionID: transactionID.map { AppText.hex($0, digits: 6) },
-            clientID: clientID.map { $0.hex() }, serverID: serverID.map { $0.hex() },
+            transactionID: transactionID.map { Hex.number($0, count: 6) },
+            clientID: clientID.map { Hex.string($0.base) }, serverID: serverID.map { Hex.string($0.base) },
             addresses: addrs.isEmpty ? nil : addrs.map { $0.description },
             dnsServers: dns.isEmpty ? nil : dns.map { $0.description },
             domains: domains, clientFQDN: clientFQDN, options: options.map { Int($0.code) })
@@ -107,27 +109,10 @@ public typealias DHCPv6Options = OptionWalk<DHCPv6OptionFormat>
 
 public enum DHCPv6OptionFormat: OptionFormat {
     public static func read(_ b: ByteView, at offset: Int, base: Int) throws(WireError) -> (option: (code: UInt16, data: ByteView), length: Int) {
-        guard let code = b.u16be(offset), let len = b.u16be(offset + 2), let data = b.slice(offset + 4, Int(len)) else {
+        guard let code = b.integer(at: offset, as: UInt16.self), let len = b.integer(at: offset + 2, as: UInt16.self), let data = b.slice(offset + 4, Int(len)) else {
             throw .malformed(layer: .dhcpv6, offset: base + offset, reason: .init("option length runs past the end"))
         }
         return ((code, data), 4 + Int(len))
     }
 }
 
-public struct DHCPv6Summary: Encodable, Equatable, Sendable {
-    public var messageType: String
-    public var transactionID: String?
-    public var clientID: String?
-    public var serverID: String?
-    public var addresses: [String]?
-    public var dnsServers: [String]?
-    public var domains: [String]?
-    public var clientFQDN: String?
-    public var options: [Int]
-
-    enum CodingKeys: String, CodingKey {
-        case messageType = "message_type", transactionID = "transaction_id", clientID = "client_id"
-        case serverID = "server_id", addresses, dnsServers = "dns_servers", domains
-        case clientFQDN = "client_fqdn", options
-    }
-}

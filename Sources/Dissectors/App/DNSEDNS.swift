@@ -26,7 +26,7 @@ public struct DNSEDNS {
             let bytes: ByteView
             var offset = 0
             public mutating func next() -> (code: UInt16, data: ByteView)? {
-                guard let code = bytes.u16be(offset), let len = bytes.u16be(offset + 2),
+                guard let code = bytes.integer(at: offset, as: UInt16.self), let len = bytes.integer(at: offset + 2, as: UInt16.self),
                       let data = bytes.slice(offset + 4, Int(len)) else { return nil }
                 offset += 4 + Int(len)
                 return (code, data)
@@ -69,14 +69,14 @@ public struct DNSClientSubnet: Hashable, Sendable, CustomStringConvertible {
     }
 
     public init?(_ data: ByteView) {
-        guard let family = data.u16be(0), let source = data.u8(2), let scope = data.u8(3) else { return nil }
+        guard let family = data.integer(at: 0, as: UInt16.self), let source = data.integer(at: 2, as: UInt8.self), let scope = data.integer(at: 3, as: UInt8.self) else { return nil }
         let width = family == 1 ? 4 : family == 2 ? 16 : 0
         guard width > 0, Int(source) <= width * 8 else { return nil }
         let n = data.count - 4
         guard n >= 0, n <= width else { return nil }
         var hi: UInt64 = 0, lo: UInt64 = 0
         for i in 0..<n {
-            guard let b = data.u8(4 + i) else { return nil }
+            guard let b = data.integer(at: 4 + i, as: UInt8.self) else { return nil }
             if i < 8 { hi |= UInt64(b) << (56 - 8 * i) } else { lo |= UInt64(b) << (56 - 8 * (i - 8)) }
         }
         self.family = family

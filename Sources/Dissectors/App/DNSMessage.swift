@@ -23,8 +23,8 @@ public struct DNSMessage {
     public static let headerLength = 12
 
     public init(_ bytes: ByteView, layer: Layer = .dns) throws(WireError) {
-        guard let id = bytes.u16be(0), let flags = bytes.u16be(2), let qd = bytes.u16be(4),
-              let an = bytes.u16be(6), let ns = bytes.u16be(8), let ar = bytes.u16be(10)
+        guard let id = bytes.integer(at: 0, as: UInt16.self), let flags = bytes.integer(at: 2, as: UInt16.self), let qd = bytes.integer(at: 4, as: UInt16.self),
+              let an = bytes.integer(at: 6, as: UInt16.self), let ns = bytes.integer(at: 8, as: UInt16.self), let ar = bytes.integer(at: 10, as: UInt16.self)
         else {
             throw .truncated(layer: layer, offset: 0, needed: Self.headerLength, available: bytes.count)
         }
@@ -123,7 +123,7 @@ public struct DNSQuestions: Sequence {
             }
             do throws(WireError) {
                 let end = try DNSName.skip(bytes, at: offset, layer: layer)
-                guard let type = bytes.u16be(end), let cls = bytes.u16be(end + 2) else {
+                guard let type = bytes.integer(at: end, as: UInt16.self), let cls = bytes.integer(at: end + 2, as: UInt16.self) else {
                     throw .truncated(layer: layer, offset: end, needed: 4, available: Swift.max(0, bytes.count - end))
                 }
                 let q = DNSQuestion(name: DNSName(message: bytes, offset: offset), type: DNSType(type), rawClass: cls, offset: offset)
@@ -193,8 +193,8 @@ public struct DNSRecords: Sequence {
             }
             do throws(WireError) {
                 let end = try DNSName.skip(bytes, at: offset, layer: layer)
-                guard let type = bytes.u16be(end), let cls = bytes.u16be(end + 2),
-                      let ttl = bytes.u32be(end + 4), let rdlength = bytes.u16be(end + 8) else {
+                guard let type = bytes.integer(at: end, as: UInt16.self), let cls = bytes.integer(at: end + 2, as: UInt16.self),
+                      let ttl = bytes.integer(at: end + 4, as: UInt32.self), let rdlength = bytes.integer(at: end + 8, as: UInt16.self) else {
                     throw .truncated(layer: layer, offset: end, needed: 10, available: Swift.max(0, bytes.count - end))
                 }
                 guard let rdata = bytes.slice(end + 10, Int(rdlength)) else {

@@ -25,12 +25,12 @@ public struct DNSName {
         var jumps = 0
         var total = 1
         while true {
-            guard let len = m.u8(pos) else {
+            guard let len = m.integer(at: pos, as: UInt8.self) else {
                 throw .truncated(layer: layer, offset: pos, needed: 1, available: 0)
             }
             switch len & 0xC0 {
             case 0xC0:
-                guard let p = m.u16be(pos) else {
+                guard let p = m.integer(at: pos, as: UInt16.self) else {
                     throw .truncated(layer: layer, offset: pos, needed: 2, available: m.count - pos)
                 }
                 let target = Int(p & 0x3FFF)
@@ -77,9 +77,9 @@ public struct DNSName {
 
             public mutating func next() -> ByteView? {
                 while !done {
-                    guard let len = m.u8(pos) else { done = true; return nil }
+                    guard let len = m.integer(at: pos, as: UInt8.self) else { done = true; return nil }
                     if len & 0xC0 == 0xC0 {
-                        guard let p = m.u16be(pos) else { done = true; return nil }
+                        guard let p = m.integer(at: pos, as: UInt16.self) else { done = true; return nil }
                         let target = Int(p & 0x3FFF)
                         jumps += 1
                         guard target < runStart, target >= 12, jumps <= DNSName.maxJumps else { done = true; return nil }
@@ -117,7 +117,7 @@ public struct DNSName {
             }
             first = false
             for i in 0..<label.count {
-                guard let a = label.u8(i), let b = utf8.first, lower(a) == lower(b) else { return false }
+                guard let a = label.integer(at: i, as: UInt8.self), let b = utf8.first, lower(a) == lower(b) else { return false }
                 utf8 = utf8.dropFirst()
             }
         }
@@ -135,7 +135,7 @@ public struct DNSName {
             if !first { s.append(".") }
             first = false
             for i in 0..<label.count {
-                if let b = label.u8(i) { AppText.appendEscaped(b, to: &s, escapeDots: true) }
+                if let b = label.integer(at: i, as: UInt8.self) { AppText.appendEscaped(b, to: &s, escapeDots: true) }
             }
         }
         if first { s.append("<Root>") }

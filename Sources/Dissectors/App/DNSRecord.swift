@@ -49,13 +49,13 @@ public struct DNSRecord {
     /// MX preference, SVCB/HTTPS priority, SRV priority.
     public var priority: UInt16? {
         switch type {
-        case .mx, .svcb, .https, .srv: rdata.u16be(0)
+        case .mx, .svcb, .https, .srv: rdata.integer(at: 0, as: UInt16.self)
         default: nil
         }
     }
 
-    public var srvWeight: UInt16? { type == .srv ? rdata.u16be(2) : nil }
-    public var srvPort: UInt16? { type == .srv ? rdata.u16be(4) : nil }
+    public var srvWeight: UInt16? { type == .srv ? rdata.integer(at: 2, as: UInt16.self) : nil }
+    public var srvPort: UInt16? { type == .srv ? rdata.integer(at: 4, as: UInt16.self) : nil }
 
     /// TXT character-strings (also HINFO).
     public var characterStrings: DNSCharacterStrings { DNSCharacterStrings(bytes: rdata) }
@@ -75,8 +75,8 @@ public struct DNSRecord {
               let r = name(at: mEnd - rdataOffset),
               let rEnd = try? DNSName.skip(message, at: mEnd, layer: layer),
               let fixed = message.slice(rEnd, 20), rEnd + 20 <= rdataOffset + rdata.count,
-              let serial = fixed.u32be(0), let refresh = fixed.u32be(4), let retry = fixed.u32be(8),
-              let expire = fixed.u32be(12), let minimum = fixed.u32be(16) else { return nil }
+              let serial = fixed.integer(at: 0, as: UInt32.self), let refresh = fixed.integer(at: 4, as: UInt32.self), let retry = fixed.integer(at: 8, as: UInt32.self),
+              let expire = fixed.integer(at: 12, as: UInt32.self), let minimum = fixed.integer(at: 16, as: UInt32.self) else { return nil }
         return (m, r, serial, refresh, retry, expire, minimum)
     }
 }
@@ -89,7 +89,7 @@ public struct DNSCharacterStrings: Sequence {
         let bytes: ByteView
         var offset = 0
         public mutating func next() -> ByteView? {
-            guard let len = bytes.u8(offset), let s = bytes.slice(offset + 1, Int(len)) else { return nil }
+            guard let len = bytes.integer(at: offset, as: UInt8.self), let s = bytes.slice(offset + 1, Int(len)) else { return nil }
             offset += 1 + Int(len)
             return s
         }
@@ -104,7 +104,7 @@ public struct SVCParams: Sequence {
         let bytes: ByteView
         var offset = 0
         public mutating func next() -> (key: UInt16, value: ByteView)? {
-            guard let key = bytes.u16be(offset), let len = bytes.u16be(offset + 2),
+            guard let key = bytes.integer(at: offset, as: UInt16.self), let len = bytes.integer(at: offset + 2, as: UInt16.self),
                   let value = bytes.slice(offset + 4, Int(len)) else { return nil }
             offset += 4 + Int(len)
             return (key, value)

@@ -12,7 +12,7 @@ struct DomainList: Sequence {
         mutating func next() -> String? {
             var s = ""
             var total = 0
-            while let len = bytes.u8(offset) {
+            while let len = bytes.integer(at: offset, as: UInt8.self) {
                 offset += 1
                 if len == 0 { return s.isEmpty ? nil : s }
                 total += Int(len) + 1

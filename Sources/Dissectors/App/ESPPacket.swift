@@ -1,3 +1,5 @@
+import OutputText
+
 /// An ESP packet (RFC 4303): SPI and sequence number; the rest is encrypted.
 /// Used for IP protocol 50 and for ESP-in-UDP (NAT-T).
 public struct ESPPacket {
@@ -6,7 +8,7 @@ public struct ESPPacket {
     public let sequence: UInt32
 
     public init(_ bytes: ByteView) throws(WireError) {
-        guard let spi = bytes.u32be(0), let seq = bytes.u32be(4) else {
+        guard let spi = bytes.integer(at: 0, as: UInt32.self), let seq = bytes.integer(at: 4, as: UInt32.self) else {
             throw .truncated(layer: .esp, offset: 0, needed: 8, available: bytes.count)
         }
         guard spi != 0 else {
@@ -19,7 +21,7 @@ public struct ESPPacket {
 
     public func summary() -> CarrierSummary {
         var s = CarrierSummary(protocol: "esp", message: "esp")
-        s.spi = AppText.hex(spi)
+        s.spi = Hex.number(spi)
         s.sequence = sequence
         s.length = bytes.count
         return s
@@ -34,8 +36,8 @@ public enum NATTraversalPayload {
     case esp(ESPPacket)
 
     public init(_ bytes: ByteView) throws(WireError) {
-        if bytes.count == 1, bytes.u8(0) == 0xFF { self = .keepalive; return }
-        guard let marker = bytes.u32be(0) else {
+        if bytes.count == 1, bytes.integer(at: 0, as: UInt8.self) == 0xFF { self = .keepalive; return }
+        guard let marker = bytes.integer(at: 0, as: UInt32.self) else {
             throw .truncated(layer: .udpencap, offset: 0, needed: 4, available: bytes.count)
         }
         if marker == 0 {

@@ -15,7 +15,7 @@ public struct HTTPRequest {
         guard let lineEnd = Self.find(b, UInt8(ascii: "\n"), from: 0) else {
             throw .truncated(layer: .http, offset: 0, needed: b.count + 1, available: b.count)
         }
-        let line = b.prefix(lineEnd > 0 && b.u8(lineEnd - 1) == 13 ? lineEnd - 1 : lineEnd)
+        let line = b.prefix(lineEnd > 0 && b.integer(at: lineEnd - 1, as: UInt8.self) == 13 ? lineEnd - 1 : lineEnd)
         guard let sp1 = Self.find(line, 32, from: 0), let sp2 = Self.find(line, 32, from: sp1 + 1),
               let method = line.slice(0, sp1), let target = line.slice(sp1 + 1, sp2 - sp1 - 1),
               let version = line.suffix(from: sp2 + 1),
@@ -30,11 +30,11 @@ public struct HTTPRequest {
         var off = lineEnd + 1
         while off < b.count, let end = Self.find(b, UInt8(ascii: "\n"), from: off) {
             guard let raw = b.slice(off, end - off) else { break }
-            let hl = raw.prefix(raw.count > 0 && raw.u8(raw.count - 1) == 13 ? raw.count - 1 : raw.count)
+            let hl = raw.prefix(raw.count > 0 && raw.integer(at: raw.count - 1, as: UInt8.self) == 13 ? raw.count - 1 : raw.count)
             if hl.count == 0 { break }
             if hl.count >= 5, Self.startsWithCaseless(hl, "host:"), var v = hl.suffix(from: 5) {
-                while v.count > 0, v.u8(0) == 32 || v.u8(0) == 9, let r = v.suffix(from: 1) { v = r }
-                while v.count > 0, v.u8(v.count - 1) == 32 || v.u8(v.count - 1) == 9 { v = v.prefix(v.count - 1) }
+                while v.count > 0, v.integer(at: 0, as: UInt8.self) == 32 || v.integer(at: 0, as: UInt8.self) == 9, let r = v.suffix(from: 1) { v = r }
+                while v.count > 0, v.integer(at: v.count - 1, as: UInt8.self) == 32 || v.integer(at: v.count - 1, as: UInt8.self) == 9 { v = v.prefix(v.count - 1) }
                 host = v
                 break
             }
@@ -46,7 +46,7 @@ public struct HTTPRequest {
     static func find(_ b: ByteView, _ c: UInt8, from: Int) -> Int? {
         var i = from
         while i < b.count {
-            if b.u8(i) == c { return i }
+            if b.integer(at: i, as: UInt8.self) == c { return i }
             i += 1
         }
         return nil
@@ -54,7 +54,7 @@ public struct HTTPRequest {
 
     static func isToken(_ b: ByteView) -> Bool {
         for i in 0..<b.count {
-            guard let c = b.u8(i), c >= 0x41, c <= 0x5A else { return false }
+            guard let c = b.integer(at: i, as: UInt8.self), c >= 0x41, c <= 0x5A else { return false }
         }
         return true
     }
@@ -62,7 +62,7 @@ public struct HTTPRequest {
     static func startsWith(_ b: ByteView, _ s: StaticString) -> Bool {
         guard b.count >= s.utf8CodeUnitCount else { return false }
         let p = s.utf8Start
-        for i in 0..<s.utf8CodeUnitCount where b.u8(i) != p[i] { return false }
+        for i in 0..<s.utf8CodeUnitCount where b.integer(at: i, as: UInt8.self) != p[i] { return false }
         return true
     }
 
@@ -70,7 +70,7 @@ public struct HTTPRequest {
         guard b.count >= s.utf8CodeUnitCount else { return false }
         let p = s.utf8Start
         for i in 0..<s.utf8CodeUnitCount {
-            guard let c = b.u8(i), DNSName.lower(c) == p[i] else { return false }
+            guard let c = b.integer(at: i, as: UInt8.self), DNSName.lower(c) == p[i] else { return false }
         }
         return true
     }
@@ -88,9 +88,3 @@ public struct HTTPRequest {
     }
 }
 
-public struct HTTPSummary: Encodable, Equatable, Sendable {
-    public var method: String
-    public var target: String
-    public var version: String
-    public var host: String?
-}

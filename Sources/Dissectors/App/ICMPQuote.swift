@@ -51,7 +51,7 @@ public struct ICMPQuote: Sendable, Hashable {
     /// Reads `q` (the bytes after the 8-byte ICMP header). Errors name `layer`
     /// (the ICMP layer) with offsets from the start of `q`.
     public init(_ q: ByteView, layer: Layer, maxExtensionHeaders: Int = 16) throws(WireError) {
-        guard let b0 = q.r8(0) else {
+        guard let b0 = q.integer(at: 0, as: UInt8.self) else {
             throw .truncated(layer: layer, offset: 0, needed: 20, available: 0)
         }
         quotedLength = q.count
@@ -62,7 +62,7 @@ public struct ICMPQuote: Sendable, Hashable {
             let ihl = Int(b0 & 0x0F) * 4
             guard ihl >= 20 else { throw .malformed(layer: layer, offset: 0, reason: .init("quoted IPv4 header length below 20")) }
             guard ihl <= q.count else { throw .truncated(layer: layer, offset: 0, needed: ihl, available: q.count) }
-            guard let total = q.r16(2), let flags = q.r16(6), let p = q.r8(9), let s = q.r32(12), let d = q.r32(16) else {
+            guard let total = q.integer(at: 2, as: UInt16.self), let flags = q.integer(at: 6, as: UInt16.self), let p = q.integer(at: 9, as: UInt8.self), let s = q.integer(at: 12, as: UInt32.self), let d = q.integer(at: 16, as: UInt32.self) else {
                 throw .truncated(layer: layer, offset: 0, needed: 20, available: q.count)
             }
             // Total length 0: segmentation offload wrote it; what is quoted is all there is.
@@ -75,10 +75,10 @@ public struct ICMPQuote: Sendable, Hashable {
             destination = .v4(d)
             `protocol` = p
             // A non-first fragment carries no transport header.
-            if flags & 0x1FFF == 0 { transport = q.part(ihl, min(ipLength, q.count) - ihl) }
+            if flags & 0x1FFF == 0 { transport = q.slice(ihl, min(ipLength, q.count) - ihl) }
         case 6:
             guard q.count >= 40 else { throw .truncated(layer: layer, offset: 0, needed: 40, available: q.count) }
-            guard let plen = q.r16(4), var nh = q.r8(6), let s = IPAddress.v6(q, at: 8), let d = IPAddress.v6(q, at: 24) else {
+            guard let plen = q.integer(at: 4, as: UInt16.self), var nh = q.integer(at: 6, as: UInt8.self), let s = IPAddress.v6(q, at: 8), let d = IPAddress.v6(q, at: 24) else {
                 throw .truncated(layer: layer, offset: 0, needed: 40, available: q.count)
             }
             ipLength = plen == 0 ? q.count : 40 + Int(plen)
@@ -92,14 +92,14 @@ public struct ICMPQuote: Sendable, Hashable {
             chain: while true {
                 switch nh {
                 case 0, 43, 44, 51, 60, 135, 139, 140:
-                    guard walked < maxExtensionHeaders, let next = q.r8(off), let lenByte = q.r8(off + 1) else {
+                    guard walked < maxExtensionHeaders, let next = q.integer(at: off, as: UInt8.self), let lenByte = q.integer(at: off + 1, as: UInt8.self) else {
                         reachable = false
                         break chain
                     }
                     walked += 1
                     let len = nh == 44 ? 8 : nh == 51 ? (Int(lenByte) + 2) * 4 : (Int(lenByte) + 1) * 8
                     guard off + len <= end else { reachable = false; break chain }
-                    if nh == 44, let fo = q.r16(off + 2), fo & 0xFFF8 != 0 {
+                    if nh == 44, let fo = q.integer(at: off + 2, as: UInt16.self), fo & 0xFFF8 != 0 {
                         nh = next
                         reachable = false
                         break chain
@@ -111,7 +111,7 @@ public struct ICMPQuote: Sendable, Hashable {
                 }
             }
             `protocol` = nh
-            if reachable, nh != 59 { transport = q.part(off, end - off) }
+            if reachable, nh != 59 { transport = q.slice(off, end - off) }
         default:
             throw .malformed(layer: layer, offset: 0, reason: .init("quoted packet is not IPv4 or IPv6"))
         }
@@ -120,19 +120,19 @@ public struct ICMPQuote: Sendable, Hashable {
 
     /// Ports (the first 4 bytes are enough) and what the payload starts like.
     mutating func readTransport(_ t: ByteView) {
-        guard `protocol` == 17 || `protocol` == 6, let sp = t.r16(0), let dp = t.r16(2) else { return }
+        guard `protocol` == 17 || `protocol` == 6, let sp = t.integer(at: 0, as: UInt16.self), let dp = t.integer(at: 2, as: UInt16.self) else { return }
         sourcePort = sp
         destinationPort = dp
         if `protocol` == 17 {
-            guard let len = t.r16(4), t.count >= 8 else { return }
+            guard let len = t.integer(at: 4, as: UInt16.self), t.count >= 8 else { return }
             // The UDP length clamps the payload; a bogus one (below 8) leaves what is quoted.
             let end = len < 8 ? t.count : min(Int(len), t.count)
-            guard let p = t.part(8, end - 8), !p.isEmpty else { return }
+            guard let p = t.slice(8, end - 8), !p.isEmpty else { return }
             classifyUDP(p, sp, dp)
         } else {
-            guard let offFlags = t.r16(12) else { return }
+            guard let offFlags = t.integer(at: 12, as: UInt16.self) else { return }
             let hlen = Int(offFlags >> 12) * 4
-            guard hlen >= 20, let p = t.from(hlen), !p.isEmpty else { return }
+            guard hlen >= 20, let p = t.suffix(from: hlen), !p.isEmpty else { return }
             if let inner = STUNMessage.rfc4571Framed(p) {
                 // ICE-TCP (RFC 6544): STUN or ChannelData behind a 2-byte length.
                 if STUNMessage.isLikely(inner) { setSTUN(inner, classic: false) } else { app = .channelData }
@@ -152,7 +152,7 @@ public struct ICMPQuote: Sendable, Hashable {
         if let kind = dnsKind {
             if WireGuardMessage.isLikely(p) && !DNSMessage.isLikely(p) { return }
             // The 12-byte header is enough to call it DNS on a DNS port; the rest may be cut.
-            if p.count >= DNSMessage.headerLength, let id = p.r16(0) {
+            if p.count >= DNSMessage.headerLength, let id = p.integer(at: 0, as: UInt16.self) {
                 app = kind
                 dnsID = id
             }
@@ -167,12 +167,12 @@ public struct ICMPQuote: Sendable, Hashable {
     }
 
     static func hasSTUNCookie(_ p: ByteView) -> Bool {
-        guard let t = p.r16(0), p.r32(4) == STUNMessage.magicCookie else { return false }
+        guard let t = p.integer(at: 0, as: UInt16.self), p.integer(at: 4, as: UInt32.self) == STUNMessage.magicCookie else { return false }
         return t & 0xC000 == 0
     }
 
     mutating func setSTUN(_ p: ByteView, classic: Bool) {
         app = classic ? .classicSTUN : .stun
-        if let hi = p.r64(4), let lo = p.r64(12) { stunTransactionID = STUNTransactionID(hi: hi, lo: lo, classic: classic) }
+        if let hi = p.integer(at: 4, as: UInt64.self), let lo = p.integer(at: 12, as: UInt64.self) { stunTransactionID = STUNTransactionID(hi: hi, lo: lo, classic: classic) }
     }
 }

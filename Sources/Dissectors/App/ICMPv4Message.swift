@@ -7,7 +7,7 @@ public struct ICMPv4Message {
     public let code: UInt8
 
     public init(_ bytes: ByteView) throws(WireError) {
-        guard bytes.count >= 8, let t = bytes.u8(0), let c = bytes.u8(1) else {
+        guard bytes.count >= 8, let t = bytes.integer(at: 0, as: UInt8.self), let c = bytes.integer(at: 1, as: UInt8.self) else {
             throw .truncated(layer: .icmp, offset: 0, needed: 8, available: bytes.count)
         }
         self.bytes = bytes
@@ -22,8 +22,8 @@ public struct ICMPv4Message {
     public var quotedPacket: ByteView? { isError ? bytes.suffix(from: 8) : nil }
 
     /// Echo request/reply identifier and sequence.
-    public var echoIdentifier: UInt16? { type == 0 || type == 8 ? bytes.u16be(4) : nil }
-    public var echoSequence: UInt16? { type == 0 || type == 8 ? bytes.u16be(6) : nil }
+    public var echoIdentifier: UInt16? { type == 0 || type == 8 ? bytes.integer(at: 4, as: UInt16.self) : nil }
+    public var echoSequence: UInt16? { type == 0 || type == 8 ? bytes.integer(at: 6, as: UInt16.self) : nil }
 
     /// Redirect's gateway.
     public var gateway: IPAddress? { type == 5 ? IPAddress.v4(bytes, at: 4) : nil }

@@ -1,3 +1,5 @@
+import OutputText
+
 /// An ICMPv6 message (RFC 4443) with Neighbor Discovery (RFC 4861): router
 /// solicitation/advertisement with prefix information and RDNSS (RFC 8106),
 /// neighbor solicitation/advertisement targets, link-layer address options,
@@ -9,7 +11,7 @@ public struct ICMPv6Message {
     public var problem: WireError?
 
     public init(_ bytes: ByteView) throws(WireError) {
-        guard bytes.count >= 4, let t = bytes.u8(0), let c = bytes.u8(1) else {
+        guard bytes.count >= 4, let t = bytes.integer(at: 0, as: UInt8.self), let c = bytes.integer(at: 1, as: UInt8.self) else {
             throw .truncated(layer: .icmpv6, offset: 0, needed: 4, available: bytes.count)
         }
         self.bytes = bytes
@@ -30,8 +32,8 @@ public struct ICMPv6Message {
 
     public var isError: Bool { type >= 1 && type <= 4 }
     public var quotedPacket: ByteView? { isError ? bytes.suffix(from: 8) : nil }
-    public var echoIdentifier: UInt16? { type == 128 || type == 129 ? bytes.u16be(4) : nil }
-    public var echoSequence: UInt16? { type == 128 || type == 129 ? bytes.u16be(6) : nil }
+    public var echoIdentifier: UInt16? { type == 128 || type == 129 ? bytes.integer(at: 4, as: UInt16.self) : nil }
+    public var echoSequence: UInt16? { type == 128 || type == 129 ? bytes.integer(at: 6, as: UInt16.self) : nil }
 
     /// Where ND options start for ND types, nil otherwise.
     public var optionsOffset: Int? {
@@ -50,9 +52,9 @@ public struct ICMPv6Message {
     public var redirectDestination: IPAddress? { type == 137 ? IPAddress.v6(bytes, at: 24) : nil }
 
     /// RA fields.
-    public var routerLifetime: UInt16? { type == 134 ? bytes.u16be(6) : nil }
-    public var managedFlag: Bool? { type == 134 ? bytes.u8(5).map { $0 & 0x80 != 0 } : nil }
-    public var otherConfigFlag: Bool? { type == 134 ? bytes.u8(5).map { $0 & 0x40 != 0 } : nil }
+    public var routerLifetime: UInt16? { type == 134 ? bytes.integer(at: 6, as: UInt16.self) : nil }
+    public var managedFlag: Bool? { type == 134 ? bytes.integer(at: 5, as: UInt8.self).map { $0 & 0x80 != 0 } : nil }
+    public var otherConfigFlag: Bool? { type == 134 ? bytes.integer(at: 5, as: UInt8.self).map { $0 & 0x40 != 0 } : nil }
 
     public var options: NDOptions { NDOptions(bytes: optionsOffset.flatMap { bytes.suffix(from: $0) }, base: optionsOffset ?? 0) }
 
@@ -82,7 +84,7 @@ public struct ICMPv6Message {
         s.id = echoIdentifier.map { Int($0) }
         s.sequence = echoSequence.map { Int($0) }
         s.quotedLength = quotedPacket.map { $0.count }
-        if type == 2 { s.mtu = bytes.u32be(4).map { Int($0) } }
+        if type == 2 { s.mtu = bytes.integer(at: 4, as: UInt32.self).map { Int($0) } }
         s.target = target?.description
         s.destination = redirectDestination?.description
         s.routerLifetime = routerLifetime.map { Int($0) }
@@ -90,17 +92,17 @@ public struct ICMPv6Message {
         s.otherConfig = otherConfigFlag
         for o in options {
             switch o.type {
-            case 1: s.sourceLinkLayer = o.data.suffix(from: 2).map { AppText.mac($0.prefix(6)) }
-            case 2: s.targetLinkLayer = o.data.suffix(from: 2).map { AppText.mac($0.prefix(6)) }
+            case 1: s.sourceLinkLayer = o.data.suffix(from: 2).map { Hex.string($0.prefix(6).base, separator: ":") }
+            case 2: s.targetLinkLayer = o.data.suffix(from: 2).map { Hex.string($0.prefix(6).base, separator: ":") }
             case 3:
                 if let p = o.prefixInformation {
                     s.prefixes = (s.prefixes ?? []) + [ICMPv6PrefixSummary(
                         prefix: "\(p.prefix)/\(p.length)", onLink: p.onLink, autonomous: p.autonomous,
                         validLifetime: p.validLifetime, preferredLifetime: p.preferredLifetime)]
                 }
-            case 5: s.mtu = o.data.u32be(4).map { Int($0) }
+            case 5: s.mtu = o.data.integer(at: 4, as: UInt32.self).map { Int($0) }
             case 25:
-                s.rdnssLifetime = o.data.u32be(4).map { Int($0) }
+                s.rdnssLifetime = o.data.integer(at: 4, as: UInt32.self).map { Int($0) }
                 s.rdnss = (s.rdnss ?? []) + o.rdnssAddresses.map { $0.description }
             case 24:
                 if let r = o.routeInformation {
@@ -123,7 +125,7 @@ public typealias NDOptions = OptionWalk<NDOptionFormat>
 
 public enum NDOptionFormat: OptionFormat {
     public static func read(_ b: ByteView, at offset: Int, base: Int) throws(WireError) -> (option: NDOption, length: Int) {
-        guard let t = b.u8(offset), let units = b.u8(offset + 1) else {
+        guard let t = b.integer(at: offset, as: UInt8.self), let units = b.integer(at: offset + 1, as: UInt8.self) else {
             throw .truncated(layer: .icmpv6, offset: base + offset, needed: 2, available: b.count - offset)
         }
         guard units > 0 else {
@@ -144,19 +146,19 @@ public struct NDOption {
     /// Prefix Information (type 3, 32 bytes).
     public var prefixInformation: (length: UInt8, onLink: Bool, autonomous: Bool, validLifetime: UInt32,
                                    preferredLifetime: UInt32, prefix: IPAddress)? {
-        guard type == 3, let len = data.u8(2), let f = data.u8(3), let valid = data.u32be(4),
-              let preferred = data.u32be(8), let p = IPAddress.v6(data, at: 16) else { return nil }
+        guard type == 3, let len = data.integer(at: 2, as: UInt8.self), let f = data.integer(at: 3, as: UInt8.self), let valid = data.integer(at: 4, as: UInt32.self),
+              let preferred = data.integer(at: 8, as: UInt32.self), let p = IPAddress.v6(data, at: 16) else { return nil }
         return (len, f & 0x80 != 0, f & 0x40 != 0, valid, preferred, p)
     }
 
     /// Route Information (type 24, RFC 4191): a more-specific or default route
     /// a router announces; the prefix is 0, 8 or 16 bytes long.
     public var routeInformation: (length: UInt8, preference: UInt8, lifetime: UInt32, prefix: IPAddress)? {
-        guard type == 24, let len = data.u8(2), len <= 128, let f = data.u8(3), let life = data.u32be(4) else { return nil }
+        guard type == 24, let len = data.integer(at: 2, as: UInt8.self), len <= 128, let f = data.integer(at: 3, as: UInt8.self), let life = data.integer(at: 4, as: UInt32.self) else { return nil }
         let needed = (Int(len) + 63) / 64 * 8
         guard data.count >= 8 + needed else { return nil }
-        let hi = needed >= 8 ? (data.u64be(8) ?? 0) : 0
-        let lo = needed >= 16 ? (data.u64be(16) ?? 0) : 0
+        let hi = needed >= 8 ? (data.integer(at: 8, as: UInt64.self) ?? 0) : 0
+        let lo = needed >= 16 ? (data.integer(at: 16, as: UInt64.self) ?? 0) : 0
         return (len, (f >> 3) & 0x3, life, .v6(hi, lo))
     }
 

@@ -1,3 +1,5 @@
+import OutputText
+
 /// The ISAKMP/IKE header shared by IKEv1 (RFC 2408) and IKEv2 (RFC 7296):
 /// initiator and responder SPIs, next payload, version, exchange type,
 /// flags, message ID and total length (28 bytes).
@@ -17,8 +19,8 @@ public struct IKEHeader {
     public static let headerLength = 28
 
     public init(_ bytes: ByteView) throws(WireError) {
-        guard let ispi = bytes.u64be(0), let rspi = bytes.u64be(8), let np = bytes.u8(16), let v = bytes.u8(17),
-              let x = bytes.u8(18), let f = bytes.u8(19), let mid = bytes.u32be(20), let len = bytes.u32be(24)
+        guard let ispi = bytes.integer(at: 0, as: UInt64.self), let rspi = bytes.integer(at: 8, as: UInt64.self), let np = bytes.integer(at: 16, as: UInt8.self), let v = bytes.integer(at: 17, as: UInt8.self),
+              let x = bytes.integer(at: 18, as: UInt8.self), let f = bytes.integer(at: 19, as: UInt8.self), let mid = bytes.integer(at: 20, as: UInt32.self), let len = bytes.integer(at: 24, as: UInt32.self)
         else {
             throw .truncated(layer: .isakmp, offset: 0, needed: Self.headerLength, available: bytes.count)
         }
@@ -88,8 +90,8 @@ public struct IKEHeader {
         var s = CarrierSummary(protocol: "ike", message: messageName)
         s.version = "\(majorVersion).\(minorVersion)"
         s.exchangeType = Int(exchangeType)
-        s.initiatorSPI = AppText.hex(initiatorSPI)
-        s.responderSPI = AppText.hex(responderSPI)
+        s.initiatorSPI = Hex.number(initiatorSPI)
+        s.responderSPI = Hex.number(responderSPI)
         s.messageID = messageID
         s.length = Int(length)
         return s

@@ -1,3 +1,5 @@
+import OutputText
+
 /// An L2TP header over UDP: version 2 (RFC 2661: flags, optional length,
 /// 16-bit tunnel and session IDs, optional Ns/Nr and offset) or version 3
 /// (RFC 3931 over UDP: control messages with a 32-bit control connection ID,
@@ -9,7 +11,7 @@ public struct L2TPHeader {
     public var problem: WireError?
 
     public init(_ bytes: ByteView) throws(WireError) {
-        guard let f = bytes.u16be(0) else {
+        guard let f = bytes.integer(at: 0, as: UInt16.self) else {
             throw .truncated(layer: .l2tp, offset: 0, needed: 2, available: bytes.count)
         }
         let v = UInt8(f & 0xF)
@@ -33,30 +35,30 @@ public struct L2TPHeader {
     public var headerLength: Int {
         if version == 3 { return isControl ? 12 : 8 }
         var n = 6 + (hasLength ? 2 : 0) + (hasSequence ? 4 : 0)
-        if flags & 0x0200 != 0 { n += 2 + Int(bytes.u16be(n) ?? 0) }
+        if flags & 0x0200 != 0 { n += 2 + Int(bytes.integer(at: n, as: UInt16.self) ?? 0) }
         return n
     }
 
     /// The length field (v2 with L, v3 control).
     public var length: UInt16? {
-        if version == 3 { return isControl ? bytes.u16be(2) : nil }
-        return hasLength ? bytes.u16be(2) : nil
+        if version == 3 { return isControl ? bytes.integer(at: 2, as: UInt16.self) : nil }
+        return hasLength ? bytes.integer(at: 2, as: UInt16.self) : nil
     }
 
-    public var tunnelID: UInt16? { version == 2 ? bytes.u16be(hasLength ? 4 : 2) : nil }
+    public var tunnelID: UInt16? { version == 2 ? bytes.integer(at: hasLength ? 4 : 2, as: UInt16.self) : nil }
     /// v2: 16-bit session ID; v3 data: 32-bit session ID.
     public var sessionID: UInt32? {
-        if version == 2 { return bytes.u16be(hasLength ? 6 : 4).map { UInt32($0) } }
-        return isControl ? nil : bytes.u32be(4)
+        if version == 2 { return bytes.integer(at: hasLength ? 6 : 4, as: UInt16.self).map { UInt32($0) } }
+        return isControl ? nil : bytes.integer(at: 4, as: UInt32.self)
     }
-    public var controlConnectionID: UInt32? { version == 3 && isControl ? bytes.u32be(4) : nil }
+    public var controlConnectionID: UInt32? { version == 3 && isControl ? bytes.integer(at: 4, as: UInt32.self) : nil }
 
     public func summary() -> CarrierSummary {
         var s = CarrierSummary(protocol: "l2tp", message: isControl ? "control" : "data")
         s.version = "\(version)"
         s.tunnelID = tunnelID.map { Int($0) }
-        s.sessionID = sessionID.map { AppText.hex($0) }
-        s.controlConnectionID = controlConnectionID.map { AppText.hex($0) }
+        s.sessionID = sessionID.map { Hex.number($0) }
+        s.controlConnectionID = controlConnectionID.map { Hex.number($0) }
         s.length = length.map { Int($0) }
         return s
     }

@@ -1,3 +1,5 @@
+import OutputText
+
 /// A NetBIOS name in first-level encoding (RFC 1001 14.1): a 32-byte label
 /// of letters 'A'-'P', two per byte, giving a 15-character name plus a
 /// suffix byte (the service type), optionally followed by scope labels.
@@ -12,7 +14,7 @@ public struct NetBIOSName {
         var it = name.labels.makeIterator()
         guard let first = it.next(), first.count == 32 else { return nil }
         for i in 0..<32 {
-            guard let c = first.u8(i), c >= 0x41, c <= 0x50 else { return nil }
+            guard let c = first.integer(at: i, as: UInt8.self), c >= 0x41, c <= 0x50 else { return nil }
         }
         self.encoded = first
         self.name = name
@@ -20,7 +22,7 @@ public struct NetBIOSName {
 
     /// Decoded byte `i` (0...15).
     public func byte(_ i: Int) -> UInt8 {
-        guard let hi = encoded.u8(2 * i), let lo = encoded.u8(2 * i + 1) else { return 0 }
+        guard let hi = encoded.integer(at: 2 * i, as: UInt8.self), let lo = encoded.integer(at: 2 * i + 1, as: UInt8.self) else { return 0 }
         return (hi &- 0x41) << 4 | (lo &- 0x41)
     }
 
@@ -34,7 +36,7 @@ public struct NetBIOSName {
         while end > 0, byte(end - 1) == 0x20 { end -= 1 }
         var s = ""
         for i in 0..<end { AppText.appendEscaped(byte(i), to: &s, escapeDots: false) }
-        s += "<" + String(AppText.hex(suffix, digits: 2).dropFirst(2)) + ">"
+        s += "<" + Hex.digits(suffix, count: 2) + ">"
         var it = name.labels.makeIterator()
         _ = it.next()
         while let label = it.next() { s += "." + AppText.escaped(label, escapeDots: true) }

@@ -1,3 +1,5 @@
+import OutputText
+
 /// An OpenVPN packet: opcode in the high 5 bits and key ID in the low 3 bits
 /// of the first byte; control packets then carry an 8-byte session ID,
 /// P_DATA_V2 a 3-byte peer ID. Over TCP each packet follows a 2-byte length.
@@ -14,14 +16,14 @@ public struct OpenVPNPacket {
         var packet = payload
         var tcpLength: UInt16?
         if overTCP {
-            guard let l = payload.u16be(0), let rest = payload.suffix(from: 2) else {
+            guard let l = payload.integer(at: 0, as: UInt16.self), let rest = payload.suffix(from: 2) else {
                 throw .truncated(layer: .openvpn, offset: 0, needed: 2, available: payload.count)
             }
             tcpLength = l
             packet = rest
         }
         let base = overTCP ? 2 : 0
-        guard let b = packet.u8(0) else {
+        guard let b = packet.integer(at: 0, as: UInt8.self) else {
             throw .truncated(layer: .openvpn, offset: base, needed: 1, available: 0)
         }
         guard let op = OpenVPNOpcode(rawValue: b >> 3) else {
@@ -41,11 +43,11 @@ public struct OpenVPNPacket {
     }
 
     /// The sender's session ID (control and ACK packets).
-    public var sessionID: UInt64? { opcode.isControl ? bytes.u64be(1) : nil }
+    public var sessionID: UInt64? { opcode.isControl ? bytes.integer(at: 1, as: UInt64.self) : nil }
 
     /// P_DATA_V2 peer ID (24 bits).
     public var peerID: UInt32? {
-        guard opcode == .dataV2, let w = bytes.u32be(0) else { return nil }
+        guard opcode == .dataV2, let w = bytes.integer(at: 0, as: UInt32.self) else { return nil }
         return w & 0x00FF_FFFF
     }
 
@@ -55,11 +57,11 @@ public struct OpenVPNPacket {
     /// and room for at least a packet ID.
     public static func isLikely(_ bytes: ByteView, overTCP: Bool = false) -> Bool {
         if overTCP {
-            guard let l = bytes.u16be(0), Int(l) + 2 == bytes.count, let b = bytes.u8(2),
+            guard let l = bytes.integer(at: 0, as: UInt16.self), Int(l) + 2 == bytes.count, let b = bytes.integer(at: 2, as: UInt8.self),
                   let op = OpenVPNOpcode(rawValue: b >> 3) else { return false }
             return op.isControl ? l >= 9 : l >= 1
         }
-        guard let b = bytes.u8(0), let op = OpenVPNOpcode(rawValue: b >> 3), b & 7 == 0 else { return false }
+        guard let b = bytes.integer(at: 0, as: UInt8.self), let op = OpenVPNOpcode(rawValue: b >> 3), b & 7 == 0 else { return false }
         switch op {
         case .hardResetClientV1, .hardResetServerV1, .hardResetClientV2, .hardResetServerV2, .hardResetClientV3:
             return bytes.count >= 14 && bytes.count <= 1600
@@ -72,7 +74,7 @@ public struct OpenVPNPacket {
         var s = CarrierSummary(protocol: "openvpn", message: opcode.name)
         s.opcode = Int(opcode.rawValue)
         s.keyID = Int(keyID)
-        s.sessionID = sessionID.map { AppText.hex($0) }
+        s.sessionID = sessionID.map { Hex.number($0) }
         s.peerID = peerID.map { Int($0) }
         s.length = bytes.count
         return s

@@ -1,3 +1,5 @@
+import OutputText
+
 /// A QUIC long-header packet (RFC 9000 17.2): version and connection IDs,
 /// and for Initial packets the token length. The ClientHello inside a client
 /// Initial is AES-128-GCM protected with keys derived from the DCID;
@@ -12,7 +14,7 @@ public struct QUICLongHeader {
     public var problem: WireError?
 
     public init(_ bytes: ByteView) throws(WireError) {
-        guard let b = bytes.u8(0), let v = bytes.u32be(1), let dl = bytes.u8(5) else {
+        guard let b = bytes.integer(at: 0, as: UInt8.self), let v = bytes.integer(at: 1, as: UInt32.self), let dl = bytes.integer(at: 5, as: UInt8.self) else {
             throw .truncated(layer: .quic, offset: 0, needed: 6, available: bytes.count)
         }
         guard b & 0x80 != 0 else {
@@ -21,7 +23,7 @@ public struct QUICLongHeader {
         guard dl <= 20 || v == 0 else {
             throw .malformed(layer: .quic, offset: 5, reason: .init("connection ID longer than 20 bytes"))
         }
-        guard let dcid = bytes.slice(6, Int(dl)), let sl = bytes.u8(6 + Int(dl)),
+        guard let dcid = bytes.slice(6, Int(dl)), let sl = bytes.integer(at: 6 + Int(dl), as: UInt8.self),
               let scid = bytes.slice(7 + Int(dl), Int(sl)) else {
             throw .truncated(layer: .quic, offset: 6, needed: Int(dl) + 1, available: bytes.count - 6)
         }
@@ -55,11 +57,11 @@ public struct QUICLongHeader {
     }
 
     static func varint(_ b: ByteView, at o: Int) -> (value: UInt64, length: Int)? {
-        guard let first = b.u8(o) else { return nil }
+        guard let first = b.integer(at: o, as: UInt8.self) else { return nil }
         let n = 1 << Int(first >> 6)
         var v = UInt64(first & 0x3F)
         for i in 1..<n {
-            guard let x = b.u8(o + i) else { return nil }
+            guard let x = b.integer(at: o + i, as: UInt8.self) else { return nil }
             v = v << 8 | UInt64(x)
         }
         return (v, n)
@@ -68,7 +70,7 @@ public struct QUICLongHeader {
     /// Long header with the fixed bit, QUIC v1/v2 or a draft version, connection
     /// IDs of at most 20 bytes that fit.
     public static func isLikely(_ bytes: ByteView) -> Bool {
-        guard let b = bytes.u8(0), b & 0xC0 == 0xC0, let h = try? QUICLongHeader(bytes) else { return false }
+        guard let b = bytes.integer(at: 0, as: UInt8.self), b & 0xC0 == 0xC0, let h = try? QUICLongHeader(bytes) else { return false }
         return h.version == 1 || h.version == 0x6B33_43CF || h.version >> 8 == 0xFF0000
     }
 
@@ -82,24 +84,9 @@ public struct QUICLongHeader {
             case let other: note = other.note
             }
         }
-        return QUICSummary(version: AppText.hex(version), packetType: packetType,
-                           dcid: destinationConnectionID.hex(), scid: sourceConnectionID.hex(),
+        return QUICSummary(version: Hex.number(version), packetType: packetType,
+                           dcid: Hex.string(destinationConnectionID.base), scid: Hex.string(sourceConnectionID.base),
                            tokenLength: tokenLength.map { Int(truncatingIfNeeded: $0) }, sni: sni, note: note)
     }
 }
 
-public struct QUICSummary: Encodable, Equatable, Sendable {
-    public var version: String
-    public var packetType: String
-    public var dcid: String
-    public var scid: String
-    public var tokenLength: Int?
-    /// The ClientHello's server_name, when the Initial decrypts and holds it.
-    public var sni: String?
-    /// Why there is no `sni` for an Initial.
-    public var note: String?
-
-    enum CodingKeys: String, CodingKey {
-        case version, packetType = "packet_type", dcid, scid, tokenLength = "token_length", sni, note
-    }
-}

@@ -156,15 +156,15 @@ public struct STUNAttribute {
 
     /// Family byte 1 = IPv4 (8-byte value), 2 = IPv6 (20-byte value).
     static func decodeAddress(_ v: ByteView, xor: STUNTransactionID?) -> SocketAddress? {
-        guard let family = v.u8(1), var port = v.u16be(2) else { return nil }
+        guard let family = v.integer(at: 1, as: UInt8.self), var port = v.integer(at: 2, as: UInt16.self) else { return nil }
         if xor != nil { port ^= 0x2112 }
         switch family {
         case 1:
-            guard var a = v.u32be(4) else { return nil }
+            guard var a = v.integer(at: 4, as: UInt32.self) else { return nil }
             if let k = xor { a ^= UInt32(truncatingIfNeeded: k.hi >> 32) }
             return SocketAddress(address: .v4(a), port: port)
         case 2:
-            guard var hi = v.u64be(4), var lo = v.u64be(12) else { return nil }
+            guard var hi = v.integer(at: 4, as: UInt64.self), var lo = v.integer(at: 12, as: UInt64.self) else { return nil }
             if let k = xor { hi ^= k.hi; lo ^= k.lo }
             return SocketAddress(address: .v6(hi, lo), port: port)
         default:
@@ -173,12 +173,12 @@ public struct STUNAttribute {
     }
 
     /// 32-bit big-endian value (PRIORITY, LIFETIME, FINGERPRINT...).
-    public var u32: UInt32? { value.u32be(0) }
+    public var u32: UInt32? { value.integer(at: 0, as: UInt32.self) }
 
     /// ERROR-CODE: class * 100 + number.
     public var errorCode: Int? {
         guard type == .errorCode || type == .addressErrorCode,
-              let cls = value.u8(2), let num = value.u8(3) else { return nil }
+              let cls = value.integer(at: 2, as: UInt8.self), let num = value.integer(at: 3, as: UInt8.self) else { return nil }
         return Int(cls & 0x07) * 100 + Int(num)
     }
 
@@ -189,15 +189,15 @@ public struct STUNAttribute {
     }
 
     /// CHANNEL-NUMBER's channel.
-    public var channelNumber: UInt16? { type == .channelNumber ? value.u16be(0) : nil }
+    public var channelNumber: UInt16? { type == .channelNumber ? value.integer(at: 0, as: UInt16.self) : nil }
 
     /// REQUESTED-TRANSPORT's IP protocol number (17 = UDP).
-    public var requestedTransport: UInt8? { type == .requestedTransport ? value.u8(0) : nil }
+    public var requestedTransport: UInt8? { type == .requestedTransport ? value.integer(at: 0, as: UInt8.self) : nil }
 
     /// For FINGERPRINT: CRC-32 of the message before this attribute, XOR
     /// 0x5354554e, against the carried value. nil for other attributes.
     public var fingerprintValid: Bool? {
-        guard type == .fingerprint, !isTruncated, let carried = value.u32be(0),
+        guard type == .fingerprint, !isTruncated, let carried = value.integer(at: 0, as: UInt32.self),
               let covered = message.slice(0, offset) else { return nil }
         return CRC32.checksum(covered) ^ 0x5354_554E == carried
     }
@@ -234,7 +234,7 @@ public struct STUNAttributes: Sequence {
         public mutating func next() -> STUNAttribute? {
             guard offset < list.end else { return nil }
             steps += 1
-            guard let t = list.bytes.u16be(offset), let l = list.bytes.u16be(offset + 2), offset + 4 <= list.end else {
+            guard let t = list.bytes.integer(at: offset, as: UInt16.self), let l = list.bytes.integer(at: offset + 2, as: UInt16.self), offset + 4 <= list.end else {
                 problem = .truncated(layer: list.layer, offset: offset, needed: 4, available: list.end - offset)
                 offset = list.end
                 return nil

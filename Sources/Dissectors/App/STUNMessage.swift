@@ -1,3 +1,5 @@
+import OutputText
+
 /// A STUN message (RFC 5389/8489, and classic RFC 3489 without the magic
 /// cookie), read in place. `bytes` starts at the STUN header; bytes after
 /// the message (`messageLength`) are ignored, so a TCP stream chunk works.
@@ -23,8 +25,8 @@ public struct STUNMessage {
     /// Parses the header and walks the attributes once to find problems.
     /// Errors name `.classicstun` when the cookie is absent, else `.stun`.
     public init(_ bytes: ByteView) throws(WireError) {
-        guard let type = bytes.u16be(0), let length = bytes.u16be(2),
-              let hi = bytes.u64be(4), let lo = bytes.u64be(12)
+        guard let type = bytes.integer(at: 0, as: UInt16.self), let length = bytes.integer(at: 2, as: UInt16.self),
+              let hi = bytes.integer(at: 4, as: UInt64.self), let lo = bytes.integer(at: 12, as: UInt64.self)
         else {
             throw .truncated(layer: .stun, offset: 0, needed: Self.headerLength, available: bytes.count)
         }
@@ -92,7 +94,7 @@ public struct STUNMessage {
     /// ICE checks carry USERNAME "remote-ufrag:local-ufrag"; this is the part before ':'.
     public var iceUfrag: ByteView? {
         guard let u = username else { return nil }
-        for i in 0..<u.count where u.u8(i) == UInt8(ascii: ":") { return u.prefix(i) }
+        for i in 0..<u.count where u.integer(at: i, as: UInt8.self) == UInt8(ascii: ":") { return u.prefix(i) }
         return nil
     }
 
@@ -114,7 +116,7 @@ public struct STUNMessage {
     /// length a multiple of 4 and equal to the payload after the header, cookie.
     /// Over TCP the message starts a stream chunk, so the length only has to fit.
     public static func isLikely(_ bytes: ByteView, overTCP: Bool = false) -> Bool {
-        guard let type = bytes.u16be(0), let length = bytes.u16be(2), let cookie = bytes.u32be(4) else { return false }
+        guard let type = bytes.integer(at: 0, as: UInt16.self), let length = bytes.integer(at: 2, as: UInt16.self), let cookie = bytes.integer(at: 4, as: UInt32.self) else { return false }
         let fits = overTCP ? Int(length) + headerLength <= bytes.count : Int(length) + headerLength == bytes.count
         return type & 0xC000 == 0 && length % 4 == 0 && fits && cookie == magicCookie
     }
@@ -122,7 +124,7 @@ public struct STUNMessage {
     /// RFC 3489 (no cookie) needs more: a known message type, exact length,
     /// and attributes of known types that walk exactly to the end.
     public static func isLikelyClassic(_ bytes: ByteView) -> Bool {
-        guard let type = bytes.u16be(0), let length = bytes.u16be(2), bytes.u32be(4) != magicCookie else { return false }
+        guard let type = bytes.integer(at: 0, as: UInt16.self), let length = bytes.integer(at: 2, as: UInt16.self), bytes.integer(at: 4, as: UInt32.self) != magicCookie else { return false }
         switch type {
         case 0x0001, 0x0101, 0x0111, 0x0002, 0x0102, 0x0112: break
         default: return false
@@ -130,7 +132,7 @@ public struct STUNMessage {
         guard Int(length) + headerLength == bytes.count else { return false }
         var off = headerLength
         while off < bytes.count {
-            guard let t = bytes.u16be(off), let l = bytes.u16be(off + 2) else { return false }
+            guard let t = bytes.integer(at: off, as: UInt16.self), let l = bytes.integer(at: off + 2, as: UInt16.self) else { return false }
             switch t {
             case 0x0001...0x000B, 0x0020, 0x8020, 0x8022, 0x8023, 0x8028: break
             default: return false
@@ -144,7 +146,7 @@ public struct STUNMessage {
     /// Returns the framed message when the length fits and what follows is
     /// RFC 5389 STUN (or ChannelData); nil otherwise.
     public static func rfc4571Framed(_ bytes: ByteView) -> ByteView? {
-        guard let length = bytes.u16be(0), let inner = bytes.slice(2, Int(length)),
+        guard let length = bytes.integer(at: 0, as: UInt16.self), let inner = bytes.slice(2, Int(length)),
               isLikely(inner) || TURNChannelData.isLikely(inner) else { return nil }
         return inner
     }
@@ -185,7 +187,7 @@ public struct STUNTransactionID: Hashable, Sendable, CustomStringConvertible {
 
     /// Hex of the ID: 24 digits (12 bytes) after the cookie, or 32 for classic.
     public var description: String {
-        let all = AppText.hex(hi, digits: 16).dropFirst(2) + AppText.hex(lo, digits: 16).dropFirst(2)
-        return String(classic ? all : all.dropFirst(8))
+        let all = Hex.digits(hi) + Hex.digits(lo)
+        return classic ? all : String(all.dropFirst(8))
     }
 }

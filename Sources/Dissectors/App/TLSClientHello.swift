@@ -1,3 +1,5 @@
+import OutputText
+
 /// The start of a TLS ClientHello in the first segment of a stream: record
 /// header (type 22), handshake type 1, then a bounded walk to the extensions
 /// for server_name (0) and ALPN (16). Only what the segment holds is read;
@@ -14,7 +16,7 @@ public struct TLSClientHello {
     public static let maxExtensions = 128
 
     public init(_ bytes: ByteView) throws(WireError) {
-        guard let ct = bytes.u8(0), let rv = bytes.u16be(1), bytes.u16be(3) != nil, let ht = bytes.u8(5) else {
+        guard let ct = bytes.integer(at: 0, as: UInt8.self), let rv = bytes.integer(at: 1, as: UInt16.self), bytes.integer(at: 3, as: UInt16.self) != nil, let ht = bytes.integer(at: 5, as: UInt8.self) else {
             throw .truncated(layer: .tls, offset: 0, needed: 6, available: bytes.count)
         }
         guard ct == 22, rv >> 8 == 3 else {
@@ -25,18 +27,18 @@ public struct TLSClientHello {
         }
         self.bytes = bytes
         recordVersion = rv
-        clientVersion = bytes.u16be(9) ?? 0
+        clientVersion = bytes.integer(at: 9, as: UInt16.self) ?? 0
         var problem: WireError?
         var ext: ByteView?
         // record(5) + handshake header(4) + version(2) + random(32)
         var off = 43
-        if let sidLen = bytes.u8(off) {
+        if let sidLen = bytes.integer(at: off, as: UInt8.self) {
             off += 1 + Int(sidLen)
-            if let csLen = bytes.u16be(off) {
+            if let csLen = bytes.integer(at: off, as: UInt16.self) {
                 off += 2 + Int(csLen)
-                if let cmLen = bytes.u8(off) {
+                if let cmLen = bytes.integer(at: off, as: UInt8.self) {
                     off += 1 + Int(cmLen)
-                    if let exLen = bytes.u16be(off) {
+                    if let exLen = bytes.integer(at: off, as: UInt16.self) {
                         let have = bytes.count - off - 2
                         ext = bytes.slice(off + 2, min(Int(exLen), max(0, have)))
                         if Int(exLen) > have {
@@ -59,7 +61,7 @@ public struct TLSClientHello {
     public var serverName: ByteView? {
         for e in extensionList where e.type == 0 {
             // list length(2), name type(1) = 0, name length(2), name
-            guard e.data.u8(2) == 0, let len = e.data.u16be(3) else { return nil }
+            guard e.data.integer(at: 2, as: UInt8.self) == 0, let len = e.data.integer(at: 3, as: UInt16.self) else { return nil }
             return e.data.slice(5, Int(len))
         }
         return nil
@@ -80,12 +82,12 @@ public struct TLSClientHello {
 
     /// A handshake record carrying a ClientHello.
     public static func isLikely(_ bytes: ByteView) -> Bool {
-        bytes.u8(0) == 22 && bytes.u8(1) == 3 && (bytes.u8(2) ?? 9) <= 4 && bytes.u8(5) == 1
+        bytes.integer(at: 0, as: UInt8.self) == 22 && bytes.integer(at: 1, as: UInt8.self) == 3 && (bytes.integer(at: 2, as: UInt8.self) ?? 9) <= 4 && bytes.integer(at: 5, as: UInt8.self) == 1
     }
 
     public func summary() -> TLSSummary {
-        TLSSummary(handshake: "client_hello", recordVersion: AppText.hex(recordVersion),
-                   clientVersion: AppText.hex(clientVersion),
+        TLSSummary(handshake: "client_hello", recordVersion: Hex.number(recordVersion),
+                   clientVersion: Hex.number(clientVersion),
                    sni: serverName.map { AppText.text($0) },
                    alpn: alpn.map { $0.map { AppText.escaped($0) } }, ech: hasECH ? true : nil)
     }
@@ -100,7 +102,7 @@ public struct TLSExtensions: Sequence {
         var offset = 0
         var count = 0
         public mutating func next() -> (type: UInt16, data: ByteView)? {
-            guard let b = bytes, count < TLSClientHello.maxExtensions, let t = b.u16be(offset), let l = b.u16be(offset + 2),
+            guard let b = bytes, count < TLSClientHello.maxExtensions, let t = b.integer(at: offset, as: UInt16.self), let l = b.integer(at: offset + 2, as: UInt16.self),
                   let d = b.slice(offset + 4, Int(l)) else { return nil }
             offset += 4 + Int(l)
             count += 1
@@ -109,16 +111,3 @@ public struct TLSExtensions: Sequence {
     }
 }
 
-public struct TLSSummary: Encodable, Equatable, Sendable {
-    public var handshake: String
-    public var recordVersion: String
-    public var clientVersion: String
-    public var sni: String?
-    public var alpn: [String]?
-    /// Only when true: Encrypted Client Hello present, `sni` is the outer name.
-    public var ech: Bool?
-
-    enum CodingKeys: String, CodingKey {
-        case handshake, recordVersion = "record_version", clientVersion = "client_version", sni, alpn, ech
-    }
-}

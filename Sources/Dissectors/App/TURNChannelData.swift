@@ -7,7 +7,7 @@ public struct TURNChannelData {
     public var problem: WireError?
 
     public init(_ bytes: ByteView) throws(WireError) {
-        guard let channel = bytes.u16be(0), let length = bytes.u16be(2) else {
+        guard let channel = bytes.integer(at: 0, as: UInt16.self), let length = bytes.integer(at: 2, as: UInt16.self) else {
             throw .truncated(layer: .turnChannel, offset: 0, needed: 4, available: bytes.count)
         }
         guard (0x4000...0x7FFF).contains(channel) else {
@@ -30,7 +30,7 @@ public struct TURNChannelData {
     /// Channel in range and the length fits: over UDP the datagram is the
     /// message (up to 3 padding bytes tolerated); over TCP it starts a chunk.
     public static func isLikely(_ bytes: ByteView, overTCP: Bool = false) -> Bool {
-        guard let channel = bytes.u16be(0), let length = bytes.u16be(2),
+        guard let channel = bytes.integer(at: 0, as: UInt16.self), let length = bytes.integer(at: 2, as: UInt16.self),
               (0x4000...0x7FFF).contains(channel) else { return false }
         let needed = 4 + Int(length)
         if overTCP { return needed <= bytes.count }
@@ -42,7 +42,3 @@ public struct TURNChannelData {
     }
 }
 
-public struct TURNChannelDataSummary: Encodable, Equatable, Sendable {
-    public var channel: Int
-    public var length: Int
-}

@@ -1,3 +1,5 @@
+import OutputText
+
 /// A WireGuard message (whitepaper 5.4): type byte 1-4, three reserved zero
 /// bytes, then fixed layouts. Indices and the counter are little-endian.
 public struct WireGuardMessage {
@@ -6,7 +8,7 @@ public struct WireGuardMessage {
     public var problem: WireError?
 
     public init(_ bytes: ByteView) throws(WireError) {
-        guard let t = bytes.u8(0), let reserved = bytes.u32be(0) else {
+        guard let t = bytes.integer(at: 0, as: UInt8.self), let reserved = bytes.integer(at: 0, as: UInt32.self) else {
             throw .truncated(layer: .wireguard, offset: 0, needed: 4, available: bytes.count)
         }
         guard let type = WireGuardMessageType(rawValue: t) else {
@@ -31,7 +33,7 @@ public struct WireGuardMessage {
     /// Initiation and response: the sender's index.
     public var senderIndex: UInt32? {
         switch type {
-        case .handshakeInitiation, .handshakeResponse: bytes.u32le(4)
+        case .handshakeInitiation, .handshakeResponse: bytes.integer(at: 4, endianness: .little, as: UInt32.self)
         default: nil
         }
     }
@@ -39,26 +41,26 @@ public struct WireGuardMessage {
     /// Response, cookie reply and data: the receiver's index.
     public var receiverIndex: UInt32? {
         switch type {
-        case .handshakeResponse: bytes.u32le(8)
-        case .cookieReply, .transportData: bytes.u32le(4)
+        case .handshakeResponse: bytes.integer(at: 8, endianness: .little, as: UInt32.self)
+        case .cookieReply, .transportData: bytes.integer(at: 4, endianness: .little, as: UInt32.self)
         default: nil
         }
     }
 
     /// Transport data nonce counter.
-    public var counter: UInt64? { type == .transportData ? bytes.u64le(8) : nil }
+    public var counter: UInt64? { type == .transportData ? bytes.integer(at: 8, endianness: .little, as: UInt64.self) : nil }
 
     /// Type 1-4, reserved zero, and the exact size (>= 32 for data).
     public static func isLikely(_ bytes: ByteView) -> Bool {
-        guard let t = bytes.u8(0), let w = bytes.u32be(0), w & 0x00FF_FFFF == 0,
+        guard let t = bytes.integer(at: 0, as: UInt8.self), let w = bytes.integer(at: 0, as: UInt32.self), w & 0x00FF_FFFF == 0,
               let type = WireGuardMessageType(rawValue: t) else { return false }
         return type == .transportData ? bytes.count >= type.size : bytes.count == type.size
     }
 
     public func summary() -> CarrierSummary {
         var s = CarrierSummary(protocol: "wireguard", message: type.name)
-        s.senderIndex = senderIndex.map { AppText.hex($0) }
-        s.receiverIndex = receiverIndex.map { AppText.hex($0) }
+        s.senderIndex = senderIndex.map { Hex.number($0) }
+        s.receiverIndex = receiverIndex.map { Hex.number($0) }
         s.counter = counter
         if type == .transportData { s.length = bytes.count }
         return s

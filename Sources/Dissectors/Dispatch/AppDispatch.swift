@@ -84,7 +84,7 @@ extension Dissector {
             } else {
                 // mDNS is UDP-only (RFC 6762): DNS on TCP 5353 is plain DNS, as tshark says.
                 let layer: Layer = port(5355) ? .llmnr : .dns
-                guard let body = message.from(2) else { return }
+                guard let body = message.suffix(from: 2) else { return }
                 decodeDNS(body, layer: layer, base: base < 0 ? -1 : base + 2, into: &d)
                 d.app.payload = message
             }

@@ -187,20 +187,26 @@ public struct TLSRecordHeader: Sendable, Hashable {
     public var handshakeType: UInt8?
 
     public init?(_ p: ByteView) {
-        guard let ct = p.u8(0), (20...24).contains(ct), let v = p.u16be(1), v >> 8 == 3, let l = p.u16be(3) else { return nil }
+        guard let ct = p.integer(at: 0, as: UInt8.self), (20...24).contains(ct), let v = p.integer(at: 1, as: UInt16.self), v >> 8 == 3, let l = p.integer(at: 3, as: UInt16.self) else { return nil }
         contentType = ct
         version = v
         length = l
-        handshakeType = ct == 22 ? p.u8(5) : nil
+        handshakeType = ct == 22 ? p.integer(at: 5, as: UInt8.self) : nil
     }
 
     public var isClientHello: Bool { contentType == 22 && handshakeType == 1 }
 }
 
-/// The application protocol a payload was dispatched as (mirrors `AppLayers.layer`).
+/// The application protocol of a packet: what the dispatcher decoded the
+/// payload as (`AppLayers.kind`, mirroring `AppLayers.layer`), and what the
+/// correlator's facts classify it as (`PacketFacts.app`, innermost layer wins).
+/// The last group is set only by that classification, from the IP protocol
+/// (GRE, IGMP) and the ICMPv6 type (neighbour discovery 133-137, multicast
+/// listener 130-132 and 143); the dispatcher never sets them.
 public enum AppKind: UInt8, Sendable, Hashable {
     case none, stun, classicSTUN, channelData, dns, mdns, llmnr, nbns, wireguard, openvpn, ike, esp
     case natKeepalive, l2tp, quic, tls, http, icmp, icmpv6, arp, dhcp, dhcpv6
+    case gre, igmp, neighborDiscovery, multicastListener
 
     /// The DNS-family kind for a DNS layer token.
     @inlinable static func dns(_ layer: Layer) -> AppKind {

@@ -1,10 +1,12 @@
+import OutputText
+
 /// A 48-bit MAC address in the low bits of a UInt64 (no allocation).
 public struct MACAddress: Hashable, Sendable, CustomStringConvertible {
     public var rawValue: UInt64
     @inlinable public init(rawValue: UInt64) { self.rawValue = rawValue & 0xFFFF_FFFF_FFFF }
 
     @inlinable static func read(_ b: ByteView, _ offset: Int) -> MACAddress? {
-        guard let hi = b.r16(offset), let lo = b.r32(offset + 2) else { return nil }
+        guard let hi = b.integer(at: offset, as: UInt16.self), let lo = b.integer(at: offset + 2, as: UInt32.self) else { return nil }
         return MACAddress(rawValue: UInt64(hi) << 32 | UInt64(lo))
     }
 
@@ -12,10 +14,7 @@ public struct MACAddress: Hashable, Sendable, CustomStringConvertible {
     public var isBroadcast: Bool { rawValue == 0xFFFF_FFFF_FFFF }
 
     public var description: String {
-        (0..<6).map { i -> String in
-            let b = UInt8(truncatingIfNeeded: rawValue >> (40 - 8 * UInt64(i)))
-            return (b < 16 ? "0" : "") + String(b, radix: 16)
-        }.joined(separator: ":")
+        Hex.string((0..<6).map { UInt8(truncatingIfNeeded: rawValue >> (40 - 8 * UInt64($0))) }, separator: ":")
     }
 }
 

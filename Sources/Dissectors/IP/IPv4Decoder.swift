@@ -2,7 +2,7 @@
 extension Dissector {
     @usableFromInline mutating func decodeIPv4(_ b: ByteView, base: Int, depth: Int, into d: inout Dissection) {
         d.add(.ip)
-        guard let vihl = b.r8(0), b.count >= 20 else {
+        guard let vihl = b.integer(at: 0, as: UInt8.self), b.count >= 20 else {
             d.note(.truncated(layer: .ip, offset: base, needed: 20, available: b.count))
             return
         }
@@ -24,8 +24,8 @@ extension Dissector {
             d.note(.truncated(layer: .ip, offset: base, needed: ihl, available: b.count))
             return
         }
-        guard let total16 = b.r16(2), let flags = b.r16(6), let ttl = b.r8(8), let proto = b.r8(9),
-              let src = b.r32(12), let dst = b.r32(16), let tos = b.r8(1), let ident = b.r16(4) else { return }
+        guard let total16 = b.integer(at: 2, as: UInt16.self), let flags = b.integer(at: 6, as: UInt16.self), let ttl = b.integer(at: 8, as: UInt8.self), let proto = b.integer(at: 9, as: UInt8.self),
+              let src = b.integer(at: 12, as: UInt32.self), let dst = b.integer(at: 16, as: UInt32.self), let tos = b.integer(at: 1, as: UInt8.self), let ident = b.integer(at: 4, as: UInt16.self) else { return }
         var end = Int(total16)
         if end == 0 {
             // TSO/GSO captures write 0: use what was captured, as tshark does.
@@ -47,7 +47,7 @@ extension Dissector {
         if ihl > 20, !ipv4OptionsWellFormed(b, ihl) {
             d.note(.malformed(layer: .ip, offset: base + 20, reason: .init("option length runs past the header")))
         }
-        guard var payload = b.part(ihl, end - ihl) else { return }
+        guard var payload = b.slice(ihl, end - ihl) else { return }
         var payloadBase = base + ihl
         let more = flags & 0x2000 != 0
         let fragOffset = Int(flags & 0x1FFF) * 8
@@ -78,10 +78,10 @@ extension Dissector {
     @inlinable func ipv4OptionsWellFormed(_ b: ByteView, _ ihl: Int) -> Bool {
         var o = 20
         while o < ihl {
-            guard let t = b.r8(o) else { return false }
+            guard let t = b.integer(at: o, as: UInt8.self) else { return false }
             if t == 0 { return true }
             if t == 1 { o += 1; continue }
-            guard let l = b.r8(o + 1), l >= 2, o + Int(l) <= ihl else { return false }
+            guard let l = b.integer(at: o + 1, as: UInt8.self), l >= 2, o + Int(l) <= ihl else { return false }
             o += Int(l)
         }
         return true

@@ -3,7 +3,7 @@
 extension Dissector {
     @usableFromInline mutating func decodeIPv6(_ b: ByteView, base: Int, depth: Int, into d: inout Dissection) {
         d.add(.ipv6)
-        guard let v = b.r8(0), b.count >= 40 else {
+        guard let v = b.integer(at: 0, as: UInt8.self), b.count >= 40 else {
             d.note(.truncated(layer: .ipv6, offset: base, needed: 40, available: b.count))
             return
         }
@@ -11,7 +11,7 @@ extension Dissector {
             d.note(.malformed(layer: .ipv6, offset: base, reason: .init("IP version is not 6")))
             return
         }
-        guard let word0 = b.r32(0), let plen = b.r16(4), var nh = b.r8(6), let hlim = b.r8(7),
+        guard let word0 = b.integer(at: 0, as: UInt32.self), let plen = b.integer(at: 4, as: UInt16.self), var nh = b.integer(at: 6, as: UInt8.self), let hlim = b.integer(at: 7, as: UInt8.self),
               let src = IPAddress.v6(b, at: 8), let dst = IPAddress.v6(b, at: 24) else { return }
         var end = 40 + Int(plen)
         if plen == 0 {
@@ -42,7 +42,7 @@ extension Dissector {
                 let ext = ExtensionHeader(rawValue: nh) ?? .destinationOptions
                 info.extensionHeaders.append(ext)
                 d.add(ext.layer)
-                guard let next = pkt.r8(off), let lenByte = pkt.r8(off + 1) else {
+                guard let next = pkt.integer(at: off, as: UInt8.self), let lenByte = pkt.integer(at: off + 1, as: UInt8.self) else {
                     d.note(.truncated(layer: ext.layer, offset: frameOffset(viewBase, off), needed: 8, available: max(0, pkt.count - off)))
                     info.protocol = nh
                     storeIP(info, depth: depth, into: &d)
@@ -65,11 +65,11 @@ extension Dissector {
                     d.note(.malformed(layer: .ipv6HopOpts, offset: frameOffset(viewBase, off), reason: .init("jumbogram (Jumbo Payload option)")))
                 }
                 if nh == 44 {
-                    guard let fo = pkt.r16(off + 2), let ident = pkt.r32(off + 4) else { return }
+                    guard let fo = pkt.integer(at: off + 2, as: UInt16.self), let ident = pkt.integer(at: off + 4, as: UInt32.self) else { return }
                     let frag = FragmentInfo(identification: ident, offset: Int(fo & 0xFFF8), moreFragments: fo & 1 == 1)
                     info.fragment = frag
                     if !frag.isAtomic {
-                        let data = pkt.from(off + 8) ?? pkt.prefix(0)
+                        let data = pkt.suffix(from: off + 8) ?? pkt.prefix(0)
                         let key = FragmentKey(source: src, destination: dst, identification: ident, protocol: 0)
                         let result = fragments.add(key: key, offset: frag.offset, more: frag.moreFragments, data: data, nextHeader: next,
                                                    now: now, layer: .ipv6FragHdr, frameOffset: frameOffset(viewBase, off), into: &d)
@@ -100,7 +100,7 @@ extension Dissector {
         info.headerLength = viewBase == base ? off : info.headerLength
         storeIP(info, depth: depth, into: &d)
         if nh == 59 { return }  // No Next Header
-        guard let payload = pkt.from(off) else { return }
+        guard let payload = pkt.suffix(from: off) else { return }
         decodeUpper(nh, payload, base: viewBase < 0 ? -1 : viewBase + off, depth: depth, into: &d)
     }
 
@@ -111,10 +111,10 @@ extension Dissector {
         var o = start + 2
         let end = start + len
         while o < end {
-            guard let t = b.r8(o) else { return false }
+            guard let t = b.integer(at: o, as: UInt8.self) else { return false }
             if t == 0 { o += 1; continue }
             if t == 0xC2 { return true }
-            guard let l = b.r8(o + 1) else { return false }
+            guard let l = b.integer(at: o + 1, as: UInt8.self) else { return false }
             o += 2 + Int(l)
         }
         return false

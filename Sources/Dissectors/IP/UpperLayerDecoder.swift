@@ -15,12 +15,12 @@ extension Dissector {
         case 51:
             // IPv4 AH (IPv6 AH is walked in the extension chain).
             d.add(.ah)
-            guard let next = b.r8(0), let l = b.r8(1) else {
+            guard let next = b.integer(at: 0, as: UInt8.self), let l = b.integer(at: 1, as: UInt8.self) else {
                 d.note(.truncated(layer: .ah, offset: base, needed: 12, available: b.count))
                 return
             }
             let len = (Int(l) + 2) * 4
-            guard let rest = b.from(len), len >= 12 else {
+            guard let rest = b.suffix(from: len), len >= 12 else {
                 d.note(.truncated(layer: .ah, offset: base, needed: len, available: b.count))
                 return
             }
@@ -46,7 +46,7 @@ extension Dissector {
     /// GRE (RFC 2784/2890) and PPTP's enhanced GRE (RFC 2637, version 1, carrying PPP).
     @usableFromInline mutating func decodeGRE(_ b: ByteView, base: Int, depth: Int, into d: inout Dissection) {
         d.add(.gre)
-        guard let flags = b.r16(0), let proto = b.r16(2) else {
+        guard let flags = b.integer(at: 0, as: UInt16.self), let proto = b.integer(at: 2, as: UInt16.self) else {
             d.note(.truncated(layer: .gre, offset: base, needed: 4, available: b.count))
             return
         }
@@ -69,7 +69,7 @@ extension Dissector {
             d.note(.malformed(layer: .gre, offset: base, reason: .init("unknown GRE version")))
             return
         }
-        guard var rest = b.from(len) else {
+        guard var rest = b.suffix(from: len) else {
             d.note(.truncated(layer: .gre, offset: base, needed: len, available: b.count))
             return
         }
@@ -79,11 +79,11 @@ extension Dissector {
             // PPP in GRE (PPTP): optional ff03, 1- or 2-byte protocol.
             d.add(.ppp)
             var o = 0
-            if rest.r8(0) == 0xFF, rest.r8(1) == 0x03 { o = 2 }
-            guard let f = rest.r8(o) else { return }
-            if f & 1 == 1 { inner = UInt16(f); o += 1 } else { guard let p = rest.r16(o) else { return }; inner = p; o += 2 }
+            if rest.integer(at: 0, as: UInt8.self) == 0xFF, rest.integer(at: 1, as: UInt8.self) == 0x03 { o = 2 }
+            guard let f = rest.integer(at: o, as: UInt8.self) else { return }
+            if f & 1 == 1 { inner = UInt16(f); o += 1 } else { guard let p = rest.integer(at: o, as: UInt16.self) else { return }; inner = p; o += 2 }
             inner = inner == 0x0021 ? 0x0800 : inner == 0x0057 ? 0x86DD : 0
-            guard let r = rest.from(o) else { return }
+            guard let r = rest.suffix(from: o) else { return }
             rest = r
             restBase = restBase < 0 ? -1 : restBase + o
         }

@@ -13,13 +13,13 @@ extension Dissector {
         case 228:
             // LINKTYPE_IPV4: no link token (as tshark); an IPv6 packet here is noted and decoded.
             d.link.kind = .raw
-            if let v = b.r8(0), v >> 4 == 6 {
+            if let v = b.integer(at: 0, as: UInt8.self), v >> 4 == 6 {
                 d.note(.malformed(layer: .ip, offset: 0, reason: .init("LINKTYPE_IPV4 frame holds an IPv6 packet")))
             }
             decodeIPv4(b, base: 0, depth: 0, into: &d)
         case 229:
             d.link.kind = .raw
-            if let v = b.r8(0), v >> 4 == 4 {
+            if let v = b.integer(at: 0, as: UInt8.self), v >> 4 == 4 {
                 d.note(.malformed(layer: .ipv6, offset: 0, reason: .init("LINKTYPE_IPV6 frame holds an IPv4 packet")))
                 decodeIPv4(b, base: 0, depth: 0, into: &d)
             } else {
@@ -36,7 +36,7 @@ extension Dissector {
 
     /// Raw IP: the version nibble picks IPv4 or IPv6.
     @usableFromInline mutating func decodeRawIP(_ b: ByteView, into d: inout Dissection) {
-        guard let v = b.r8(0) else {
+        guard let v = b.integer(at: 0, as: UInt8.self) else {
             d.note(.truncated(layer: .raw, offset: 0, needed: 1, available: 0))
             return
         }
@@ -51,7 +51,7 @@ extension Dissector {
     @usableFromInline mutating func decodeEtherType(_ type: UInt16, _ b: ByteView, offset: Int, into d: inout Dissection) {
         d.link.etherType = type
         d.link.headerLength = offset
-        guard let rest = b.from(offset) else { return }
+        guard let rest = b.suffix(from: offset) else { return }
         switch type {
         case 0x0800: decodeIPv4(rest, base: offset, depth: 0, into: &d)
         case 0x86DD: decodeIPv6(rest, base: offset, depth: 0, into: &d)
@@ -64,7 +64,7 @@ extension Dissector {
         d.link.kind = .ethernet
         d.add(.eth)
         guard b.count >= 14, let dst = MACAddress.read(b, 0), let src = MACAddress.read(b, 6),
-              var type = b.r16(12) else {
+              var type = b.integer(at: 12, as: UInt16.self) else {
             d.note(.truncated(layer: .eth, offset: 0, needed: 14, available: b.count))
             return
         }
@@ -78,7 +78,7 @@ extension Dissector {
                 d.note(.limitReached(layer: .vlan, offset: offset, limit: .init("VLAN tags per frame")))
                 return
             }
-            guard let tci = b.r16(offset), let next = b.r16(offset + 2) else {
+            guard let tci = b.integer(at: offset, as: UInt16.self), let next = b.integer(at: offset + 2, as: UInt16.self) else {
                 d.add(.vlan)
                 d.note(.truncated(layer: .vlan, offset: offset, needed: 4, available: max(0, b.count - offset)))
                 return
@@ -99,7 +99,7 @@ extension Dissector {
         if type == 0x8864 {
             // PPPoE session: 6-byte header, then a 2-byte PPP protocol.
             d.add(.pppoes)
-            guard let proto = b.r16(offset + 6) else {
+            guard let proto = b.integer(at: offset + 6, as: UInt16.self) else {
                 d.note(.truncated(layer: .pppoes, offset: offset, needed: 8, available: max(0, b.count - offset)))
                 return
             }
@@ -114,7 +114,7 @@ extension Dissector {
     @usableFromInline mutating func decodeSLL(_ b: ByteView, into d: inout Dissection) {
         d.link.kind = .linuxSLL
         d.add(.sll)
-        guard let pkttype = b.r16(0), let hatype = b.r16(2), let alen = b.r16(4), let proto = b.r16(14) else {
+        guard let pkttype = b.integer(at: 0, as: UInt16.self), let hatype = b.integer(at: 2, as: UInt16.self), let alen = b.integer(at: 4, as: UInt16.self), let proto = b.integer(at: 14, as: UInt16.self) else {
             d.note(.truncated(layer: .sll, offset: 0, needed: 16, available: b.count))
             return
         }
@@ -128,8 +128,8 @@ extension Dissector {
     @usableFromInline mutating func decodeSLL2(_ b: ByteView, into d: inout Dissection) {
         d.link.kind = .linuxSLL2
         d.add(.sll)
-        guard let proto = b.r16(0), let ifindex = b.r32(4), let hatype = b.r16(8),
-              let pkttype = b.r8(10), let alen = b.r8(11), b.count >= 20 else {
+        guard let proto = b.integer(at: 0, as: UInt16.self), let ifindex = b.integer(at: 4, as: UInt32.self), let hatype = b.integer(at: 8, as: UInt16.self),
+              let pkttype = b.integer(at: 10, as: UInt8.self), let alen = b.integer(at: 11, as: UInt8.self), b.count >= 20 else {
             d.note(.truncated(layer: .sll, offset: 0, needed: 20, available: b.count))
             return
         }
@@ -158,14 +158,14 @@ extension Dissector {
     @usableFromInline mutating func decodeNull(_ b: ByteView, networkOrder: Bool, into d: inout Dissection) {
         d.link.kind = networkOrder ? .loop : .null
         d.add(.null)
-        guard var af = networkOrder ? b.r32(0) : b.r32le(0) else {
+        guard var af = networkOrder ? b.integer(at: 0, as: UInt32.self) : b.integer(at: 0, endianness: .little, as: UInt32.self) else {
             d.note(.truncated(layer: .null, offset: 0, needed: 4, available: b.count))
             return
         }
         if af & 0xFFFF == 0, af != 0 { af = af.byteSwapped }
         d.link.addressFamily = af
         d.link.headerLength = 4
-        guard let rest = b.from(4) else { return }
+        guard let rest = b.suffix(from: 4) else { return }
         switch af {
         case 2: decodeIPv4(rest, base: 4, depth: 0, into: &d)
         case 10, 24, 28, 30: decodeIPv6(rest, base: 4, depth: 0, into: &d)
@@ -183,8 +183,8 @@ extension Dissector {
         d.link.kind = .ppp
         d.add(.ppp)
         var offset = 0
-        if b.r8(0) == 0xFF, b.r8(1) == 0x03 { offset = 2 }
-        guard let first = b.r8(offset) else {
+        if b.integer(at: 0, as: UInt8.self) == 0xFF, b.integer(at: 1, as: UInt8.self) == 0x03 { offset = 2 }
+        guard let first = b.integer(at: offset, as: UInt8.self) else {
             d.note(.truncated(layer: .ppp, offset: offset, needed: 2, available: max(0, b.count - offset)))
             return
         }
@@ -193,7 +193,7 @@ extension Dissector {
             proto = UInt16(first)
             offset += 1
         } else {
-            guard let p = b.r16(offset) else {
+            guard let p = b.integer(at: offset, as: UInt16.self) else {
                 d.note(.truncated(layer: .ppp, offset: offset, needed: 2, available: max(0, b.count - offset)))
                 return
             }
@@ -206,7 +206,7 @@ extension Dissector {
 
     @usableFromInline mutating func decodePPPProtocol(_ proto: UInt16, _ b: ByteView, offset: Int, into d: inout Dissection) {
         d.link.headerLength = offset
-        guard let rest = b.from(offset) else {
+        guard let rest = b.suffix(from: offset) else {
             d.note(.truncated(layer: .ppp, offset: offset, needed: 1, available: 0))
             return
         }
@@ -222,7 +222,7 @@ extension Dissector {
     @usableFromInline mutating func decodeNFLOG(_ b: ByteView, into d: inout Dissection) {
         d.link.kind = .unknown
         d.add(.nflog)
-        guard let family = b.r8(0) else {
+        guard let family = b.integer(at: 0, as: UInt8.self) else {
             d.note(.truncated(layer: .nflog, offset: 0, needed: 4, available: b.count))
             return
         }
@@ -231,12 +231,12 @@ extension Dissector {
         var tlvs = 0
         while offset + 4 <= b.count, tlvs < 64 {
             tlvs += 1
-            guard let len = b.r16le(offset), let type = b.r16le(offset + 2), len >= 4 else {
+            guard let len = b.integer(at: offset, endianness: .little, as: UInt16.self), let type = b.integer(at: offset + 2, endianness: .little, as: UInt16.self), len >= 4 else {
                 d.note(.malformed(layer: .nflog, offset: offset, reason: .init("TLV length below 4")))
                 return
             }
             if type & 0x7FFF == 9 {
-                guard let payload = b.part(offset + 4, Int(len) - 4) else {
+                guard let payload = b.slice(offset + 4, Int(len) - 4) else {
                     d.note(.truncated(layer: .nflog, offset: offset, needed: Int(len), available: b.count - offset))
                     return
                 }
@@ -251,7 +251,7 @@ extension Dissector {
     }
 
     @usableFromInline mutating func decodeRawIPAt(_ b: ByteView, base: Int, into d: inout Dissection) {
-        switch b.r8(0).map({ $0 >> 4 }) {
+        switch b.integer(at: 0, as: UInt8.self).map({ $0 >> 4 }) {
         case 4: decodeIPv4(b, base: base, depth: 0, into: &d)
         case 6: decodeIPv6(b, base: base, depth: 0, into: &d)
         default: break

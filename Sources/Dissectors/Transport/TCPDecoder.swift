@@ -4,8 +4,8 @@
 extension Dissector {
     @usableFromInline mutating func decodeTCP(_ b: ByteView, base: Int, depth: Int, into d: inout Dissection) {
         d.add(.tcp)
-        guard let sp = b.r16(0), let dp = b.r16(2), let seq = b.r32(4), let ack = b.r32(8),
-              let offFlags = b.r16(12), let win = b.r16(14), b.count >= 20 else {
+        guard let sp = b.integer(at: 0, as: UInt16.self), let dp = b.integer(at: 2, as: UInt16.self), let seq = b.integer(at: 4, as: UInt32.self), let ack = b.integer(at: 8, as: UInt32.self),
+              let offFlags = b.integer(at: 12, as: UInt16.self), let win = b.integer(at: 14, as: UInt16.self), b.count >= 20 else {
             d.note(.truncated(layer: .tcp, offset: base, needed: 20, available: b.count))
             return
         }
@@ -14,7 +14,7 @@ extension Dissector {
             d.note(.malformed(layer: .tcp, offset: base + 12, reason: .init("data offset below 5")))
             return
         }
-        guard let payload = b.from(hlen) else {
+        guard let payload = b.suffix(from: hlen) else {
             d.note(.truncated(layer: .tcp, offset: base, needed: hlen, available: b.count))
             return
         }
@@ -37,7 +37,7 @@ extension Dissector {
                 streams.drop(i)
             } else {
                 let skip = Int(-delta)
-                guard skip < payload.count, let fresh = payload.from(skip) else {
+                guard skip < payload.count, let fresh = payload.suffix(from: skip) else {
                     d.tcp = tcp  // retransmission of bytes already buffered
                     return
                 }
@@ -49,7 +49,7 @@ extension Dissector {
                     d.tcp = tcp
                     dispatchTCP(tcp, message: message, framing: framing, base: -1, into: &d)
                     // Bytes after the completed message start the next ones.
-                    if missing < fresh.count, let rest = fresh.from(missing) {
+                    if missing < fresh.count, let rest = fresh.suffix(from: missing) {
                         walkMessages(rest, framing: framing, key: key, seq: seq &+ UInt32(truncatingIfNeeded: skip + missing),
                                      base: pbase < 0 ? -1 : pbase + skip + missing, dispatchFirst: false, into: &d)
                     }
@@ -79,14 +79,14 @@ extension Dissector {
         while o < bytes.count, messages < 64 {
             guard let need = framing.messageLength(bytes, at: o), need > 0, o + need <= bytes.count else {
                 // Partial message (or even a partial header): buffer it when its length is known.
-                if let total = framing.messageLength(bytes, at: o), let rest = bytes.from(o) {
+                if let total = framing.messageLength(bytes, at: o), let rest = bytes.suffix(from: o) {
                     _ = streams.start(key, framing: framing, expected: total, data: rest,
                                       nextSeq: seq &+ UInt32(truncatingIfNeeded: o), now: now,
                                       frameOffset: base < 0 ? -1 : base + o, into: &d)
                 }
                 break
             }
-            if first == nil { first = bytes.part(o, need) }
+            if first == nil { first = bytes.slice(o, need) }
             if messages == (dispatchFirst ? 1 : 0) { secondAt = o }
             messages += 1
             o += need
@@ -107,15 +107,15 @@ extension Dissector {
 
     /// Which framing a TCP payload that starts a message uses, by port and structure (nil: none).
     @inlinable static func tcpFraming(_ p: ByteView, _ sp: UInt16, _ dp: UInt16) -> TCPFraming? {
-        guard let b0 = p.r8(0) else { return nil }
+        guard let b0 = p.integer(at: 0, as: UInt8.self) else { return nil }
         // TLS record (handshake, alert, change cipher spec, application data), any port.
-        if b0 >= 0x14 && b0 <= 0x17, p.r8(1) == 0x03, let minor = p.r8(2), minor <= 4,
-           let l = p.r16(3), l > 0, l <= 18_432 { return .tlsRecord }
+        if b0 >= 0x14 && b0 <= 0x17, p.integer(at: 1, as: UInt8.self) == 0x03, let minor = p.integer(at: 2, as: UInt8.self), minor <= 4,
+           let l = p.integer(at: 3, as: UInt16.self), l > 0, l <= 18_432 { return .tlsRecord }
         // STUN/TURN over TCP (RFC 8489 magic cookie), any port.
-        if b0 & 0xC0 == 0, p.r32(4) == 0x2112_A442, let l = p.r16(2), l & 3 == 0 { return .stun }
+        if b0 & 0xC0 == 0, p.integer(at: 4, as: UInt32.self) == 0x2112_A442, let l = p.integer(at: 2, as: UInt16.self), l & 3 == 0 { return .stun }
         // ICE-TCP (RFC 6544): STUN behind RFC 4571's 2-byte length, any port.
-        if let l = p.r16(0), let sl = p.r16(4), Int(l) == 20 + Int(sl), let t = p.r8(2), t & 0xC0 == 0,
-           p.r32(6) == 0x2112_A442 { return .u16Length }
+        if let l = p.integer(at: 0, as: UInt16.self), let sl = p.integer(at: 4, as: UInt16.self), Int(l) == 20 + Int(sl), let t = p.integer(at: 2, as: UInt8.self), t & 0xC0 == 0,
+           p.integer(at: 6, as: UInt32.self) == 0x2112_A442 { return .u16Length }
         func port(_ x: UInt16) -> Bool { sp == x || dp == x }
         if port(53) || port(5353) || port(5355) || port(1194) { return .u16Length }
         // ChannelData over TCP only on TURN's usual ports, channel 0x4000-0x4FFF, and not HTTP text.
@@ -127,7 +127,7 @@ extension Dissector {
     }
 
     @inlinable static func looksLikeHTTPMethod(_ p: ByteView) -> Bool {
-        guard let w = p.r32(0) else { return false }
+        guard let w = p.integer(at: 0, as: UInt32.self) else { return false }
         switch w {
         case 0x4745_5420, 0x504F_5354, 0x4845_4144, 0x5055_5420, 0x4445_4C45, 0x4F50_5449, 0x434F_4E4E,
              0x5041_5443, 0x5452_4143, 0x4854_5450: return true  // GET , POST, HEAD, PUT , DELE, OPTI, CONN, PATC, TRAC, HTTP

@@ -12,10 +12,10 @@ public enum TCPFraming: UInt8, Sendable {
     /// Bytes the message starting at `offset` needs in total, or nil when its header is not all there.
     @inlinable func messageLength(_ b: ByteView, at offset: Int) -> Int? {
         switch self {
-        case .u16Length: return b.r16(offset).map { 2 + Int($0) }
-        case .stun: return b.r16(offset + 2).map { 20 + Int($0) }
-        case .channelData: return b.r16(offset + 2).map { 4 + ((Int($0) + 3) & ~3) }
-        case .tlsRecord: return b.r16(offset + 3).map { 5 + Int($0) }
+        case .u16Length: return b.integer(at: offset, as: UInt16.self).map { 2 + Int($0) }
+        case .stun: return b.integer(at: offset + 2, as: UInt16.self).map { 20 + Int($0) }
+        case .channelData: return b.integer(at: offset + 2, as: UInt16.self).map { 4 + ((Int($0) + 3) & ~3) }
+        case .tlsRecord: return b.integer(at: offset + 3, as: UInt16.self).map { 5 + Int($0) }
         }
     }
 
