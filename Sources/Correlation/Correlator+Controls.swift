@@ -189,13 +189,13 @@ extension Correlator {
             if d.role == .tunnel {
                 if !seenHere.isEmpty {
                     path.evidence = "canary-seen"
-                    path.statement = "tunnel canary seen (frame\(frames.count == 1 ? "" : "s") \(frameList(frames))): the tunnel carried it and the sensor sees it"
+                    path.statement = "\(name): tunnel canary seen (frame\(frames.count == 1 ? "" : "s") \(frameList(frames))): the tunnel carried it and the sensor sees it"
                 } else if !mine.isEmpty {
                     path.evidence = "canary-not-seen"
-                    path.statement = "\(mine.count) tunnel canar\(mine.count == 1 ? "y" : "ies") \(refusedText(mine)), none seen on \(name): the tunnel did not carry it or the sensor misses it (not a leak path)"
+                    path.statement = "\(name): \(mine.count) tunnel canar\(mine.count == 1 ? "y" : "ies") \(refusedText(mine)), none seen on \(name): the tunnel did not carry it or the sensor misses it (not a leak path)"
                 } else {
                     path.evidence = "not-tested"
-                    path.statement = "no canary sent through the tunnel"
+                    path.statement = "\(name): no canary sent through the tunnel"
                 }
                 paths.append(path)
                 continue

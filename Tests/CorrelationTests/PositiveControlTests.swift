@@ -303,7 +303,7 @@ import TestCaptures
         let (a, _) = try analyze(b)
         #expect(a.verdict.status == .noLeakSeen)
         #expect(a.positiveControl?.paths.last?.evidence == "canary-seen")
-        #expect(a.positiveControl?.paths.last?.statement == "tunnel canary seen (frame \(frame)): the tunnel carried it and the sensor sees it")
+        #expect(a.positiveControl?.paths.last?.statement == "wg0: tunnel canary seen (frame \(frame)): the tunnel carried it and the sensor sees it")
         #expect(a.positiveControl?.killSwitch == .notTested)
         #expect(a.observations.allSatisfy { $0.kind != "canary-path-open" })
     }

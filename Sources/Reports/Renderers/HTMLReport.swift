@@ -16,6 +16,7 @@ public enum HTMLReport {
         h += "<section id=\"timeline\">\n<h2>Timeline</h2>\n\(TimelineSVG.render(p.timeline))\n"
         h += "<p class=\"legend\"><span class=\"key bar\"></span> packets <span class=\"key leak\"></span> packets cited by findings <span class=\"key span\"></span> tunnel failure</p>\n</section>\n"
         h += findingsByFile(r)
+        h += PositiveControlSection.html(a.positiveControl)
         h += BrowserSection.html(a.browser)
         h += observations(a)
         h += provenance(r)

@@ -49,6 +49,7 @@ public enum MarkdownReport {
             m += "## Findings\n\n"
             for f in rest { m += finding(f) }
         }
+        m += PositiveControlSection.markdown(a.positiveControl)
         m += BrowserSection.markdown(a.browser)
         if !a.observations.isEmpty {
             m += "## Observations (not leaks)\n\n"

@@ -87,6 +87,7 @@ public enum TerminalReport {
             s += "\n\(ExposedAddressSections.tunnelHeading):\n"
             for x in exposed.tunnel { s += "  \(e(x.address)): \(e(x.how))\n" }
         }
+        s += PositiveControlSection.terminal(a.positiveControl)
         if let b = a.browser { s += browser(b) }
         if showAssumptions {
             s += "\nAssumed:\n"
