@@ -23,12 +23,15 @@ public struct CaptureControls: Sendable {
 
     public init() {}
 
-    /// Bounds: a file holds at most this many records of each kind that are kept.
+    /// Bounds: a file holds at most this many records of each kind that are kept, and at most
+    /// `maximumRoutes` route lines over all its snapshots (the rest count as omitted: a coverage gap).
     static let maximumRecords = 1_024
+    static let maximumRoutes = 65_536
 
     /// The records of a reader that reached its end.
     public init(reader: CaptureReader) {
         interfaceNames = reader.interfaces.compactMap(\.name)
+        var routes = 0
         for s in reader.statistics {
             if s.osDropped != nil || s.interfaceDropped != nil {
                 var d = drops[s.interfaceID] ?? Drops()
@@ -38,7 +41,13 @@ public struct CaptureControls: Sendable {
             }
             for c in s.comments {
                 if routeSnapshots.count < Self.maximumRecords,
-                   let r = RouteSnapshot(comment: c, fallbackTime: s.endTimeNanoseconds ?? s.timestampNanoseconds) {
+                   var r = RouteSnapshot(comment: c, fallbackTime: s.endTimeNanoseconds ?? s.timestampNanoseconds) {
+                    let room = max(0, Self.maximumRoutes - routes)
+                    if r.routes.count > room {
+                        r.routesOmitted += r.routes.count - room
+                        r.routes.removeLast(r.routes.count - room)
+                    }
+                    routes += r.routes.count
                     routeSnapshots.append(r)
                 } else if canaries.count < Self.maximumRecords, let k = CanaryRecord(comment: c) {
                     canaries.append(k)

@@ -126,7 +126,7 @@ extension Correlator {
                     if !gaps[k]!.routes.contains(line), gaps[k]!.routes.count < cap { gaps[k]!.routes.append(line) }
                     if !gaps[k]!.seen.contains(when), gaps[k]!.seen.count < cap { gaps[k]!.seen.append(when) }
                 }
-                if s.routesOmitted > 0 { gap("unknown", "\(s.routesOmitted) routes the capture did not record (too many)") }
+                if s.routesOmitted > 0 { gap("unknown", "\(s.routesOmitted) routes the records do not list (too many)") }
                 for r in s.routes where r.forwards && !r.linkDown {
                     guard let d = r.device else { continue }
                     routesVia["\(file)\u{0}\(d)", default: 0] += 1

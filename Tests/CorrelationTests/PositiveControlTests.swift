@@ -319,3 +319,47 @@ import TestCaptures
         #expect(a.exitStatus(failOn: .low) == 1)
     }
 }
+
+/// Hostile records: cut at every length, garbage, oversized: never a crash, bounded.
+@Suite struct PositiveControlHostileRecordTests {
+    @Test func truncatedAndGarbageRecordsParseOrAreRefused() {
+        let snapshot = PositiveControlVerdictTests.snapshot(.start, PositiveControlVerdictTests.fullTunnel).comment
+        let canary = PositiveControlVerdictTests.canary(0).comment
+        for text in [snapshot, canary] {
+            let u = Array(text.utf8)
+            for n in 0...u.count {
+                let cut = String(decoding: u.prefix(n), as: UTF8.self)
+                _ = RouteSnapshot(comment: cut)
+                _ = CanaryRecord(comment: cut)
+            }
+        }
+        var g = SystemRandomNumberGenerator()
+        for _ in 0..<500 {
+            let bytes = (0..<Int.random(in: 0..<200, using: &g)).map { _ in UInt8.random(in: 0...255, using: &g) }
+            let s = "leakscope routes 1: start at " + String(decoding: bytes, as: UTF8.self)
+            _ = RouteSnapshot(comment: s)
+            _ = CanaryRecord(comment: "leakscope canary 1: " + String(decoding: bytes, as: UTF8.self))
+            _ = bytes.withUnsafeBytes { CanaryToken.inPayload(ByteView($0)) }
+        }
+        let payload = PositiveControlVerdictTests.canary(3).payload
+        for n in 0...payload.count {
+            let found = payload.prefix(n).withUnsafeBytes { CanaryToken.inPayload(ByteView($0)) }
+            #expect((found != nil) == (n >= 53), "\(n)")
+        }
+    }
+
+    @Test func routeLinesAreBoundedOverAllSnapshots() throws {
+        // 80 snapshots of 1,000 routes each (80,000 lines): the analysis keeps 65,536 and counts the
+        // rest as a gap ("routes the records do not list"), never more memory.
+        var (b, eth, _) = PositiveControlVerdictTests.session()
+        let lines = (0..<1_000).map { "ipv4 unicast 10.\($0 / 250).\($0 % 250).0/24 dev wg0 table main" }
+        let text = PositiveControlVerdictTests.snapshot(.change, lines).comment
+        b.statistics = (0..<80).map { (eth, PositiveControlVerdictTests.t0 + Int64($0), text) }
+        let (a, _) = try analyze(b)
+        let pc = try #require(a.positiveControl)
+        #expect(pc.coverage.snapshots.reduce(0) { $0 + $1.routes } == 65_536)
+        #expect(pc.coverage.snapshots.reduce(0) { $0 + ($1.routesOmitted ?? 0) } == 80_000 - 65_536)
+        #expect(pc.coverage.gaps.map(\.interface) == ["unknown"])
+        #expect(a.verdict.status == .cannotTell)
+    }
+}
