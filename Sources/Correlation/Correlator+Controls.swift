@@ -25,24 +25,37 @@ struct ControlState {
     var byToken: [TokenKey: Int] = [:]
     var byFlow: [FlowKey: Int] = [:]
     var carriers: [Carrier] = []
-    private var lastCarrier = -1
+    /// The current run of carrier packets on one interface, counted in plain fields and merged
+    /// into `carriers` when the interface changes (one compare per carrier packet, no array access).
+    private var run: Carrier?
     /// Frames kept per canary (a canary is one datagram; more copies are counted, not listed).
     static let maximumFrames = 64
 
-    /// Carrier packets per interface: a short list with a last-hit cache (one or two interfaces carry it).
     @inline(__always)
     mutating func countCarrier(_ key: InterfaceKey, frame: Int, sent: Bool) {
-        var i = lastCarrier
-        if i < 0 || carriers[i].key != key {
-            i = carriers.firstIndex { $0.key == key } ?? -1
-            if i < 0 {
-                guard carriers.count < 1_024 else { return }
-                carriers.append(Carrier(key: key, firstFrame: frame))
-                i = carriers.count - 1
-            }
-            lastCarrier = i
+        if run?.key != key {
+            flushRun()
+            run = Carrier(key: key, firstFrame: frame)
         }
-        if sent { carriers[i].sent += 1 } else { carriers[i].received += 1 }
+        if sent { run!.sent &+= 1 } else { run!.received &+= 1 }
+    }
+
+    mutating func flushRun() {
+        guard let r = run else { return }
+        run = nil
+        if let i = carriers.firstIndex(where: { $0.key == r.key }) {
+            carriers[i].sent &+= r.sent
+            carriers[i].received &+= r.received
+        } else if carriers.count < 1_024 {
+            carriers.append(r)
+        }
+    }
+
+    /// The counts so far, the current run included.
+    var allCarriers: [Carrier] {
+        var c = self
+        c.flushRun()
+        return c.carriers
     }
 }
 
@@ -163,12 +176,13 @@ extension Correlator {
         // Paths: every physical and tunnel interface.
         var paths: [PositiveControl.Path] = []
         var anyPhysicalCanary = false, physicalCanarySeen = false, allBlocked = true, blockedBlind = false
+        let carriers = control.allCarriers
         let decisions = model.interfaces.values.filter { $0.role == .physical || $0.role == .tunnel }
             .sorted { $0.description.key < $1.description.key }
         for d in decisions {
             let key = d.description.key
             let file = key.fileIndex, name = d.displayName
-            let carrier = control.carriers.first { $0.key == key }
+            let carrier = carriers.first { $0.key == key }
             let sent = carrier?.sent ?? 0, received = carrier?.received ?? 0
             let bound = canaries(file: file, name: name)
             // A canary bound here but seen only on another interface did not take this path (its
