@@ -1,7 +1,7 @@
 /// The analysis as data: what `leakscope analyze --format json` prints
 /// (docs/analysis-json.md). Keys are snake_case and never renamed; new keys may be added.
 public struct Analysis: Codable, Sendable, Equatable {
-    public static let schemaVersion = "1.2"
+    public static let schemaVersion = "1.3"
     public var schemaVersion = Analysis.schemaVersion
     public var verdict: Verdict
     public var tunnel: TunnelReport
@@ -17,14 +17,57 @@ public struct Analysis: Codable, Sendable, Equatable {
     public var settings: Settings
     /// The browser's own candidate list joined with the packets (schema 1.1); nil without a sidecar.
     public var browser: BrowserReport? = nil
-    /// Whether the capture could have seen a leak, path by path (schema 1.2; docs/leak-model.md, "Positive control").
+    /// Tunnel events and the leak window around each (schema 1.2); nil when there was none.
+    public var leakWindows: [LeakWindow]? = nil
+    /// Whether the capture could have seen a leak, path by path (schema 1.3; docs/leak-model.md, "Positive control").
     public var positiveControl: PositiveControl? = nil
 
     enum CodingKeys: String, CodingKey {
         case schemaVersion = "schema_version", verdict, tunnel, findings, observations
         case exposedPublicAddresses = "exposed_public_addresses", assumptions
         case packetVerdicts = "packet_verdicts", files, bounds, settings, browser
+        case leakWindows = "leak_windows"
         case positiveControl = "positive_control"
+    }
+
+    /// One tunnel event and the span around it in which packets could escape (docs/leak-model.md,
+    /// "Leak windows and tunnel failure"): from the tunnel's last activity before the event to its
+    /// next activity (or the end of the capture), with what escaped meanwhile.
+    public struct LeakWindow: Codable, Sendable, Equatable {
+        public var id: String
+        /// interface-vanished, interface-down, interface-failed, endpoint-switch, reconnect, carrier-gap, tunnel-quiet.
+        public var event: String
+        public var eventDetail: String
+        /// Frames of the event itself (the handshake that reconnected or switched).
+        public var eventFrames: [Int]?
+        public var file: String
+        public var fileIndex: Int
+        /// Where the escaped packets left (absent when nothing escaped).
+        public var interface: String?
+        public var startNs: Int64
+        public var endNs: Int64
+        public var startTime: String
+        public var endTime: String
+        public var durationMs: Int
+        /// The tunnel had not come back when the capture ended.
+        public var openAtEnd: Bool
+        /// Leaked packets (both directions) inside the window, their bytes, classes and frames.
+        public var packets: Int
+        public var bytes: Int
+        public var classes: [String]
+        public var frames: [Int]
+        public var framesOmitted: Int
+        /// The window is a tunnel failure (a `tunnel-failure` finding, `finding_id`), and why or why not.
+        public var tunnelFailure: Bool
+        public var judgement: String
+        public var findingId: String?
+
+        enum CodingKeys: String, CodingKey {
+            case id, event, eventDetail = "event_detail", eventFrames = "event_frames", file, fileIndex = "file_index"
+            case interface, startNs = "start_ns", endNs = "end_ns", startTime = "start_time", endTime = "end_time"
+            case durationMs = "duration_ms", openAtEnd = "open_at_end", packets, bytes, classes, frames
+            case framesOmitted = "frames_omitted", tunnelFailure = "tunnel_failure", judgement, findingId = "finding_id"
+        }
     }
 
     public struct Verdict: Codable, Sendable, Equatable {
@@ -131,6 +174,11 @@ public struct Analysis: Codable, Sendable, Equatable {
 public enum LeakClass: String, Codable, Sendable, CaseIterable, Comparable {
     case webrtc, dns, ipv6, traffic
     case tunnelFailure = "tunnel-failure"
+    /// Attacks on the client (schema 1.2): findings over leaked packets that keep their own class too.
+    case routeInjection = "route-injection", localnet, serverip
+
+    /// An attack finding: its packets also belong to a finding of their own class.
+    public var isAttack: Bool { self == .routeInjection || self == .localnet || self == .serverip }
     var order: Int { LeakClass.allCases.firstIndex(of: self) ?? 0 }
     public static func < (a: Self, b: Self) -> Bool { a.order < b.order }
 }
@@ -207,6 +255,19 @@ public struct Evidence: Codable, Sendable, Equatable {
     public var leakClasses: [String]?
     public var activitySignal: String?
     public var openAtEnd: Bool?
+    /// The leak window (`leak_windows[].id`) and its tunnel event (schema 1.2).
+    public var window: String?
+    public var tunnelEvent: String?
+    public var tunnelEventDetail: String?
+    // route-injection
+    public var pushedRoutes: [PushedRouteEvidence]?
+    /// The dissector's notes on the pushing packets (a malformed or truncated route list).
+    public var routeProblems: [String]?
+    // localnet
+    public var localNetwork: LocalNetworkEvidence?
+    // serverip (and `resolver`)
+    public var serverDNS: DNSQueryEvidence?
+    public var vpnEndpoint: String?
     /// Entries left out of the lists above (bound `max_evidence_items`).
     public var itemsOmitted: Int?
     /// webrtc: what the browser said it learned from this exchange (`browser.statements`, schema 1.1).
@@ -225,7 +286,36 @@ public struct Evidence: Codable, Sendable, Equatable {
         case startNs = "start_ns", endNs = "end_ns", leakedFrames = "leaked_frames", leakClasses = "leak_classes"
         case activitySignal = "activity_signal", openAtEnd = "open_at_end", itemsOmitted = "items_omitted"
         case browserCandidates = "browser_candidates"
+        case window, tunnelEvent = "tunnel_event", tunnelEventDetail = "tunnel_event_detail"
+        case pushedRoutes = "pushed_routes", routeProblems = "route_problems", localNetwork = "local_network"
+        case serverDNS = "server_dns", vpnEndpoint = "vpn_endpoint"
     }
+}
+
+/// A route a DHCP server or router pushed (route-injection).
+public struct PushedRouteEvidence: Codable, Sendable, Equatable {
+    public var prefix: String
+    public var router: String
+    /// "DHCP option 121", "DHCP option 249", "RA route information".
+    public var via: String
+    /// The packets that pushed it (the first ones), and who sent the first.
+    public var frames: [Int]
+    public var pushedBy: String?
+    /// "DHCP ACK", "DHCP OFFER", "Router Advertisement".
+    public var message: String?
+    public init(prefix: String, router: String, via: String, frames: [Int], pushedBy: String? = nil, message: String? = nil) {
+        self.prefix = prefix; self.router = router; self.via = via; self.frames = frames
+        self.pushedBy = pushedBy; self.message = message
+    }
+    enum CodingKeys: String, CodingKey { case prefix, router, via, frames, pushedBy = "pushed_by", message }
+}
+
+/// The physical interface's own network that holds globally routable addresses (localnet).
+public struct LocalNetworkEvidence: Codable, Sendable, Equatable {
+    public var prefix: String
+    public var decidedBy: String
+    public init(prefix: String, decidedBy: String) { self.prefix = prefix; self.decidedBy = decidedBy }
+    enum CodingKeys: String, CodingKey { case prefix, decidedBy = "decided_by" }
 }
 
 public struct STUNTransactionEvidence: Codable, Sendable, Equatable {
@@ -303,7 +393,9 @@ public struct Observation: Codable, Sendable, Equatable {
     public var answers: [String]?
     public var sources: [String]?
     public var note: String
+    /// The dissector's notes on these packets, "frame N: ..." (schema 1.2; a malformed route list).
+    public var problems: [String]? = nil
     enum CodingKeys: String, CodingKey {
-        case kind, file, interface, packets, frames, framesOmitted = "frames_omitted", names, answers, sources, note
+        case kind, file, interface, packets, frames, framesOmitted = "frames_omitted", names, answers, sources, note, problems
     }
 }

@@ -121,8 +121,12 @@ public enum Correlation {
             for i in r.interfaces.dropFirst(registered[r.fileIndex]) {
                 var addrs: [IPAddress] = i.ipv4Addresses.map { .v4($0.address) }
                 addrs += i.ipv6Addresses.map { .v6($0.high, $0.low) }
+                var nets: [IPPrefix] = i.ipv4Addresses.compactMap { a in
+                    IPPrefix.length(ofMask: a.netmask).map { IPPrefix(.v4(a.address), length: $0) }
+                }
+                nets += i.ipv6Addresses.map { IPPrefix(.v6($0.high, $0.low), length: $0.prefixLength) }
                 builder.add(InterfaceDescription(key: InterfaceKey(fileIndex: r.fileIndex, interfaceID: i.id), name: i.name,
-                                                 linkType: i.linkType, addresses: addrs, classicPcap: classic))
+                                                 linkType: i.linkType, addresses: addrs, networks: nets, classicPcap: classic))
             }
             registered[r.fileIndex] = r.interfaces.count
         }

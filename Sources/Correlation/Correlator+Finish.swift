@@ -23,8 +23,14 @@ extension Correlator {
     public mutating func finish(inputs: [InputSummary] = []) -> Analysis {
         for (k, s) in flows { settle(s, key: k) }
         flows.removeAll()
-        for (_, c) in candidateSpans { settleSpan(c, end: nil) }
+        if candidateSpans.isEmpty {
+            if let last = lastActivity, elapsed(lastTime, since: last) >= options.tunnelGapNanoseconds { quietWithoutLeaks(start: last, end: nil) }
+        } else {
+            for k in candidateSpans.keys.sorted() { if let c = candidateSpans[k] { settleSpan(c, end: nil) } }
+        }
         candidateSpans.removeAll()
+        windowsForQuietStops()
+        let windowIDs = windowIDs()
         // Findings in stable order: file, first time, class (then subject text for ties).
         var order = Array(builders.indices)
         order.sort { a, b in
@@ -36,13 +42,14 @@ extension Correlator {
         }
         var ids: [Int: String] = [:]
         for (n, i) in order.enumerated() { ids[i] = "F\(n + 1)" }
-        let findings = order.map { makeFinding(builders[$0], id: ids[$0] ?? "?") }
+        let findings = order.map { makeFinding(builders[$0], id: ids[$0] ?? "?", windowIDs: windowIDs) }
+        let windowsOut = leakWindows(findingIDs: ids)
 
         var exposed: [Analysis.ExposedAddress] = exposedPhysical.map {
             .init(address: $0.address, how: "\($0.how) of \(fileName(builders[$0.builder].key.interface.fileIndex))",
                   path: "physical", findingId: ids[$0.builder])
         }
-        for i in order where builders[i].key.cls != .tunnelFailure {
+        for i in order where builders[i].key.cls != .tunnelFailure && !builders[i].key.cls.isAttack {
             for s in builders[i].hostSources.items where !exposed.contains(where: { $0.address == s && $0.path == "physical" }) {
                 exposed.append(.init(address: s, how: "source address of packets sent outside the tunnel (\(ids[i] ?? "?"))",
                                      path: "physical", findingId: ids[i]))
@@ -71,13 +78,16 @@ extension Correlator {
                 note = "carrier of another VPN (`sources`: its servers; `names`: server and protocol): a second encrypted carrier besides the tunnel's, not a leak of content; that server sees this host's real address (tunnel.vpn_endpoints says how it was recognised)"
             case "dhcp-classless-routes":
                 note = "DHCP pushed classless static routes (option 121/249; `names` lists them): routes more specific than the tunnel's steer traffic around it (TunnelVision, CVE-2024-3661)"
+            case "public-routes-pushed":
+                note = "routes the link pushed (DHCP OFFER/ACK options 121/249, Router Advertisement route information) cover globally routable prefixes (`names`): traffic to them leaves this interface whatever the VPN's routes, so the host is exposed to decloaking (TunnelVision, CVE-2024-3661); a route-injection finding lists the traffic that followed"
             default: note = "multicast or broadcast on the link: not a tunnel leak"
             }
             return Observation(kind: o.kind, file: fileName(o.interface.fileIndex), interface: interfaceName(o.interface),
                                packets: o.packets, frames: o.frames.sorted(), framesOmitted: o.framesOmitted,
                                names: o.names.items.isEmpty ? nil : o.names.items,
                                answers: o.answers.items.isEmpty ? nil : o.answers.items,
-                               sources: o.sources.isEmpty ? nil : o.sources.sorted().map(\.description), note: note)
+                               sources: o.sources.isEmpty ? nil : o.sources.sorted().map(\.description), note: note,
+                               problems: o.problems.items.isEmpty ? nil : o.problems.items)
         }
 
         let positive = positiveControl()
@@ -91,11 +101,14 @@ extension Correlator {
             maxEvidenceItems: limits.maxEvidenceItems,
             evidenceItemsOmitted: findings.reduce(0) { $0 + ($1.evidence.itemsOmitted ?? 0) },
             modelBoundsHit: model.boundsHit)
-        return Analysis(verdict: verdict, tunnel: tunnelReport(), findings: findings, observations: observationsOut + canaryObservations(positive),
-                        exposedPublicAddresses: exposed, assumptions: assumptions(), packetVerdicts: verdictDictionary,
-                        files: inputs.map { .init(file: $0.file, packets: $0.packets, damage: $0.damage, warnings: $0.warnings) },
-                        bounds: b, settings: .init(tunnelGapNs: options.tunnelGapNanoseconds, groupGapNs: options.groupGapNanoseconds),
-                        positiveControl: positive)
+        var analysis = Analysis(verdict: verdict, tunnel: tunnelReport(), findings: findings,
+                                observations: observationsOut + canaryObservations(positive),
+                                exposedPublicAddresses: exposed, assumptions: assumptions(), packetVerdicts: verdictDictionary,
+                                files: inputs.map { .init(file: $0.file, packets: $0.packets, damage: $0.damage, warnings: $0.warnings) },
+                                bounds: b, settings: .init(tunnelGapNs: options.tunnelGapNanoseconds, groupGapNs: options.groupGapNanoseconds))
+        analysis.leakWindows = windowsOut.isEmpty ? nil : windowsOut
+        analysis.positiveControl = positive
+        return analysis
     }
 
     /// Non-zero verdict counts by name.
@@ -176,14 +189,20 @@ extension Correlator {
             a.append("\(directionGuesses) packets had no known host address on either side: direction inferred from the flow's first packet")
         }
         if spansEnabled {
-            a.append("tunnel activity is judged by \(activityFromTunnelInterface ? "packets on tunnel interfaces" : "carrier packets"); leaks after the last activity form a tunnel-failure span when the tunnel stays quiet at least \(Double(options.tunnelGapNanoseconds) / 1e9) s and one of them goes to a remote that had not leaked before or was reached through the tunnel")
+            a.append("tunnel activity is judged by \(activityFromTunnelInterface ? "packets on tunnel interfaces" : "carrier packets"); leaks after the last activity form a leak window, a tunnel failure when the tunnel stays quiet at least \(Double(options.tunnelGapNanoseconds) / 1e9) s and traffic that used the tunnel goes around it, or a remote that had not leaked before is reached while the tunnel reconnects or does not come back (a quiet tunnel that resumes without a reconnect was idle, not down)")
+        }
+        if windows.dropped > 0 {
+            a.append("leak windows: \(WindowState.maxWindows) listed, \(windows.dropped) more not listed")
+        }
+        if attacks.pushesOmitted + attacks.routesOmitted > 0 {
+            a.append("route pushes: at most \(AttackState.maxPushes) pushes and \(AttackState.maxRoutes) routes are followed; \(attacks.pushesOmitted) pushes and \(attacks.routesOmitted) routes beyond them were not")
         }
         a += interfaceStopAssumptions()
         a.append("capture is read twice: pass 1 learns roles, endpoints and host addresses; pass 2 judges packets")
         return a
     }
 
-    func makeFinding(_ b: FindingBuilder, id: String) -> Finding {
+    func makeFinding(_ b: FindingBuilder, id: String, windowIDs: [Int: String] = [:]) -> Finding {
         var e = Evidence()
         let subject = b.key.subject
         var title = "", severity = Severity.high, why = ""
@@ -273,10 +292,21 @@ extension Correlator {
             e.leakClasses = b.leakClasses.items
             e.activitySignal = b.activitySignal
             let secs = Double((e.endNs ?? b.last) - b.spanStart) / 1e9
-            title = "Tunnel quiet for \(formatSeconds(secs))\(b.spanEnd == nil ? " until the end of the capture" : "") while \(b.packets) packet\(b.packets == 1 ? "" : "s") left outside it"
+            let packets = "\(b.packets) packet\(b.packets == 1 ? "" : "s")"
+            windowEvidence(b, &e, windowIDs: windowIDs)
+            switch b.tunnelEvent?.kind {
+            case .reconnect?:
+                title = "Tunnel reconnected after \(formatSeconds(secs)) of quiet while \(packets) left outside it"
+            case .endpointSwitch?:
+                title = "Tunnel switched to another VPN endpoint after \(formatSeconds(secs)) of quiet while \(packets) left outside it"
+            default:
+                title = "Tunnel quiet for \(formatSeconds(secs))\(b.spanEnd == nil ? " until the end of the capture" : "") while \(packets) left outside it"
+            }
             if let s = b.tunnelStop { title = tunnelStopTitle(s, packets: b.packets) }
             if remote { severity = .high; why = "packets reached remote hosts outside the tunnel while it was quiet" }
             else { severity = .medium; why = "packets left outside the tunnel while it was quiet (private-network destinations only)" }
+        case .routeInjection, .localnet, .serverip:
+            (title, severity, why) = attackFinding(b, &e)
         }
         e.itemsOmitted = omitted > 0 ? omitted : nil
         let firstNs = b.key.cls == .tunnelFailure ? b.spanStart : b.first

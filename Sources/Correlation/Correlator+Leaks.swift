@@ -19,7 +19,7 @@ extension Correlator {
                     if outbound {
                         let c = classify(f, key: fk)
                         let b = group(c, f, time: f.time)
-                        spanTrack(f, cls: c.cls, remote: fk.remote, outbound: true)
+                        trackLeak(f, cls: c.cls, key: fk, outbound: true)
                         if let b { add(f, to: b, outbound: true, flowKey: fk, detail: detail) } else { countDropped(f) }
                     } else {
                         observeInboundOnly(pendingOf(f), interface: f.interfaceKey, source: src)
@@ -33,7 +33,7 @@ extension Correlator {
         state.lastSeen = f.time
         if outbound {
             let c = classify(f, key: fk)
-            spanTrack(f, cls: c.cls, remote: fk.remote, outbound: true)
+            trackLeak(f, cls: c.cls, key: fk, outbound: true)
             if state.group == nil || (c.strong && builders[state.group!].key.cls != c.cls) {
                 // Undecided TCP: wait for payload (a STUN or DNS message decides it better than the SYN).
                 if f.transport == .tcp && f.payloadLength == 0 && !c.strong {
@@ -60,9 +60,9 @@ extension Correlator {
             }
             if let b = state.group {
                 add(f, to: b, outbound: false, flowKey: fk, flow: &state, detail: detail)
-                spanTrack(f, cls: builders[b].key.cls, remote: fk.remote, outbound: false)
+                trackLeak(f, cls: builders[b].key.cls, key: fk, outbound: false)
             } else {
-                if state.hostSent, let c = state.tentative { spanTrack(f, cls: c.cls, remote: fk.remote, outbound: false) }
+                if state.hostSent, let c = state.tentative { trackLeak(f, cls: c.cls, key: fk, outbound: false) }
                 // Unanswered so far: held, then either attached when the host answers or reported inbound-only.
                 if state.tentative == nil && !state.hostSent { state.tentative = classify(f, key: fk) }
                 addPending(&state.pending, f, outbound: false)
@@ -212,7 +212,7 @@ extension Correlator {
                 builders[b].looksLike = builders[b].looksLike ?? looks
                 builders[b].carrierLookingPackets += 1
             }
-        case .tunnelFailure: break
+        case .tunnelFailure, .routeInjection, .localnet, .serverip: break
         }
     }
 
@@ -323,54 +323,10 @@ extension Correlator {
                 if answers.count >= limits.maxRememberedAnswers && answers[a] == nil { continue }
                 answers[a] = Answer(name: name, frame: f.frame, time: f.time)
             }
-        }
-    }
-
-    /// Tunnel-failure spans (docs/leak-model.md): leaks after the last tunnel activity form a candidate;
-    /// it becomes a finding when the quiet lasts at least the gap and one of its leaks went to a remote
-    /// that had not leaked before or that was reached through the tunnel (traffic that used the tunnel now
-    /// goes around it). Routine split-tunnel leaks during an idle tunnel stay individual findings.
-    mutating func spanTrack(_ f: PacketFacts, cls: LeakClass, remote: IPAddress, outbound: Bool) {
-        guard spansEnabled else { return }
-        let stop = recordedStops.isEmpty ? nil : tunnelStop(file: f.fileIndex, atOrBefore: f.time)
-        if candidateSpans[f.fileIndex] == nil {
-            guard outbound, let last = lastActivity ?? stop?.event.timeNanoseconds else {
-                if outbound, leakedRemotes.count < limits.maxTunnelPeers { leakedRemotes.insert(remote) }
-                return
-            }
-            let gk = GroupKey(cls: .tunnelFailure, interface: f.interfaceKey,
-                              subject: Peer(address: .v4(0), port: UInt16(truncatingIfNeeded: f.frame)))
-            var fb = FindingBuilder(key: gk, time: f.time)
-            fb.spanStart = last
-            fb.activitySignal = activityFromTunnelInterface ? "packets on tunnel interfaces" : "carrier packets to the VPN endpoints"
-            candidateSpans[f.fileIndex] = SpanCandidate(builder: fb)
-        }
-        guard var c = candidateSpans[f.fileIndex] else { return }
-        if c.tunnelStop == nil { c.tunnelStop = stop }
-        c.builder.count(frame: f.frame, time: f.time, length: f.length, cap: limits.maxFramesPerFinding)
-        c.builder.leakClasses.insert(cls.rawValue, cap: 8)
-        if AddressScope(remote) == .global { c.builder.maxRemoteScope = .global }
-        if outbound {
-            if !leakedRemotes.contains(remote) || tunnelAddresses.contains(remote) || c.tunnelStop != nil { c.qualifies = true }
-            if c.remotes.count < limits.maxEvidenceItems, !c.remotes.contains(remote) { c.remotes.append(remote) }
-        }
-        candidateSpans[f.fileIndex] = c
-    }
-
-    /// Activity resumed at `end` (nil: the capture ended): keep the span if it qualifies.
-    mutating func settleSpan(_ c: SpanCandidate, end: Int64?) {
-        let quietUntil = end ?? lastTime
-        if c.qualifies && (elapsed(quietUntil, since: c.builder.spanStart) >= options.tunnelGapNanoseconds || c.tunnelStop != nil) {
-            if builders.count < limits.maxFindings {
-                var b = c.builder
-                b.spanEnd = end
-                if let s = c.tunnelStop { b.tunnelStop = s; b.activitySignal += "; \(stopText(s))" }
-                builders.append(b)
-            } else {
-                findingsDropped += 1
+            if let i = indices.first, !attacks.endpointAddresses.isEmpty {
+                noteServerAnswer(builders[b].queries[i], addresses: d.dnsAnswerAddresses, resolver: Peer(address: fk.remote, port: fk.remotePort), f)
             }
         }
-        for r in c.remotes where leakedRemotes.count < limits.maxTunnelPeers { leakedRemotes.insert(r) }
     }
 
     /// Ages out flows, transactions and remembered answers by capture time.

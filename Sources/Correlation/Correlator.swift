@@ -42,12 +42,21 @@ public struct Correlator {
 
     struct SpanCandidate {
         var builder: FindingBuilder
+        /// The first leak to a remote that had not leaked before and that no route outside the tunnel
+        /// explains (the LAN, a pushed route, the VPN server's own address).
+        var newRemote: IPAddress?
+        /// The first leak to a remote reached through the tunnel before: traffic moved off the tunnel.
+        var movedRemote: IPAddress?
         /// The tunnel interface vanished before or during the span: it is a failure whatever the gap.
         var tunnelStop: InterfaceStop?
-        /// A leak in it went to a new remote, or to one reached through the tunnel before.
-        var qualifies = false
         var remotes: [IPAddress] = []
+        /// The endpoint the carrier went to before the quiet began (endpoint switches).
+        var endpointBefore: EndpointSpec?
     }
+    /// Tunnel events and their leak windows (Correlator+Windows.swift).
+    var windows = WindowState()
+    /// Route pushes, VPN server names answered outside the tunnel, attack findings (Correlator+Attacks.swift).
+    var attacks = AttackState()
 
     var lastSweep: Int64?
     var lastTime: Int64 = 0
@@ -62,6 +71,7 @@ public struct Correlator {
         self.options = options
         activityFromTunnelInterface = model.hasTunnelInterface
         spansEnabled = model.hasTunnelInterface || !model.endpoints.isEmpty
+        attacks.endpointAddresses = Set(model.endpoints.filter { !$0.anotherVPN }.map(\.address))
     }
 
     struct FlowKey: Hashable {
@@ -130,7 +140,11 @@ public struct Correlator {
         switch f.app {
         case .dhcp, .dhcpv6, .neighborDiscovery, .multicastListener, .igmp:
             tally(.housekeeping)
-            if f.dhcpClasslessRoutes { observeRoutes(f, detail: detail) }
+            if f.dhcpClasslessRoutes || f.raRouteInformation {
+                let d = detail()
+                if f.dhcpClasslessRoutes { observeRoutes(f, d) }
+                if (f.dhcpOfferOrAck && f.dhcpClasslessRoutes) || f.raRouteInformation { notePush(f, d) }
+            }
             return
         default: break
         }
@@ -143,7 +157,10 @@ public struct Correlator {
             tally(.carrier)
             control.countCarrier(f.interfaceKey, frame: f.frame, sent: toEndpoint != nil)
             if e.anotherVPN { observeAnotherVPN(f, e) }
-            else if !activityFromTunnelInterface { activity(f.time) }
+            else {
+                carrierPacket(f.time, e)
+                if !activityFromTunnelInterface { activity(f.time) }
+            }
             return
         }
         switch f.app {
@@ -194,10 +211,15 @@ public struct Correlator {
     }
 
     mutating func activity(_ t: Int64) {
+        if candidateSpans.isEmpty {
+            // A quiet period without leaks is a window only when a tunnel event ends it (rare: per quiet, not per packet).
+            if let last = lastActivity, elapsed(t, since: last) >= options.tunnelGapNanoseconds { quietWithoutLeaks(start: last, end: t) }
+        } else {
+            for (_, c) in candidateSpans { settleSpan(c, end: t) }
+            candidateSpans.removeAll()
+        }
         if lastActivity.map({ t > $0 }) ?? true { lastActivity = t }
-        guard !candidateSpans.isEmpty else { return }
-        for (_, c) in candidateSpans { settleSpan(c, end: t) }
-        candidateSpans.removeAll()
+        windows.carrierSilence = 0
     }
 
     func fileName(_ i: Int) -> String { model.fileNames[i] ?? "file \(i)" }
@@ -234,14 +256,15 @@ public struct Correlator {
     }
 
     /// DHCP classless routes: housekeeping, but how TunnelVision steers traffic out of a tunnel.
-    mutating func observeRoutes(_ f: PacketFacts, detail: () -> PacketDetail) {
+    mutating func observeRoutes(_ f: PacketFacts, _ d: PacketDetail) {
         guard let id = observation(.dhcpRoutes, f.interfaceKey), var o = observations.removeValue(forKey: id) else { return }
         o.packets += 1
         if o.frames.count < limits.maxFramesPerFinding { o.frames.append(f.frame) } else { o.framesOmitted += 1 }
         if let s = f.source, o.sources.count < 32 { o.sources.insert(s) }
         if o.names.items.count < limits.maxEvidenceItems {
-            for r in detail().dhcpRoutes { o.names.insert(r, cap: limits.maxEvidenceItems) }
+            for r in d.dhcpRoutes { o.names.insert(r, cap: limits.maxEvidenceItems) }
         }
+        for n in d.routeNotes { o.problems.insert("frame \(f.frame): \(n)", cap: 16) }
         observations[id] = o
     }
 
@@ -292,6 +315,7 @@ enum VerdictKind: Int, CaseIterable {
 enum ObservationKind: String {
     case mdns, llmnr, nbns, linkLocal = "link-local", multicast, inboundOnly = "inbound-only"
     case dhcpRoutes = "dhcp-classless-routes"
+    case publicRoutes = "public-routes-pushed"
     case anotherVPN = "another-vpn"
     case canaryPathOpen = "canary-path-open"
 }

@@ -71,6 +71,13 @@ struct FindingBuilder {
     var spanEnd: Int64?
     var leakClasses = CappedStrings()
     var activitySignal = ""
+    /// The leak window this tunnel failure is (index into `WindowState.windows`) and its event.
+    var window: Int?
+    var tunnelEvent: TunnelEvent?
+    // route-injection (index into AttackState.routes), localnet, serverip (the server's address)
+    var attackRoute: Int?
+    var attackNetwork: LocalNetwork?
+    var attackServer: IPAddress?
     /// The recorded stop of the tunnel interface that began the span, if any.
     var tunnelStop: InterfaceStop?
 
@@ -95,4 +102,6 @@ struct ObservationBuilder {
     var names = CappedStrings()
     var answers = CappedStrings()
     var sources: Set<IPAddress> = []
+    /// The dissector's notes on the packets (malformed route lists).
+    var problems = CappedStrings()
 }

@@ -95,8 +95,13 @@ public struct FactsExtractor {
             f.app = .l2tp
         } else if let m = a.dhcp {
             f.app = .dhcp
-            if m.messageType == 5, let y = m.yourIP, y != .v4(0) { f.dhcpAssignedAddress = y }
+            if m.messageType == 5, let y = m.yourIP, y != .v4(0) {
+                f.dhcpAssignedAddress = y
+                if case .v4(let mask)? = m.subnetMask { f.dhcpSubnetPrefixLength = IPPrefix.length(ofMask: mask) }
+            }
             f.dhcpClasslessRoutes = m.option(121) != nil || m.option(249) != nil
+            f.dhcpMessageType = m.messageType ?? 0
+            f.dhcpOfferOrAck = m.op == 2 && (f.dhcpMessageType == 2 || f.dhcpMessageType == 5)
         } else if a.dhcpv6 != nil || a.kind == .dhcpv6 {
             f.app = .dhcpv6
         } else if a.kind == .dhcp {
@@ -106,6 +111,7 @@ public struct FactsExtractor {
             case 133...137:
                 f.app = .neighborDiscovery
                 if m.type == 135, d.ip?.source == .v6(0, 0), let t = m.target { f.duplicateAddressTarget = t }
+                if m.type == 134 { Self.routerAdvertisement(m, into: &f) }
             case 130...132, 143: f.app = .multicastListener
             default: f.app = .icmp
             }
@@ -131,6 +137,19 @@ public struct FactsExtractor {
             f.app = .icmp
         }
         return f
+    }
+}
+
+extension FactsExtractor {
+    /// An RA's Route Information options and its first on-link prefix (RAs are rare: the walk is cheap).
+    static func routerAdvertisement(_ m: ICMPv6Message, into f: inout PacketFacts) {
+        for o in m.options {
+            // Malformed ones too: the analysis notes them instead of passing them by.
+            if o.type == 24 { f.raRouteInformation = true }
+            if o.type == 3, f.raOnLinkPrefix == nil, let p = o.prefixInformation, p.onLink, p.length <= 128, p.validLifetime > 0 {
+                f.raOnLinkPrefix = IPPrefix(p.prefix, length: p.length)
+            }
+        }
     }
 }
 
@@ -180,13 +199,28 @@ extension PacketDetail {
         }
         if let m = a.dhcp {
             for code: UInt8 in [121, 249] {
-                for r in m.classlessRoutes(option: code) where dhcpRoutes.count < 64 {
-                    dhcpRoutes.append("\(r.destination)/\(r.prefixLength) via \(r.router) (option \(code))")
+                for r in m.classlessRoutes(option: code) {
+                    if dhcpRoutes.count < 64 { dhcpRoutes.append("\(r.destination)/\(r.prefixLength) via \(r.router) (option \(code))") }
+                    addPushed(PushedRoute(prefix: IPPrefix(r.destination, length: r.prefixLength), router: r.router,
+                                          via: "DHCP option \(code)"))
                 }
             }
+            routeNotes = d.notes.filter { $0.layer == .dhcp }.map(\.description)
+        }
+        if let m = a.icmpv6, m.type == 134, let router = d.ip?.source {
+            for o in m.options {
+                guard let r = o.routeInformation else { continue }
+                addPushed(PushedRoute(prefix: IPPrefix(r.prefix, length: r.length), router: router,
+                                      via: "RA route information", lifetime: r.lifetime, preference: r.preference))
+            }
+            routeNotes = d.notes.filter { $0.layer == .icmpv6 }.map(\.description)
         }
         if let h = a.tlsClientHello, let s = h.serverName { sni = Self.text(s) }
         if let h = a.http, let host = h.host { httpHost = Self.text(host) }
+    }
+
+    mutating func addPushed(_ r: PushedRoute) {
+        if pushedRoutes.count < Self.maxPushedRoutes { pushedRoutes.append(r) } else { pushedRoutesOmitted += 1 }
     }
 
     /// Packet bytes as text by the dissector's rule (docs/protocols.md):

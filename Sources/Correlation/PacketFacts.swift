@@ -88,6 +88,15 @@ public struct PacketFacts: Sendable {
     public var dhcpAssignedAddress: IPAddress?
     /// DHCPv4 carries classless static routes (option 121 or 249): the TunnelVision lever.
     public var dhcpClasslessRoutes = false
+    /// A DHCPv4 server reply (op 2) that configures the host: OFFER or ACK; the message type (option 53).
+    public var dhcpOfferOrAck = false
+    public var dhcpMessageType: UInt8 = 0
+    /// DHCPv4 ACK: the subnet mask (option 1) as a prefix length (nil: none, or a mask with holes).
+    public var dhcpSubnetPrefixLength: UInt8?
+    /// A Router Advertisement with Route Information options (RFC 4191), well formed or not: routes pushed over IPv6.
+    public var raRouteInformation = false
+    /// A Router Advertisement's first on-link (L flag) prefix: the link's own IPv6 network.
+    public var raOnLinkPrefix: IPPrefix?
     /// Neighbour Solicitation from :: (duplicate address detection): the address the host is taking.
     public var duplicateAddressTarget: IPAddress?
 
@@ -145,6 +154,27 @@ public struct PacketDetail: Sendable {
     public var looksLike: String?
     /// DHCPv4 classless static routes (option 121/249) as "198.51.100.0/24 via 192.0.2.1".
     public var dhcpRoutes: [String] = []
+    /// Routes a DHCPv4 OFFER/ACK (options 121, 249) or an RA (Route Information) pushes, at most
+    /// `PacketDetail.maxPushedRoutes`; `pushedRoutesOmitted` counts the rest.
+    public var pushedRoutes: [PushedRoute] = []
+    public var pushedRoutesOmitted = 0
+    /// The dissector's notes on the DHCP/ICMPv6 layer (a malformed or truncated route list).
+    public var routeNotes: [String] = []
+    public static let maxPushedRoutes = 64
+
+    /// One route a DHCP server or router pushed.
+    public struct PushedRoute: Sendable, Equatable {
+        public var prefix: IPPrefix
+        public var router: IPAddress
+        /// "DHCP option 121", "DHCP option 249", "RA route information".
+        public var via: String
+        /// RA Route Information: the lifetime (0 withdraws the route) and the 2-bit preference (2 is reserved).
+        public var lifetime: UInt32?
+        public var preference: UInt8?
+        public init(prefix: IPPrefix, router: IPAddress, via: String, lifetime: UInt32? = nil, preference: UInt8? = nil) {
+            self.prefix = prefix; self.router = router; self.via = via; self.lifetime = lifetime; self.preference = preference
+        }
+    }
 
     public init() {}
 }

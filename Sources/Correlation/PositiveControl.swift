@@ -1,4 +1,4 @@
-/// The positive control of an analysis (schema 1.2, docs/analysis-json.md):
+/// The positive control of an analysis (schema 1.3, docs/analysis-json.md):
 /// whether the capture could have seen a leak, path by path, before the
 /// analysis may say "no leak seen" (docs/leak-model.md, "Positive control").
 public struct PositiveControl: Codable, Sendable, Equatable {

@@ -28,10 +28,14 @@ public struct InterfaceDescription: Sendable {
     public var linkType: LinkType
     /// Addresses from pcapng if_IPv4addr / if_IPv6addr.
     public var addresses: [IPAddress]
+    /// The networks those options give (address and netmask / prefix length): the interface's own LAN.
+    public var networks: [IPPrefix]
     /// The file holds a classic pcap (one unnamed interface).
     public var classicPcap: Bool
-    public init(key: InterfaceKey, name: String?, linkType: LinkType, addresses: [IPAddress] = [], classicPcap: Bool = false) {
-        self.key = key; self.name = name; self.linkType = linkType; self.addresses = addresses; self.classicPcap = classicPcap
+    public init(key: InterfaceKey, name: String?, linkType: LinkType, addresses: [IPAddress] = [], networks: [IPPrefix] = [],
+                classicPcap: Bool = false) {
+        self.key = key; self.name = name; self.linkType = linkType; self.addresses = addresses; self.networks = networks
+        self.classicPcap = classicPcap
     }
 }
 

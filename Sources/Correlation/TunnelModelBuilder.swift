@@ -19,6 +19,8 @@ public struct TunnelModelBuilder {
     /// Flows that carry VPN-protocol messages, for the carrier rules that need no handshake.
     var carrierFlows: CarrierFlowTable
     var timing = CarrierTiming(window: CarrierRules.timingWindow)
+    /// Local networks (DHCP leases, RA prefixes) and tunnel handshakes, for the attack detectors and leak windows.
+    var attackSurface = AttackSurfaceBuilder()
     public private(set) var boundsHit = 0
 
     struct InterfaceTally { var packets = 0; var maybeTunnel = false }
@@ -54,9 +56,19 @@ public struct TunnelModelBuilder {
         if f.direction == .outbound, let s = f.source, !AddressScope(s).staysOnLink || AddressScope(s) == .linkLocal {
             addHost(s, key, "source of packets marked outbound by the capture")
         }
-        if let a = f.dhcpAssignedAddress { addHost(a, key, "DHCP ack, frame \(f.frame) of \(where_(f))") }
+        if let a = f.dhcpAssignedAddress {
+            addHost(a, key, "DHCP ack, frame \(f.frame) of \(where_(f))")
+            if let l = f.dhcpSubnetPrefixLength {
+                attackSurface.addNetwork(IPPrefix(a, length: l), key, "DHCP ACK, frame \(f.frame) of \(where_(f)): \(a)/\(l)")
+            }
+        }
+        if let p = f.raOnLinkPrefix {
+            attackSurface.addNetwork(p, key, "Router Advertisement prefix information (on-link), frame \(f.frame) of \(where_(f)): \(p)")
+        }
         if let a = f.duplicateAddressTarget { addHost(a, key, "NDP duplicate address detection, frame \(f.frame) of \(where_(f))") }
-        guard options.vpnEndpoints.isEmpty, let src = f.source, let dst = f.destination else { return }
+        guard let src = f.source, let dst = f.destination else { return }
+        if !maybeTunnel { attackSurface.observe(f, src, dst) }
+        guard options.vpnEndpoints.isEmpty else { return }
         if maybeTunnel {
             if let m = timing.tunnelPacket(time: f.time, size: f.ipTotalLength, interface: key) {
                 carrierFlows.creditTiming(slot: m.slot, fromLow: m.fromLow, tunnel: m.tunnel, delay: m.delay,
@@ -213,8 +225,14 @@ public struct TunnelModelBuilder {
                 carrierAssumptions.append("carrier flow table full (\(options.limits.maxCarrierFlows) flows): \(carrierFlows.untrackedPackets) VPN-protocol packets of further flows were not tracked, so no carrier rule judged those flows")
             }
         }
-        return TunnelModel(interfaces: decisions, endpoints: endpoints, hosts: hosts, fileNames: fileNames,
-                           boundsHit: bounds, carrierAssumptions: carrierAssumptions)
+        let (networks, handshakes) = attackSurface.finish(endpoints: endpoints, roles: decisions,
+                                                          interfaces: Array(interfaces.values))
+        bounds += attackSurface.boundsHit
+        var model = TunnelModel(interfaces: decisions, endpoints: endpoints, hosts: hosts, fileNames: fileNames,
+                                boundsHit: bounds, carrierAssumptions: carrierAssumptions)
+        model.localNetworks = networks
+        model.handshakes = handshakes
+        return model
     }
 
     func description(_ key: InterfaceKey) -> InterfaceDescription {
@@ -281,6 +299,10 @@ public struct TunnelModel: Sendable {
     public var boundsHit: Int
     /// The assumptions of the carrier rules that decided endpoints (CarrierRules), in rule order.
     public var carrierAssumptions: [String]
+    /// Physical interfaces' own networks (LAN traffic; LocalNet when they hold global addresses).
+    public var localNetworks: [InterfaceKey: [LocalNetwork]] = [:]
+    /// Handshakes that start a session with a tunnel endpoint, by time (reconnects, endpoint switches).
+    public var handshakes: [HandshakeEvent] = []
     let hostSet: Set<IPAddress>
     let hostV4Interfaces: Set<InterfaceKey>
 

@@ -221,7 +221,11 @@ import Testing
 /// truth exactly; an established recording holds no handshake and its endpoint comes from a carrier rule.
 @Suite(.enabled(if: FileManager.default.fileExists(atPath: CarrierCaptures.root + "/captures/MANIFEST.md"), "captures/MANIFEST.md is absent"))
 struct LabManifest {
-    struct Truth { var name: String; var classes: [String: [Int]]; var spanFrames: [Int]; var handshakes: [Int]? }
+    struct Truth {
+        var name: String; var classes: [String: [Int]]; var spanFrames: [Int]; var handshakes: [Int]?
+        /// The carrier line's endpoints ("192.0.2.2:51820, 192.0.2.3:51820").
+        var endpoints: [String] = []
+    }
 
     static let truths: [Truth] = {
         guard let text = try? String(contentsOfFile: CarrierCaptures.root + "/captures/MANIFEST.md", encoding: .utf8) else { return [] }
@@ -238,8 +242,12 @@ struct LabManifest {
             guard let name = lines.first.map(String.init), name.hasSuffix(".pcapng") else { continue }
             var t = Truth(name: name, classes: [:], spanFrames: [], handshakes: nil)
             for line in lines {
-                for c in ["webrtc", "dns", "ipv6", "traffic"] where line.hasPrefix("- **\(c)**: ") {
+                for c in ["webrtc", "dns", "ipv6", "traffic", "route-injection", "localnet", "serverip"] where line.hasPrefix("- **\(c)**: ") {
                     t.classes[c] = ranges(line.dropFirst("- **\(c)**: ".count))
+                }
+                if line.hasPrefix("- carrier (WireGuard to "), let r = line.range(of: " on eth0)") {
+                    t.endpoints = line[line.index(line.startIndex, offsetBy: "- carrier (WireGuard to ".count)..<r.lowerBound]
+                        .components(separatedBy: ", ")
                 }
                 if line.hasPrefix("- **tunnel-failure**: "), let r = line.range(of: "leaked frames in that span: ") {
                     t.spanFrames = ranges(line[r.upperBound...].prefix { $0 != ";" })
@@ -252,15 +260,21 @@ struct LabManifest {
     }()
 
     /// Where the analysis differs from the ground truth on purpose (captures/MANIFEST.md, "The Firefox
-    /// recordings"; asserted as they are by LabCapturesFirefox): the tunnel-failure spans of these two.
-    static let documentedSpanDifferences: Set<String> = ["lab-webrtc-leak-firefox.pcapng", "lab-everything-firefox.pcapng"]
+    /// recordings"; asserted as it is by LabCapturesFirefox): the limit of the ground truth's span there.
+    static let documentedSpanDifferences: Set<String> = ["lab-everything-firefox.pcapng"]
+    static let attackRecordings: Set<String> = ["lab-tunnelvision.pcapng", "lab-localnet.pcapng", "lab-serverip.pcapng", "lab-reconnect.pcapng"]
 
     @Test func theManifestListsEveryRecording() {
-        // 7 scenarios fresh, established and with Firefox; 4 positive-control recordings (canaries, blind, uncaptured).
-        #expect(Self.truths.count == 25)
+        // 7 scenarios fresh, established and with Firefox; 4 attack recordings; 4 positive-control ones
+        // (clean and killswitch with canaries, blind, uncaptured).
+        #expect(Self.truths.count == 29)
         #expect(Self.truths.filter { $0.name.hasSuffix("-established.pcapng") }.count == 7)
         #expect(Self.truths.filter { $0.name.hasSuffix("-firefox.pcapng") }.count == 7)
-        #expect(Self.truths.allSatisfy { $0.classes.count == 4 && $0.handshakes != nil })
+        #expect(Set(Self.truths.map(\.name)).isSuperset(of: Self.attackRecordings))
+        #expect(Self.truths.allSatisfy { $0.classes.count >= 4 && $0.handshakes != nil && !$0.endpoints.isEmpty })
+        // Each attack recording has its attack class's ground truth.
+        #expect(Self.truths.filter { $0.classes.count == 5 }.map(\.name).sorted()
+                == ["lab-localnet.pcapng", "lab-serverip.pcapng", "lab-tunnelvision.pcapng"])
     }
 
     @Test(arguments: truths.map(\.name))
@@ -279,14 +293,14 @@ struct LabManifest {
             return
         }
         let endpoint = try #require(a.tunnel.vpnEndpoints.first)
-        #expect(a.tunnel.vpnEndpoints.count == 1 && endpoint.address == "192.0.2.2" && endpoint.port == 51820)
+        #expect(a.tunnel.vpnEndpoints.map { "\($0.address):\($0.port ?? 0)" } == t.endpoints, "\(name) endpoints")
         if name.hasSuffix("-established.pcapng") {
             #expect(t.handshakes == [])
             #expect(endpoint.decidedBy.hasPrefix("carrier by structure (carrier rule wireguard-data)")
                     || endpoint.decidedBy.hasPrefix("timing against the tunnel interface (carrier rule tunnel-timing)"))
         } else {
-            #expect(t.handshakes?.count == 2)
-            #expect(endpoint.decidedBy.hasPrefix("WireGuard handshake initiation/response"))
+            #expect(t.handshakes?.count == 2 * t.endpoints.count)
+            #expect(a.tunnel.vpnEndpoints.allSatisfy { $0.decidedBy.hasPrefix("WireGuard handshake initiation/response") })
         }
     }
 }

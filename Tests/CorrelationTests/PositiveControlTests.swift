@@ -110,7 +110,7 @@ import TestCaptures
                        source: String = host, failure: String? = nil) -> CanaryRecord {
         CanaryRecord(token: token, number: n, label: "\(iface)/ipv4/start", path: path, interface: iface, timeNanoseconds: t0,
                      source: failure == nil ? addr(source) : nil, sourcePort: failure == nil ? port : nil,
-                     destination: addr("192.0.2.99"), destinationPort: 9, failure: failure)
+                     destination: addr("203.0.113.99"), destinationPort: 9, failure: failure)
     }
 
     static func snapshot(_ moment: RouteSnapshot.Moment, _ lines: [String], captured: [String] = ["eth0", "wg0"]) -> RouteSnapshot {
@@ -214,7 +214,7 @@ import TestCaptures
     @Test func aPhysicalCanaryOnTheWireProvesThePathOpenAndIsNoLeak() throws {
         var (b, eth, _) = Self.session()
         let c = Self.canary(0)
-        let frame = b.add(eth, Pkt.ether(Pkt.udp(host, 45000, "192.0.2.99", 9, c.payload)))  // 7
+        let frame = b.add(eth, Pkt.ether(Pkt.udp(host, 45000, "203.0.113.99", 9, c.payload)))  // 7
         b.statistics = [(eth, Self.t0, c.comment)]
         let (a, _) = try analyze(b)
         #expect(a.findings.isEmpty)
@@ -232,7 +232,7 @@ import TestCaptures
 
     @Test func aCanaryLookalikeWhoseTokenTheCaptureDidNotRecordStaysALeak() throws {
         var (b, eth, _) = Self.session()
-        b.add(eth, Pkt.ether(Pkt.udp(host, 45000, "192.0.2.99", 9, Self.canary(0).payload)))
+        b.add(eth, Pkt.ether(Pkt.udp(host, 45000, "203.0.113.99", 9, Self.canary(0).payload)))
         b.statistics = [(eth, Self.t0, Self.canary(1).comment)]   // another number: not this datagram
         let (a, _) = try analyze(b)
         #expect(a.verdict.status == .leaksFound)
@@ -259,7 +259,7 @@ import TestCaptures
         // it left through the tunnel and must not pass for one a kill switch blocked.
         var (b, eth, wg) = Self.session()
         let c = Self.canary(0, source: "10.66.0.2")
-        let frame = b.add(wg, Pkt.udp("10.66.0.2", 45000, "192.0.2.99", 9, c.payload))
+        let frame = b.add(wg, Pkt.udp("10.66.0.2", 45000, "203.0.113.99", 9, c.payload))
         b.statistics = [(eth, Self.t0, c.comment)]
         let (a, _) = try analyze(b)
         #expect(a.verdict.status == .noLeakSeen)
@@ -284,7 +284,7 @@ import TestCaptures
     @Test func anICMPErrorAboutAnUnseenCanaryShowsTheSensorMissesSentPackets() throws {
         var (b, eth, _) = Self.session()
         let c = Self.canary(0)
-        let quoted = Array(Pkt.udp(host, 45000, "192.0.2.99", 9, c.payload).prefix(28))
+        let quoted = Array(Pkt.udp(host, 45000, "203.0.113.99", 9, c.payload).prefix(28))
         let icmp = b.add(eth, Pkt.ether(Pkt.ipPacket("192.0.2.1", host, proto: 1, [3, 1, 0, 0, 0, 0, 0, 0] + quoted), out: false))
         b.statistics = [(eth, Self.t0, c.comment)]
         let (a, _) = try analyze(b)
@@ -298,7 +298,7 @@ import TestCaptures
     @Test func aTunnelCanaryIsSeenOnTheTunnel() throws {
         var (b, eth, wg) = Self.session()
         let c = Self.canary(0, on: "wg0", path: .tunnel, source: "10.66.0.2")
-        let frame = b.add(wg, Pkt.udp("10.66.0.2", 45000, "192.0.2.99", 9, c.payload))
+        let frame = b.add(wg, Pkt.udp("10.66.0.2", 45000, "203.0.113.99", 9, c.payload))
         b.statistics = [(eth, Self.t0, c.comment)]
         let (a, _) = try analyze(b)
         #expect(a.verdict.status == .noLeakSeen)

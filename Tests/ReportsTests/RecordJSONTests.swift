@@ -26,14 +26,14 @@ import Testing
         #expect(back.record == r)
         #expect(back.record.provenance.analyzedAt == "2026-11-25T14:00:00Z")
         #expect(back.newerKeys.isEmpty)
-        #expect(back.schemaVersion == "1.2")
+        #expect(back.schemaVersion == "1.3")
     }
 
     /// A record of a newer minor version: the keys it added are kept, named,
     /// and written back where they were; the rest reads as usual.
     @Test func keepsAndNamesKeysOfANewerMinorVersion() throws {
         var text = String(decoding: try RecordJSON.encode(Fixtures.record()), as: UTF8.self)
-        text = text.replacingOccurrences(of: "\"schema_version\": \"1.2\"", with: "\"schema_version\": \"1.7\",\n  \"zz_new\": {\"a\": [1, 2]}")
+        text = text.replacingOccurrences(of: "\"schema_version\": \"1.3\"", with: "\"schema_version\": \"1.7\",\n  \"zz_new\": {\"a\": [1, 2]}")
         text = text.replacingOccurrences(of: "\"severity_reason\": \"rule of the fixture\",", with: "\"confidence\": \"certain\",\n      \"severity_reason\": \"rule of the fixture\",")
         let read = try RecordJSON.decode(Array(text.utf8))
         #expect(read.schemaVersion == "1.7")
@@ -52,7 +52,7 @@ import Testing
     @Test func refusesAnotherMajorVersionAndSaysWhatIsMissing() throws {
         let text = String(decoding: try RecordJSON.encode(Fixtures.record()), as: UTF8.self)
         #expect(throws: ReportError.badRecord(path: "r.json", reason: "schema version 2.0 is not 1.x, which this leakscope reads")) {
-            try RecordJSON.decode(Array(text.replacingOccurrences(of: "\"1.2\"", with: "\"2.0\"").utf8), path: "r.json")
+            try RecordJSON.decode(Array(text.replacingOccurrences(of: "\"1.3\"", with: "\"2.0\"").utf8), path: "r.json")
         }
         #expect(throws: ReportError.badRecord(path: "r.json", reason: "findings[1]: missing key \"severity\"")) {
             try RecordJSON.decode(Array(text.replacingOccurrences(of: "\"severity\": \"high\",\n      \"severity_reason\": \"rule of the fixture\",\n      \"title\": \"DNS", with: "\"severity_reason\": \"rule of the fixture\",\n      \"title\": \"DNS").utf8), path: "r.json")
@@ -64,7 +64,7 @@ import Testing
 
     @Test func contractKeysStayAtTheirPlace() throws {
         let json = try JSONSerialization.jsonObject(with: Data(try RecordJSON.encode(Fixtures.record()))) as! [String: Any]
-        #expect(json["schema_version"] as? String == "1.2")
+        #expect(json["schema_version"] as? String == "1.3")
         #expect((json["verdict"] as? [String: Any])?["status"] as? String == "leaks-found")
         let tunnel = json["tunnel"] as! [String: Any]
         #expect((tunnel["interfaces"] as! [[String: Any]]).map { $0["role"] as! String } == ["tunnel", "physical"])

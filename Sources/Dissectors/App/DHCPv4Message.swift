@@ -26,8 +26,18 @@ public struct DHCPv4Message {
         } else {
             var it = options.makeIterator()
             while it.next() != nil {}
-            problem = it.problem
+            problem = it.problem ?? Self.routeProblem(self)
         }
+    }
+
+    /// The first malformed or truncated classless route (options 121, 249): a note on the packet.
+    static func routeProblem(_ m: DHCPv4Message) -> WireError? {
+        for code: UInt8 in [121, 249] {
+            var it = m.classlessRoutes(option: code).makeIterator()
+            while it.next() != nil {}
+            if let p = it.problem { return p }
+        }
+        return nil
     }
 
     public var clientIP: IPAddress? { IPAddress.v4(bytes, at: 12) }
@@ -57,9 +67,10 @@ public struct DHCPv4Message {
     public var leaseTime: UInt32? { option(51)?.integer(at: 0, as: UInt32.self) }
     public var hostname: ByteView? { option(12) }
 
-    /// Classless static routes from option 121 (or 249, Microsoft's copy).
+    /// Classless static routes from option 121 (or 249, Microsoft's copy), every
+    /// instance of the option concatenated (RFC 3396).
     public func classlessRoutes(option code: UInt8 = 121) -> ClasslessRoutes {
-        ClasslessRoutes(bytes: option(code))
+        ClasslessRoutes(self, code: code)
     }
 
     /// Option 81 (RFC 4702): flags, two rcodes, then the name in wire format
@@ -148,30 +159,6 @@ public struct DHCPv4Options: Sequence {
                 offset = b.count + 1
             }
             return nil
-        }
-    }
-}
-
-/// RFC 3442 routes: prefix width, significant destination octets, router.
-public struct ClasslessRoutes: Sequence {
-    let bytes: ByteView?
-    public func makeIterator() -> Iterator { Iterator(bytes: bytes) }
-
-    public struct Iterator: IteratorProtocol {
-        let bytes: ByteView?
-        var offset = 0
-
-        public mutating func next() -> (destination: IPAddress, prefixLength: UInt8, router: IPAddress)? {
-            guard let b = bytes, let width = b.integer(at: offset, as: UInt8.self), width <= 32 else { return nil }
-            let n = (Int(width) + 7) / 8
-            var dest: UInt32 = 0
-            for i in 0..<n {
-                guard let octet = b.integer(at: offset + 1 + i, as: UInt8.self) else { return nil }
-                dest |= UInt32(octet) << (24 - 8 * i)
-            }
-            guard let router = b.integer(at: offset + 1 + n, as: UInt32.self) else { return nil }
-            offset += 1 + n + 4
-            return (.v4(dest), width, .v4(router))
         }
     }
 }

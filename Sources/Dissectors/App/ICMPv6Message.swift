@@ -23,7 +23,7 @@ public struct ICMPv6Message {
             } else {
                 var it = options.makeIterator()
                 while it.next() != nil {}
-                problem = it.problem
+                problem = it.problem ?? Self.routeInformationProblem(self)
             }
         } else if bytes.count < 8 {
             problem = .truncated(layer: .icmpv6, offset: 4, needed: 4, available: bytes.count - 4)

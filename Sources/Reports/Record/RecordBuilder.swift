@@ -11,7 +11,7 @@ public enum RecordBuilder {
         evidenceCapture: OutputFileInfo? = nil
     ) -> AnalysisRecord {
         var timeline = timeline
-        timeline.spans = failureSpans(analysis.findings)
+        timeline.spans = failureSpans(analysis.findings, windows: analysis.leakWindows ?? [])
         return AnalysisRecord(analysis: analysis, provenance: Provenance(
             tool: tool, invocation: invocation, analyzedAt: analyzedAt, inputs: inputs,
             totals: totals(analysis, inputs: inputs), timeline: timeline, frameViews: frameViews,
@@ -82,14 +82,20 @@ public enum RecordBuilder {
         return t
     }
 
-    /// Tunnel-failure spans, from the findings' evidence (`start_ns`/`end_ns`,
-    /// else the finding's own first/last time).
-    public static func failureSpans(_ findings: [Finding]) -> [TimelineSpan] {
-        findings.compactMap { f in
-            guard f.class == .tunnelFailure else { return nil }
+    /// The leak windows, then tunnel-failure findings without a window (past the window bound, or a
+    /// record of schema 1.1), from their evidence (`start_ns`/`end_ns`, else first/last time).
+    public static func failureSpans(_ findings: [Finding], windows: [Analysis.LeakWindow] = []) -> [TimelineSpan] {
+        var spans = windows.map {
+            TimelineSpan(finding: $0.findingId ?? $0.id, startNs: $0.startNs, endNs: max($0.startNs, $0.endNs),
+                         window: $0.id, event: $0.event, failure: $0.tunnelFailure)
+        }
+        let covered = Set(windows.compactMap(\.findingId))
+        spans += findings.compactMap { f in
+            guard f.class == .tunnelFailure, !covered.contains(f.id) else { return nil }
             let s = f.evidence.startNs ?? f.firstNs, e = f.evidence.endNs ?? f.lastNs
             return TimelineSpan(finding: f.id, startNs: s, endNs: max(s, e))
         }
+        return spans
     }
 
     /// Drops and damage the captures report, in words.

@@ -7,7 +7,7 @@ public struct Timeline: Codable, Sendable, Hashable {
     public var endNs: Int64
     public var bucketNs: Int64
     public var series: [TimelineSeries]
-    /// Tunnel-failure spans (from the findings), for shading.
+    /// Leak windows (schema 1.2; tunnel-failure findings without one too), for shading.
     public var spans: [TimelineSpan]
 
     public init(buckets: Int = 0, startNs: Int64 = 0, endNs: Int64 = 0, bucketNs: Int64 = 0,
@@ -39,14 +39,23 @@ public struct TimelineSeries: Codable, Sendable, Hashable {
 }
 
 public struct TimelineSpan: Codable, Sendable, Hashable {
+    /// The tunnel-failure finding, else the window's id.
     public var finding: String
     public var startNs: Int64
     public var endNs: Int64
-    public init(finding: String, startNs: Int64, endNs: Int64) {
+    /// Schema 1.2: the leak window and its tunnel event; `failure` false for a window that is no tunnel failure.
+    public var window: String?
+    public var event: String?
+    public var failure: Bool?
+    public init(finding: String, startNs: Int64, endNs: Int64, window: String? = nil, event: String? = nil, failure: Bool? = nil) {
         self.finding = finding; self.startNs = startNs; self.endNs = endNs
+        self.window = window; self.event = event; self.failure = failure
     }
     enum CodingKeys: String, CodingKey {
-        case finding
+        case finding, window, event, failure
         case startNs = "start_ns", endNs = "end_ns"
     }
+
+    /// Shaded as a tunnel failure (the default for spans without a window).
+    public var isFailure: Bool { failure ?? true }
 }

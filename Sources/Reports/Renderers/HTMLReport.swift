@@ -14,7 +14,9 @@ public enum HTMLReport {
         h += verdict(r)
         h += summary(r)
         h += "<section id=\"timeline\">\n<h2>Timeline</h2>\n\(TimelineSVG.render(p.timeline))\n"
-        h += "<p class=\"legend\"><span class=\"key bar\"></span> packets <span class=\"key leak\"></span> packets cited by findings <span class=\"key span\"></span> tunnel failure</p>\n</section>\n"
+        h += "<p class=\"legend\"><span class=\"key bar\"></span> packets <span class=\"key leak\"></span> packets cited by findings <span class=\"key span\"></span> tunnel failure <span class=\"key window\"></span> other leak window</p>\n"
+        h += windows(a)
+        h += "</section>\n"
         h += findingsByFile(r)
         h += PositiveControlSection.html(a.positiveControl)
         h += BrowserSection.html(a.browser)
@@ -226,6 +228,21 @@ public enum HTMLReport {
         return lines.joined(separator: "\n")
     }
 
+    /// The leak windows under the timeline: one row each (docs/leak-model.md, "Leak windows and tunnel failure").
+    static func windows(_ a: Analysis) -> String {
+        guard let ws = a.leakWindows, !ws.isEmpty else { return "" }
+        let time = { (ns: Int64) in ISO8601Nanoseconds.format(ns, fraction: .trimmed) }
+        var h = "<h3>Leak windows</h3>\n<table class=\"list windows\"><thead><tr><th>Window</th><th>Event</th><th>Start</th><th>Duration</th><th>Escaped</th><th>Classes</th><th>Tunnel failure</th><th>Why</th></tr></thead><tbody>\n"
+        for w in ws {
+            let failure = w.findingId.map { "<a href=\"#finding-\(e($0))\">\(e($0))</a>" } ?? (w.tunnelFailure ? "yes" : "no")
+            h += "<tr><td>\(e(w.id))</td><td><b>\(e(w.event))</b><br>\(e(w.eventDetail))</td><td>\(e(time(w.startNs)))</td>"
+            h += "<td class=\"n\">\(w.durationMs) ms\(w.openAtEnd ? " (to the end)" : "")</td>"
+            h += "<td class=\"n\">\(w.packets) packets, \(w.bytes) bytes\(w.frames.isEmpty ? "" : "<br>frames " + e(frameList(w.frames)))</td>"
+            h += "<td>\(e(w.classes.joined(separator: ", ")))</td><td>\(failure)</td><td>\(e(w.judgement))</td></tr>\n"
+        }
+        return h + "</tbody></table>\n"
+    }
+
     static func observations(_ a: Analysis) -> String {
         guard !a.observations.isEmpty else { return "" }
         var h = "<section id=\"observations\">\n<h2>Observations (not leaks)</h2>\n"
@@ -295,10 +312,10 @@ public enum HTMLReport {
     svg.timeline{width:100%;height:auto;border:1px solid var(--line);border-radius:6px;background:#fff}
     svg .label{font:600 13px system-ui,sans-serif;fill:var(--fg)}svg .sublabel{font:11px system-ui,sans-serif;fill:var(--muted)}
     svg .bar{fill:#7d93ab}svg .role-tunnel .bar{fill:#5b9a6e}svg .leak{fill:var(--high)}svg .marker{fill:var(--high)}
-    svg .span{fill:#f0a640;fill-opacity:.28}svg .baseline,svg .axis line{stroke:#9aa5b1;stroke-width:1}
+    svg .span{fill:#f0a640;fill-opacity:.28}svg .window{fill:#7d93ab;fill-opacity:.18}svg .baseline,svg .axis line{stroke:#9aa5b1;stroke-width:1}
     svg .axis text{font:11px system-ui,sans-serif;fill:var(--muted)}
     .legend{font-size:12.5px;color:var(--muted)}.key{display:inline-block;width:12px;height:12px;vertical-align:-1px;margin:0 3px 0 12px;-webkit-print-color-adjust:exact;print-color-adjust:exact}
-    .key.bar{background:#7d93ab}.key.leak{background:var(--high)}.key.span{background:#f0a640;opacity:.5}
+    .key.bar{background:#7d93ab}.key.leak{background:var(--high)}.key.span{background:#f0a640;opacity:.5}.key.window{background:#7d93ab;opacity:.35}
     footer{margin-top:36px;font-size:12px;color:var(--muted);border-top:1px solid var(--line);padding-top:8px}
     @page{size:A4;margin:14mm}
     @media print{body{max-width:none;padding:0;font-size:10.5pt}h2{break-after:avoid}h3,h4{break-after:avoid}

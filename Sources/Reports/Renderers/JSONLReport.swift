@@ -18,7 +18,64 @@ public enum JSONLReport {
             do { out += try JSONCoding.encode(document(f, r), layout: .compact) } catch { throw .encoding(reason: error.description) }
             out.append(0x0A)
         }
+        // Then one event per leak window (schema 1.2): a tunnel event and what escaped around it.
+        for w in r.analysis.leakWindows ?? [] {
+            do { out += try JSONCoding.encode(document(w, r), layout: .compact) } catch { throw .encoding(reason: error.description) }
+            out.append(0x0A)
+        }
         return out
+    }
+
+    /// A leak window as an ECS event (`event.kind` event, dataset `leakscope.leak_window`,
+    /// `event.duration` in nanoseconds); the window itself under `leakscope.window`.
+    public static func document(_ w: Analysis.LeakWindow, _ r: AnalysisRecord) -> WindowEvent {
+        let p = r.provenance
+        let time = { (ns: Int64) in ISO8601Nanoseconds.format(ns, fraction: .trimmed) }
+        let input = p.inputs.first { $0.index == w.fileIndex } ?? p.inputs.first { $0.isNamed(w.file) }
+        let escaped = "\(w.packets) packet\(w.packets == 1 ? "" : "s") escaped"
+        return WindowEvent(
+            timestamp: time(w.startNs), message: "\(w.event): \(w.eventDetail); \(escaped)",
+            event: .init(start: time(w.startNs), end: time(w.endNs), duration: w.endNs - w.startNs, reason: w.judgement),
+            observer: .init(product: p.tool.name, version: p.tool.version,
+                            ingress: w.interface.map { .init(interface: .init(name: $0)) }),
+            file: .init(name: input?.name ?? w.file, path: input?.path, hash: input.map { .init(sha256: $0.sha256) }, size: input?.size),
+            leakscope: .init(window: w, verdict: r.analysis.verdict.status))
+    }
+
+    /// One ECS event for a leak window.
+    public struct WindowEvent: Encodable, Sendable {
+        var timestamp: String
+        var message: String
+        var event: Event
+        var observer: Observer
+        var file: Alert.File
+        var leakscope: Fields
+
+        enum CodingKeys: String, CodingKey { case timestamp = "@timestamp", message, event, observer, file, leakscope }
+
+        struct Event: Encodable, Sendable {
+            var kind = "event"
+            var category = ["network"]
+            var type = ["change"]
+            var dataset = "leakscope.leak_window"
+            var module = "leakscope"
+            var start: String
+            var end: String
+            var duration: Int64
+            var reason: String
+        }
+
+        struct Observer: Encodable, Sendable {
+            var product: String
+            var version: String
+            var type = "analyzer"
+            var ingress: Alert.Observer.Ingress?
+        }
+
+        struct Fields: Encodable, Sendable {
+            var window: Analysis.LeakWindow
+            var verdict: Analysis.Verdict.Status
+        }
     }
 
     public static func document(_ f: Finding, _ r: AnalysisRecord) -> Alert {
@@ -69,6 +126,13 @@ public enum JSONLReport {
             return (nil, ev.resolver.flatMap(parse), transport)
         case .ipv6:
             return (ev.source.flatMap(parse), ev.destinations?.first.flatMap(parse), transport)
+        case .routeInjection, .localnet:
+            return (nil, ev.destinations?.first.flatMap(parse), transport)
+        case .serverip:
+            // "203.0.113.80:80/tcp"
+            guard let d = ev.destinations?.first else { return (nil, nil, transport) }
+            let parts = d.split(separator: "/", maxSplits: 1)
+            return (nil, parse(String(parts[0])), parts.count > 1 ? String(parts[1]) : transport)
         case .traffic, .tunnelFailure:
             guard let flow = ev.flows?.first else { return (nil, nil, transport) }
             transport = transport ?? flow.protocol

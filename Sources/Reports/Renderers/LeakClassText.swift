@@ -29,9 +29,15 @@ public enum LeakClassText {
         case .ipv6:
             "Non-link-local IPv6 traffic left a physical interface. Many VPNs only tunnel IPv4, so IPv6 goes around them with a globally unique source address that identifies the host."
         case .traffic:
-            "IP traffic went from the host to something that is not a VPN endpoint on a physical interface (split tunnelling, a bypassing application, TunnelCrack's LocalNet/ServerIP cases). The destination sees the real address."
+            "IP traffic went from the host to something that is not a VPN endpoint on a physical interface (split tunnelling, a bypassing application, a route outside the tunnel). The destination sees the real address."
         case .tunnelFailure:
-            "The tunnel carried nothing, or its carrier stopped, while non-carrier traffic appeared on a physical interface (a failed kill switch or a reconnect gap). The gap is when leaks happen."
+            "The tunnel went quiet, reconnected, switched endpoint or vanished while traffic that used it (or new traffic) went out a physical interface: a failed kill switch or a reconnect gap. The leak window is when leaks happen."
+        case .routeInjection:
+            "A DHCP server (option 121/249) or a router advertisement (RFC 4191 route information) on the local link pushed a route more specific than the tunnel's, and traffic to it left the physical interface while the tunnel was up (TunnelVision, CVE-2024-3661). Whoever answers DHCP or sends router advertisements on that link chooses what leaks."
+        case .localnet:
+            "The physical interface's own network holds globally routable addresses, so traffic to them went out as local LAN traffic, never through the tunnel (TunnelCrack LocalNet). Whoever runs the LAN chose that range and receives the traffic in the clear."
+        case .serverip:
+            "The VPN server's address came from a DNS answer seen outside the tunnel, and traffic to that address went outside the tunnel (TunnelCrack ServerIP). An attacker who spoofs that answer picks an address whose traffic then bypasses the tunnel in the clear."
         }
     }
 }

@@ -49,6 +49,14 @@ public enum MarkdownReport {
             m += "## Findings\n\n"
             for f in rest { m += finding(f) }
         }
+        if let ws = a.leakWindows, !ws.isEmpty {
+            m += "## Leak windows\n\n| Window | Event | Start | Duration | Escaped | Classes | Tunnel failure | Why |\n|---|---|---|---:|---:|---|---|---|\n"
+            for w in ws {
+                let start = ISO8601Nanoseconds.format(w.startNs, fraction: .trimmed)
+                m += "| \(e(w.id)) | \(e(w.event)): \(e(w.eventDetail)) | \(start) | \(w.durationMs) ms\(w.openAtEnd ? " (to the end)" : "") | \(w.packets) packets, \(w.bytes) bytes | \(e(w.classes.joined(separator: ", "))) | \(e(w.findingId ?? (w.tunnelFailure ? "yes" : "no"))) | \(e(w.judgement)) |\n"
+            }
+            m += "\n"
+        }
         m += PositiveControlSection.markdown(a.positiveControl)
         m += BrowserSection.markdown(a.browser)
         if !a.observations.isEmpty {

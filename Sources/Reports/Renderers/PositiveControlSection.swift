@@ -2,7 +2,7 @@ import Correlation
 import OutputText
 
 /// "Could the capture have seen a leak?": the analysis's `positive_control`
-/// (schema 1.2, docs/leak-model.md) in the terminal, HTML and Markdown reports:
+/// (schema 1.3, docs/leak-model.md) in the terminal, HTML and Markdown reports:
 /// the status and kill switch, coverage, one line per path, and the canaries.
 /// Interface names and failure texts come from the capture: every one is escaped.
 enum PositiveControlSection {

@@ -69,12 +69,23 @@ public enum TerminalReport {
             s += "\n"
             for f in sorted { s += details(f) }
         }
+        if let ws = a.leakWindows, !ws.isEmpty {
+            s += "\nLeak windows (tunnel events and what escaped meanwhile):\n"
+            for w in ws {
+                let verdict = w.findingId.map { "tunnel failure \($0)" } ?? (w.tunnelFailure ? "tunnel failure" : "no tunnel failure")
+                s += "  \(w.id) \(e(w.event)) at \(ISO8601Nanoseconds.format(w.startNs)), \(w.durationMs) ms\(w.openAtEnd ? " to the end" : ""): "
+                s += "\(w.packets) packet\(w.packets == 1 ? "" : "s") (\(w.bytes) bytes) escaped"
+                s += w.classes.isEmpty ? "" : " (\(w.classes.map(e).joined(separator: ", ")))"
+                s += "; \(verdict)\n    \(e(w.eventDetail))\n    \(e(w.judgement))\n"
+            }
+        }
         if !a.observations.isEmpty {
             s += "\nObservations (not leaks):\n"
             for o in a.observations {
                 s += "  \(e(o.kind)) on \(e(o.interface)) of \(e(o.file)): \(o.packets) packet\(o.packets == 1 ? "" : "s")"
                 if let n = o.names, !n.isEmpty { s += "; names: " + n.prefix(8).map(e).joined(separator: ", ") + (n.count > 8 ? ", ..." : "") }
                 if let n = o.answers, !n.isEmpty { s += "; answers: " + n.prefix(8).map(e).joined(separator: ", ") }
+                if let n = o.problems, !n.isEmpty { s += "; problems: " + n.prefix(4).map(e).joined(separator: "; ") + (n.count > 4 ? "; ..." : "") }
                 s += "\n"
             }
         }
@@ -139,6 +150,18 @@ public enum TerminalReport {
         add("ecs", list(v.ecs))
         add("source", v.source.map { e($0) + (v.sourceKind.map { " (\(e($0)))" } ?? "") + (v.eui64Mac.map { ", MAC \(e($0))" } ?? "") })
         add("destinations", list(v.destinations))
+        if let rs = v.pushedRoutes, !rs.isEmpty {
+            add("pushed routes", rs.map { r in
+                "\(e(r.prefix)) via \(e(r.router)) (\(e(r.via))\(r.message.map { ", \(e($0))" } ?? "")\(r.pushedBy.map { " from \(e($0))" } ?? ""), frames \(r.frames.map(String.init).joined(separator: ", ")))"
+            }.joined(separator: "; "))
+        }
+        add("route problems", list(v.routeProblems, max: 4))
+        add("local network", v.localNetwork.map { "\(e($0.prefix)) (\(e($0.decidedBy)))" })
+        add("server dns", v.serverDNS.map { q in
+            "\(e(q.name)) \(e(q.type))" + (q.answers.map { " = " + $0.prefix(4).map(e).joined(separator: " ") } ?? "")
+                + " (frames \(q.frame.map(String.init) ?? "-")/\(q.responseFrame.map(String.init) ?? "-"))"
+        })
+        add("vpn endpoint", v.vpnEndpoint.map(e))
         if let fl = v.flows, !fl.isEmpty {
             add("flows", fl.prefix(4).map { x in
                 "\(x.protocol) \(hostPort(x.src, x.srcPort)) -> \(hostPort(x.dst, x.dstPort))"
@@ -148,6 +171,9 @@ public enum TerminalReport {
         }
         if let s = v.startNs, let end = v.endNs {
             add("span", "\(ISO8601Nanoseconds.format(s)) .. \(ISO8601Nanoseconds.format(end))\(v.openAtEnd == true ? " (still open at the end)" : "")")
+            add("leak classes", list(v.leakClasses))
+            add("window", v.window.map { w in "\(e(w)) (\(e(v.tunnelEvent ?? "")): \(e(v.tunnelEventDetail ?? "")))" })
+        } else {
             add("leak classes", list(v.leakClasses))
         }
         return "\(f.id): " + lines.joined(separator: "\n    ") + "\n"

@@ -1,7 +1,8 @@
 import OutputText
 
 /// The timeline plot: one row per interface, bars of packets per time bucket
-/// (leaked packets in red with a marker above), tunnel-failure spans shaded.
+/// (leaked packets in red with a marker above), leak windows shaded (tunnel
+/// failures darker).
 /// Inline SVG, sized in user units so it scales to the page and to print.
 enum TimelineSVG {
     static let width = 960
@@ -21,12 +22,14 @@ enum TimelineSVG {
         func x(_ ns: Int64) -> Double { Double(labelWidth) + plotW * Double(ns - t.startNs) / spanNs }
 
         var s = "<svg class=\"timeline\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(width) \(height)\" role=\"img\" aria-labelledby=\"timeline-title\">"
-        s += "<title id=\"timeline-title\">Packets per interface over time; leaked packets in red; tunnel failures shaded</title>"
+        s += "<title id=\"timeline-title\">Packets per interface over time; leaked packets in red; leak windows shaded, tunnel failures darker</title>"
         let plotBottom = t.series.count * rowHeight
         for span in t.spans {
             let x0 = max(Double(labelWidth), x(span.startNs)), x1 = min(Double(width - 10), x(span.endNs))
-            s += "<rect class=\"span\" x=\"\(f(x0))\" y=\"0\" width=\"\(f(max(2, x1 - x0)))\" height=\"\(plotBottom)\">"
-            s += "<title>\(Escape.html(span.finding)) tunnel failure \(Escape.html(ISO8601Nanoseconds.format(span.startNs, fraction: .trimmed))) to \(Escape.html(ISO8601Nanoseconds.format(span.endNs, fraction: .trimmed)))</title></rect>"
+            s += "<rect class=\"\(span.isFailure ? "span" : "window")\" x=\"\(f(x0))\" y=\"0\" width=\"\(f(max(2, x1 - x0)))\" height=\"\(plotBottom)\">"
+            let what = [span.window, span.event].compactMap { $0 }.joined(separator: " ")
+            let name = span.isFailure ? "\(span.finding) tunnel failure" : "leak window"
+            s += "<title>\(Escape.html(what.isEmpty ? name : "\(what): \(name)")) \(Escape.html(ISO8601Nanoseconds.format(span.startNs, fraction: .trimmed))) to \(Escape.html(ISO8601Nanoseconds.format(span.endNs, fraction: .trimmed)))</title></rect>"
         }
         for (row, series) in t.series.enumerated() {
             let top = row * rowHeight
