@@ -270,6 +270,19 @@ public final class PcapNGWriter {
     /// after an error); returns where it is.
     @discardableResult
     public func keep() -> String { file.keep() }
+
+    /// Writes an ISB now, mid-capture (the counters so far and a comment: a route snapshot
+    /// or a canary record, docs/live-capture.md). `close` still writes the final ISB, so
+    /// readers that take the last ISB per interface see the final counters.
+    public func writeStatistics(_ id: UInt32, statistics: Statistics) throws(PcapNGWriterError) {
+        let index = Int(id)
+        guard index < interfaces.count else { throw .unknownInterface(id: id, path: file.path) }
+        var s = statistics
+        if s.delivered == nil { s.delivered = packetCounts[index] }
+        do throws(OutputFileError) {
+            try file.write(PcapNGEncoding.interfaceStatistics(interfaceID: id, s))
+        } catch { throw .file(error) }
+    }
 }
 
 /// Host facts for the SHB.

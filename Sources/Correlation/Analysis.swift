@@ -1,7 +1,7 @@
 /// The analysis as data: what `leakscope analyze --format json` prints
 /// (docs/analysis-json.md). Keys are snake_case and never renamed; new keys may be added.
 public struct Analysis: Codable, Sendable, Equatable {
-    public static let schemaVersion = "1.3"
+    public static let schemaVersion = "1.4"
     public var schemaVersion = Analysis.schemaVersion
     public var verdict: Verdict
     public var tunnel: TunnelReport
@@ -19,12 +19,15 @@ public struct Analysis: Codable, Sendable, Equatable {
     public var browser: BrowserReport? = nil
     /// Tunnel events and the leak window around each (schema 1.2); nil when there was none.
     public var leakWindows: [LeakWindow]? = nil
+    /// Whether the capture could have seen a leak, path by path (schema 1.3; docs/leak-model.md, "Positive control").
+    public var positiveControl: PositiveControl? = nil
 
     enum CodingKeys: String, CodingKey {
         case schemaVersion = "schema_version", verdict, tunnel, findings, observations
         case exposedPublicAddresses = "exposed_public_addresses", assumptions
         case packetVerdicts = "packet_verdicts", files, bounds, settings, browser
         case leakWindows = "leak_windows"
+        case positiveControl = "positive_control"
     }
 
     /// One tunnel event and the span around it in which packets could escape (docs/leak-model.md,
@@ -121,7 +124,7 @@ public struct Analysis: Codable, Sendable, Equatable {
         public var path: String
         public var findingId: String?
         /// The STUN/TURN server that reported the address ("203.0.113.10:3478") and the response's frame
-        /// (schema 1.3; absent for addresses seen as packet sources).
+        /// (schema 1.4; absent for addresses seen as packet sources).
         public var server: String? = nil
         public var frame: Int? = nil
         enum CodingKeys: String, CodingKey { case address, how, path, findingId = "finding_id", server, frame }
@@ -216,7 +219,7 @@ public struct Finding: Codable, Sendable, Equatable {
     /// Frames belonging to the finding but not listed (the bound was hit).
     public var framesOmitted: Int
     public var evidence: Evidence
-    /// The flows the finding's packets belong to, with their Community IDs (schema 1.3), at most
+    /// The flows the finding's packets belong to, with their Community IDs (schema 1.4), at most
     /// `bounds.max_evidence_items`; nil in records made before.
     public var citedFlows: [CitedFlow]? = nil
     /// Flows of the finding past that bound (absent when none).

@@ -150,6 +150,7 @@ public enum Correlation {
                                  warnings: $0.warnings.prefix(32).map(\.description))
             s.sectionComments = Array($0.sections.flatMap(\.comments).prefix(16))
             s.interfaceStops = InterfaceStop.recorded(in: $0)
+            s.controls = CaptureControls(reader: $0)
             return s
         }
         var histogram: PacketHistogram?
@@ -168,6 +169,7 @@ public enum Correlation {
                       collector: inout CandidateEvidenceCollector, histogram: PacketHistogram?) throws(AnalysisError) -> Run {
         var correlator = Correlator(model: model, options: options)
         correlator.note(interfaceStops: files.flatMap(\.interfaceStops))
+        correlator.note(controls: files.map(\.controls))
         let second = CaptureMerger(readers: try readers(inputs))
         var dissectors = inputs.map { _ in Dissector() }
         let extractor = FactsExtractor()

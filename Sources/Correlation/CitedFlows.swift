@@ -2,7 +2,7 @@ import CaptureFiles
 import CommunityID
 
 /// One flow a finding's frames belong to, named by its Community ID v1
-/// (schema 1.3), the key Zeek, Suricata, Arkime and Elastic
+/// (schema 1.4), the key Zeek, Suricata, Arkime and Elastic
 /// (`network.community_id`) give the same flow. The flow is the packets' outer
 /// IP header (addresses, IP protocol) and its TCP/UDP ports, or ICMP/ICMPv6
 /// type and code; the hash is computed from those typed values

@@ -11,6 +11,8 @@ public struct InputSummary: Sendable {
     public var sectionComments: [String] = []
     /// Interfaces the live capture saw stop early (from its ISBs).
     public var interfaceStops: [InterfaceStop] = []
+    /// Route snapshots, canaries and drop counters the file recorded (positive control).
+    public var controls = CaptureControls()
     public init(file: String, packets: Int, damage: String? = nil, warnings: [String] = []) {
         self.file = file; self.packets = packets; self.damage = damage; self.warnings = warnings
     }
@@ -88,7 +90,8 @@ extension Correlator {
                                problems: o.problems.items.isEmpty ? nil : o.problems.items)
         }
 
-        let verdict = makeVerdict(findings)
+        let positive = positiveControl()
+        let verdict = makeVerdict(findings, control: positive)
         let b = Analysis.BoundsReport(
             maxFlows: limits.maxFlows, flowsRefused: flowsRefused,
             maxPendingTransactions: limits.maxPendingTransactions, transactionsDropped: transactionsDropped,
@@ -98,11 +101,13 @@ extension Correlator {
             maxEvidenceItems: limits.maxEvidenceItems,
             evidenceItemsOmitted: findings.reduce(0) { $0 + ($1.evidence.itemsOmitted ?? 0) },
             modelBoundsHit: model.boundsHit)
-        var analysis = Analysis(verdict: verdict, tunnel: tunnelReport(), findings: findings, observations: observationsOut,
+        var analysis = Analysis(verdict: verdict, tunnel: tunnelReport(), findings: findings,
+                                observations: observationsOut + canaryObservations(positive),
                                 exposedPublicAddresses: exposed, assumptions: assumptions(), packetVerdicts: verdictDictionary,
                                 files: inputs.map { .init(file: $0.file, packets: $0.packets, damage: $0.damage, warnings: $0.warnings) },
                                 bounds: b, settings: .init(tunnelGapNs: options.tunnelGapNanoseconds, groupGapNs: options.groupGapNanoseconds))
         analysis.leakWindows = windowsOut.isEmpty ? nil : windowsOut
+        analysis.positiveControl = positive
         return analysis
     }
 
@@ -115,7 +120,7 @@ extension Correlator {
 
     func interfaceName(_ k: InterfaceKey) -> String { model.interfaces[k]?.displayName ?? "if\(k.interfaceID)" }
 
-    func makeVerdict(_ findings: [Finding]) -> Analysis.Verdict {
+    func makeVerdict(_ findings: [Finding], control: PositiveControl) -> Analysis.Verdict {
         if !findings.isEmpty {
             var parts: [String] = []
             for c in LeakClass.allCases {
@@ -135,8 +140,14 @@ extension Correlator {
             return .init(status: .cannotTell, reason: "no packet was captured on a physical interface: no leak can be seen")
         }
         let carrier = verdictCounts[VerdictKind.carrier.rawValue], hk = verdictCounts[VerdictKind.housekeeping.rawValue]
-        return .init(status: .noLeakSeen,
-                     reason: "\(physicalPackets) packets on physical interfaces: \(carrier) carrier, \(hk) housekeeping, the rest link-local or unanswered inbound; nothing left outside the tunnel")
+        let canaries = verdictCounts[VerdictKind.canary.rawValue]
+        let seen = "\(physicalPackets) packets on physical interfaces: \(carrier) carrier, \(hk) housekeeping, "
+            + (canaries > 0 ? "\(canaries) canary, " : "") + "the rest link-local or unanswered inbound; nothing left outside the tunnel"
+        // The positive control (docs/leak-model.md): no "no leak" from a sensor that may be blind.
+        if control.status == .blind {
+            return .init(status: .cannotTell, reason: seen + ", but a leak could have gone unseen: " + control.reasons.joined(separator: "; "))
+        }
+        return .init(status: .noLeakSeen, reason: seen + "; " + controlSummary(control))
     }
 
     func tunnelReport() -> Analysis.TunnelReport {

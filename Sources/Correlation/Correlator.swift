@@ -25,6 +25,8 @@ public struct Correlator {
     var exposedTunnel: [Analysis.ExposedAddress] = []
     var exposedPhysical: [(address: String, how: String, builder: Int, server: String, frame: Int)] = []
     var verdictCounts = [Int](repeating: 0, count: VerdictKind.allCases.count)
+    /// Positive control: carrier per interface, canaries found (Correlator+Controls.swift).
+    var control = ControlState()
     var physicalPackets = 0
 
     // Tunnel activity and open tunnel-failure spans (by file).
@@ -131,7 +133,9 @@ public struct Correlator {
         }
         let key = f.interfaceKey
         switch model.role(key) {
-        case .tunnel: tunnelPacket(f, detail: detail); return
+        case .tunnel:
+            if f.canaryToken != nil { _ = canaryPacket(f) }
+            tunnelPacket(f, detail: detail); return
         case .loopback: tally(.loopback); return
         case .ignored: tally(.ignored); return
         case .physical: physicalPackets += 1
@@ -149,8 +153,12 @@ public struct Correlator {
         }
         if f.network == .arp { tally(.housekeeping); return }
         guard let src = f.source, let dst = f.destination else { tally(.nonIP); return }
-        if let e = model.carrierEndpoint(f, remoteIsDestination: true) ?? model.carrierEndpoint(f, remoteIsDestination: false) {
+        // The capture's own canaries (and ICMP errors about them) are the positive control, never leaks.
+        if f.canaryToken != nil || f.quoted != nil, canaryPacket(f) { tally(.canary); return }
+        let toEndpoint = model.carrierEndpoint(f, remoteIsDestination: true)
+        if let e = toEndpoint ?? model.carrierEndpoint(f, remoteIsDestination: false) {
             tally(.carrier)
+            control.countCarrier(f.interfaceKey, frame: f.frame, sent: toEndpoint != nil)
             if e.anotherVPN { observeAnotherVPN(f, e) }
             else {
                 carrierPacket(f.time, e)
@@ -289,7 +297,7 @@ public struct Correlator {
 
 /// What a packet was judged to be (counted per verdict in `packet_verdicts`).
 enum VerdictKind: Int, CaseIterable {
-    case tunnel, carrier, housekeeping, local, inboundOnly, otherHost, leak, loopback, ignored, nonIP
+    case tunnel, carrier, housekeeping, local, inboundOnly, otherHost, leak, loopback, ignored, nonIP, canary
     var name: String {
         switch self {
         case .tunnel: "tunnel"
@@ -302,6 +310,7 @@ enum VerdictKind: Int, CaseIterable {
         case .loopback: "loopback"
         case .ignored: "ignored"
         case .nonIP: "non-ip"
+        case .canary: "canary"
         }
     }
 }
@@ -311,6 +320,7 @@ enum ObservationKind: String {
     case dhcpRoutes = "dhcp-classless-routes"
     case publicRoutes = "public-routes-pushed"
     case anotherVPN = "another-vpn"
+    case canaryPathOpen = "canary-path-open"
 }
 
 struct ObservationKey: Hashable {

@@ -1,8 +1,11 @@
+import CaptureFiles
 import Dissectors
 
 /// Copies the correlator's facts out of a `Dissection`. Reads no bytes itself:
 /// the packet an ICMP error quotes comes from the dissector's `quoted` slot, and
 /// the application layer from `app.kind` (comparing `Layer`s compares strings).
+/// The canary token is read by its format's owner (`CanaryToken.inPayload`, CaptureFiles)
+/// from the UDP payload view: a first-byte check for nearly every datagram.
 public struct FactsExtractor {
     public init() {}
 
@@ -45,6 +48,7 @@ public struct FactsExtractor {
             f.destinationPort = u.destinationPort
             f.payloadLength = u.payload.count
             f.udpDeclaredPayload = max(0, Int(u.length) - 8)
+            if let c = CanaryToken.inPayload(u.payload) { f.canaryToken = c.token; f.canaryNumber = c.number }
         } else if let t = d.tcp {
             f.transport = .tcp
             f.sourcePort = t.sourcePort

@@ -1,3 +1,4 @@
+import CaptureFiles
 import Dissectors
 
 /// The few facts the correlator judges a packet by: plain values copied out of
@@ -39,6 +40,10 @@ public struct PacketFacts: Sendable {
     /// UDP: the datagram's payload length as its header states it (length field - 8), also when
     /// the capture cut the packet short (snap length). 0 for TCP.
     public var udpDeclaredPayload = 0
+    /// A `leakscope capture --canary` datagram (UDP payload `leakscope-canary 1 TOKEN N ...`):
+    /// its token and number. The correlator matches them against the canaries the capture recorded.
+    public var canaryToken: CanaryToken?
+    public var canaryNumber = 0
 
     public var app: AppKind = .none
     /// STUN: transaction id, class (0 request, 1 indication, 2 success, 3 error).

@@ -36,6 +36,8 @@ public enum LiveCapture {
         for name in options.interfaces { handles.append(try PcapHandle(interface: name, options: options.handle)) }
         defer { for h in handles { h.close() } }
         let startWall = Clock.wall()
+        // Positive control (routes, canaries): its sockets open before privilege is dropped.
+        let controls = ControlRecorder(options: options, handles: handles, known: known)
 
         if let user = options.user { try PrivilegeDrop.switchTo(user: user) }
 
@@ -49,6 +51,7 @@ public enum LiveCapture {
                     name: h.interface, description: info?.description, linkType: h.linkType,
                     snapLength: UInt32(clamping: h.snapLength), addresses: info?.addresses ?? []))
             }
+            try controls.start(writer, handles, startWall: startWall)
             try writer.flush(sync: true)  // a valid pcapng from the first moment
         } catch { throw .output(error) }
 
@@ -65,6 +68,7 @@ public enum LiveCapture {
 
         var loop = CaptureLoop(handles: handles, writer: writer, options: options, child: child, signals: signals,
                                startWall: startWall)
+        loop.controls = controls
         let reason: LiveCaptureSummary.StopReason
         do throws(LiveCaptureError) { reason = try loop.run() } catch {
             _ = child?.terminate()
@@ -87,16 +91,22 @@ public enum LiveCapture {
                 name: h.interface, linkType: h.linkType, written: writer.packetCounts[i], received: c?.received,
                 droppedByKernel: c?.dropped, droppedByInterface: c?.interfaceDropped, stopped: loop.stopped[i]?.event))
         }
-        do throws(PcapNGWriterError) { try writer.close(statistics: stats) } catch {
+        do throws(PcapNGWriterError) {
+            try controls.stop(writer, handles, startWall: startWall)
+            try writer.close(statistics: stats)
+        } catch {
             _ = child?.terminate()
             throw keepOrAbandon(writer, .output(error))
         }
         // A command still running when the capture stopped for another reason is ended.
         let exit = child.map { $0.poll() ?? $0.terminate() }
-        return LiveCaptureSummary(
+        var summary = LiveCaptureSummary(
             outputPath: options.outputPath, interfaces: summaries, stopReason: reason, commandExit: exit,
             warnings: handles.flatMap { h in h.warnings.map { "\(h.interface): \($0)" } } + loop.warnings,
             reorderOverflows: loop.reorder.forcedReleases, leftover: writer.leftover)
+        summary.routeChanges = controls.changesWritten
+        summary.canaries = controls.canaries
+        return summary
     }
 
     /// After a failure mid-capture: packets already written are evidence, so the
@@ -119,6 +129,8 @@ struct CaptureLoop {
     let signals: SignalPipe
     var reorder: ReorderBuffer
     var warnings: [String] = []
+    /// Route snapshots and canaries (positive control), serviced every round.
+    var controls: ControlRecorder?
     /// Interfaces that stopped before the capture did (by index): what happened, their last counters.
     var stopped: [Int: Stopped] = [:]
     private var alive: [Bool]
@@ -179,6 +191,11 @@ struct CaptureLoop {
             }
             if let g = graceEnd, after >= g { reason = reason ?? .commandExited }
             if !alive.contains(true) { reason = reason ?? .interfacesFailed }
+            do throws(PcapNGWriterError) {
+                // Route changes while running; the stop canaries once, before the final drain reads them.
+                if reason == nil { try controls?.tick(writer, handles, startWall: startWall) }
+                else { try controls?.stopping(writer, handles, startWall: startWall) }
+            } catch { throw .output(error) }
         }
         // Drain what the kernel still holds (not past --count): without
         // immediate mode the last packets sit in a kernel block until its

@@ -19,6 +19,10 @@ public struct LiveCaptureOptions: Sendable {
     public var user: String?
     /// Run this command (argv) during the capture; stop when it exits.
     public var command: [String]
+    /// Record the routing table (start, changes, stop) in the file (positive control; docs/live-capture.md).
+    public var recordRoutes = true
+    /// `--canary`: send canaries at start and stop (nil: none).
+    public var canary: CanaryOptions?
     /// Cross-interface reorder window (seconds).
     public var reorderWindow: Double
     /// SHB options (tool, version, host, command line).
@@ -59,6 +63,11 @@ public struct LiveCaptureSummary: Sendable {
         /// Set when the interface stopped before the capture did.
         public var stopped: InterfaceEvent?
     }
+
+    /// Route snapshots written after the start one (the table changed during the capture).
+    public var routeChanges = 0
+    /// The canaries sent (or refused by the kernel), in order.
+    public var canaries: [CanaryRecord] = []
 
     public enum StopReason: Sendable, Equatable, CustomStringConvertible {
         case duration, count, signal(Int32), commandExited, interfacesFailed

@@ -29,7 +29,8 @@ struct AnalyzeCommand: ParsableCommand {
               leakscope analyze session.pcapng --candidates probe.candidates.json
 
             Exit codes (docs/exit-codes.md): 0 no finding at or above --fail-on,
-            1 leaks found, 2 cannot tell (e.g. only the tunnel was captured),
+            1 leaks found, 2 cannot tell (only the tunnel captured, a route through an
+            uncaptured interface, drops, or neither carrier nor canary on a physical path),
             3 input damaged, 4 input error, 5 cannot write an output, 64 usage
             (e.g. an output that is one of the inputs).
 

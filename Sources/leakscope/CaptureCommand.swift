@@ -59,6 +59,8 @@ struct CaptureCommand: ParsableCommand {
 
     @OptionGroup(title: "Browser session") var browserOptions: BrowserOptions
 
+    @OptionGroup(title: "Positive control") var controlOptions: PositiveControlOptions
+
     @Argument(parsing: .postTerminator, help: "Command to run during the capture (after --); capture stops when it exits.")
     var command: [String] = []
 
@@ -92,6 +94,7 @@ struct CaptureCommand: ParsableCommand {
             section: .describingThisProcess(
                 tool: "leakscope", version: LeakScope.version, commandLine: CommandLine.arguments))
         try browserOptions.apply(to: &options, captureOutput: output, fileMode: fileMode.arguments)
+        controlOptions.apply(to: &options)
         let summary: LiveCaptureSummary
         do {
             summary = try LiveCapture.run(options) { ready in
@@ -109,6 +112,7 @@ struct CaptureCommand: ParsableCommand {
         }
         for w in summary.warnings { CaptureCLI.printError("leakscope: warning: \(w)") }
         CaptureCLI.printError(CaptureReport.text(summary))
+        for line in CaptureReport.controls(summary, routes: options.recordRoutes) { CaptureCLI.printError(line) }
         if summary.stopReason == .interfacesFailed {
             // The file holds what was captured, but the capture did not do what was asked.
             CaptureCLI.printError("leakscope capture: error: every interface failed, so the capture stopped early; "

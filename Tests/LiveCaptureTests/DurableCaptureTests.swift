@@ -124,9 +124,9 @@ struct DurableCaptureTests {
         let (names, _, _, reader) = try udpPayloads(path)
         #expect(names.filter { $0 == net.vethA }.count == 3)
         #expect(names.filter { $0 == "lo" }.count == 5)
-        #expect(reader.statistics.count == 2)
-        let veth = try #require(reader.statistics.first { $0.interfaceID == 0 })
-        let lo = try #require(reader.statistics.first { $0.interfaceID == 1 })
+        #expect(reader.finalStatistics.count == 2)
+        let veth = try #require(reader.finalStatistics.first { $0.interfaceID == 0 })
+        let lo = try #require(reader.finalStatistics.first { $0.interfaceID == 1 })
         let event = try #require(InterfaceEvent(statistics: veth))
         #expect(event.kind == .vanished)
         #expect(event.timeNanoseconds >= before && event.timeNanoseconds <= after + 200_000_000)
@@ -194,7 +194,7 @@ struct DurableCaptureTests {
                 "\(r.stderr)")
         let (_, payloads, _, reader) = try udpPayloads(path)
         #expect(payloads == ["g1", "g2"])
-        #expect(reader.statistics.first.flatMap(InterfaceEvent.init(statistics:))?.kind == .vanished)
+        #expect(reader.finalStatistics.first.flatMap(InterfaceEvent.init(statistics:))?.kind == .vanished)
     }
 
     /// `-w` a FIFO: the pcapng streams into it (flushed on the timer), nothing is renamed over it.

@@ -105,8 +105,8 @@ struct LiveCaptureNamespaceTests {
         #expect(reader.interfaces[0].ipv4Addresses.contains(InterfaceIPv4Address(address: 0xC000_0201, netmask: 0xFFFF_FF00)))
         #expect(reader.interfaces[1].ipv4Addresses.contains(InterfaceIPv4Address(address: 0x7F00_0001, netmask: 0xFF00_0000)))
         #expect(reader.interfaces.allSatisfy { $0.snaplen == 262_144 })
-        #expect(reader.statistics.count == 2)
-        for s in reader.statistics {
+        #expect(reader.finalStatistics.count == 2)
+        for s in reader.finalStatistics {
             #expect(s.userDelivered == 5)
             #expect((s.interfaceReceived ?? 0) >= 5)
             #expect(s.osDropped == 0)
@@ -206,10 +206,10 @@ struct LiveCaptureNamespaceTests {
         let (_, payloads, _, reader) = try udpPayloads(path)
         #expect(payloads == ["t1", "t2", "t3"])
         #expect(reader.damage == nil)
-        #expect(reader.statistics.count == 1)
-        #expect(reader.statistics.first?.userDelivered == 3)
-        #expect(reader.statistics.first?.interfaceReceived == 3)
-        #expect(reader.statistics.first?.osDropped == 0)
+        #expect(reader.finalStatistics.count == 1)
+        #expect(reader.finalStatistics.first?.userDelivered == 3)
+        #expect(reader.finalStatistics.first?.interfaceReceived == 3)
+        #expect(reader.finalStatistics.first?.osDropped == 0)
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["term.pcapng"])  // no temporary left
     }
 
@@ -247,7 +247,7 @@ struct LiveCaptureNamespaceTests {
         let reader = try CaptureReader(path: path)
         while reader.next() != nil {}
         #expect(reader.interfaces.map(\.name) == ["lo", net.vethA])
-        #expect(reader.statistics.count == 2)
+        #expect(reader.finalStatistics.count == 2)
     }
 
     @Test func unknownInterfaceFailsAndWritesNothing() throws {

@@ -17,6 +17,8 @@ public struct CaptureBuilder {
     public var sectionComment: String?
     /// Interface Statistics Blocks written after the frames: interface, isb_endtime, opt_comment.
     public var statistics: [(interface: Int, endNs: Int64, comment: String?)] = []
+    /// ISBs with drop counters (isb_ifdrop, isb_osdrop), written after `statistics`.
+    public var counters: [(interface: Int, endNs: Int64, ifDrop: UInt64?, osDrop: UInt64?)] = []
 
     public init() {}
 
@@ -58,6 +60,12 @@ public struct CaptureBuilder {
         for s in statistics {
             var options: [PcapNGBytes.Option] = s.comment.map { [b.string(1, $0)] } ?? []
             options.append(b.timestamp(3, UInt64(bitPattern: s.endNs)))
+            b.statistics(interface: UInt32(s.interface), timestamp: UInt64(bitPattern: s.endNs), options: options)
+        }
+        for s in counters {
+            var options: [PcapNGBytes.Option] = []
+            if let d = s.ifDrop { options.append(b.u64(5, d)) }
+            if let d = s.osDrop { options.append(b.u64(7, d)) }
             b.statistics(interface: UInt32(s.interface), timestamp: UInt64(bitPattern: s.endNs), options: options)
         }
         return b.bytes

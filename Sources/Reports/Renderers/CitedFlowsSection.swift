@@ -3,7 +3,7 @@ import Correlation
 import OutputText
 
 /// The flows a finding cites with their Community IDs (`Finding.citedFlows`,
-/// schema 1.3), as each rendering shows them: the key to find the same flow in
+/// schema 1.4), as each rendering shows them: the key to find the same flow in
 /// Zeek, Suricata, Arkime or Elastic. Long lists are cut for reading; the
 /// record holds them all.
 enum CitedFlowsSection {

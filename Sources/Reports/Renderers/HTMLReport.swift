@@ -18,6 +18,7 @@ public enum HTMLReport {
         h += windows(a)
         h += "</section>\n"
         h += findingsByFile(r)
+        h += PositiveControlSection.html(a.positiveControl)
         h += BrowserSection.html(a.browser)
         h += observations(a)
         h += provenance(r)

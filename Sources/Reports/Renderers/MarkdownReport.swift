@@ -59,6 +59,7 @@ public enum MarkdownReport {
             }
             m += "\n"
         }
+        m += PositiveControlSection.markdown(a.positiveControl)
         m += BrowserSection.markdown(a.browser)
         if !a.observations.isEmpty {
             m += "## Observations (not leaks)\n\n"

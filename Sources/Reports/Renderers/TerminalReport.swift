@@ -101,6 +101,7 @@ public enum TerminalReport {
             s += "\n\(ExposedAddressSections.tunnelHeading):\n"
             for g in ExposedAddressSections.groups(exposed.tunnel) { s += "  \(e(g.address))\(e(ExposedAddressSections.rest(g)))\n" }
         }
+        s += PositiveControlSection.terminal(a.positiveControl)
         if let b = a.browser { s += browser(b) }
         if showAssumptions {
             s += "\nAssumed:\n"
