@@ -5,7 +5,8 @@ import Dissectors
 /// the packet an ICMP error quotes comes from the dissector's `quoted` slot, and
 /// the application layer from `app.kind` (comparing `Layer`s compares strings).
 /// The canary token is read by its format's owner (`CanaryToken.inPayload`, CaptureFiles)
-/// from the UDP payload view: a first-byte check for nearly every datagram.
+/// from the UDP payload view: a first-byte check for nearly every datagram; so is the OpenVPN
+/// candidate reading of a datagram no parser claimed (`OpenVPNCandidate`, Dissectors).
 public struct FactsExtractor {
     public init() {}
 
@@ -136,6 +137,8 @@ public struct FactsExtractor {
         } else if d.ip?.protocol == 1 || d.ip?.protocol == 58 {
             f.app = .icmp
         }
+        // Read by its format's owner, from the UDP payload view: a first-byte check for most datagrams.
+        if f.app == .none, let u = d.udp { f.openvpnCandidate = OpenVPNCandidate(u.payload) }
         return f
     }
 }

@@ -116,6 +116,12 @@ public struct TunnelModelBuilder {
     @inline(__always) mutating func observeCarrier(_ f: PacketFacts, _ src: IPAddress, _ dst: IPAddress) {
         switch f.app {
         case .wireguard, .openvpn, .esp, .ike: break
+        case .none where f.transport == .udp:
+            // Only a candidate opens a flow; other unclaimed datagrams count on the flows candidates opened.
+            if f.openvpnCandidate != nil || carrierFlows.candidateFlows > 0 {
+                carrierFlows.observeCandidate(f, source: src, destination: dst)
+            }
+            return
         default: return
         }
         guard let (slot, fromLow) = carrierFlows.observe(f, source: src, destination: dst) else { return }
@@ -223,6 +229,10 @@ public struct TunnelModelBuilder {
             if carrierFlows.untrackedPackets > 0 {
                 bounds += carrierFlows.untrackedPackets
                 carrierAssumptions.append("carrier flow table full (\(options.limits.maxCarrierFlows) flows): \(carrierFlows.untrackedPackets) VPN-protocol packets of further flows were not tracked, so no carrier rule judged those flows")
+            }
+            if carrierFlows.untrackedCandidates > 0 {
+                bounds += carrierFlows.untrackedCandidates
+                carrierAssumptions.append("OpenVPN candidate flows full (\(carrierFlows.candidateCapacity) flows, half the carrier flow table): \(carrierFlows.untrackedCandidates) UDP packets of further flows that read as OpenVPN were not tracked, so carrier rule openvpn-structure did not judge those flows")
             }
         }
         let (networks, handshakes) = attackSurface.finish(endpoints: endpoints, roles: decisions,
