@@ -140,3 +140,188 @@ private func tlsAuthSession(_ b: inout CaptureBuilder, _ eth: Int, port: UInt16)
         #expect(a.findings.first?.packets == 6)
     }
 }
+
+// MARK: - What must not read as OpenVPN
+
+/// SplitMix64: a seeded generator, so every run builds the same bytes.
+private struct Seeded {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    mutating func byte() -> UInt8 { UInt8(truncatingIfNeeded: next()) }
+    mutating func bytes(_ n: Int) -> [UInt8] { (0..<n).map { _ in byte() } }
+    mutating func int(_ r: ClosedRange<Int>) -> Int { r.lowerBound + Int(next() % UInt64(r.count)) }
+}
+
+/// Per-packet payloads of one flow (round, direction up) on `port`, both ways, 8 rounds.
+private func negative(port: UInt16 = 40000, rounds: Int = 8, _ payload: (Int, Bool) -> [UInt8]) throws -> Analysis {
+    var b = CaptureBuilder()
+    let eth = b.interface("eth0", 1, addresses: [client])
+    for i in 0..<rounds {
+        let t = t0 + Int64(i) * 20_000_000
+        b.add(eth, Pkt.ether(Pkt.udp(client, 50000, server, port, payload(i, true))), at: t)
+        b.add(eth, Pkt.ether(Pkt.udp(server, port, client, 50000, payload(i, false)), out: false), at: t + 3_000_000)
+    }
+    return try analyze(b).0
+}
+
+/// Not OpenVPN: no endpoint, no openvpn-structure assumption, one high `traffic` finding with every packet.
+private func expectPlainTraffic(_ a: Analysis, packets: Int = 16, sourceLocation: SourceLocation = #_sourceLocation) {
+    #expect(a.tunnel.vpnEndpoints.isEmpty, sourceLocation: sourceLocation)
+    #expect(assumption(a, "carrier rule openvpn-structure") == nil, sourceLocation: sourceLocation)
+    #expect(a.findings.map(\.class) == [.traffic], sourceLocation: sourceLocation)
+    #expect(a.findings.first?.severity == .high, sourceLocation: sourceLocation)
+    #expect(a.findings.first?.packets == packets, sourceLocation: sourceLocation)
+    #expect(a.findings.first?.evidence.looksLike == nil, sourceLocation: sourceLocation)
+    #expect(a.verdict.status == .leaksFound, sourceLocation: sourceLocation)
+}
+
+@Suite struct OpenVPNStructureNegatives {
+    /// Random payloads in four shapes, 250 flows each (16 packets a flow, 8 each way): fully random;
+    /// a random mid-session opcode byte; P_DATA_V2 with one peer id per direction and random packet ids;
+    /// P_DATA_V1 with one opcode byte and random lengths. False positives: 0 of 1,000 flows.
+    @Test(arguments: 0..<4)
+    func seededRandomFlowsAreNeverOpenVPN(shape: Int) throws {
+        var r = Seeded(state: 0x5EED_0000 + UInt64(shape))
+        let opcodeBytes: [UInt8] = Array(0x18...0x2F) + Array(0x30...0x37) + Array(0x48...0x4F)
+        var b = CaptureBuilder()
+        let eth = b.interface("eth0", 1, addresses: [client])
+        let flows = 250
+        for f in 0..<flows {
+            let peerUp = r.bytes(3), peerDown = r.bytes(3)
+            let remote = "203.0.113.\(1 + f % 200)", port = UInt16(1_024 + r.int(0...60_000)), local = UInt16(10_000 + f)
+            for i in 0..<8 {
+                for up in [true, false] {
+                    var p = r.bytes(r.int(20...1_400))
+                    switch shape {
+                    case 1: p[0] = opcodeBytes[r.int(0...opcodeBytes.count - 1)]
+                    case 2: p[0] = 0x48; p[1...3] = (up ? peerUp : peerDown)[0...2]
+                    case 3: p[0] = 0x30
+                    default: break
+                    }
+                    let t = t0 + Int64(f) * 1_000_000_000 + Int64(i) * 20_000_000 + (up ? 0 : 3_000_000)
+                    b.add(eth, Pkt.ether(up ? Pkt.udp(client, local, remote, port, p) : Pkt.udp(remote, port, client, local, p), out: up), at: t)
+                }
+            }
+        }
+        // The control: one real AEAD data channel among them, on the same link, is recognised.
+        for i in 0..<8 {
+            let t = t0 - 1_000_000_000 + Int64(i) * 20_000_000
+            b.add(eth, Pkt.ether(Pkt.udp(client, 9999, server, 443, Pkt.openvpnDataV2(peer: 5, packetID: UInt32(1 + i), size: 64 + i))), at: t)
+            b.add(eth, Pkt.ether(Pkt.udp(server, 443, client, 9999, Pkt.openvpnDataV2(peer: 5, packetID: UInt32(40 + i))), out: false), at: t + 1_000_000)
+        }
+        let (a, _) = try analyze(b)
+        #expect(a.tunnel.vpnEndpoints.map { "\($0.address):\($0.port ?? 0) \($0.protocol)" } == ["192.0.2.44:443 openvpn"])
+        #expect(a.tunnel.vpnEndpoints.first?.decidedBy.hasPrefix("carrier by structure (carrier rule openvpn-structure): ") == true)
+        #expect(a.packetVerdicts["carrier"] == 16)
+        #expect(a.bounds.modelBoundsHit == 0)
+        #expect(a.findings.reduce(0) { $0 + $1.packets } == flows * 16)
+        #expect(a.verdict.status == .leaksFound)
+    }
+
+    /// QUIC short headers (RFC 9000 17.3): 0x40 | five protected bits, then an 8-byte connection id that
+    /// stays: a quarter read as P_DATA_V2 with a steady "peer id", the rest as resets or WKC, key ids at random.
+    @Test(arguments: [UInt16(443), 8443])
+    func quicShortHeaders(port: UInt16) throws {
+        var r = Seeded(state: 7)
+        let up = r.bytes(8), down = r.bytes(8)
+        let a = try negative(port: port) { _, u in [0x40 | (r.byte() & 0x1F)] + (u ? up : down) + r.bytes(r.int(30...1_200)) }
+        expectPlainTraffic(a)
+    }
+
+    /// RTP and SRTP (version 2: first byte 0x80-0xBF, no OpenVPN opcode).
+    @Test func rtpAndSRTP() throws {
+        var r = Seeded(state: 11)
+        let a = try negative { i, u in
+            [0x80, 0x6F] + be16(UInt16(100 + i)) + be32(UInt32(160 * i)) + be32(u ? 0xAABB_CCDD : 0x1122_3344) + r.bytes(160) + r.bytes(u ? 10 : 0)
+        }
+        expectPlainTraffic(a)
+    }
+
+    /// DTLS 1.2 records (0x17 = opcode 2, a server reset with key id 7: not mid-session) and DTLS 1.3
+    /// unified headers (0b001CSLEE: 0x2C-0x2F read as P_ACK_V1, their "session id" the record sequence).
+    @Test func dtls() throws {
+        var r = Seeded(state: 13)
+        let v12 = try negative { i, _ in [0x17, 0xFE, 0xFD, 0, 1] + [0, 0] + be32(UInt32(i + 1)) + be16(100) + r.bytes(100) }
+        expectPlainTraffic(v12)
+        let v13 = try negative { i, _ in [0x2F] + be16(UInt16(i + 1)) + be16(120) + r.bytes(120) }
+        expectPlainTraffic(v13)
+    }
+
+    /// uTP (BEP 29): ST_DATA (0x01, no opcode) and ST_STATE (0x21, reads as P_CONTROL_V1 whose
+    /// "session id" holds a timestamp).
+    @Test func utpBitTorrent() throws {
+        var r = Seeded(state: 17)
+        let a = try negative { i, u in
+            let state = !u || i % 2 == 1
+            var p: [UInt8] = [state ? 0x21 : 0x01, 0] + be16(u ? 0x3039 : 0x303A) + be32(UInt32(1_000_000 + 997 * i)) + be32(5_000)
+            p += be32(1_048_576) + be16(UInt16(200 + i)) + be16(UInt16(77 + i))
+            return state ? p : p + r.bytes(1_000)
+        }
+        expectPlainTraffic(a)
+    }
+
+    /// KCP (game traffic): the conversation id first, little-endian and the same both ways. A low byte of
+    /// 0x49 reads as P_DATA_V2 key 1 with a steady peer id; 0x31 as P_DATA_V1 key 1; the "packet id"
+    /// (command, fragment, window) does not count up.
+    @Test(arguments: [UInt32(0x0A0B_0C49), 0x0A0B_0C31])
+    func kcpGameTraffic(conversation: UInt32) throws {
+        var r = Seeded(state: 19)
+        let a = try negative { i, u in
+            let push = u || i % 3 == 0
+            let data = push ? r.bytes(r.int(20...400)) : []
+            return le32(conversation) + [push ? 81 : 82, 0] + le16(UInt16(128 - i)) + le32(UInt32(5_000 + 33 * i))
+                + le32(UInt32(i)) + le32(UInt32(i)) + le32(UInt32(data.count)) + data
+        }
+        expectPlainTraffic(a)
+    }
+
+    /// DNS on its port is DNS (a leak of names); on another port its ids are random opcode bytes.
+    @Test func dns() throws {
+        let on53 = try negative(port: 53) { i, u in
+            u ? Pkt.dnsQuery("n\(i).example", id: UInt16(0x4800 + i)) : Pkt.dnsResponse(id: UInt16(0x4800 + i), "n\(i).example", answers: ["203.0.113.5"])
+        }
+        #expect(on53.tunnel.vpnEndpoints.isEmpty)
+        #expect(on53.findings.map(\.class) == [.dns])
+        #expect(on53.findings.first?.packets == 16)
+        var r = Seeded(state: 23)
+        let elsewhere = try negative(port: 5300) { i, u in
+            let id = UInt16(truncatingIfNeeded: r.next())
+            return u ? Pkt.dnsQuery("n\(i).example", id: id) : Pkt.dnsResponse(id: id, "n\(i).example", answers: ["203.0.113.5"])
+        }
+        expectPlainTraffic(elsewhere)
+    }
+
+    /// STUN and TURN ChannelData (0x40-0x4F, which would read as resets and P_DATA_V2) are decoded as
+    /// what they are, never as OpenVPN candidates.
+    @Test func stunAndTURN() throws {
+        let a = try negative(port: 3478) { i, u in
+            i < 2 ? (u ? Pkt.bindingRequest(Pkt.txn(UInt8(i))) : Pkt.bindingSuccess(Pkt.txn(UInt8(i)), mapped: client, 50000))
+                  : be16(0x4001) + be16(100) + [UInt8](repeating: UInt8(i), count: 100)
+        }
+        #expect(a.tunnel.vpnEndpoints.isEmpty)
+        #expect(assumption(a, "carrier rule openvpn-structure") == nil)
+        #expect(a.findings.map(\.class) == [.webrtc])
+    }
+
+    /// WireGuard is WireGuard's carrier, never OpenVPN's.
+    @Test func wireGuard() throws {
+        let a = try negative(port: 51000) { i, u in Pkt.wgTransport(receiver: u ? 0x11 : 0x22, counter: UInt64(10 + i), inner: 80) }
+        #expect(a.tunnel.vpnEndpoints.map(\.protocol) == ["wireguard"])
+        #expect(assumption(a, "carrier rule openvpn-structure") == nil)
+        #expect(a.findings.isEmpty)
+    }
+
+    /// A real OpenVPN data channel with one stray datagram that does not read as OpenVPN is not carrier.
+    @Test func oneDatagramThatIsNotOpenVPNSpoilsTheFlow() throws {
+        let a = try negative(port: 443) { i, u in
+            i == 5 && u ? [0x80] + [UInt8](repeating: 1, count: 60) : Pkt.openvpnDataV2(peer: 7, packetID: UInt32(1 + i))
+        }
+        expectPlainTraffic(a)
+    }
+}
