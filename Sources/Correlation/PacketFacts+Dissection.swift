@@ -138,7 +138,10 @@ public struct FactsExtractor {
             f.app = .icmp
         }
         // Read by its format's owner, from the UDP payload view: a first-byte check for most datagrams.
-        if f.app == .none, let u = d.udp { f.openvpnCandidate = OpenVPNCandidate(u.payload) }
+        // A datagram on a DNS port that is no well-formed DNS message too: VPNs use 53 to pass firewalls.
+        if let u = d.udp, f.app == .none || (f.app == .dns && (a.dns == nil || a.dns?.problem != nil)) {
+            f.openvpnCandidate = OpenVPNCandidate(u.payload)
+        }
         return f
     }
 }

@@ -116,8 +116,9 @@ public struct TunnelModelBuilder {
     @inline(__always) mutating func observeCarrier(_ f: PacketFacts, _ src: IPAddress, _ dst: IPAddress) {
         switch f.app {
         case .wireguard, .openvpn, .esp, .ike: break
-        case .none where f.transport == .udp:
-            // Only a candidate opens a flow; other unclaimed datagrams count on the flows candidates opened.
+        case .none where f.transport == .udp, .dns where f.transport == .udp:
+            // Only a candidate opens a flow; other unclaimed datagrams (and DNS messages) count on the
+            // flows candidates opened.
             if f.openvpnCandidate != nil || carrierFlows.candidateFlows > 0 {
                 carrierFlows.observeCandidate(f, source: src, destination: dst)
             }

@@ -55,6 +55,20 @@ private func tlsAuthSession(_ b: inout CaptureBuilder, _ eth: Int, port: UInt16)
         #expect(assumption(a, "carrier rule dominant-flow: ") != nil)
     }
 
+    /// UDP 53 (past firewalls): the dissector decodes DNS there, but these datagrams are no well-formed
+    /// DNS message, so they are read as candidates too; the carrier is no DNS leak.
+    @Test func tlsAuthWithoutResetOnPort53() throws {
+        var b = CaptureBuilder()
+        let eth = b.interface("eth0", 1)
+        tlsAuthSession(&b, eth, port: 53)
+        let (a, _) = try analyze(b)
+        #expect(a.verdict.status == .noLeakSeen)
+        #expect(a.findings.isEmpty)
+        #expect(a.packetVerdicts["carrier"] == 16)
+        #expect(a.tunnel.vpnEndpoints.map { "\($0.address):\($0.port ?? 0) \($0.protocol)" } == ["192.0.2.44:53 openvpn"])
+        #expect(a.tunnel.vpnEndpoints.first?.decidedBy.hasPrefix("carrier by structure (carrier rule openvpn-structure): OpenVPN over UDP read by structure off port 1194 without a hard reset in the capture: 16 packets") == true)
+    }
+
     /// On 1194 the dissector decodes OpenVPN by port, and openvpn-session judges the flow as before.
     @Test func tlsAuthWithoutResetOnPort1194() throws {
         var b = CaptureBuilder()
