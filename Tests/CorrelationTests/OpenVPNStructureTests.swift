@@ -339,3 +339,24 @@ private func expectPlainTraffic(_ a: Analysis, packets: Int = 16, sourceLocation
         expectPlainTraffic(a)
     }
 }
+
+/// The real thing: OpenVPN 2.6 over UDP 443 with tls-crypt, captured after the tunnel was up
+/// (Scripts/lab-openvpn; ground truth in captures/MANIFEST.md, "The OpenVPN recording").
+@Suite struct OpenVPNLabCapture {
+    static let path = CarrierCaptures.root + "/captures/lab-openvpn-established.pcapng"
+
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: path), "captures/lab-openvpn-established.pcapng is absent"))
+    func anEstablishedOpenVPNTunnelOnPort443IsItsCarrier() throws {
+        let a = try CarrierCaptures.analyze(Self.path)
+        #expect(a.verdict.status == .noLeakSeen)
+        #expect(a.findings.isEmpty)
+        #expect(a.packetVerdicts["carrier"] == 37)
+        #expect(a.packetVerdicts["tunnel"] == 37)
+        #expect(a.packetVerdicts["housekeeping"] == 3)
+        let e = try #require(a.tunnel.vpnEndpoints.first)
+        #expect(a.tunnel.vpnEndpoints.count == 1)
+        #expect(e.address == "192.0.2.2" && e.port == 443 && e.transport == "udp" && e.protocol == "openvpn")
+        #expect(e.decidedBy.hasPrefix("carrier by structure (carrier rule openvpn-structure): OpenVPN over UDP read by structure off port 1194 without a hard reset in the capture: 37 packets (18 from 198.51.100.2:49823, 19 from 192.0.2.2:443); data channel: 37 P_DATA_V2 with peer id 16316130 / 16316130, key id 0, AEAD packet ids increasing (35 steps, 0 reordered, 0 out of line); frames 2-74 of "))
+        #expect(a.assumptions.contains { $0.hasPrefix("carrier rule openvpn-structure: ") })
+    }
+}
