@@ -12,7 +12,9 @@ extension Correlator {
         var flow = flows[fk]
         if flow == nil {
             if flows.count >= limits.maxFlows {
-                sweep(now: f.time)
+                // A full table is swept at most once per second of capture time (and every 10 s anyway,
+                // in `consume`): refusing a flow is O(1), not a scan of the table per new flow.
+                if lastSweep.map({ elapsed(f.time, since: $0) >= 1_000_000_000 }) ?? true { sweep(now: f.time) }
                 if flows.count >= limits.maxFlows {
                     // Stateless fallback: judge the packet alone.
                     flowsRefused += 1

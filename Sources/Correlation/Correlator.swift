@@ -65,6 +65,21 @@ public struct Correlator {
     // Bounds hit.
     var flowsRefused = 0, transactionsDropped = 0
     var findingsDropped = 0, packetsInDroppedFindings = 0
+    /// The dissectors' reassembly bounds, as pass 2 ended (`note(reassembly:limits:)`).
+    var reassembly = ReassemblyBounds()
+
+    struct ReassemblyBounds {
+        var maxFragmentedDatagrams = DissectorLimits().maxFragmentedDatagrams
+        var datagramsDroppedIncomplete = 0
+        var fragmentsRefused = 0
+    }
+
+    /// What the dissectors' IP reassembly dropped over the whole pass (one dissector per input).
+    public mutating func note(reassembly statistics: [DissectorStatistics], limits: DissectorLimits) {
+        reassembly.maxFragmentedDatagrams = limits.maxFragmentedDatagrams
+        reassembly.datagramsDroppedIncomplete = statistics.reduce(0) { $0 + $1.datagramsDroppedIncomplete }
+        reassembly.fragmentsRefused = statistics.reduce(0) { $0 + $1.fragmentsRefused }
+    }
 
     public init(model: TunnelModel, options: AnalysisOptions) {
         self.model = model
