@@ -31,6 +31,16 @@ struct CappedStrings {
         items.append(s)
         if index != nil { index!.insert(s) } else if items.count > 16 { index = Set(items) }
     }
+
+    /// Addresses known to be in `items`: inserting one again costs a hash, not formatting its
+    /// text (a leaked flow's host and remote are noted per packet).
+    private var knownAddresses: Set<IPAddress> = []
+    mutating func insert(address a: IPAddress, cap: Int) {
+        if knownAddresses.contains(a) { return }
+        let s = a.description
+        insert(s, cap: cap)
+        if knownAddresses.count < cap, index?.contains(s) ?? items.contains(s) { knownAddresses.insert(a) }
+    }
 }
 
 /// A finding under construction: counters, capped frame list, class evidence.
