@@ -130,10 +130,18 @@ public enum Correlation {
             }
             registered[r.fileIndex] = r.interfaces.count
         }
-        while let packet = first.next() {
+        let fast = options.carrierFastPath
+        // One input: its reader directly (a merger of one adds a call and a copy per packet).
+        let only = first.readers.count == 1 ? first.readers[0] : nil
+        while let packet = only?.next() ?? first.next() {
             let r = first.readers[packet.fileIndex]
             if r.interfaces.count != registered[packet.fileIndex] { register(r) }
             if gathering.summaries { summaries[packet.fileIndex].add(packet) }
+            if fast, let c = CarrierDatagram.read(packet) {
+                // Carrier fast path: the same facts without a dissection (CarrierDatagram).
+                builder.observe(extractor.facts(packet, c))
+                continue
+            }
             dissectors[packet.fileIndex].dissect(packet, into: &d)
             builder.observe(extractor.facts(d))
         }
@@ -176,8 +184,22 @@ public enum Correlation {
         var d = Dissection()
         var counts = histogram ?? PacketHistogram(startNs: 0, endNs: 0, buckets: 1)
         let counting = histogram != nil
-        while let packet = second.next() {
+        let fast = options.carrierFastPath
+        let only = second.readers.count == 1 ? second.readers[0] : nil
+        while let packet = only?.next() ?? second.next() {
             if counting { counts.add(fileIndex: packet.fileIndex, interfaceID: packet.interfaceID, timestampNs: packet.timestampNanoseconds) }
+            if fast, let c = CarrierDatagram.read(packet) {
+                // Carrier fast path: no dissection unless the packet becomes evidence (dissecting it
+                // then is what the full path would have done: CarrierDatagram touches no dissector state).
+                // The collector reads a dissection only for STUN, mDNS and DNS, never WireGuard.
+                let f = extractor.facts(packet, c)
+                correlator.consume(f) {
+                    dissectors[packet.fileIndex].dissect(packet, into: &d)
+                    return PacketDetail(d)
+                }
+                collector.observe(f, d)
+                continue
+            }
             dissectors[packet.fileIndex].dissect(packet, into: &d)
             let f = extractor.facts(d)
             correlator.consume(f) { PacketDetail(d) }

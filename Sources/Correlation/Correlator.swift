@@ -58,6 +58,11 @@ public struct Correlator {
     /// Route pushes, VPN server names answered outside the tunnel, attack findings (Correlator+Attacks.swift).
     var attacks = AttackState()
 
+    /// The carrier test of every packet (TunnelModel.carrierEndpoint without copies).
+    let endpointMatcher: EndpointMatcher
+    /// The last interface's role: consecutive packets mostly share one (no hashing per packet).
+    var lastRole: (key: InterfaceKey, role: InterfaceRole)?
+
     var lastSweep: Int64?
     var lastTime: Int64 = 0
     var directionGuesses = 0
@@ -72,6 +77,7 @@ public struct Correlator {
         activityFromTunnelInterface = model.hasTunnelInterface
         spansEnabled = model.hasTunnelInterface || !model.endpoints.isEmpty
         attacks.endpointAddresses = Set(model.endpoints.filter { !$0.anotherVPN }.map(\.address))
+        endpointMatcher = EndpointMatcher(model.endpoints)
     }
 
     struct FlowKey: Hashable {
@@ -132,7 +138,9 @@ public struct Correlator {
             lastSweep = f.time
         }
         let key = f.interfaceKey
-        switch model.role(key) {
+        let role: InterfaceRole
+        if let l = lastRole, l.key == key { role = l.role } else { role = model.role(key); lastRole = (key, role) }
+        switch role {
         case .tunnel:
             if f.canaryToken != nil { _ = canaryPacket(f) }
             tunnelPacket(f, detail: detail); return
@@ -155,13 +163,14 @@ public struct Correlator {
         guard let src = f.source, let dst = f.destination else { tally(.nonIP); return }
         // The capture's own canaries (and ICMP errors about them) are the positive control, never leaks.
         if f.canaryToken != nil || f.quoted != nil, canaryPacket(f) { tally(.canary); return }
-        let toEndpoint = model.carrierEndpoint(f, remoteIsDestination: true)
-        if let e = toEndpoint ?? model.carrierEndpoint(f, remoteIsDestination: false) {
+        let toEndpoint = endpointMatcher.match(f, remoteIsDestination: true)
+        if let i = toEndpoint ?? endpointMatcher.match(f, remoteIsDestination: false) {
             tally(.carrier)
-            control.countCarrier(f.interfaceKey, frame: f.frame, sent: toEndpoint != nil)
-            if e.anotherVPN { observeAnotherVPN(f, e) }
+            control.countCarrier(key, frame: f.frame, sent: toEndpoint != nil)
+            let e = endpointMatcher.entries[i]
+            if e.anotherVPN { observeAnotherVPN(f, model.endpoints[i]) }
             else {
-                carrierPacket(f.time, e)
+                carrierPacket(f.time, address: e.address, port: e.port)
                 if !activityFromTunnelInterface { activity(f.time) }
             }
             return
