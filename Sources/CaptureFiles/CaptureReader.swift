@@ -127,10 +127,18 @@ public final class CaptureReader {
     public func next() -> Packet? {
         guard damage == nil else { return nil }
         if offset &- releasedUpTo >= Self.releaseStride { releaseBehind() }
-        let packet: Packet? = if case .pcapng = format { nextPcapNG() } else { nextPcap() }
-        if packet == nil && !endNoted { noteEnd() }
-        return packet
+        // Returned straight from the format's reader (a local Optional<Packet> costs a copy per packet).
+        if case .pcapng = format {
+            if let p = nextPcapNG() { return p }
+        } else if let p = nextPcap() {
+            return p
+        }
+        if !endNoted { noteEnd() }
+        return nil
     }
+
+    /// `interfaces.count` without handing out the array (per packet, to see new interfaces).
+    public var interfaceCount: Int { interfaces.count }
 
     /// At the end (or the damage): a leakscope live capture that never wrote
     /// its final statistics did not finish (killed, crashed, power cut, or

@@ -133,13 +133,16 @@ public enum Correlation {
         let fast = options.carrierFastPath
         // One input: its reader directly (a merger of one adds a call and a copy per packet).
         let only = first.readers.count == 1 ? first.readers[0] : nil
+        var carrier = PacketFacts()  // written only by `fill`
         while let packet = only?.next() ?? first.next() {
-            let r = first.readers[packet.fileIndex]
-            if r.interfaces.count != registered[packet.fileIndex] { register(r) }
+            if (only?.interfaceCount ?? first.readers[packet.fileIndex].interfaceCount) != registered[packet.fileIndex] {
+                register(first.readers[packet.fileIndex])
+            }
             if gathering.summaries { summaries[packet.fileIndex].add(packet) }
             if fast, let c = CarrierDatagram.read(packet) {
                 // Carrier fast path: the same facts without a dissection (CarrierDatagram).
-                builder.observe(extractor.facts(packet, c))
+                extractor.fill(&carrier, packet, c)
+                builder.observe(carrier)
                 continue
             }
             dissectors[packet.fileIndex].dissect(packet, into: &d)
@@ -186,18 +189,22 @@ public enum Correlation {
         let counting = histogram != nil
         let fast = options.carrierFastPath
         let only = second.readers.count == 1 ? second.readers[0] : nil
-        while let packet = only?.next() ?? second.next() {
+        var carrier = PacketFacts()  // written only by `fill`
+        while var packet = only?.next() ?? second.next() {
             if counting { counts.add(fileIndex: packet.fileIndex, interfaceID: packet.interfaceID, timestampNs: packet.timestampNanoseconds) }
             if fast, let c = CarrierDatagram.read(packet) {
                 // Carrier fast path: no dissection unless the packet becomes evidence (dissecting it
                 // then is what the full path would have done: CarrierDatagram touches no dissector state).
                 // The collector reads a dissection only for STUN, mDNS and DNS, never WireGuard.
-                let f = extractor.facts(packet, c)
-                correlator.consume(f) {
-                    dissectors[packet.fileIndex].dissect(packet, into: &d)
-                    return PacketDetail(d)
+                extractor.fill(&carrier, packet, c)
+                withUnsafeMutablePointer(to: &packet) { p in
+                    // The closure holds a pointer, not a copy of the packet (a copy per packet shows in perf).
+                    correlator.consume(carrier) {
+                        dissectors[p.pointee.fileIndex].dissect(p.pointee, into: &d)
+                        return PacketDetail(d)
+                    }
                 }
-                collector.observe(f, d)
+                collector.observe(carrier, d)
                 continue
             }
             dissectors[packet.fileIndex].dissect(packet, into: &d)

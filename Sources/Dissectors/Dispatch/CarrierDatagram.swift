@@ -29,7 +29,7 @@ public struct CarrierDatagram {
     public var receiverIndex: UInt32
     public var counter: UInt64
 
-    @inlinable @usableFromInline
+    @inlinable
     init(source: UInt32, destination: UInt32, sourcePort: UInt16, destinationPort: UInt16, ipTotalLength: Int,
          udpLength: UInt16, payloadLength: Int, receiverIndex: UInt32, counter: UInt64) {
         self.source = source; self.destination = destination
