@@ -190,21 +190,21 @@ public enum Correlation {
         let fast = options.carrierFastPath
         let only = second.readers.count == 1 ? second.readers[0] : nil
         var carrier = PacketFacts()  // written only by `fill`
-        while var packet = only?.next() ?? second.next() {
+        var frame = FastFrame()
+        while let packet = only?.next() ?? second.next() {
             if counting { counts.add(fileIndex: packet.fileIndex, interfaceID: packet.interfaceID, timestampNs: packet.timestampNanoseconds) }
             if fast, let c = CarrierDatagram.read(packet) {
                 // Carrier fast path: no dissection unless the packet becomes evidence (dissecting it
                 // then is what the full path would have done: CarrierDatagram touches no dissector state).
-                // The collector reads a dissection only for STUN, mDNS and DNS, never WireGuard.
+                // The closure reads the packet from `frame` (plain values: capturing the packet, or
+                // passing `carrier` from inside a closure, copies them per packet).
                 extractor.fill(&carrier, packet, c)
-                withUnsafeMutablePointer(to: &packet) { p in
-                    // The closure holds a pointer, not a copy of the packet (a copy per packet shows in perf).
-                    correlator.consume(carrier) {
-                        dissectors[p.pointee.fileIndex].dissect(p.pointee, into: &d)
-                        return PacketDetail(d)
-                    }
+                frame = FastFrame(packet)
+                correlator.consume(carrier) {
+                    dissectors[frame.fileIndex].dissect(frame.packet, into: &d)
+                    return PacketDetail(d)
                 }
-                collector.observe(carrier, d)
+                collector.observe(carrier)  // WireGuard: the collector reads no dissection
                 continue
             }
             dissectors[packet.fileIndex].dissect(packet, into: &d)
@@ -214,6 +214,33 @@ public enum Correlation {
         }
         return Run(analysis: correlator.finish(inputs: files), summaries: [], histogram: counting ? counts : nil,
                    readers: second.readers)
+    }
+}
+
+/// What the carrier fast path keeps of a packet for a late dissection (evidence): trivial values,
+/// copied per packet without reference counting. `dissect` reads no interface name.
+struct FastFrame {
+    var frameNumber = 0, fileIndex = 0, interfaceID = 0
+    var linkType = LinkType.ethernet
+    var timestampNanoseconds: Int64 = 0
+    var originalLength = 0
+    var direction = PacketDirection.unknown
+    var bytes = ByteView(UnsafeRawBufferPointer(start: nil, count: 0))
+    var recordOffset = 0
+
+    init() {}
+    @inline(__always) init(_ p: Packet) {
+        frameNumber = p.frameNumber; fileIndex = p.fileIndex; interfaceID = p.interfaceID; linkType = p.linkType
+        timestampNanoseconds = p.timestampNanoseconds; originalLength = p.originalLength; direction = p.direction
+        bytes = p.bytes; recordOffset = p.recordOffset
+    }
+
+    var packet: Packet {
+        var p = Packet(frameNumber: frameNumber, fileIndex: fileIndex, interfaceID: interfaceID, linkType: linkType,
+                       timestampNanoseconds: timestampNanoseconds, originalLength: originalLength, direction: direction,
+                       bytes: bytes)
+        p.recordOffset = recordOffset
+        return p
     }
 }
 
