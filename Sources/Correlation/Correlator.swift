@@ -22,6 +22,7 @@ public struct Correlator {
     var answers: [IPAddress: Answer] = [:]
     var tunnelPeers: Set<Peer> = []
     var tunnelAddresses: Set<IPAddress> = []
+    var lastTunnelPair: (source: IPAddress, destination: IPAddress)?
     var exposedTunnel: [Analysis.ExposedAddress] = []
     var exposedPhysical: [(address: String, how: String, builder: Int, server: String, frame: Int)] = []
     var verdictCounts = [Int](repeating: 0, count: VerdictKind.allCases.count)
@@ -62,6 +63,8 @@ public struct Correlator {
     let endpointMatcher: EndpointMatcher
     /// The last interface's role: consecutive packets mostly share one (no hashing per packet).
     var lastRole: (key: InterfaceKey, role: InterfaceRole)?
+    /// The one before (a tunnel and its carrier alternate).
+    var previousRole: (key: InterfaceKey, role: InterfaceRole)?
 
     var lastSweep: Int64?
     var lastTime: Int64 = 0
@@ -139,7 +142,9 @@ public struct Correlator {
         }
         let key = f.interfaceKey
         let role: InterfaceRole
-        if let l = lastRole, l.key == key { role = l.role } else { role = model.role(key); lastRole = (key, role) }
+        if let l = lastRole, l.key == key { role = l.role }
+        else if let l = previousRole, l.key == key { role = l.role; swap(&lastRole, &previousRole) }
+        else { role = model.role(key); previousRole = lastRole; lastRole = (key, role) }
         switch role {
         case .tunnel:
             if f.canaryToken != nil { _ = canaryPacket(f) }
@@ -206,8 +211,11 @@ public struct Correlator {
     mutating func tunnelPacket(_ f: PacketFacts, detail: () -> PacketDetail) {
         tally(.tunnel)
         activity(f.time)
-        if let s = f.source, let d = f.destination, tunnelAddresses.count < limits.maxTunnelPeers {
+        if let s = f.source, let d = f.destination, tunnelAddresses.count < limits.maxTunnelPeers,
+           s != lastTunnelPair?.source || d != lastTunnelPair?.destination {
+            // The same pair as the last packet's is in the set already: two hashes per packet saved.
             tunnelAddresses.insert(s); tunnelAddresses.insert(d)
+            lastTunnelPair = (s, d)
         }
         guard f.app == .stun, let s = f.source, let d = f.destination else { return }
         let isResponse = f.stunClass >= 2

@@ -26,6 +26,7 @@ public struct TunnelModelBuilder {
     struct InterfaceTally { var packets = 0; var maybeTunnel = false }
     /// The interface of the last packet and its entry in `tallies` (valid until the next insertion).
     var lastTally: (key: InterfaceKey, index: Dictionary<InterfaceKey, InterfaceTally>.Index)?
+    var previousTally: (key: InterfaceKey, index: Dictionary<InterfaceKey, InterfaceTally>.Index)?
 
     public init(options: AnalysisOptions) {
         self.options = options
@@ -48,19 +49,26 @@ public struct TunnelModelBuilder {
         let key = f.interfaceKey
         let maybeTunnel: Bool
         if let l = lastTally, l.key == key {
-            // Consecutive packets mostly share an interface: the index found last time (no hashing).
+            // Consecutive packets mostly share an interface, or alternate between two (a tunnel
+            // and its carrier): the indices found last time (no hashing).
             tallies.values[l.index].packets += 1
             maybeTunnel = tallies.values[l.index].maybeTunnel
+        } else if let l = previousTally, l.key == key {
+            tallies.values[l.index].packets += 1
+            maybeTunnel = tallies.values[l.index].maybeTunnel
+            swap(&lastTally, &previousTally)
         } else if let i = tallies.index(forKey: key) {
             tallies.values[i].packets += 1
             maybeTunnel = tallies.values[i].maybeTunnel
+            previousTally = lastTally
             lastTally = (key, i)
         } else {
             if let hw = f.hardwareType, key.interfaceIndex != nil { hardwareTypes[key] = hw }
             maybeTunnel = provisionalRole(key) == .tunnel
             tallies[key] = InterfaceTally(packets: 1, maybeTunnel: maybeTunnel)
-            // An insertion may move every entry: look the index up again next time.
+            // An insertion may move every entry: look the indices up again.
             lastTally = nil
+            previousTally = nil
         }
         if f.direction == .outbound, let s = f.source, !AddressScope(s).staysOnLink || AddressScope(s) == .linkLocal {
             addHost(s, key, "source of packets marked outbound by the capture")
