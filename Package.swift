@@ -49,7 +49,7 @@ let package = Package(
         .target(
             name: "Dissectors",
             dependencies: [
-                "CaptureFiles", "OutputText",
+                "CaptureFiles", "OutputText", "JSONCoding",
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
         ),

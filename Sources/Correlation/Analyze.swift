@@ -130,7 +130,9 @@ public enum Correlation {
             }
             registered[r.fileIndex] = r.interfaces.count
         }
+        var ticker = ProgressTicker()  // the progress line's counts (WorkProgress), handed over every 4,096 packets
         while let packet = first.next() {
+            ticker.count(packet)
             let r = first.readers[packet.fileIndex]
             if r.interfaces.count != registered[packet.fileIndex] { register(r) }
             if gathering.summaries { summaries[packet.fileIndex].add(packet) }
@@ -176,7 +178,9 @@ public enum Correlation {
         var d = Dissection()
         var counts = histogram ?? PacketHistogram(startNs: 0, endNs: 0, buckets: 1)
         let counting = histogram != nil
+        var ticker = ProgressTicker()
         while let packet = second.next() {
+            ticker.count(packet)
             if counting { counts.add(fileIndex: packet.fileIndex, interfaceID: packet.interfaceID, timestampNs: packet.timestampNanoseconds) }
             dissectors[packet.fileIndex].dissect(packet, into: &d)
             let f = extractor.facts(d)
