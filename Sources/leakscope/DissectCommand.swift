@@ -62,7 +62,7 @@ struct DissectCommand: ParsableCommand {
                 case .jsonl: out.appendJSONLine(d, interfaceName: packet.interfaceName)
                 case .text: out.appendTextLine(d, interfaceName: packet.interfaceName)
                 }
-                if out.bytes.count >= 1 << 16 { flush(&out) }
+                if out.count >= 1 << 16 { flush(&out) }
             }
             flush(&out)
             for w in reader.warnings { StandardStream.error.write(escapedForTerminal(w.description) + "\n") }
@@ -76,8 +76,8 @@ struct DissectCommand: ParsableCommand {
     }
 
     private func flush(_ out: inout DissectionLineWriter) {
-        StandardStream.output.write(out.bytes)
-        out.bytes.removeAll(keepingCapacity: true)
+        out.withBytes { StandardStream.output.write($0) }
+        out.removeAll()
     }
 
     /// Regular files' sizes (the progress line's total); a pipe counts 0.

@@ -11,45 +11,129 @@ import OutputText
 /// (DNS, STUN, DHCP, ICMP, ...) are turned into their summary values and those
 /// encoded by `JSONCoding`, exactly as the record would. Tests pin the bytes
 /// to the record's on every capture in the repository (DissectionLineWriterTests).
-public struct DissectionLineWriter {
-    /// What has been written and not yet taken (`take`/`removeAll`).
-    public var bytes: [UInt8] = []
+public struct DissectionLineWriter: ~Copyable {
+    // A buffer of its own rather than an Array: an Array append checks uniqueness and
+    // capacity and calls memmove for each piece, which was most of the time per line.
+    private var base: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    /// Bytes written and not yet taken.
+    public private(set) var count = 0
+    /// The last JSON `ip` and `link` objects written, two of each (both directions of a
+    /// flow), with what they were made from: a frame of the same flow copies them.
+    private var cache: UnsafeMutablePointer<UInt8>
+    private var ipKeys: (IPKey?, IPKey?) = (nil, nil)
+    private var linkKeys: (LinkKey?, LinkKey?) = (nil, nil)
+    private var cacheLengths: (Int, Int, Int, Int) = (0, 0, 0, 0)
+    private var cacheNext: (Int, Int) = (0, 0)
+    private static let slot = 256
 
-    public init(capacity: Int = 1 << 17) { bytes.reserveCapacity(capacity) }
+    /// Everything an `ip` object is made of, when it has no extension headers, fragment or jumbogram.
+    struct IPKey: Equatable {
+        var source: IPAddress, destination: IPAddress
+        var version: UInt8, proto: UInt8, ttl: UInt8
+    }
+
+    /// Everything a `link` object is made of, when it has both addresses, an EtherType and nothing else.
+    struct LinkKey: Equatable {
+        var source: UInt64, destination: UInt64, etherType: UInt16, kind: LinkKind
+    }
+
+    public init(capacity: Int = 1 << 17) {
+        self.capacity = max(capacity, 4096)
+        base = .allocate(capacity: self.capacity)
+        cache = .allocate(capacity: 4 * Self.slot)
+    }
+
+    deinit {
+        base.deallocate()
+        cache.deallocate()
+    }
+
+    /// Copies the cached object `slot` (0, 1: ip; 2, 3: link).
+    private mutating func putCached(_ slot: Int, length: Int) {
+        put(UnsafeBufferPointer(start: cache + slot * Self.slot, count: length))
+    }
+
+    /// Keeps what was written from `start` as cached object `slot`, when it fits.
+    private mutating func keep(_ slot: Int, from start: Int) -> Int? {
+        let n = count - start
+        guard n <= Self.slot else { return nil }
+        (cache + slot * Self.slot).update(from: base + start, count: n)
+        return n
+    }
+
+    private mutating func cachedIP(_ i: IPInfo) {
+        guard i.extensionHeaders.isEmpty, i.fragment == nil, !i.jumbogram else { return ip(i) }
+        let key = IPKey(source: i.source, destination: i.destination, version: i.version, proto: i.protocol, ttl: i.ttl)
+        if ipKeys.0 == key { return putCached(0, length: cacheLengths.0) }
+        if ipKeys.1 == key { return putCached(1, length: cacheLengths.1) }
+        let start = count
+        ip(i)
+        let slot = cacheNext.0
+        guard let n = keep(slot, from: start) else { return }
+        if slot == 0 { ipKeys.0 = key; cacheLengths.0 = n } else { ipKeys.1 = key; cacheLengths.1 = n }
+        cacheNext.0 = 1 - slot
+    }
+
+    private mutating func cachedLink(_ l: LinkInfo) {
+        guard l.vlanTags.isEmpty, l.sllPacketType == nil, l.sllInterfaceIndex == nil,
+              let src = l.source, let dst = l.destination, let e = l.etherType else { return link(l) }
+        let key = LinkKey(source: src.rawValue, destination: dst.rawValue, etherType: e, kind: l.kind)
+        if linkKeys.0 == key { return putCached(2, length: cacheLengths.2) }
+        if linkKeys.1 == key { return putCached(3, length: cacheLengths.3) }
+        let start = count
+        link(l)
+        let slot = cacheNext.1
+        guard let n = keep(2 + slot, from: start) else { return }
+        if slot == 0 { linkKeys.0 = key; cacheLengths.2 = n } else { linkKeys.1 = key; cacheLengths.3 = n }
+        cacheNext.1 = 1 - slot
+    }
+
+    /// A copy of what is written (tests; the command uses `withBytes`).
+    public var bytes: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
+
+    public func withBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try body(UnsafeRawBufferPointer(start: base, count: count))
+    }
+
+    /// Forgets what is written; the buffer is kept.
+    public mutating func removeAll() { count = 0 }
 
     // MARK: JSONL
 
     /// One JSON object and a newline: `JSONCoding.encode(DissectionRecord(d, interfaceName:), layout: .compact, keys: .snakeCase) + "\n"`.
     /// Keys are written in the encoder's order (sorted by their UTF-8 bytes).
     public mutating func appendJSONLine(_ d: Dissection, interfaceName: String?) {
-        let a = d.app
+        // The app slots a packet set, by their bits (AppLayers.setMask): a slot is read only
+        // when its bit is set, since reading one copies it.
+        let m = d.app.setMask
         lit("{")
-        if let arp = a.arp { lit("\"arp\":"); encoded(arp.summary()); comma() }
+        if m & Bit.arp != 0, let arp = d.app.arp { lit("\"arp\":"); encoded(arp.summary()); comma() }
         lit("\"caplen\":"); int(d.capturedLength)
-        if let c = a.channelData { lit(",\"channel_data\":"); encoded(c.summary()) }
-        if let h = a.dhcp { lit(",\"dhcp\":"); encoded(h.summary()) }
-        if let h = a.dhcpv6 { lit(",\"dhcpv6\":"); encoded(h.summary()) }
+        if m & Bit.channelData != 0, let c = d.app.channelData { lit(",\"channel_data\":"); encoded(c.summary()) }
+        if m & Bit.dhcp != 0, let h = d.app.dhcp { lit(",\"dhcp\":"); encoded(h.summary()) }
+        if m & Bit.dhcpv6 != 0, let h = d.app.dhcpv6 { lit(",\"dhcpv6\":"); encoded(h.summary()) }
         switch d.direction {
         case .inbound: lit(",\"direction\":\"in\"")
         case .outbound: lit(",\"direction\":\"out\"")
         default: break
         }
-        if let m = a.dns { lit(",\"dns\":"); encoded(m.summary()) }
-        let messages = a.dnsMessages
+        if m & Bit.dns != 0, let x = d.app.dns { lit(",\"dns\":"); encoded(x.summary()) }
+        let messages = d.app.dnsMessages
         if messages > 1 { lit(",\"dns_messages\":"); int(messages) }
         if let t = d.tunnel { lit(",\"encapsulation\":"); plain(t.name) }
         lit(",\"file_index\":"); int(d.fileIndex)
         lit(",\"frame\":"); int(d.frameNumber)
-        if let h = a.http { lit(",\"http\":"); encoded(h.summary()) }
-        if let i = a.icmp { lit(",\"icmp\":"); encoded(i.summary()) }
+        if m & Bit.http != 0, let h = d.app.http { lit(",\"http\":"); encoded(h.summary()) }
+        if m & Bit.icmp != 0, let i = d.app.icmp { lit(",\"icmp\":"); encoded(i.summary()) }
         if let q = d.quoted { lit(",\"icmp_quoted\":"); encoded(DissectionRecord.quoted(q)) }
-        if let i = a.icmpv6 { lit(",\"icmpv6\":"); encoded(i.summary()) }
-        if let i = d.innerIP { lit(",\"inner_ip\":"); ip(i) }
+        if m & Bit.icmpv6 != 0, let i = d.app.icmpv6 { lit(",\"icmpv6\":"); encoded(i.summary()) }
+        if let i = d.innerIP { lit(",\"inner_ip\":"); cachedIP(i) }
         lit(",\"interface\":")
         if let interfaceName { jsonString(interfaceName) } else { lit("null") }
-        if let i = d.ip { lit(",\"ip\":"); ip(i) }
+        if let i = d.ip { lit(",\"ip\":"); cachedIP(i) }
         lit(",\"len\":"); int(d.originalLength)
-        if d.link.kind != .unknown { lit(",\"link\":"); link(d.link) }
+        if d.link.kind != .unknown { lit(",\"link\":"); cachedLink(d.link) }
         lit(",\"notes\":["); notes(d, json: true); lit("]")
         lit(",\"protocols\":[")
         for (n, p) in d.protocols.enumerated() {
@@ -57,8 +141,8 @@ public struct DissectionLineWriter {
             quoted(p.rawValue)
         }
         lit("]")
-        if let q = a.quic { lit(",\"quic\":"); encoded(q.summary()) }
-        if let s = a.stun { lit(",\"stun\":"); encoded(s.summary()) }
+        if m & Bit.quic != 0, let q = d.app.quic { lit(",\"quic\":"); encoded(q.summary()) }
+        if m & Bit.stun != 0, let s = d.app.stun { lit(",\"stun\":"); encoded(s.summary()) }
         if let t = d.tcp {
             lit(",\"tcp\":{\"ack\":"); int(t.acknowledgment)
             lit(",\"dst_port\":"); int(t.destinationPort)
@@ -68,17 +152,16 @@ public struct DissectionLineWriter {
             lit(",\"seq\":"); int(t.sequence)
             lit(",\"src_port\":"); int(t.sourcePort); lit("}")
         }
-        if let t = a.tlsClientHello { lit(",\"tls\":"); encoded(t.summary()) }
-        if let t = a.tlsRecord {
+        if m & Bit.tlsClientHello != 0, let t = d.app.tlsClientHello { lit(",\"tls\":"); encoded(t.summary()) }
+        if m & Bit.tlsRecord != 0, let t = d.app.tlsRecord {
             lit(",\"tls_record\":{\"content_type\":"); int(t.contentType)
             if let h = t.handshakeType { lit(",\"handshake_type\":"); int(h) }
             lit("}")
         }
         lit(",\"ts_ns\":"); int(d.timestampNanoseconds)
-        if let w = a.wireguard {
+        if m & Bit.wireguard != 0, let w = d.app.wireguard {
             lit(",\"tunnel\":"); wireGuard(w)
-        } else if let s = a.openvpn?.summary() ?? a.ike?.summary() ?? a.esp?.summary() ?? a.l2tp?.summary()
-                    ?? (a.natKeepalive ? CarrierSummary(protocol: "nat-t", message: "keepalive") : nil) {
+        } else if m & Bit.otherCarriers != 0 || d.app.natKeepalive, let s = Self.otherCarrier(d.app) {
             lit(",\"tunnel\":"); encoded(s)
         }
         if let u = d.udp {
@@ -101,7 +184,7 @@ public struct DissectionLineWriter {
         lit("{")
         if let c = w.counter { key("\"counter\":", &self); int(c) }
         if w.type == .transportData { key("\"length\":", &self); int(w.bytes.count) }
-        key("\"message\":", &self); plain(w.type.name)
+        key("\"message\":", &self); quoted(Self.messageName(w.type))
         lit(",\"protocol\":\"wireguard\"")
         if let r = w.receiverIndex { lit(",\"receiver_index\":\"0x"); hex32(r); lit("\"") }
         if let s = w.senderIndex { lit(",\"sender_index\":\"0x"); hex32(s); lit("\"") }
@@ -147,7 +230,7 @@ public struct DissectionLineWriter {
     /// `DissectionRecord.IP`: dst, dst_kind, ext_headers, fragment, jumbogram, protocol, src, src_kind, ttl, version.
     private mutating func ip(_ i: IPInfo) {
         lit("{\"dst\":\""); address(i.destination)
-        lit("\",\"dst_kind\":"); plain(i.destination.kind.name)
+        lit("\",\"dst_kind\":"); quoted(Self.kindName(i.destination.kind))
         if !i.extensionHeaders.isEmpty {
             lit(",\"ext_headers\":[")
             for (n, h) in i.extensionHeaders.enumerated() {
@@ -170,7 +253,7 @@ public struct DissectionLineWriter {
         if i.jumbogram { lit(",\"jumbogram\":true") }
         lit(",\"protocol\":"); int(i.protocol)
         lit(",\"src\":\""); address(i.source)
-        lit("\",\"src_kind\":"); plain(i.source.kind.name)
+        lit("\",\"src_kind\":"); quoted(Self.kindName(i.source.kind))
         lit(",\"ttl\":"); int(i.ttl)
         lit(",\"version\":"); int(i.version)
         lit("}")
@@ -197,10 +280,10 @@ public struct DissectionLineWriter {
         var n = 0
         func flag(_ bit: TCPFlags, _ name: StaticString, _ w: inout Self) {
             guard f.contains(bit) else { return }
-            if n > 0 { w.bytes.append(separator) }
-            if quote { w.bytes.append(0x22) }
+            if n > 0 { w.put(separator) }
+            if quote { w.put(0x22) }
             w.lit(name)
-            if quote { w.bytes.append(0x22) }
+            if quote { w.put(0x22) }
             n += 1
         }
         flag(.fin, "FIN", &self); flag(.syn, "SYN", &self); flag(.rst, "RST", &self); flag(.psh, "PSH", &self)
@@ -214,11 +297,10 @@ public struct DissectionLineWriter {
     /// per character, so each piece that may hold anything (names from the capture or a
     /// packet) is escaped on its own and the pieces written here need none.
     public mutating func appendTextLine(_ d: Dissection, interfaceName: String?) {
-        let a = d.app
         int(d.frameNumber); space()
         seconds(d.timestampNanoseconds); space()
         for (n, p) in d.protocols.enumerated() {
-            if n > 0 { bytes.append(UInt8(ascii: ":")) }
+            if n > 0 { put(UInt8(ascii: ":")) }
             lit(p.rawValue)
         }
         if let interfaceName { lit(" ["); terminal(interfaceName); lit("]") }
@@ -238,24 +320,76 @@ public struct DissectionLineWriter {
             }
         }
         if let t = d.tcp, !t.flags.isEmpty { lit(" ["); tcpFlags(t.flags, separator: UInt8(ascii: ","), quote: false); lit("]") }
-        if a.stun != nil || a.channelData != nil || a.dns != nil || a.tlsClientHello != nil || a.http != nil
-            || a.quic != nil || d.quoted != nil || a.arp != nil || a.dhcp != nil || a.dhcpv6 != nil
-        {
+        let m = d.app.setMask
+        if m & Bit.summarized != 0 || d.quoted != nil {
             applicationText(d)
         } else {
-            tunnelText(a)
-            if let i = a.icmp { space(); terminal(i.summary().name) } else if let i = a.icmpv6 { space(); terminal(i.summary().name) }
+            tunnelText(d)
+            if m & Bit.icmp != 0, let i = d.app.icmp {
+                space(); terminal(i.summary().name)
+            } else if m & Bit.icmpv6 != 0, let i = d.app.icmpv6 {
+                space(); terminal(i.summary().name)
+            }
         }
         notes(d, json: false)
-        bytes.append(0x0A)
+        put(0x0A)
     }
 
-    private mutating func tunnelText(_ a: AppLayers) {
-        if let w = a.wireguard {
-            lit(" wireguard "); lit(w.type.name)
-        } else if let t = a.openvpn?.summary() ?? a.ike?.summary() ?? a.esp?.summary() ?? a.l2tp?.summary()
-                    ?? (a.natKeepalive ? CarrierSummary(protocol: "nat-t", message: "keepalive") : nil) {
+    private mutating func tunnelText(_ d: Dissection) {
+        let m = d.app.setMask
+        if m & Bit.wireguard != 0, let w = d.app.wireguard {
+            lit(" wireguard "); lit(Self.messageName(w.type))
+        } else if m & Bit.otherCarriers != 0 || d.app.natKeepalive, let t = Self.otherCarrier(d.app) {
             space(); terminal(t.protocol); space(); terminal(t.message)
+        }
+    }
+
+    /// The record's `tunnel` when it is not WireGuard.
+    static func otherCarrier(_ a: AppLayers) -> CarrierSummary? {
+        a.openvpn?.summary() ?? a.ike?.summary() ?? a.esp?.summary() ?? a.l2tp?.summary()
+            ?? (a.natKeepalive ? CarrierSummary(protocol: "nat-t", message: "keepalive") : nil)
+    }
+
+    /// AppLayers' slot bits.
+    enum Bit {
+        static let stun: UInt32 = 1, channelData: UInt32 = 2, dns: UInt32 = 4, wireguard: UInt32 = 8
+        static let otherCarriers: UInt32 = 16 | 32 | 64 | 128  // openvpn, ike, esp, l2tp
+        static let quic: UInt32 = 256, tlsRecord: UInt32 = 512, tlsClientHello: UInt32 = 1024, http: UInt32 = 2048
+        static let icmp: UInt32 = 4096, icmpv6: UInt32 = 8192, arp: UInt32 = 16384, dhcp: UInt32 = 32768, dhcpv6: UInt32 = 65536
+        /// Those whose text comes from their summaries (`applicationText`).
+        static let summarized: UInt32 = stun | channelData | dns | quic | tlsClientHello | http | arp | dhcp | dhcpv6
+    }
+
+    /// `WireGuardMessageType.name`.
+    static func messageName(_ t: WireGuardMessageType) -> StaticString {
+        switch t {
+        case .handshakeInitiation: "handshake-initiation"
+        case .handshakeResponse: "handshake-response"
+        case .cookieReply: "cookie-reply"
+        case .transportData: "transport-data"
+        }
+    }
+
+    /// `AddressKind.name`.
+    static func kindName(_ k: AddressKind) -> StaticString {
+        switch k {
+        case .unspecified: "unspecified"
+        case .thisNetwork: "this-network"
+        case .loopback: "loopback"
+        case .linkLocal: "link-local"
+        case .privateUse: "private"
+        case .sharedCGNAT: "cgnat"
+        case .uniqueLocal: "unique-local"
+        case .multicastLinkLocal: "multicast-link-local"
+        case .multicast: "multicast"
+        case .broadcast: "broadcast"
+        case .documentation: "documentation"
+        case .teredo: "teredo"
+        case .sixToFour: "6to4"
+        case .ipv4Mapped: "ipv4-mapped"
+        case .nat64: "nat64"
+        case .reserved: "reserved"
+        case .global: "global"
         }
     }
 
@@ -277,7 +411,7 @@ public struct DissectionLineWriter {
             for x in m.answers.prefix(4) { s += " \(x.type)=\(x.data.count > 64 ? String(x.data.prefix(61)) + "..." : x.data)" }
         }
         terminal(s)
-        tunnelText(a)
+        tunnelText(d)
         s = ""
         if let q = a.quic?.summary() { s += " quic \(q.version) \(q.packetType)" + (q.sni.map { " sni=\($0)" } ?? "") }
         if let t = a.tlsClientHello?.summary() { s += " client_hello" + (t.sni.map { " sni=\($0)" } ?? "") }
@@ -307,51 +441,97 @@ public struct DissectionLineWriter {
         } else {
             lit("["); address(a); lit("]")
         }
-        bytes.append(UInt8(ascii: ":"))
+        put(UInt8(ascii: ":"))
         int(p)
     }
 
     /// `seconds.nanoseconds`, nine digits (as `textLine`'s formatSeconds).
     private mutating func seconds(_ ns: Int64) {
         int(ns / 1_000_000_000)
-        bytes.append(UInt8(ascii: "."))
+        put(UInt8(ascii: "."))
         let frac = (ns % 1_000_000_000).magnitude
         var div: UInt64 = 100_000_000
         while div > 0 {
-            bytes.append(0x30 + UInt8(truncatingIfNeeded: frac / div % 10))
+            put(0x30 + UInt8(truncatingIfNeeded: frac / div % 10))
             div /= 10
         }
     }
 
     // MARK: Pieces
 
-    @inline(__always) private mutating func lit(_ s: StaticString) {
-        s.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    @inline(__always) private mutating func reserve(_ n: Int) {
+        if count &+ n > capacity { grow(n) }
     }
 
-    @inline(__always) private mutating func comma() { bytes.append(UInt8(ascii: ",")) }
-    @inline(__always) private mutating func space() { bytes.append(0x20) }
+    @inline(never) private mutating func grow(_ n: Int) {
+        let newCapacity = max(capacity * 2, count + n)
+        let b = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        b.update(from: base, count: count)
+        base.deallocate()
+        base = b
+        capacity = newCapacity
+    }
+
+    @inline(__always) private mutating func put(_ b: UInt8) {
+        reserve(1)
+        base[count] = b
+        count &+= 1
+    }
+
+    /// Short pieces byte by byte (no call), longer ones with memmove.
+    @inline(__always) private mutating func put(_ p: UnsafeBufferPointer<UInt8>) {
+        let n = p.count
+        reserve(n)
+        guard let src = p.baseAddress else { return }
+        let dst = base + count
+        if n <= 16 {
+            for i in 0..<n { dst[i] = src[i] }
+        } else {
+            dst.update(from: src, count: n)
+        }
+        count &+= n
+    }
+
+    @inline(__always) private mutating func lit(_ s: StaticString) {
+        put(UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
+    }
+
+    private mutating func put(_ a: [UInt8]) {
+        a.withUnsafeBufferPointer { put($0) }
+    }
+
+    @inline(__always) private mutating func comma() { put(UInt8(ascii: ",")) }
+    @inline(__always) private mutating func space() { put(0x20) }
 
     /// A token known to need no escaping, quoted.
     private mutating func quoted(_ s: StaticString) {
-        bytes.append(0x22); lit(s); bytes.append(0x22)
+        put(0x22); lit(s); put(0x22)
     }
 
     /// A fixed token (ASCII, nothing to escape) in quotes.
     private mutating func plain(_ s: String) {
-        bytes.append(0x22)
+        put(0x22)
         lit(s)
-        bytes.append(0x22)
+        put(0x22)
     }
 
     private mutating func lit(_ s: String) {
         var s = s
-        s.withUTF8 { bytes.append(contentsOf: $0) }
+        s.withUTF8 { put($0) }
     }
 
     /// A JSON string as `JSONCoding` writes it.
     private mutating func jsonString(_ s: String) {
-        JSONCoding.appendString(s, to: &bytes)
+        var s = s
+        let copied: Bool = s.withUTF8 { u in
+            guard u.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != 0x22 && $0 != 0x5C }) else { return false }
+            put(0x22); put(u); put(0x22)
+            return true
+        }
+        if copied { return }
+        var out: [UInt8] = []
+        JSONCoding.appendString(s, to: &out)
+        put(out)
     }
 
     /// Text escaped for the terminal (`escapedForTerminal`); printable ASCII is copied.
@@ -363,13 +543,15 @@ public struct DissectionLineWriter {
 
     /// A summary encoded as the record's encoder encodes it inside the record.
     private mutating func encoded<T: Encodable>(_ value: T) {
-        JSONCoding.appendCompact(value, keys: .snakeCase, to: &bytes)
+        var out: [UInt8] = []
+        JSONCoding.appendCompact(value, keys: .snakeCase, to: &out)
+        put(out)
     }
 
     /// Decimal, as `String(value)`.
     @inline(__always) private mutating func int<T: BinaryInteger>(_ value: T) {
         if value < 0 {
-            bytes.append(UInt8(ascii: "-"))
+            put(UInt8(ascii: "-"))
             decimal(UInt64(value.magnitude))
         } else {
             decimal(UInt64(value))
@@ -377,29 +559,40 @@ public struct DissectionLineWriter {
     }
 
     private mutating func decimal(_ v: UInt64) {
-        if v < 10 { bytes.append(0x30 + UInt8(v)); return }
-        var count = 0, tmp = v
-        while tmp > 0 { tmp /= 10; count += 1 }
-        let start = bytes.count
-        bytes.append(contentsOf: repeatElement(0x30, count: count))
-        bytes.withUnsafeMutableBufferPointer { b in
-            var i = start + count - 1, x = v
-            while x > 0 {
-                b[i] = 0x30 + UInt8(truncatingIfNeeded: x % 10)
-                x /= 10
-                i -= 1
+        if v < 10 { put(0x30 &+ UInt8(truncatingIfNeeded: v)); return }
+        // Backwards into 20 bytes of scratch, two digits per division, then one copy.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { t in
+            let pairs = Self.digitPairs.utf8Start
+            var i = 20, x = v
+            while x >= 100 {
+                let r = Int(x % 100)
+                x /= 100
+                i &-= 2
+                t[i] = pairs[2 &* r]
+                t[i &+ 1] = pairs[2 &* r &+ 1]
             }
+            if x >= 10 {
+                i &-= 2
+                t[i] = pairs[2 &* Int(x)]
+                t[i &+ 1] = pairs[2 &* Int(x) &+ 1]
+            } else {
+                i &-= 1
+                t[i] = 0x30 &+ UInt8(truncatingIfNeeded: x)
+            }
+            put(UnsafeBufferPointer(rebasing: t[i..<20]))
         }
     }
 
-    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+    private static let digitPairs: StaticString =
+        "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899"
+    private static let hexDigits: StaticString = "0123456789abcdef"
 
     /// Eight lower-case hex digits (`Hex.digits` of a UInt32).
     private mutating func hex32(_ v: UInt32) {
         var shift: UInt32 = 32
         while shift > 0 {
             shift -= 4
-            bytes.append(Self.hexDigits[Int((v >> shift) & 0xF)])
+            put(Self.hexDigits.utf8Start[Int((v >> shift) & 0xF)])
         }
     }
 
@@ -407,9 +600,10 @@ public struct DissectionLineWriter {
     private mutating func mac(_ m: MACAddress) {
         var shift: UInt64 = 40
         while true {
-            Hex.append(UInt8(truncatingIfNeeded: m.rawValue >> shift), to: &bytes)
+            let b = UInt8(truncatingIfNeeded: m.rawValue >> shift)
+            put(Self.hexDigits.utf8Start[Int(b >> 4)]); put(Self.hexDigits.utf8Start[Int(b & 0xF)])
             if shift == 0 { break }
-            bytes.append(UInt8(ascii: ":"))
+            put(UInt8(ascii: ":"))
             shift -= 8
         }
     }
@@ -418,9 +612,9 @@ public struct DissectionLineWriter {
     private mutating func address(_ a: IPAddress) {
         switch a {
         case .v4(let x):
-            int(x >> 24); bytes.append(0x2E)
-            int((x >> 16) & 0xFF); bytes.append(0x2E)
-            int((x >> 8) & 0xFF); bytes.append(0x2E)
+            int(x >> 24); put(0x2E)
+            int((x >> 16) & 0xFF); put(0x2E)
+            int((x >> 8) & 0xFF); put(0x2E)
             int(x & 0xFF)
         case .v6:
             lit(a.description)
