@@ -93,7 +93,7 @@ extension AnalyzeCommand {
         let done = results.withLock { $0 }.map { $0 ?? FileResult(code: 5, stdout: nil) }
         for (i, r) in done.enumerated() {
             if let bytes = r.stdout { StandardStream.output.write(bytes) }
-            let to = destinations[i].map { " -> \(escapedForTerminal($0))" } ?? ""
+            let to = r.written ? destinations[i].map { " -> \(escapedForTerminal($0))" } ?? "" : ""
             StandardStream.error.write("leakscope analyze: \(escapedForTerminal(files[i]))\(to): exit \(r.code)\n")
         }
         throw ExitCode(Self.worst(done.map(\.code)))
@@ -103,6 +103,8 @@ extension AnalyzeCommand {
         var code: Int32
         /// The rendered output, when it goes to standard output.
         var stdout: [UInt8]?
+        /// The output file was written.
+        var written = false
     }
 
     /// `leakscope analyze FILE` for one of the files: its exit code, and its output
@@ -128,7 +130,7 @@ extension AnalyzeCommand {
                 StandardStream.error.write("error: \(escapedForTerminal(error.description))\n")
                 return FileResult(code: error.isUsage ? 64 : ExitCode.runtimeError.rawValue, stdout: nil)
             }
-            return FileResult(code: code, stdout: nil)
+            return FileResult(code: code, stdout: nil, written: true)
         } catch let e as ExitCode {
             return FileResult(code: e.rawValue, stdout: nil)
         } catch {

@@ -38,6 +38,7 @@ struct DissectCommand: ParsableCommand {
 
     func run() throws {
         var out = DissectionLineWriter()
+        let jsonl = format == .jsonl  // read once: a property wrapper's getter per packet costs
         var sawDamage = false, sawInputError = false
         let meter = progress.start(command: "dissect", inputBytes: Self.sizes(files))
         defer { meter?.stop() }
@@ -58,9 +59,10 @@ struct DissectCommand: ParsableCommand {
             while let packet = reader.next() {
                 ticker.count(packet)
                 dissector.dissect(packet, into: &d)
-                switch format {
-                case .jsonl: out.appendJSONLine(d, interfaceName: packet.interfaceName)
-                case .text: out.appendTextLine(d, interfaceName: packet.interfaceName)
+                if jsonl {
+                    out.appendJSONLine(d, interfaceName: packet.interfaceName)
+                } else {
+                    out.appendTextLine(d, interfaceName: packet.interfaceName)
                 }
                 if out.count >= 1 << 16 { flush(&out) }
             }

@@ -59,7 +59,8 @@ import Testing
         try h.copyCapture(as: "a.pcapng")
         let r = try h.run(["analyze", "--each", "a.pcapng", "missing.pcapng", "--format", "json", "-o", "."])
         #expect(r.status == 4, "\(r.stderr)")  // an unreadable input is worse than a leak
-        #expect(r.stderr.contains("missing.pcapng: exit 4"), "\(r.stderr)")
+        #expect(r.stderr.contains("leakscope analyze: missing.pcapng: exit 4"), "\(r.stderr)")
+        #expect(r.stderr.contains("leakscope analyze: a.pcapng -> ./a.json: exit 1"), "\(r.stderr)")
         #expect(h.bytes("a.json") != nil)
     }
 
@@ -88,7 +89,7 @@ import Testing
     }
 
     /// `leakscope dissect: done: 23.5 kB, 101 packets in 0.0 s, 4.2 MB/s, 19 k packets/s`
-    static let doneLine = #/leakscope (dissect|analyze): done: [0-9]+(\.[0-9])? (B|kB|MB|GB), [0-9]+(\.[0-9]{2} M| k)? packets in [0-9]+\.[0-9] s, [0-9]+(\.[0-9])? (B|kB|MB|GB)/s, [0-9]+(\.[0-9]{2} M| k)? packets/s/#
+    static var doneLine: Regex<(Substring, Substring, Substring?, Substring, Substring?, Substring?, Substring, Substring?)> { #/leakscope (dissect|analyze): done: [0-9]+(\.[0-9])? (B|kB|MB|GB), [0-9]+(\.[0-9]{2} M| k)? packets in [0-9]+\.[0-9] s, [0-9]+(\.[0-9])? (B|kB|MB|GB)/s, [0-9]+(\.[0-9]{2} M| k)? packets/s/# }
 
     @Test func progressIntoAPipeOnlyWhenAsked() throws {
         let h = Harness()

@@ -118,7 +118,7 @@ public struct DissectionLineWriter: ~Copyable {
         case .outbound: lit(",\"direction\":\"out\"")
         default: break
         }
-        if m & Bit.dns != 0, let x = d.app.dns { lit(",\"dns\":"); encoded(x.summary()) }
+        if m & Bit.dns != 0, let x = d.app.dns { lit(",\"dns\":"); dns(x.summary()) }
         let messages = d.app.dnsMessages
         if messages > 1 { lit(",\"dns_messages\":"); int(messages) }
         if let t = d.tunnel { lit(",\"encapsulation\":"); plain(t.name) }
@@ -142,7 +142,7 @@ public struct DissectionLineWriter: ~Copyable {
         }
         lit("]")
         if m & Bit.quic != 0, let q = d.app.quic { lit(",\"quic\":"); encoded(q.summary()) }
-        if m & Bit.stun != 0, let s = d.app.stun { lit(",\"stun\":"); encoded(s.summary()) }
+        if m & Bit.stun != 0, let s = d.app.stun { lit(",\"stun\":"); stun(s.summary()) }
         if let t = d.tcp {
             lit(",\"tcp\":{\"ack\":"); int(t.acknowledgment)
             lit(",\"dst_port\":"); int(t.destinationPort)
@@ -189,6 +189,65 @@ public struct DissectionLineWriter: ~Copyable {
         if let r = w.receiverIndex { lit(",\"receiver_index\":\"0x"); hex32(r); lit("\"") }
         if let s = w.senderIndex { lit(",\"sender_index\":\"0x"); hex32(s); lit("\"") }
         lit("}")
+    }
+
+    /// `STUNSummary` as the encoder writes it: attributes, class, classic, method, transaction_id, type.
+    private mutating func stun(_ s: STUNSummary) {
+        lit("{\"attributes\":[")
+        for (n, a) in s.attributes.enumerated() {
+            if n > 0 { comma() }
+            // address, name, port, truncated, type, value
+            lit("{")
+            if let x = a.address { lit("\"address\":"); jsonString(x); comma() }
+            lit("\"name\":"); jsonString(a.name)
+            if let p = a.port { lit(",\"port\":"); int(p) }
+            if let t = a.truncated { lit(t ? ",\"truncated\":true" : ",\"truncated\":false") }
+            lit(",\"type\":"); int(a.type)
+            if let v = a.value { lit(",\"value\":"); jsonString(v) }
+            lit("}")
+        }
+        lit("],\"class\":"); jsonString(s.messageClass)
+        lit(s.classic ? ",\"classic\":true" : ",\"classic\":false")
+        lit(",\"method\":"); jsonString(s.method)
+        lit(",\"transaction_id\":"); jsonString(s.transactionID)
+        lit(",\"type\":"); int(s.type)
+        lit("}")
+    }
+
+    /// `DNSSummary`: additionals, answers, authorities, edns, id, opcode, questions, rcode, response.
+    private mutating func dns(_ s: DNSSummary) {
+        lit("{\"additionals\":"); dnsRecords(s.additionals)
+        lit(",\"answers\":"); dnsRecords(s.answers)
+        lit(",\"authorities\":"); dnsRecords(s.authorities)
+        if let e = s.edns { lit(",\"edns\":"); encoded(e) }
+        lit(",\"id\":"); int(s.id)
+        lit(",\"opcode\":"); int(s.opcode)
+        lit(",\"questions\":[")
+        for (n, q) in s.questions.enumerated() {
+            if n > 0 { comma() }
+            lit("{\"name\":"); jsonString(q.name)
+            lit(",\"type\":"); jsonString(q.type)
+            if let u = q.unicastResponse { lit(u ? ",\"unicast_response\":true" : ",\"unicast_response\":false") }
+            lit("}")
+        }
+        lit("],\"rcode\":"); int(s.rcode)
+        lit(s.response ? ",\"response\":true}" : ",\"response\":false}")
+    }
+
+    /// `[DNSRecordSummary]`: cache_flush, data, name, ttl, type.
+    private mutating func dnsRecords(_ records: [DNSRecordSummary]) {
+        lit("[")
+        for (n, r) in records.enumerated() {
+            if n > 0 { comma() }
+            lit("{")
+            if let c = r.cacheFlush { lit(c ? "\"cache_flush\":true," : "\"cache_flush\":false,") }
+            lit("\"data\":"); jsonString(r.data)
+            lit(",\"name\":"); jsonString(r.name)
+            lit(",\"ttl\":"); int(r.ttl)
+            lit(",\"type\":"); jsonString(r.type)
+            lit("}")
+        }
+        lit("]")
     }
 
     /// `DissectionRecord.Link`: dst, ether_type, kind, sll_ifindex, sll_pkttype, src, vlan.
@@ -478,14 +537,15 @@ public struct DissectionLineWriter: ~Copyable {
         count &+= 1
     }
 
-    /// Short pieces byte by byte (no call), longer ones with memmove.
+    /// Short pieces (keys, names) byte by byte: a memmove call per piece cost more.
     @inline(__always) private mutating func put(_ p: UnsafeBufferPointer<UInt8>) {
         let n = p.count
         reserve(n)
         guard let src = p.baseAddress else { return }
         let dst = base + count
-        if n <= 16 {
-            for i in 0..<n { dst[i] = src[i] }
+        if n <= 40 {
+            var i = 0
+            while i < n { dst[i] = src[i]; i &+= 1 }
         } else {
             dst.update(from: src, count: n)
         }
@@ -560,27 +620,26 @@ public struct DissectionLineWriter: ~Copyable {
 
     private mutating func decimal(_ v: UInt64) {
         if v < 10 { put(0x30 &+ UInt8(truncatingIfNeeded: v)); return }
-        // Backwards into 20 bytes of scratch, two digits per division, then one copy.
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { t in
-            let pairs = Self.digitPairs.utf8Start
-            var i = 20, x = v
-            while x >= 100 {
-                let r = Int(x % 100)
-                x /= 100
-                i &-= 2
-                t[i] = pairs[2 &* r]
-                t[i &+ 1] = pairs[2 &* r &+ 1]
-            }
-            if x >= 10 {
-                i &-= 2
-                t[i] = pairs[2 &* Int(x)]
-                t[i &+ 1] = pairs[2 &* Int(x) &+ 1]
-            } else {
-                i &-= 1
-                t[i] = 0x30 &+ UInt8(truncatingIfNeeded: x)
-            }
-            put(UnsafeBufferPointer(rebasing: t[i..<20]))
+        var n = 2, p: UInt64 = 100
+        while n < 20 && v >= p { n &+= 1; p &*= 10 }
+        reserve(n)
+        // Backwards from the last digit, two digits per division.
+        let pairs = Self.digitPairs.utf8Start
+        var i = count &+ n, x = v
+        while x >= 100 {
+            let r = Int(truncatingIfNeeded: x % 100)
+            x /= 100
+            i &-= 2
+            base[i] = pairs[2 &* r]
+            base[i &+ 1] = pairs[2 &* r &+ 1]
         }
+        if x >= 10 {
+            base[i &- 2] = pairs[2 &* Int(x)]
+            base[i &- 1] = pairs[2 &* Int(x) &+ 1]
+        } else {
+            base[i &- 1] = 0x30 &+ UInt8(truncatingIfNeeded: x)
+        }
+        count &+= n
     }
 
     private static let digitPairs: StaticString =
