@@ -233,13 +233,7 @@ public final class PcapNGWriter {
     /// vanished or failed): its real end time and, in `opt_comment`, what
     /// happened. `close` then writes no second ISB for it.
     public func finishInterface(_ id: UInt32, statistics: Statistics) throws(PcapNGWriterError) {
-        let index = Int(id)
-        guard index < interfaces.count else { throw .unknownInterface(id: id, path: file.path) }
-        var s = statistics
-        if s.delivered == nil { s.delivered = packetCounts[index] }
-        do throws(OutputFileError) {
-            try file.write(PcapNGEncoding.interfaceStatistics(interfaceID: id, s))
-        } catch { throw .file(error) }
+        try writeStatistics(id, statistics: statistics)
         finished.insert(id)
     }
 
