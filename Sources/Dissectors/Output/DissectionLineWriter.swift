@@ -374,7 +374,7 @@ public struct DissectionLineWriter: ~Copyable {
             }
             if let o = d.ip, d.innerIP != nil {
                 lit(" (via "); address(o.source); lit(" → "); address(o.destination); space()
-                if let t = d.tunnel { lit(t.name) }
+                if let t = d.tunnel { text(t.name) }
                 lit(")")
             }
         }
@@ -571,11 +571,12 @@ public struct DissectionLineWriter: ~Copyable {
     /// A fixed token (ASCII, nothing to escape) in quotes.
     private mutating func plain(_ s: String) {
         put(0x22)
-        lit(s)
+        text(s)
         put(0x22)
     }
 
-    private mutating func lit(_ s: String) {
+    /// A String's bytes as they are (named apart from `lit` so that literals take the StaticString one).
+    private mutating func text(_ s: String) {
         var s = s
         s.withUTF8 { put($0) }
     }
@@ -598,7 +599,7 @@ public struct DissectionLineWriter: ~Copyable {
     private mutating func terminal(_ s: String) {
         var s = s
         let plainASCII = s.withUTF8 { u in u.allSatisfy { $0 >= 0x20 && $0 < 0x7F && $0 != 0x5C } }
-        if plainASCII { lit(s) } else { lit(escapedForTerminal(s)) }
+        if plainASCII { text(s) } else { text(escapedForTerminal(s)) }
     }
 
     /// A summary encoded as the record's encoder encodes it inside the record.
@@ -676,7 +677,7 @@ public struct DissectionLineWriter: ~Copyable {
             int((x >> 8) & 0xFF); put(0x2E)
             int(x & 0xFF)
         case .v6:
-            lit(a.description)
+            text(a.description)
         }
     }
 }
