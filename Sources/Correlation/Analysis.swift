@@ -1,7 +1,7 @@
 /// The analysis as data: what `leakscope analyze --format json` prints
 /// (docs/analysis-json.md). Keys are snake_case and never renamed; new keys may be added.
 public struct Analysis: Codable, Sendable, Equatable {
-    public static let schemaVersion = "1.4"
+    public static let schemaVersion = "1.5"
     public var schemaVersion = Analysis.schemaVersion
     public var verdict: Verdict
     public var tunnel: TunnelReport
@@ -152,6 +152,12 @@ public struct Analysis: Codable, Sendable, Equatable {
         public var maxEvidenceItems: Int
         public var evidenceItemsOmitted: Int
         public var modelBoundsHit: Int
+        /// The dissector's IP reassembly table (schema 1.5; absent in older records): datagrams
+        /// reassembled at once, datagrams dropped before they completed (timed out, or the oldest
+        /// evicted when the table was full) and fragments refused (too large, past the end).
+        public var maxFragmentedDatagrams: Int? = nil
+        public var datagramsDroppedIncomplete: Int? = nil
+        public var fragmentsRefused: Int? = nil
         enum CodingKeys: String, CodingKey {
             case maxFlows = "max_flows", flowsRefused = "flows_refused"
             case maxPendingTransactions = "max_pending_transactions", transactionsDropped = "transactions_dropped"
@@ -160,11 +166,13 @@ public struct Analysis: Codable, Sendable, Equatable {
             case maxFramesPerFinding = "max_frames_per_finding", findingsWithFramesOmitted = "findings_with_frames_omitted"
             case maxEvidenceItems = "max_evidence_items", evidenceItemsOmitted = "evidence_items_omitted"
             case modelBoundsHit = "model_bounds_hit"
+            case maxFragmentedDatagrams = "max_fragmented_datagrams"
+            case datagramsDroppedIncomplete = "datagrams_dropped_incomplete", fragmentsRefused = "fragments_refused"
         }
         /// True when any bound was hit.
         public var anyHit: Bool {
             flowsRefused + transactionsDropped + findingsDropped + findingsWithFramesOmitted
-                + evidenceItemsOmitted + modelBoundsHit > 0
+                + evidenceItemsOmitted + modelBoundsHit + (datagramsDroppedIncomplete ?? 0) + (fragmentsRefused ?? 0) > 0
         }
     }
 

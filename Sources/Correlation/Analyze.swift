@@ -187,6 +187,7 @@ public enum Correlation {
             correlator.consume(f) { PacketDetail(d) }
             collector.observe(f, d)
         }
+        correlator.note(reassembly: dissectors.map(\.statistics), limits: dissectors.first?.limits ?? DissectorLimits())
         return Run(analysis: correlator.finish(inputs: files), summaries: [], histogram: counting ? counts : nil,
                    readers: second.readers)
     }

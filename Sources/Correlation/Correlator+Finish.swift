@@ -100,7 +100,9 @@ extension Correlator {
             findingsWithFramesOmitted: findings.filter { $0.framesOmitted > 0 }.count,
             maxEvidenceItems: limits.maxEvidenceItems,
             evidenceItemsOmitted: findings.reduce(0) { $0 + ($1.evidence.itemsOmitted ?? 0) },
-            modelBoundsHit: model.boundsHit)
+            modelBoundsHit: model.boundsHit,
+            maxFragmentedDatagrams: reassembly.maxFragmentedDatagrams,
+            datagramsDroppedIncomplete: reassembly.datagramsDroppedIncomplete, fragmentsRefused: reassembly.fragmentsRefused)
         var analysis = Analysis(verdict: verdict, tunnel: tunnelReport(), findings: findings,
                                 observations: observationsOut + canaryObservations(positive),
                                 exposedPublicAddresses: exposed, assumptions: assumptions(), packetVerdicts: verdictDictionary,

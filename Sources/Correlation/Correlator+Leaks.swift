@@ -12,7 +12,9 @@ extension Correlator {
         var flow = flows[fk]
         if flow == nil {
             if flows.count >= limits.maxFlows {
-                sweep(now: f.time)
+                // A full table is swept at most once per second of capture time (and every 10 s anyway,
+                // in `consume`): refusing a flow is O(1), not a scan of the table per new flow.
+                if lastSweep.map({ elapsed(f.time, since: $0) >= 1_000_000_000 }) ?? true { sweep(now: f.time) }
                 if flows.count >= limits.maxFlows {
                     // Stateless fallback: judge the packet alone.
                     flowsRefused += 1
@@ -162,7 +164,7 @@ extension Correlator {
         builders[b].cited.add(CitedFlowKey(held: key, icmp: p.firstICMP, firstOutbound: p.firstOutbound),
                               frame: p.frames.first ?? 0, packets: p.packets, cap: limits.maxEvidenceItems)
         if builders[b].key.cls == .ipv6, let r = p.innerRemote {
-            builders[b].destinations.insert(r.description, cap: limits.maxEvidenceItems)
+            builders[b].destinations.insert(address: r, cap: limits.maxEvidenceItems)
             if let e = p.encapsulation { builders[b].encapsulations.insert(e.rawValue, cap: 8) }
             if AddressScope(r) == .global { builders[b].maxRemoteScope = .global }
         }
@@ -179,7 +181,7 @@ extension Correlator {
             builders[b].maxRemoteScope = scope
         }
         if outbound && AddressScope(key.host) == .global {
-            builders[b].hostSources.insert(key.host.description, cap: 16)
+            builders[b].hostSources.insert(address: key.host, cap: 16)
         }
     }
 
@@ -202,7 +204,7 @@ extension Correlator {
         case .dns: addDNS(f, b, outbound: outbound, fk: fk, detail: detail)
         case .ipv6:
             let other = outbound ? (f.innermostDestination ?? fk.remote) : (f.innermostSource ?? fk.remote)
-            builders[b].destinations.insert(other.description, cap: cap)
+            builders[b].destinations.insert(address: other, cap: cap)
             if let e = f.encapsulation { builders[b].encapsulations.insert(e.rawValue, cap: 8) }
             if AddressScope(other) == .global { builders[b].maxRemoteScope = .global }
             addFlow(f, b, fk: fk, flow: &flow, detail: detail)

@@ -65,6 +65,21 @@ public struct Correlator {
     // Bounds hit.
     var flowsRefused = 0, transactionsDropped = 0
     var findingsDropped = 0, packetsInDroppedFindings = 0
+    /// The dissectors' reassembly bounds, as pass 2 ended (`note(reassembly:limits:)`).
+    var reassembly = ReassemblyBounds()
+
+    struct ReassemblyBounds {
+        var maxFragmentedDatagrams = DissectorLimits().maxFragmentedDatagrams
+        var datagramsDroppedIncomplete = 0
+        var fragmentsRefused = 0
+    }
+
+    /// What the dissectors' IP reassembly dropped over the whole pass (one dissector per input).
+    public mutating func note(reassembly statistics: [DissectorStatistics], limits: DissectorLimits) {
+        reassembly.maxFragmentedDatagrams = limits.maxFragmentedDatagrams
+        reassembly.datagramsDroppedIncomplete = statistics.reduce(0) { $0 + $1.datagramsDroppedIncomplete }
+        reassembly.fragmentsRefused = statistics.reduce(0) { $0 + $1.fragmentsRefused }
+    }
 
     public init(model: TunnelModel, options: AnalysisOptions) {
         self.model = model
@@ -92,7 +107,30 @@ public struct Correlator {
         /// The class the flow gets if nothing better shows up (TCP before payload).
         var tentative: Classification?
         var hostSent = false
-        var pending = Pending()
+        /// Packets held while the flow is undecided, out of line: most flows hold none, and the
+        /// table's 65,536 entries stay small. The box is this flow's own (a copy taken out of
+        /// the table is written back), so it is reused rather than replaced per held packet.
+        private var held: PendingBox?
+        var pending: Pending {
+            get { held?.value ?? Pending() }
+            set {
+                if newValue.packets == 0 && newValue.frames.isEmpty { held = nil }
+                else if let held { held.value = newValue }
+                else { held = PendingBox(newValue) }
+            }
+            // In place (`addPending(&state.pending, ...)`): the held frames are appended to, not copied.
+            _modify {
+                if held == nil { held = PendingBox(Pending()) }
+                yield &held!.value
+                if held!.value.packets == 0 && held!.value.frames.isEmpty { held = nil }
+            }
+        }
+        init(lastSeen: Int64) { self.lastSeen = lastSeen }
+    }
+
+    final class PendingBox {
+        var value: Pending
+        init(_ value: Pending) { self.value = value }
     }
 
     struct Pending {

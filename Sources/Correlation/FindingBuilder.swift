@@ -19,12 +19,27 @@ struct GroupKey: Hashable {
 
 /// A set of strings with a cap: inserts past it are counted, never stored.
 struct CappedStrings {
-    var items: [String] = []
+    /// In insertion order.
+    private(set) var items: [String] = []
     var omitted = 0
+    /// Past 16 items a hash index of them: a flood of distinct names or addresses past the
+    /// cap costs one lookup per insert, not a scan of the whole list.
+    private var index: Set<String>?
     mutating func insert(_ s: String, cap: Int) {
-        if items.contains(s) { return }
+        if let index { if index.contains(s) { return } } else if items.contains(s) { return }
         if items.count >= cap { omitted += 1; return }
         items.append(s)
+        if index != nil { index!.insert(s) } else if items.count > 16 { index = Set(items) }
+    }
+
+    /// Addresses known to be in `items`: inserting one again costs a hash, not formatting its
+    /// text (a leaked flow's host and remote are noted per packet).
+    private var knownAddresses: Set<IPAddress> = []
+    mutating func insert(address a: IPAddress, cap: Int) {
+        if knownAddresses.contains(a) { return }
+        let s = a.description
+        insert(s, cap: cap)
+        if knownAddresses.count < cap, index?.contains(s) ?? items.contains(s) { knownAddresses.insert(a) }
     }
 }
 

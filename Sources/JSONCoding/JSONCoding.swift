@@ -48,6 +48,37 @@ public enum JSONCoding {
         return out
     }
 
+    /// The same bytes as `encode(_:layout:keys:keeping:)`, handed to `write` in
+    /// pieces of about `chunk` bytes as they are made (StreamEncoder.swift): the
+    /// memory is one element's worth, not the document's. Keys of a read record
+    /// (`unknown`) are placed by the tree encoder, so with them the document is
+    /// made whole first (only `leakscope report` of a newer record does that).
+    /// Rethrows what `write` throws; anything else is a `JSONCodingError`.
+    public static func encode<T: Encodable>(
+        _ value: T, layout: Layout = .pretty, keys: KeyStyle = .asIs, keeping unknown: [UnknownKey] = [],
+        chunk: Int = 1 << 16, to write: (UnsafeRawBufferPointer) throws -> Void
+    ) throws {
+        if !unknown.isEmpty {
+            let bytes = try encode(value, layout: layout, keys: keys, keeping: unknown)
+            try bytes.withUnsafeBytes { try write($0) }
+            return
+        }
+        try withoutActuallyEscaping(write) { write in
+            let session = StreamSession(pretty: layout == .pretty, keys: keys, chunk: chunk, write: write)
+            do {
+                try session.stream(value, indent: 0, codingPath: [])
+                if layout == .pretty { session.out.append(0x0A) }
+                try session.flush()
+            } catch let e as SinkFailure {
+                throw e.error
+            } catch let e as JSONCodingError {
+                throw e
+            } catch {
+                throw JSONCodingError(reason: "cannot encode: \(error)")
+            }
+        }
+    }
+
     /// A decoded value and the keys of the input that its type does not name.
     public struct Decoded<T> {
         public var value: T

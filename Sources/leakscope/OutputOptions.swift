@@ -54,10 +54,10 @@ struct OutputOptions: ParsableArguments {
         return try orExit { () throws(ReportError) in try passes.record() }
     }
 
-    /// Renders `record` in the chosen format and writes it.
+    /// Renders `record` in the chosen format and writes it as it is rendered.
     func emit(_ record: AnalysisRecord) throws {
         let color = format == .text && output == nil && TerminalReport.wantsColor(isTTY: isatty(1) == 1, environment: environment())
-        try write(try orExit { () throws(ReportError) in try record.rendered(as: format, color: color) })
+        try write { sink in try record.render(as: format, color: color, to: sink) }
     }
 
     var invocation: Invocation {
@@ -72,13 +72,32 @@ struct OutputOptions: ParsableArguments {
 
     /// To `--output` (atomically when it is a file; directly to a device, FIFO or `-`), else to standard output.
     func write(_ bytes: [UInt8]) throws {
-        if let output {
-            do { try OutputFile.write(bytes, to: output) } catch {
-                StandardStream.error.write("error: \(escapedForTerminal(error.description))\n")
-                throw error.isUsage ? ExitCode(64) : ExitCode.runtimeError
+        try write { sink in try bytes.withUnsafeBytes { try sink($0) } }
+    }
+
+    /// Runs `produce` with a sink to `--output` (a file is committed when `produce` returns and
+    /// removed, the target untouched, when it throws) or to standard output, so an output is
+    /// written as it is rendered and never held whole. A `ReportError` or `OutputFileError`
+    /// becomes a message on stderr and its exit code.
+    func write(_ produce: ((UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws {
+        do {
+            if let output {
+                let file = try OutputFile(path: output)
+                do {
+                    try produce { try file.write($0) }
+                    try file.commit()
+                } catch {
+                    file.abandon()
+                    throw error
+                }
+            } else {
+                try produce { StandardStream.output.write($0) }
             }
-        } else {
-            StandardStream.output.write(bytes)
+        } catch let error as OutputFileError {
+            StandardStream.error.write("error: \(escapedForTerminal(error.description))\n")
+            throw error.isUsage ? ExitCode(64) : ExitCode.runtimeError
+        } catch let error as ReportError {
+            try orExit { () throws(ReportError) in throw error }
         }
     }
 }

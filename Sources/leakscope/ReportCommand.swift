@@ -61,10 +61,9 @@ struct ReportCommand: ParsableCommand {
                 "note: \(record) (schema \(read.schemaVersion)) has findings of leak classes this leakscope (schema \(AnalysisRecord.schemaVersion)) does not know: \(read.unrecognizedClasses.joined(separator: ", ")); they are shown as recorded") + "\n")
         }
         let color = chosen == .text && output == nil && TerminalReport.wantsColor(isTTY: isatty(1) == 1, environment: environment())
-        let bytes = try orExit { () throws(ReportError) in try read.record.rendered(as: chosen, color: color) }
         var out = OutputOptions()
         out.output = output
-        try out.write(bytes)
+        try out.write { sink in try read.record.render(as: chosen, color: color, to: sink) }
     }
 
     static func format(forOutput path: String?) -> ReportFormat {

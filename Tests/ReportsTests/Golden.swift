@@ -244,7 +244,7 @@ enum Golden {
         "local": 1,
         "tunnel": 2
       },
-      "schema_version": "1.4",
+      "schema_version": "1.5",
       "settings": {
         "group_gap_ns": 60000000000,
         "tunnel_gap_ns": 2000000000
@@ -467,7 +467,7 @@ enum Golden {
 
     ## Provenance
 
-    - Tool: leakscope 0.1.0, record schema 1.4
+    - Tool: leakscope 0.1.0, record schema 1.5
     - Analysed at: not recorded (--deterministic)
     - Command line: `leakscope analyze captures/s.pcapng --format json --deterministic`
     - Input s.pcapng: 1234 bytes, SHA-256 `06db86ef5af70e06ea821e658ad31912d5de6b7427faaad74ad17d7ad2c5496a`

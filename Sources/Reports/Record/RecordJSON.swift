@@ -11,6 +11,23 @@ import JSONCoding
 /// renderings leave out.
 public enum RecordJSON {
     public static func encode(_ record: AnalysisRecord) throws(ReportError) -> [UInt8] {
+        var out: [UInt8] = []
+        do { try write(record) { out += $0 } } catch let e as ReportError { throw e } catch { throw .encoding(reason: "\(error)") }
+        return out
+    }
+
+    /// The same bytes, written to `write` in pieces as they are made (JSONCoding's streaming
+    /// encoder: memory for one finding at a time, not for the document). Throws
+    /// `ReportError.encoding`, or what `write` throws.
+    public static func write(_ record: AnalysisRecord, to write: (UnsafeRawBufferPointer) throws -> Void) throws {
+        do { try JSONCoding.encode(record, keeping: record.unknownKeys, to: write) } catch let e as JSONCodingError {
+            throw ReportError.encoding(reason: e.description)
+        }
+    }
+
+    /// The record as the tree encoder writes it (the whole document built in memory first): the
+    /// reference the streaming writer is tested against.
+    static func encodeAsTree(_ record: AnalysisRecord) throws(ReportError) -> [UInt8] {
         do { return try JSONCoding.encode(record, keeping: record.unknownKeys) } catch { throw .encoding(reason: error.description) }
     }
 

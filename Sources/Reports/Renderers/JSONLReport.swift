@@ -13,17 +13,22 @@ public enum JSONLReport {
     }
 
     public static func render(_ r: AnalysisRecord) throws(ReportError) -> [UInt8] {
-        var out: [UInt8] = []
-        for f in r.analysis.findings {
-            do { out += try JSONCoding.encode(document(f, r), layout: .compact) } catch { throw .encoding(reason: error.description) }
-            out.append(0x0A)
+        try r.rendered(as: .jsonl)
+    }
+
+    /// One line per finding, then one per leak window, each handed to `write` when it is made.
+    /// Throws `ReportError.encoding`, or what `write` throws.
+    public static func write(_ r: AnalysisRecord, to write: (UnsafeRawBufferPointer) throws -> Void) throws {
+        let newline: [UInt8] = [0x0A]
+        func emit<T: Encodable>(_ document: T) throws {
+            do { try JSONCoding.encode(document, layout: .compact, to: write) } catch let e as JSONCodingError {
+                throw ReportError.encoding(reason: e.description)
+            }
+            try newline.withUnsafeBytes { try write($0) }
         }
+        for f in r.analysis.findings { try emit(document(f, r)) }
         // Then one event per leak window (schema 1.2): a tunnel event and what escaped around it.
-        for w in r.analysis.leakWindows ?? [] {
-            do { out += try JSONCoding.encode(document(w, r), layout: .compact) } catch { throw .encoding(reason: error.description) }
-            out.append(0x0A)
-        }
-        return out
+        for w in r.analysis.leakWindows ?? [] { try emit(document(w, r)) }
     }
 
     /// A leak window as an ECS event (`event.kind` event, dataset `leakscope.leak_window`,

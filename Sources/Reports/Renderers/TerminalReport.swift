@@ -109,7 +109,11 @@ public enum TerminalReport {
         }
         if a.bounds.anyHit {
             let b = a.bounds
-            s += "\nBounds hit (the analysis is incomplete there): flows refused \(b.flowsRefused), transactions dropped \(b.transactionsDropped), findings dropped \(b.findingsDropped) (\(b.packetsInDroppedFindings) packets), findings with frames omitted \(b.findingsWithFramesOmitted), evidence items omitted \(b.evidenceItemsOmitted)\n"
+            s += "\nBounds hit (the analysis is incomplete there): flows refused \(b.flowsRefused), transactions dropped \(b.transactionsDropped), findings dropped \(b.findingsDropped) (\(b.packetsInDroppedFindings) packets), findings with frames omitted \(b.findingsWithFramesOmitted), evidence items omitted \(b.evidenceItemsOmitted)"
+            if let d = b.datagramsDroppedIncomplete, let r = b.fragmentsRefused, d + r > 0 {
+                s += ", fragmented datagrams dropped incomplete \(d) (table of \(b.maxFragmentedDatagrams ?? 0)), fragments refused \(r)"
+            }
+            s += "\n"
         }
         for f in a.files {
             if let d = f.damage { s += "\ndamaged: \(e(d))\n" }
