@@ -17,7 +17,8 @@ let package = Package(
         // Single frames over every link type (with reassembly state carried across inputs).
         .executableTarget(
             name: "DissectorFuzzer",
-            dependencies: ["FuzzDriver", .product(name: "Dissectors", package: "LeakScope")],
+            dependencies: ["FuzzDriver", .product(name: "Dissectors", package: "LeakScope"),
+                           .product(name: "JSONCoding", package: "LeakScope"), .product(name: "OutputText", package: "LeakScope")],
             path: "Sources/DissectorFuzzer"
         ),
         // Whole pcap/pcapng files: every packet, warning, damage and statistics block.

@@ -134,7 +134,9 @@ public enum Correlation {
         // One input: its reader directly (a merger of one adds a call and a copy per packet).
         let only = first.readers.count == 1 ? first.readers[0] : nil
         var carrier = PacketFacts()  // written only by `fill`
+        var ticker = ProgressTicker()  // the progress line's counts (WorkProgress), handed over every 4,096 packets
         while let packet = only?.next() ?? first.next() {
+            ticker.count(packet)
             if (only?.interfaceCount ?? first.readers[packet.fileIndex].interfaceCount) != registered[packet.fileIndex] {
                 register(first.readers[packet.fileIndex])
             }
@@ -191,7 +193,9 @@ public enum Correlation {
         let only = second.readers.count == 1 ? second.readers[0] : nil
         var carrier = PacketFacts()  // written only by `fill`
         var frame = FastFrame()
+        var ticker = ProgressTicker()
         while let packet = only?.next() ?? second.next() {
+            ticker.count(packet)
             if counting { counts.add(fileIndex: packet.fileIndex, interfaceID: packet.interfaceID, timestampNs: packet.timestampNanoseconds) }
             if fast, let c = CarrierDatagram.read(packet) {
                 // Carrier fast path: no dissection unless the packet becomes evidence (dissecting it

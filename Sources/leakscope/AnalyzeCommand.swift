@@ -43,7 +43,7 @@ struct AnalyzeCommand: ParsableCommand {
     enum FailOn: String, ExpressibleByArgument, CaseIterable { case none, low, medium, high }
     enum RoleArgument: String, ExpressibleByArgument, CaseIterable { case physical, tunnel }
 
-    @Argument(help: "Capture files (pcap or pcapng); several files are merged in time order.")
+    @Argument(help: "Capture files (pcap or pcapng); several files are merged in time order (with --each: analysed one by one).")
     var files: [String]
 
     @Option(name: .customLong("tunnel"), help: ArgumentHelp("A tunnel interface name, or a classic pcap's file name (repeatable); replaces name patterns.", valueName: "name"))
@@ -86,14 +86,29 @@ struct AnalyzeCommand: ParsableCommand {
     @Flag(help: "Print the per-file, per-interface capture summary (link type, packets, bytes, time span) instead.")
     var summary = false
 
+    @Flag(name: .customLong("each"), help: "Analyse each capture on its own, several at once (--jobs): one output per file, into the directory -o names (FILE's name with the format's extension), else one after another on standard output in the order given. The exit code is the worst file's.")
+    var each = false
+
+    @Option(name: .customLong("jobs"), help: ArgumentHelp("With --each: files analysed at once (default: the number of cores).", valueName: "n"))
+    var jobs: Int?
+
+    @OptionGroup(title: "Progress")
+    var progress: ProgressOptions
+
     func validate() throws {
         guard gap.isFinite, gap >= 0, groupGap.isFinite, groupGap >= 0, gap < 1e9, groupGap < 1e9 else {
             throw ValidationError("--gap and --group-gap take seconds >= 0")
         }
+        if let jobs, jobs < 1 || jobs > 1024 { throw ValidationError("--jobs takes a number of files from 1 to 1024") }
+        if jobs != nil && !each { throw ValidationError("--jobs needs --each") }
+        if each && output.evidence != nil { throw ValidationError("--evidence cannot be used with --each (one evidence file per run)") }
+        if each && !candidates.isEmpty { throw ValidationError("--candidates cannot be used with --each (each capture's sidecar is found beside it)") }
+        if each && summary { throw ValidationError("--summary cannot be used with --each") }
     }
 
     func run() throws {
         if summary { return try runSummary() }
+        if each { return try runEach() }
         output.fileMode.apply()
         // Before reading anything: every output writable as what it is, and none of them an input.
         let outputs = try OutputSafety.inspect(output.outputPaths, command: "analyze")
@@ -105,6 +120,21 @@ struct AnalyzeCommand: ParsableCommand {
             throw ExitCode.inputError
         }
         defer { withExtendedLifetime(held) {} }
+        let options = analysisOptions()
+        let meter = progress.start(command: "analyze", inputBytes: DissectCommand.sizes(files), passes: 2)
+        defer { meter?.stop() }
+        let record = try output.record(inputs: held.inputs, options: options) { analysis in
+            // Sidecars named inside the captures were read too: no output may replace them either.
+            try OutputSafety.refuseOpened(outputs, command: "analyze")
+            Self.reportDamage(analysis)
+        }
+        meter?.stop()
+        try output.emit(record)
+        throw Self.exitCode(record.analysis, failOn: failOn)
+    }
+
+    /// The analysis options the command line gives (the same for every file with --each).
+    func analysisOptions() -> AnalysisOptions {
         var options = AnalysisOptions()
         options.tunnelNames = tunnels
         options.physicalNames = physicals
@@ -119,14 +149,7 @@ struct AnalyzeCommand: ParsableCommand {
         options.candidateFiles = candidates
         options.discoverCandidates = !noCandidates
         options.carrierFastPath = !noFastPath
-
-        let record = try output.record(inputs: held.inputs, options: options) { analysis in
-            // Sidecars named inside the captures were read too: no output may replace them either.
-            try OutputSafety.refuseOpened(outputs, command: "analyze")
-            Self.reportDamage(analysis)
-        }
-        try output.emit(record)
-        throw Self.exitCode(record.analysis, failOn: failOn)
+        return options
     }
 
     /// One line on stderr per damaged input (whatever the format and output), and the

@@ -4,6 +4,10 @@ import Dissectors
 import JSONCoding
 import OutputText
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// `leakscope dissect FILE...`: one line per frame, text or JSONL (docs/dissect.md).
 struct DissectCommand: ParsableCommand {
     enum Format: String, ExpressibleByArgument, CaseIterable { case text, jsonl }
@@ -30,9 +34,14 @@ struct DissectCommand: ParsableCommand {
     @Option(help: "Output format: text or jsonl.")
     var format: Format = .text
 
+    @OptionGroup var progress: ProgressOptions
+
     func run() throws {
-        var out = StandardStream.Buffered(.output)
+        var out = DissectionLineWriter()
+        let jsonl = format == .jsonl  // read once: a property wrapper's getter per packet costs
         var sawDamage = false, sawInputError = false
+        let meter = progress.start(command: "dissect", inputBytes: Self.sizes(files))
+        defer { meter?.stop() }
         for (index, path) in files.enumerated() {
             let reader: CaptureReader
             do {
@@ -44,26 +53,40 @@ struct DissectCommand: ParsableCommand {
             }
             var dissector = Dissector()
             var d = Dissection()
+            var ticker = ProgressTicker()
+            // Each line is written straight into one buffer (DissectionLineWriter: the bytes a
+            // DissectionRecord would encode to), handed to stdout in 64 KiB pieces.
             while let packet = reader.next() {
+                ticker.count(packet)
                 dissector.dissect(packet, into: &d)
-                let record = DissectionRecord(d, interfaceName: packet.interfaceName)
-                switch format {
-                case .jsonl:
-                    // The one JSON encoder: keys sorted, controls and bidirectional marks escaped.
-                    if let line = try? JSONCoding.encode(record, layout: .compact, keys: .snakeCase) { out.write(line + [0x0A]) }
-                case .text:
-                    out.write(escapedForTerminal(record.textLine) + "\n")
+                if jsonl {
+                    out.appendJSONLine(d, interfaceName: packet.interfaceName)
+                } else {
+                    out.appendTextLine(d, interfaceName: packet.interfaceName)
                 }
+                if out.count >= 1 << 16 { flush(&out) }
             }
-            out.flush()
+            flush(&out)
             for w in reader.warnings { StandardStream.error.write(escapedForTerminal(w.description) + "\n") }
             if let damage = reader.damage {
                 StandardStream.error.write("damaged: \(escapedForTerminal(damage.description))\n")
                 sawDamage = true
             }
         }
-        out.flush()
         if sawInputError { throw ExitCode.inputError }
         if sawDamage { throw ExitCode.inputDamaged }
+    }
+
+    private func flush(_ out: inout DissectionLineWriter) {
+        out.withBytes { StandardStream.output.write($0) }
+        out.removeAll()
+    }
+
+    /// Regular files' sizes (the progress line's total); a pipe counts 0.
+    static func sizes(_ paths: [String]) -> Int {
+        paths.reduce(0) { sum, p in
+            var st = stat()
+            return sum + (p != "-" && stat(p, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG ? Int(st.st_size) : 0)
+        }
     }
 }

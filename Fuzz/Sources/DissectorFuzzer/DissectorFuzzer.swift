@@ -1,5 +1,7 @@
 import Dissectors
 import FuzzDriver
+import JSONCoding
+import OutputText
 
 /// libFuzzer entry point: the first byte picks a link type, the rest is the
 /// frame. One Dissector lives across inputs so reassembly state (fragments,
@@ -19,8 +21,16 @@ public func fuzzOne(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let packet = Packet(frameNumber: 1, linkType: link, timestampNanoseconds: clock, originalLength: size - 1, bytes: ByteView(frame))
     dissector.dissect(packet, into: &dissection)
     // Touch the app views and the output model so their readers run on hostile bytes too.
+    // `dissect`'s writer must give the record's bytes on anything (DissectionLineWriter): a
+    // difference stops the fuzzer with this input.
     if dissection.app.layer != nil, size & 1 == 0 {
-        _ = DissectionRecord(dissection, interfaceName: nil).textLine
+        let record = DissectionRecord(dissection, interfaceName: nil)
+        var w = DissectionLineWriter()
+        w.appendJSONLine(dissection, interfaceName: nil)
+        w.appendTextLine(dissection, interfaceName: nil)
+        let expected = ((try? JSONCoding.encode(record, layout: .compact, keys: .snakeCase)) ?? []) + [0x0A]
+            + Array((escapedForTerminal(record.textLine) + "\n").utf8)
+        precondition(w.bytes == expected, "DissectionLineWriter differs from DissectionRecord")
     }
     return 0
 }

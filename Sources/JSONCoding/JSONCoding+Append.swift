@@ -1,0 +1,23 @@
+extension JSONCoding {
+    /// `value` written compactly at the end of `out`: the bytes `encode(value, layout: .compact, keys:)`
+    /// gives, for writers that put encoded parts into a buffer of their own (`dissect --format jsonl`).
+    /// A value that cannot be encoded writes `null`.
+    public static func appendCompact<T: Encodable>(_ value: T, keys: KeyStyle = .asIs, to out: inout [UInt8]) {
+        guard let node = try? JSONNode(encoding: value, keys: keys) else { out += "null".utf8; return }
+        JSONWriter.write(node, indent: 0, pretty: false, into: &out)
+    }
+
+    /// A JSON string, quoted and escaped as every string this encoder writes; printable
+    /// ASCII without `"` or `\` is copied as it is.
+    public static func appendString(_ s: String, to out: inout [UInt8]) {
+        var s = s
+        let copied: Bool = s.withUTF8 { u in
+            guard u.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != 0x22 && $0 != 0x5C }) else { return false }
+            out.append(0x22)
+            out.append(contentsOf: u)
+            out.append(0x22)
+            return true
+        }
+        if !copied { JSONWriter.string(s, into: &out) }
+    }
+}
