@@ -152,7 +152,9 @@ struct CitedFlowList {
     /// (an ICMP echo request and its reply) are one flow.
     func flows() -> [CitedFlow] {
         var out: [CitedFlow] = []
+        out.reserveCapacity(keys.count)
         var byID: [String: Int] = [:]
+        byID.reserveCapacity(keys.count)
         for i in keys.indices {
             let k = keys[i]
             let id = k.tuple.communityID()
@@ -170,7 +172,9 @@ struct CitedFlowList {
                                  icmpCode: k.isICMP ? k.destinationPort.map(Int.init) : nil,
                                  firstFrame: firstFrames[i], packets: packets[i]))
         }
-        return out.sorted { ($0.firstFrame, $0.communityId) < ($1.firstFrame, $1.communityId) }
+        // In place: one array of the finding's flows, not a sorted copy beside it.
+        out.sort { ($0.firstFrame, $0.communityId) < ($1.firstFrame, $1.communityId) }
+        return out
     }
 }
 
