@@ -11,6 +11,8 @@ public final class CaptureMerger {
     public let readers: [CaptureReader]
     private var pending: [Packet?]
     private var primed = false
+    /// The one reader when there is one: `next()` is then that reader's (nothing to merge).
+    private let only: CaptureReader?
 
     /// Opens every path (file index = position in `paths`).
     /// - Throws: the first file that cannot be opened or is no capture.
@@ -25,6 +27,7 @@ public final class CaptureMerger {
     public init(readers: [CaptureReader]) {
         self.readers = readers
         pending = Array(repeating: nil, count: readers.count)
+        only = readers.count == 1 ? readers[0] : nil
     }
 
     /// Damage from every file, in file order.
@@ -32,7 +35,13 @@ public final class CaptureMerger {
     /// Warnings from every file, in file order.
     public var warnings: [CaptureWarning] { readers.flatMap(\.warnings) }
 
+    @inline(__always)
     public func next() -> Packet? {
+        if let only { return only.next() }
+        return merged()
+    }
+
+    private func merged() -> Packet? {
         if !primed {
             primed = true
             for i in readers.indices { pending[i] = readers[i].next() }

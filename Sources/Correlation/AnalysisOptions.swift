@@ -23,6 +23,10 @@ public struct AnalysisOptions: Sendable {
     public var candidateFiles: [String] = []
     /// Look for sidecars beside the captures and in their section comments.
     public var discoverCandidates = true
+    /// Read WireGuard transport-data packets through the carrier fast path (`CarrierDatagram`)
+    /// instead of a full dissection. The analysis is the same either way (tests compare them);
+    /// `leakscope analyze --no-fast-path` turns it off to check that on any capture.
+    public var carrierFastPath = true
 
     public init() {}
 }

@@ -130,10 +130,21 @@ public enum Correlation {
             }
             registered[r.fileIndex] = r.interfaces.count
         }
-        while let packet = first.next() {
-            let r = first.readers[packet.fileIndex]
-            if r.interfaces.count != registered[packet.fileIndex] { register(r) }
+        let fast = options.carrierFastPath
+        // One input: its reader directly (a merger of one adds a call and a copy per packet).
+        let only = first.readers.count == 1 ? first.readers[0] : nil
+        var carrier = PacketFacts()  // written only by `fill`
+        while let packet = only?.next() ?? first.next() {
+            if (only?.interfaceCount ?? first.readers[packet.fileIndex].interfaceCount) != registered[packet.fileIndex] {
+                register(first.readers[packet.fileIndex])
+            }
             if gathering.summaries { summaries[packet.fileIndex].add(packet) }
+            if fast, let c = CarrierDatagram.read(packet) {
+                // Carrier fast path: the same facts without a dissection (CarrierDatagram).
+                extractor.fill(&carrier, packet, c)
+                builder.observe(carrier)
+                continue
+            }
             dissectors[packet.fileIndex].dissect(packet, into: &d)
             builder.observe(extractor.facts(d))
         }
@@ -176,8 +187,26 @@ public enum Correlation {
         var d = Dissection()
         var counts = histogram ?? PacketHistogram(startNs: 0, endNs: 0, buckets: 1)
         let counting = histogram != nil
-        while let packet = second.next() {
+        let fast = options.carrierFastPath
+        let only = second.readers.count == 1 ? second.readers[0] : nil
+        var carrier = PacketFacts()  // written only by `fill`
+        var frame = FastFrame()
+        while let packet = only?.next() ?? second.next() {
             if counting { counts.add(fileIndex: packet.fileIndex, interfaceID: packet.interfaceID, timestampNs: packet.timestampNanoseconds) }
+            if fast, let c = CarrierDatagram.read(packet) {
+                // Carrier fast path: no dissection unless the packet becomes evidence (dissecting it
+                // then is what the full path would have done: CarrierDatagram touches no dissector state).
+                // The closure reads the packet from `frame` (plain values: capturing the packet, or
+                // passing `carrier` from inside a closure, copies them per packet).
+                extractor.fill(&carrier, packet, c)
+                frame = FastFrame(packet)
+                correlator.consume(carrier) {
+                    dissectors[frame.fileIndex].dissect(frame.packet, into: &d)
+                    return PacketDetail(d)
+                }
+                collector.observe(carrier)  // WireGuard: the collector reads no dissection
+                continue
+            }
             dissectors[packet.fileIndex].dissect(packet, into: &d)
             let f = extractor.facts(d)
             correlator.consume(f) { PacketDetail(d) }
@@ -186,6 +215,33 @@ public enum Correlation {
         correlator.note(reassembly: dissectors.map(\.statistics), limits: dissectors.first?.limits ?? DissectorLimits())
         return Run(analysis: correlator.finish(inputs: files), summaries: [], histogram: counting ? counts : nil,
                    readers: second.readers)
+    }
+}
+
+/// What the carrier fast path keeps of a packet for a late dissection (evidence): trivial values,
+/// copied per packet without reference counting. `dissect` reads no interface name.
+struct FastFrame {
+    var frameNumber = 0, fileIndex = 0, interfaceID = 0
+    var linkType = LinkType.ethernet
+    var timestampNanoseconds: Int64 = 0
+    var originalLength = 0
+    var direction = PacketDirection.unknown
+    var bytes = ByteView(UnsafeRawBufferPointer(start: nil, count: 0))
+    var recordOffset = 0
+
+    init() {}
+    @inline(__always) init(_ p: Packet) {
+        frameNumber = p.frameNumber; fileIndex = p.fileIndex; interfaceID = p.interfaceID; linkType = p.linkType
+        timestampNanoseconds = p.timestampNanoseconds; originalLength = p.originalLength; direction = p.direction
+        bytes = p.bytes; recordOffset = p.recordOffset
+    }
+
+    var packet: Packet {
+        var p = Packet(frameNumber: frameNumber, fileIndex: fileIndex, interfaceID: interfaceID, linkType: linkType,
+                       timestampNanoseconds: timestampNanoseconds, originalLength: originalLength, direction: direction,
+                       bytes: bytes)
+        p.recordOffset = recordOffset
+        return p
     }
 }
 

@@ -69,6 +69,23 @@ struct CandidateEvidenceCollector {
 
     mutating func observe(_ f: PacketFacts, _ d: Dissection) {
         guard active else { return }
+        observeAddresses(f)
+        switch f.app {
+        case .stun: stun(f, d)
+        case .mdns: if !mdnsWanted.isEmpty { mdns(f, d) }
+        case .dns: if f.dnsIsResponse && !dnsWanted.isEmpty { dns(d) }
+        default: break
+        }
+    }
+
+    /// `observe(f, d)` of a packet whose app is none of STUN, mDNS, DNS (the carrier fast path's
+    /// WireGuard): the same without a dissection, which is then never read.
+    mutating func observe(_ f: PacketFacts) {
+        guard active else { return }
+        observeAddresses(f)
+    }
+
+    private mutating func observeAddresses(_ f: PacketFacts) {
         if !hostAddressWanted.isEmpty, let src = f.source, hostAddressWanted.contains(src) {
             let s = Sighting(fileIndex: f.fileIndex, interface: f.interfaceKey, frame: f.frame)
             if hostAddressSightings[src] == nil { hostAddressSightings[src] = s }
@@ -76,12 +93,6 @@ struct CandidateEvidenceCollector {
                 let sa = SocketAddress(address: src, port: f.sourcePort)
                 if hostWanted.contains(sa), hostSightings[sa] == nil { hostSightings[sa] = s }
             }
-        }
-        switch f.app {
-        case .stun: stun(f, d)
-        case .mdns: if !mdnsWanted.isEmpty { mdns(f, d) }
-        case .dns: if f.dnsIsResponse && !dnsWanted.isEmpty { dns(d) }
-        default: break
         }
     }
 

@@ -16,6 +16,13 @@ struct CarrierFlowTable {
     private(set) var index: [CarrierFlowKey: Int] = [:]
     private(set) var flows: [CarrierFlow] = []
     private(set) var untrackedPackets = 0
+    /// Flows opened by an OpenVPN candidate (a UDP payload no parser claimed that reads as
+    /// mid-session OpenVPN), at most half the table: a swarm of unknown UDP flows (uTP, QUIC short
+    /// headers) must not take the slots of the flows the dissector recognised. Candidate packets of
+    /// further flows are counted in `untrackedCandidates` (those flows meet no carrier rule).
+    private(set) var candidateFlows = 0
+    private(set) var untrackedCandidates = 0
+    var candidateCapacity: Int { capacity / 2 }
     private var lastSlot = -1
 
     init(capacity: Int) {
@@ -25,20 +32,51 @@ struct CarrierFlowTable {
         flows.reserveCapacity(reserve)
     }
 
-    /// Adds one VPN-protocol packet to its flow; returns the flow's slot and whether
-    /// the packet went from the flow's `low` side (nil when the table was full).
-    mutating func observe(_ f: PacketFacts, source: IPAddress, destination: IPAddress) -> (slot: Int, fromLow: Bool)? {
+    @inline(__always) static func key(_ f: PacketFacts, _ source: IPAddress, _ destination: IPAddress) -> (CarrierFlowKey, Bool) {
         let fromLow = (source, f.sourcePort) < (destination, f.destinationPort)
         let key = fromLow
             ? CarrierFlowKey(interface: f.interfaceKey, ipProtocol: f.ipProtocol, low: source, lowPort: f.sourcePort,
                              high: destination, highPort: f.destinationPort)
             : CarrierFlowKey(interface: f.interfaceKey, ipProtocol: f.ipProtocol, low: destination, lowPort: f.destinationPort,
                              high: source, highPort: f.sourcePort)
-        let slot: Int
+        return (key, fromLow)
+    }
+
+    @inline(__always) func find(_ key: CarrierFlowKey) -> Int? {
         // Consecutive packets mostly belong to one flow: comparing the key is cheaper than hashing it.
-        if lastSlot >= 0, flows[lastSlot].key == key {
-            slot = lastSlot
-        } else if let s = index[key] {
+        if lastSlot >= 0, flows[lastSlot].key == key { return lastSlot }
+        return index[key]
+    }
+
+    /// A UDP packet no parser claimed: counted on a flow an OpenVPN candidate opened (a packet that
+    /// does not read as OpenVPN counts against it); a candidate opens its flow while there is room.
+    /// Packets of flows the dissector recognised are left to `observe`.
+    mutating func observeCandidate(_ f: PacketFacts, source: IPAddress, destination: IPAddress) {
+        let (key, fromLow) = Self.key(f, source, destination)
+        let slot: Int
+        if let s = find(key) {
+            guard flows[s].openedByCandidate else { return }
+            slot = s
+        } else {
+            guard f.openvpnCandidate != nil else { return }
+            guard flows.count < capacity, candidateFlows < candidateCapacity else { untrackedCandidates += 1; return }
+            slot = flows.count
+            index[key] = slot
+            var flow = CarrierFlow(key: key, frame: f.frame, time: f.time, firstFromLow: fromLow)
+            flow.openedByCandidate = true
+            flows.append(flow)
+            candidateFlows += 1
+        }
+        lastSlot = slot
+        flows[slot].addCandidate(f, fromLow: fromLow)
+    }
+
+    /// Adds one VPN-protocol packet to its flow; returns the flow's slot and whether
+    /// the packet went from the flow's `low` side (nil when the table was full).
+    mutating func observe(_ f: PacketFacts, source: IPAddress, destination: IPAddress) -> (slot: Int, fromLow: Bool)? {
+        let (key, fromLow) = Self.key(f, source, destination)
+        let slot: Int
+        if let s = find(key) {
             slot = s
         } else {
             guard flows.count < capacity else { untrackedPackets += 1; return nil }
@@ -80,6 +118,8 @@ struct CarrierFlow {
     var fromHigh = CarrierDirection()
     /// The tunnel interface whose packets matched this flow's in time and size (the first one that did).
     var timingInterface: InterfaceKey?
+    /// An OpenVPN candidate opened the flow (CarrierFlowTable.observeCandidate).
+    var openedByCandidate = false
     var delaySum: Int64 = 0
     var delayMax: Int64 = 0
 
@@ -95,6 +135,13 @@ struct CarrierFlow {
         firstFrame = Swift.min(firstFrame, f.frame)
         lastTime = Swift.max(lastTime, f.time)
         if fromLow { self.fromLow.add(f) } else { fromHigh.add(f) }
+    }
+
+    mutating func addCandidate(_ f: PacketFacts, fromLow: Bool) {
+        lastFrame = Swift.max(lastFrame, f.frame)
+        firstFrame = Swift.min(firstFrame, f.frame)
+        lastTime = Swift.max(lastTime, f.time)
+        if fromLow { self.fromLow.addCandidate(f) } else { fromHigh.addCandidate(f) }
     }
 
     mutating func creditTiming(fromLow: Bool, tunnel: InterfaceKey, delay: Int64, outerAfterInner: Bool) {
@@ -141,6 +188,9 @@ struct CarrierDirection {
     /// Key ids in use (bit per key id 0-7).
     var ovKeyIDs: UInt8 = 0
 
+    /// OpenVPN read by structure (OpenVPNCandidate) on a UDP flow the dissector did not decode.
+    var oc = OpenVPNStructure()
+
     // ESP (IP protocol 50 or ESP-in-UDP)
     var esp = 0
     var espSPI: UInt32 = 0, espSPIChanges = 0
@@ -175,6 +225,17 @@ struct CarrierDirection {
                 ikeEstablished += 1
             }
         default: break
+        }
+    }
+
+    mutating func addCandidate(_ f: PacketFacts) {
+        packets += 1
+        bytes += f.length
+        if f.direction == .outbound { markedOutbound += 1 } else if f.direction == .inbound { markedInbound += 1 }
+        if let c = f.openvpnCandidate {
+            oc.add(c, length: f.udpDeclaredPayload > 0 ? f.udpDeclaredPayload : f.payloadLength)
+        } else {
+            oc.other += 1
         }
     }
 
@@ -260,6 +321,88 @@ struct CarrierDirection {
     mutating func credit(_ outerAfterInner: Bool) {
         timed += 1
         if outerAfterInner { self.outerAfterInner += 1 }
+    }
+}
+
+/// One direction of a UDP flow read as mid-session OpenVPN (OpenVPNCandidate): what the carrier
+/// rule openvpn-structure needs, in fixed-size counters.
+struct OpenVPNStructure {
+    /// Packets that read as mid-session OpenVPN, and packets of the flow that did not.
+    var packets = 0, other = 0
+    var dataV1 = 0, dataV2 = 0, control = 0
+    var data: Int { dataV1 + dataV2 }
+    /// Data packets: UDP payload lengths, and (length - header) mod 16 (CBC: HMAC + IV + whole blocks).
+    var minLength = Int.max, maxLength = 0
+    var residue = -1, residueChanges = 0
+    /// P_DATA_V2 peer id and its changes.
+    var peer: UInt32 = 0, peerChanges = 0
+    /// Data packets: the key id and how often it changed between consecutive packets (a renegotiation
+    /// moves it to the next one); key ids seen (bit per id).
+    var key: UInt8 = 0xFF, keyChanges = 0, keys: UInt8 = 0
+    /// AEAD packet ids, per key id (a new key starts at 1): steps of 1-65,536 forward, reorders (up to
+    /// 1,024 back), anything else.
+    var lastID = SIMD8<UInt32>(), idSeen: UInt8 = 0
+    var idSteps = 0, idReordered = 0, idBad = 0
+    /// Control packets: the session id and its changes; the tls-crypt / tls-auth layouts (bit per
+    /// OpenVPNCandidate.controlLayouts entry) whose time stayed the same and plausible (>= 10^9:
+    /// September 2001) and whose packet id rose on every control packet; every control packet fit the
+    /// layout without either.
+    var session: UInt64 = 0, sessionChanges = 0
+    var layoutTime = SIMD8<UInt32>(), layoutID = SIMD8<UInt32>(), layouts: UInt8 = 0
+    var plain = true
+
+    mutating func add(_ c: OpenVPNCandidate, length: Int) {
+        packets += 1
+        switch c.opcode {
+        case OpenVPNCandidate.dataV1, OpenVPNCandidate.dataV2:
+            let v2 = c.opcode == OpenVPNCandidate.dataV2
+            if v2 {
+                if dataV2 > 0 && c.peerID != peer { peerChanges += 1 }
+                peer = c.peerID
+                dataV2 += 1
+            } else {
+                dataV1 += 1
+            }
+            if key != 0xFF && c.keyID != key { keyChanges += 1 }
+            key = c.keyID
+            keys |= 1 << c.keyID
+            minLength = Swift.min(minLength, length)
+            maxLength = Swift.max(maxLength, length)
+            let r = (length - (v2 ? 4 : 1)) & 15
+            if residue < 0 { residue = r } else if r != residue { residueChanges += 1 }
+            let k = Int(c.keyID), id = c.dataPacketID, last = lastID[k]
+            if idSeen & (1 << k) == 0 {
+                idSeen |= 1 << k
+                lastID[k] = id
+            } else if id > last {
+                if id - last <= 1 << 16 { idSteps += 1 } else { idBad += 1 }
+                lastID[k] = id
+            } else if id < last && last - id <= 1_024 {
+                idReordered += 1
+            } else {
+                idBad += 1
+            }
+        default:
+            if control > 0 && c.sessionID != session { sessionChanges += 1 }
+            session = c.sessionID
+            if !c.fitsPlain { plain = false }
+            if control == 0 {
+                for i in 0..<OpenVPNCandidate.controlLayouts.count where c.readable & (1 << i) != 0 && c.layoutTimes[i] >= 1_000_000_000 {
+                    layouts |= 1 << i
+                }
+            } else {
+                for i in 0..<OpenVPNCandidate.controlLayouts.count where layouts & (1 << i) != 0 {
+                    let id = c.layoutPacketIDs[i], last = layoutID[i]
+                    // tls-auth and tls-crypt give every control packet (retransmissions too) a new packet id.
+                    if c.readable & (1 << i) == 0 || c.layoutTimes[i] != layoutTime[i] || id <= last || id - last > 1 << 16 {
+                        layouts &= ~(1 << i)
+                    }
+                }
+            }
+            layoutTime = c.layoutTimes
+            layoutID = c.layoutPacketIDs
+            control += 1
+        }
     }
 }
 

@@ -9,6 +9,7 @@ import Dissectors
 enum CarrierRule: String, CaseIterable, Sendable {
     case wireguardData = "wireguard-data"
     case openvpnSession = "openvpn-session"
+    case openvpnStructure = "openvpn-structure"
     case esp
     case espInUDP = "esp-in-udp"
     case ikeSA = "ike-sa"
@@ -24,6 +25,8 @@ enum CarrierRule: String, CaseIterable, Sendable {
             return "\(name): a UDP flow that carries, in both directions, WireGuard transport messages (type 4, zero reserved bytes, one receiver index per direction, counters increasing, lengths 32 + 16n) is a WireGuard tunnel's carrier, even without a handshake in the capture"
         case .openvpnSession:
             return "\(name): a flow whose OpenVPN messages in both directions keep one session id per direction (control channel, tls-auth and tls-crypt included) and one peer id (P_DATA_V2) is an OpenVPN tunnel's carrier, even without its hard reset in the capture"
+        case .openvpnStructure:
+            return "\(name): a UDP flow on any port whose every payload, in both directions, reads as mid-session OpenVPN (P_DATA_V1/V2, P_CONTROL_V1, P_ACK_V1, soft reset; no hard reset in the capture) and keeps its fields consistent (one data opcode and peer id per direction, key ids that change seldom, AEAD packet ids increasing per key or CBC lengths of whole blocks; control packets with one session id per direction in a layout that fits: tls-crypt or tls-auth packet ids increasing with one time, or plain), with at least \(CarrierRules.openvpnMinimumPackets) such packets, is an OpenVPN tunnel's carrier, even without its hard reset in the capture and off port 1194"
         case .esp:
             return "\(name): ESP (IP protocol 50) is encrypted IPsec tunnel traffic by definition; the side that is not this host is an IPsec endpoint"
         case .espInUDP:
@@ -55,6 +58,8 @@ struct CarrierRules {
     static let timingWindow: Int64 = 50_000_000
     /// Matches a flow needs (and at least half of its data packets) to be the carrier by timing alone.
     static let minimumTimed = 3
+    /// Packets a flow needs, both ways together, to be OpenVPN by structure alone (openvpn-structure).
+    static let openvpnMinimumPackets = 8
 
     var roles: [InterfaceKey: InterfaceDecision]
     /// Endpoints seen in handshakes (on physical interfaces).
@@ -239,6 +244,10 @@ struct CarrierRules {
             if a.ovDataV1 + b.ovDataV1 > 0 { s += ", \(a.ovDataV1 + b.ovDataV1) P_DATA_V1" }
             return make(.openvpnSession, "openvpn", tcp ? "tcp" : "udp", s)
         }
+        // OpenVPN read by structure on a flow the dissector did not decode (any port).
+        if flow.key.ipProtocol == 17, flow.openedByCandidate, let s = openvpnStructure(a, b, aName, bName, flow) {
+            return make(.openvpnStructure, "openvpn", "udp", s)
+        }
         // ESP: by definition on IP protocol 50.
         func spis(_ d: CarrierDirection, _ from: String) -> String? {
             guard d.esp > 0 else { return nil }
@@ -290,6 +299,74 @@ struct CarrierRules {
             return r
         }
         return nil
+    }
+
+    /// openvpn-structure's evidence, when both directions of a candidate-opened flow keep OpenVPN's
+    /// fields consistent (`OpenVPNStructure`); nil when they do not.
+    func openvpnStructure(_ da: CarrierDirection, _ db: CarrierDirection, _ aName: String, _ bName: String, _ flow: CarrierFlow) -> String? {
+        let a = da.oc, b = db.oc
+        // Every packet of the flow (since it was tracked) read as mid-session OpenVPN.
+        guard a.other == 0, b.other == 0, da.packets == a.packets, db.packets == b.packets,
+              a.packets + b.packets >= Self.openvpnMinimumPackets,
+              let ea = Self.ovDirection(a), let eb = Self.ovDirection(b) else { return nil }
+        var s = "OpenVPN over UDP read by structure\(flow.key.lowPort == 1194 || flow.key.highPort == 1194 ? "" : " off port 1194") without a hard reset in the capture: \(a.packets + b.packets) packets (\(a.packets) from \(aName), \(b.packets) from \(bName))"
+        if a.data + b.data > 0 {
+            var parts: [String] = []
+            if a.dataV2 + b.dataV2 > 0 {
+                let peers = [a, b].filter { $0.dataV2 > 0 }.map { String($0.peer) }
+                parts.append("\(a.dataV2 + b.dataV2) P_DATA_V2 with peer id \(peers.joined(separator: " / "))")
+            }
+            if a.dataV1 + b.dataV1 > 0 { parts.append("\(a.dataV1 + b.dataV1) P_DATA_V1") }
+            let keys = (0..<8).filter { (a.keys | b.keys) & (1 << $0) != 0 }.map(String.init).joined(separator: ", ")
+            parts.append("key id \(keys)")
+            let aead = [(a, ea.data), (b, eb.data)].filter { $0.1 == .aead }.map(\.0)
+            if !aead.isEmpty {
+                let steps = aead.reduce(0) { $0 + $1.idSteps }, back = aead.reduce(0) { $0 + $1.idReordered }, bad = aead.reduce(0) { $0 + $1.idBad }
+                parts.append("AEAD packet ids increasing\(aead.count == 1 ? " one way" : "") (\(steps) steps, \(back) reordered, \(bad) out of line)")
+            }
+            let cbc = [(a, ea.data), (b, eb.data)].filter { $0.1 == .cbc }.map(\.0)
+            if !cbc.isEmpty {
+                let ranges = cbc.map { "\($0.minLength)-\($0.maxLength)" }.joined(separator: " / ")
+                let residues = Array(Set(cbc.map { String($0.residue) })).sorted().joined(separator: " / ")
+                parts.append("CBC lengths of whole blocks\(cbc.count == 1 ? " one way" : "") (\(ranges) bytes, \(residues) mod 16 after the header)")
+            }
+            s += "; data channel: " + parts.joined(separator: ", ")
+        }
+        if a.control + b.control > 0 {
+            s += "; control channel: \(a.control + b.control) packets, session id \(hex(a.session)) / \(hex(b.session))"
+            let layouts = [(a, ea.control), (b, eb.control)].compactMap { d, c -> String? in
+                guard let c else { return nil }
+                return c < 0 ? "layout without tls-auth or tls-crypt" : "\(OpenVPNCandidate.controlLayouts[c].name) layout (time \(d.layoutTime[c]))"
+            }
+            if !layouts.isEmpty { s += ", " + layouts.joined(separator: " / ") + ", packet ids increasing" }
+        }
+        return s
+    }
+
+    enum OpenVPNData { case aead, cbc }
+
+    /// One direction's evidence: how its data channel fits (AEAD, CBC) and its control channel's layout
+    /// (an index into OpenVPNCandidate.controlLayouts, -1 for the plain one); nil when the direction does not fit.
+    static func ovDirection(_ d: OpenVPNStructure) -> (data: OpenVPNData?, control: Int?)? {
+        guard d.packets > 0, d.dataV1 == 0 || d.dataV2 == 0, d.peerChanges == 0, d.keyChanges <= 1 + d.data / 32 else { return nil }
+        var data: OpenVPNData?, control: Int?
+        let header = d.dataV2 > 0 ? 4 : 1
+        // AEAD (GCM, ChaCha20-Poly1305): the packet id in clear, then a 16-byte tag; the smallest is a ping.
+        if d.data >= 4, d.idSteps >= 3, d.idBad * 16 <= d.data, d.minLength >= header + 4 + 16 + 16 {
+            data = .aead
+        } else if d.data >= 8, d.residueChanges == 0, d.minLength - header >= 20 + 16 + 16, d.maxLength - d.minLength >= 32 {
+            // CBC: HMAC (20, 32 or 64 bytes), IV and whole 16-byte blocks; lengths that vary.
+            data = .cbc
+        }
+        if d.control >= 2, d.sessionChanges == 0 {
+            if d.layouts != 0 { control = d.layouts.trailingZeroBitCount } else if d.plain { control = -1 }
+        }
+        // A direction with data packets must show the data channel's structure; one with only control
+        // packets, the control channel's.
+        if d.data >= 4 && data == nil { return nil }
+        if d.data < 4 && control == nil { return nil }
+        if d.control >= 2 && control == nil { return nil }
+        return (data, control)
     }
 
     /// "N of M data packets matched packets on tunnel interface X within D (mean E)", when any did.

@@ -119,15 +119,15 @@ extension Correlator {
     }
 
     /// A carrier packet of the tunnel: the carrier's last time, endpoint and longest silence.
-    @inline(__always) mutating func carrierPacket(_ t: Int64, _ e: Endpoint) {
+    @inline(__always) mutating func carrierPacket(_ t: Int64, address: IPAddress, port: UInt16?) {
         if let last = windows.lastCarrier {
             // Only the silence since the tunnel's last activity belongs to the quiet that may follow.
             let gap = elapsed(t, since: max(last, lastActivity ?? last))
             if gap > windows.carrierSilence { windows.carrierSilence = gap }
         }
         if windows.lastCarrier.map({ t > $0 }) ?? true { windows.lastCarrier = t }
-        if windows.lastCarrierEndpoint?.address != e.address || windows.lastCarrierEndpoint?.port != e.port {
-            windows.lastCarrierEndpoint = EndpointSpec(address: e.address, port: e.port)
+        if windows.lastCarrierEndpoint?.address != address || windows.lastCarrierEndpoint?.port != port {
+            windows.lastCarrierEndpoint = EndpointSpec(address: address, port: port)
         }
     }
 

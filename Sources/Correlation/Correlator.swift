@@ -22,6 +22,7 @@ public struct Correlator {
     var answers: [IPAddress: Answer] = [:]
     var tunnelPeers: Set<Peer> = []
     var tunnelAddresses: Set<IPAddress> = []
+    var lastTunnelPair: (source: IPAddress, destination: IPAddress)?
     var exposedTunnel: [Analysis.ExposedAddress] = []
     var exposedPhysical: [(address: String, how: String, builder: Int, server: String, frame: Int)] = []
     var verdictCounts = [Int](repeating: 0, count: VerdictKind.allCases.count)
@@ -58,6 +59,13 @@ public struct Correlator {
     /// Route pushes, VPN server names answered outside the tunnel, attack findings (Correlator+Attacks.swift).
     var attacks = AttackState()
 
+    /// The carrier test of every packet (TunnelModel.carrierEndpoint without copies).
+    let endpointMatcher: EndpointMatcher
+    /// The last interface's role: consecutive packets mostly share one (no hashing per packet).
+    var lastRole: (key: InterfaceKey, role: InterfaceRole)?
+    /// The one before (a tunnel and its carrier alternate).
+    var previousRole: (key: InterfaceKey, role: InterfaceRole)?
+
     var lastSweep: Int64?
     var lastTime: Int64 = 0
     var directionGuesses = 0
@@ -87,6 +95,7 @@ public struct Correlator {
         activityFromTunnelInterface = model.hasTunnelInterface
         spansEnabled = model.hasTunnelInterface || !model.endpoints.isEmpty
         attacks.endpointAddresses = Set(model.endpoints.filter { !$0.anotherVPN }.map(\.address))
+        endpointMatcher = EndpointMatcher(model.endpoints)
     }
 
     struct FlowKey: Hashable {
@@ -191,7 +200,11 @@ public struct Correlator {
             lastSweep = f.time
         }
         let key = f.interfaceKey
-        switch model.role(key) {
+        let role: InterfaceRole
+        if let l = lastRole, l.key == key { role = l.role }
+        else if let l = previousRole, l.key == key { role = l.role; swap(&lastRole, &previousRole) }
+        else { role = model.role(key); previousRole = lastRole; lastRole = (key, role) }
+        switch role {
         case .tunnel:
             if f.canaryToken != nil { _ = canaryPacket(f) }
             tunnelPacket(f, detail: detail); return
@@ -214,13 +227,14 @@ public struct Correlator {
         guard let src = f.source, let dst = f.destination else { tally(.nonIP); return }
         // The capture's own canaries (and ICMP errors about them) are the positive control, never leaks.
         if f.canaryToken != nil || f.quoted != nil, canaryPacket(f) { tally(.canary); return }
-        let toEndpoint = model.carrierEndpoint(f, remoteIsDestination: true)
-        if let e = toEndpoint ?? model.carrierEndpoint(f, remoteIsDestination: false) {
+        let toEndpoint = endpointMatcher.match(f, remoteIsDestination: true)
+        if let i = toEndpoint ?? endpointMatcher.match(f, remoteIsDestination: false) {
             tally(.carrier)
-            control.countCarrier(f.interfaceKey, frame: f.frame, sent: toEndpoint != nil)
-            if e.anotherVPN { observeAnotherVPN(f, e) }
+            control.countCarrier(key, frame: f.frame, sent: toEndpoint != nil)
+            let e = endpointMatcher.entries[i]
+            if e.anotherVPN { observeAnotherVPN(f, model.endpoints[i]) }
             else {
-                carrierPacket(f.time, e)
+                carrierPacket(f.time, address: e.address, port: e.port)
                 if !activityFromTunnelInterface { activity(f.time) }
             }
             return
@@ -256,8 +270,11 @@ public struct Correlator {
     mutating func tunnelPacket(_ f: PacketFacts, detail: () -> PacketDetail) {
         tally(.tunnel)
         activity(f.time)
-        if let s = f.source, let d = f.destination, tunnelAddresses.count < limits.maxTunnelPeers {
+        if let s = f.source, let d = f.destination, tunnelAddresses.count < limits.maxTunnelPeers,
+           s != lastTunnelPair?.source || d != lastTunnelPair?.destination {
+            // The same pair as the last packet's is in the set already: two hashes per packet saved.
             tunnelAddresses.insert(s); tunnelAddresses.insert(d)
+            lastTunnelPair = (s, d)
         }
         guard f.app == .stun, let s = f.source, let d = f.destination else { return }
         let isResponse = f.stunClass >= 2

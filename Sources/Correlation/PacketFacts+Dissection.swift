@@ -5,7 +5,8 @@ import Dissectors
 /// the packet an ICMP error quotes comes from the dissector's `quoted` slot, and
 /// the application layer from `app.kind` (comparing `Layer`s compares strings).
 /// The canary token is read by its format's owner (`CanaryToken.inPayload`, CaptureFiles)
-/// from the UDP payload view: a first-byte check for nearly every datagram.
+/// from the UDP payload view: a first-byte check for nearly every datagram; so is the OpenVPN
+/// candidate reading of a datagram no parser claimed (`OpenVPNCandidate`, Dissectors).
 public struct FactsExtractor {
     public init() {}
 
@@ -136,11 +137,52 @@ public struct FactsExtractor {
         } else if d.ip?.protocol == 1 || d.ip?.protocol == 58 {
             f.app = .icmp
         }
+        // Read by its format's owner, from the UDP payload view: a first-byte check for most datagrams.
+        // A datagram on a DNS port that is no well-formed DNS message too: VPNs use 53 to pass firewalls.
+        if let u = d.udp, f.app == .none || (f.app == .dns && (a.dns == nil || a.dns?.problem != nil)) {
+            f.openvpnCandidate = OpenVPNCandidate(u.payload)
+        }
         return f
     }
 }
 
 extension FactsExtractor {
+    /// The facts `facts(_:)` gives for the dissection of a packet the carrier fast path read
+    /// (`CarrierDatagram`: Ethernet, IPv4, UDP, WireGuard transport data); field for field the same.
+    @inline(__always)
+    public func facts(_ p: Packet, _ c: CarrierDatagram) -> PacketFacts {
+        var f = PacketFacts()
+        fill(&f, p, c)
+        return f
+    }
+
+    /// `facts(p, c)` written into `f` in place (no 400-byte value built and copied per packet).
+    /// `f` must be a value only `fill` ever wrote to: it writes the same fields every time, so every
+    /// other field keeps its default, as in `facts(p, c)`.
+    @inline(__always)
+    public func fill(_ f: inout PacketFacts, _ p: Packet, _ c: CarrierDatagram) {
+        f.fileIndex = p.fileIndex
+        f.frame = p.frameNumber
+        f.interfaceID = p.interfaceID
+        f.time = p.timestampNanoseconds
+        f.length = p.originalLength
+        f.direction = p.direction
+        f.network = .ipv4
+        f.source = .v4(c.source)
+        f.destination = .v4(c.destination)
+        f.ipProtocol = 17
+        f.ipTotalLength = c.ipTotalLength
+        f.transport = .udp
+        f.sourcePort = c.sourcePort
+        f.destinationPort = c.destinationPort
+        f.payloadLength = c.payloadLength
+        f.udpDeclaredPayload = Int(c.udpLength) - 8
+        f.app = .wireguard
+        f.wireguardType = 4
+        f.wireguardReceiver = c.receiverIndex
+        f.wireguardCounter = c.counter
+    }
+
     /// An RA's Route Information options and its first on-link prefix (RAs are rare: the walk is cheap).
     static func routerAdvertisement(_ m: ICMPv6Message, into f: inout PacketFacts) {
         for o in m.options {

@@ -66,6 +66,9 @@ public struct PacketFacts: Sendable {
     public var openvpnSessionID: UInt64 = 0
     /// OpenVPN P_DATA_V2: the 24-bit peer id (nil for other opcodes).
     public var openvpnPeerID: UInt32?
+    /// A UDP payload no parser claimed, read as a mid-session OpenVPN packet (nil when byte 0 is no
+    /// mid-session opcode): the carrier rule openvpn-structure judges whether its flow keeps the fields consistent.
+    public var openvpnCandidate: OpenVPNCandidate?
     /// IKE: exchange type (34 IKE_SA_INIT; IKEv1 2 main mode, 4 aggressive), flags, version major.
     public var ikeExchange: UInt8 = 0
     public var ikeIsResponse = false

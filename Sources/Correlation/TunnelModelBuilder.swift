@@ -24,6 +24,9 @@ public struct TunnelModelBuilder {
     public private(set) var boundsHit = 0
 
     struct InterfaceTally { var packets = 0; var maybeTunnel = false }
+    /// The interface of the last packet and its entry in `tallies` (valid until the next insertion).
+    var lastTally: (key: InterfaceKey, index: Dictionary<InterfaceKey, InterfaceTally>.Index)?
+    var previousTally: (key: InterfaceKey, index: Dictionary<InterfaceKey, InterfaceTally>.Index)?
 
     public init(options: AnalysisOptions) {
         self.options = options
@@ -45,13 +48,27 @@ public struct TunnelModelBuilder {
     public mutating func observe(_ f: PacketFacts) {
         let key = f.interfaceKey
         let maybeTunnel: Bool
-        if let i = tallies.index(forKey: key) {
+        if let l = lastTally, l.key == key {
+            // Consecutive packets mostly share an interface, or alternate between two (a tunnel
+            // and its carrier): the indices found last time (no hashing).
+            tallies.values[l.index].packets += 1
+            maybeTunnel = tallies.values[l.index].maybeTunnel
+        } else if let l = previousTally, l.key == key {
+            tallies.values[l.index].packets += 1
+            maybeTunnel = tallies.values[l.index].maybeTunnel
+            swap(&lastTally, &previousTally)
+        } else if let i = tallies.index(forKey: key) {
             tallies.values[i].packets += 1
             maybeTunnel = tallies.values[i].maybeTunnel
+            previousTally = lastTally
+            lastTally = (key, i)
         } else {
             if let hw = f.hardwareType, key.interfaceIndex != nil { hardwareTypes[key] = hw }
             maybeTunnel = provisionalRole(key) == .tunnel
             tallies[key] = InterfaceTally(packets: 1, maybeTunnel: maybeTunnel)
+            // An insertion may move every entry: look the indices up again.
+            lastTally = nil
+            previousTally = nil
         }
         if f.direction == .outbound, let s = f.source, !AddressScope(s).staysOnLink || AddressScope(s) == .linkLocal {
             addHost(s, key, "source of packets marked outbound by the capture")
@@ -116,6 +133,13 @@ public struct TunnelModelBuilder {
     @inline(__always) mutating func observeCarrier(_ f: PacketFacts, _ src: IPAddress, _ dst: IPAddress) {
         switch f.app {
         case .wireguard, .openvpn, .esp, .ike: break
+        case .none where f.transport == .udp, .dns where f.transport == .udp:
+            // Only a candidate opens a flow; other unclaimed datagrams (and DNS messages) count on the
+            // flows candidates opened.
+            if f.openvpnCandidate != nil || carrierFlows.candidateFlows > 0 {
+                carrierFlows.observeCandidate(f, source: src, destination: dst)
+            }
+            return
         default: return
         }
         guard let (slot, fromLow) = carrierFlows.observe(f, source: src, destination: dst) else { return }
@@ -224,6 +248,10 @@ public struct TunnelModelBuilder {
                 bounds += carrierFlows.untrackedPackets
                 carrierAssumptions.append("carrier flow table full (\(options.limits.maxCarrierFlows) flows): \(carrierFlows.untrackedPackets) VPN-protocol packets of further flows were not tracked, so no carrier rule judged those flows")
             }
+            if carrierFlows.untrackedCandidates > 0 {
+                bounds += carrierFlows.untrackedCandidates
+                carrierAssumptions.append("OpenVPN candidate flows full (\(carrierFlows.candidateCapacity) flows, half the carrier flow table): \(carrierFlows.untrackedCandidates) UDP packets of further flows that read as OpenVPN were not tracked, so carrier rule openvpn-structure did not judge those flows")
+            }
         }
         let (networks, handshakes) = attackSurface.finish(endpoints: endpoints, roles: decisions,
                                                           interfaces: Array(interfaces.values))
@@ -320,7 +348,8 @@ public struct TunnelModel: Sendable {
     public var hasTunnelInterface: Bool { interfaces.values.contains { $0.role == .tunnel } }
     public var hasPhysicalInterface: Bool { interfaces.values.contains { $0.role == .physical } }
 
-    /// The endpoint a packet's remote side matches, if it is carrier traffic.
+    /// The endpoint a packet's remote side matches, if it is carrier traffic
+    /// (`EndpointMatcher` is the same rule without copying an `Endpoint` per packet).
     public func carrierEndpoint(_ f: PacketFacts, remoteIsDestination: Bool) -> Endpoint? {
         guard let remote = remoteIsDestination ? f.destination : f.source else { return nil }
         let port = remoteIsDestination ? f.destinationPort : f.sourcePort
@@ -333,6 +362,54 @@ public struct TunnelModel: Sendable {
             case "udp": if f.transport == .udp && e.port == port { return e }
             case "tcp": if f.transport == .tcp && e.port == port { return e }
             default: break
+            }
+        }
+        return nil
+    }
+}
+
+/// `TunnelModel.carrierEndpoint` as plain values, for the per-packet test in pass 2: the
+/// endpoints' transports decided once (not a String comparison per packet), the index of the
+/// first endpoint that matches returned instead of a copy of it (its Strings retained).
+struct EndpointMatcher {
+    enum Kind: UInt8 { case any, ipsec, udp, tcp, never }
+    struct Entry {
+        var address: IPAddress
+        var port: UInt16?
+        var kind: Kind
+        var anotherVPN: Bool
+    }
+    let entries: [Entry]
+
+    init(_ endpoints: [Endpoint]) {
+        entries = endpoints.map { e in
+            let kind: Kind = switch e.transport {
+            case nil: .any
+            case "ipsec": .ipsec
+            case "udp": .udp
+            case "tcp": .tcp
+            default: .never
+            }
+            return Entry(address: e.address, port: e.port, kind: kind, anotherVPN: e.anotherVPN)
+        }
+    }
+
+    /// The index in `endpoints` of the endpoint `carrierEndpoint(f, remoteIsDestination:)` returns.
+    @inline(__always)
+    func match(_ f: PacketFacts, remoteIsDestination: Bool) -> Int? {
+        guard let remote = remoteIsDestination ? f.destination : f.source else { return nil }
+        let port = remoteIsDestination ? f.destinationPort : f.sourcePort
+        for i in entries.indices {
+            let e = entries[i]
+            guard e.address == remote else { continue }
+            switch e.kind {
+            case .any: if e.port == nil || (f.transport != .none && e.port == port) { return i }
+            case .ipsec:
+                if f.ipProtocol == 50 || f.ipProtocol == 51 { return i }
+                if f.transport == .udp && (port == 500 || port == 4500) { return i }
+            case .udp: if f.transport == .udp && e.port == port { return i }
+            case .tcp: if f.transport == .tcp && e.port == port { return i }
+            case .never: break
             }
         }
         return nil

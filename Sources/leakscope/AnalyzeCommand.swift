@@ -79,6 +79,10 @@ struct AnalyzeCommand: ParsableCommand {
     @Flag(name: .customLong("no-candidates"), help: "Do not look for candidates sidecars beside the captures.")
     var noCandidates = false
 
+    /// Hidden: the analysis without the carrier fast path (the same result, slower; docs/benchmarks.md).
+    @Flag(name: .customLong("no-fast-path"), help: .hidden)
+    var noFastPath = false
+
     @Flag(help: "Print the per-file, per-interface capture summary (link type, packets, bytes, time span) instead.")
     var summary = false
 
@@ -114,6 +118,7 @@ struct AnalyzeCommand: ParsableCommand {
         options.groupGapNanoseconds = Int64(groupGap * 1e9)
         options.candidateFiles = candidates
         options.discoverCandidates = !noCandidates
+        options.carrierFastPath = !noFastPath
 
         let record = try output.record(inputs: held.inputs, options: options) { analysis in
             // Sidecars named inside the captures were read too: no output may replace them either.

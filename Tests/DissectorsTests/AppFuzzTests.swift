@@ -35,6 +35,7 @@ func exerciseAllAppParsers(_ v: ByteView) {
     _ = OpenVPNPacket.isLikely(v, overTCP: true)
     _ = (try? OpenVPNPacket(v))?.summary()
     _ = (try? OpenVPNPacket(v, overTCP: true))?.summary()
+    _ = OpenVPNCandidate(v)
     _ = IKEHeader.isLikely(v)
     _ = (try? NATTraversalPayload(v))?.summary()
     _ = (try? L2TPHeader(v))?.summary()

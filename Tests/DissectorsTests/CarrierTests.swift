@@ -249,3 +249,32 @@ enum CarrierVectors {
     }
     mutateEveryByte(CarrierVectors.l2tpV2Control) { v in _ = (try? L2TPHeader(v))?.summary() }
 }
+
+/// OpenVPNCandidate reads what a mid-session packet's fields would be; every prefix reads or is nil.
+@Test func openvpnCandidateFields() throws {
+    // P_DATA_V2 key 1, peer id 0x000105, AEAD packet id 0x2a, tag and ciphertext.
+    let data = hexBytes("49 00 01 05 00 00 00 2a") + [UInt8](repeating: 0xEE, count: 32)
+    withView(data) { v in
+        let c = OpenVPNCandidate(v)
+        #expect(c?.opcode == 9 && c?.keyID == 1 && c?.peerID == 0x105 && c?.dataPacketID == 42 && c?.captured == 40)
+    }
+    // P_CONTROL_V1 with tls-auth (HMAC-SHA1): session, HMAC, packet id 7, time 1700000000, no ACKs.
+    let tlsAuth = hexBytes("20 11 22 33 44 55 66 77 88") + [UInt8](repeating: 0xA5, count: 20)
+        + hexBytes("00 00 00 07 65 53 f1 00 00 00 00 00 03") + [UInt8](repeating: 0x16, count: 20)
+    withView(tlsAuth) { v in
+        let c = OpenVPNCandidate(v)
+        #expect(c?.sessionID == 0x1122_3344_5566_7788)
+        #expect(c?.layoutPacketIDs[1] == 7 && c?.layoutTimes[1] == 1_700_000_000)
+        #expect(OpenVPNCandidate.controlLayouts[1].name == "tls-auth HMAC 20 bytes")
+        #expect(c?.readable == 0b0011_0111)   // 62 bytes: every layout but HMAC 64 and 48 (they need 77 and 65)
+        #expect(c?.fitsPlain == false)        // 0xa5 ACKs: more than 8
+    }
+    // P_ACK_V1 without tls-auth: session, 1 ACK id, the peer's session: exactly 22 bytes.
+    let ack = hexBytes("28 01 02 03 04 05 06 07 08 01 00 00 00 05 09 09 09 09 09 09 09 09")
+    withView(ack) { v in #expect(OpenVPNCandidate(v)?.fitsPlain == true) }
+    // Hard resets, other opcodes and short packets are no candidates.
+    for bytes in [CarrierVectors.ovpnHardReset, hexBytes("80 00 00 00 00"), hexBytes("49 00 01"), hexBytes("30 00 00 00")] {
+        withView(bytes) { v in #expect(OpenVPNCandidate(v) == nil) }
+    }
+    for n in 0...tlsAuth.count { withView(Array(tlsAuth.prefix(n))) { v in _ = OpenVPNCandidate(v) } }
+}

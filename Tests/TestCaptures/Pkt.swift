@@ -222,6 +222,22 @@ public enum Pkt {
         [9 << 3 | key, UInt8(peer >> 16 & 0xFF), UInt8(peer >> 8 & 0xFF), UInt8(peer & 0xFF)] + be32(packetID)
             + [UInt8](repeating: 0x77, count: size)
     }
+    /// OpenVPN control/ACK packet with tls-crypt: session id, packet id, time, 32-byte HMAC-SHA256 tag,
+    /// then the encrypted ACK array, message id and TLS data (`encrypted` bytes).
+    public static func openvpnTLSCrypt(opcode: UInt8, session: UInt64, packetID: UInt32, time: UInt32 = 1_700_000_000,
+                                       encrypted: Int = 60, key: UInt8 = 0) -> [UInt8] {
+        [opcode << 3 | key] + be64(session) + be32(packetID) + be32(time) + [UInt8](repeating: 0xC3, count: 32)
+            + [UInt8](repeating: 0x3C, count: encrypted)
+    }
+    /// OpenVPN P_DATA_V1 with an AEAD cipher: opcode 6, key id, packet id, tag and ciphertext.
+    public static func openvpnDataV1(packetID: UInt32, size: Int = 60, key: UInt8 = 0) -> [UInt8] {
+        [6 << 3 | key] + be32(packetID) + [UInt8](repeating: 0x66, count: size)
+    }
+    /// OpenVPN P_DATA_V1 with a CBC cipher and HMAC-SHA1: opcode 6, HMAC, IV and `blocks` 16-byte blocks.
+    public static func openvpnDataCBC(blocks: Int, fill: UInt8 = 0x5C, key: UInt8 = 0) -> [UInt8] {
+        [6 << 3 | key] + [UInt8](repeating: 0xAB, count: 20) + [UInt8](repeating: 0x1F, count: 16)
+            + [UInt8](repeating: fill, count: 16 * blocks)
+    }
     /// An IKEv2 INFORMATIONAL (exchange 37) of an established SA; `fromInitiator` sets the I flag.
     public static func ikeInformational(initiatorSPI: UInt64, responderSPI: UInt64, fromInitiator: Bool, response: Bool, id: UInt32) -> [UInt8] {
         let body = [UInt8](repeating: 0x2E, count: 52)
