@@ -107,39 +107,59 @@ public struct Correlator {
         var remotePort: UInt16
     }
 
+    /// One entry of the flow table (65,536 of them): fixed-size fields, the rarely used
+    /// parts (held packets, the tentative class) out of line in one box.
     struct FlowState {
         var lastSeen: Int64
-        /// The group the flow's packets go to once decided.
-        var group: Int?
-        /// Index of this flow in a traffic finding's `flows`.
-        var flowIndex: Int?
-        /// The class the flow gets if nothing better shows up (TCP before payload).
-        var tentative: Classification?
+        private var groupSlot: Int32 = -1
+        private var flowIndexSlot: Int32 = -1
         var hostSent = false
-        /// Packets held while the flow is undecided, out of line: most flows hold none, and the
-        /// table's 65,536 entries stay small. The box is this flow's own (a copy taken out of
-        /// the table is written back), so it is reused rather than replaced per held packet.
+        /// The group the flow's packets go to once decided.
+        var group: Int? {
+            get { groupSlot < 0 ? nil : Int(groupSlot) }
+            set { groupSlot = newValue.map { Int32($0) } ?? -1 }
+        }
+        /// Index of this flow in a traffic finding's `flows`.
+        var flowIndex: Int? {
+            get { flowIndexSlot < 0 ? nil : Int(flowIndexSlot) }
+            set { flowIndexSlot = newValue.map { Int32($0) } ?? -1 }
+        }
+        /// Packets held while the flow is undecided, and the class the flow gets if nothing better
+        /// shows up (TCP before payload), out of line: most flows have neither. The box is this
+        /// flow's own (a copy taken out of the table is written back), so it is reused rather than
+        /// replaced per held packet.
         private var held: PendingBox?
+        var tentative: Classification? {
+            get { held?.tentative }
+            set {
+                if let held { held.tentative = newValue; release() }
+                else if newValue != nil { held = PendingBox(Pending(), tentative: newValue) }
+            }
+        }
         var pending: Pending {
             get { held?.value ?? Pending() }
             set {
-                if newValue.packets == 0 && newValue.frames.isEmpty { held = nil }
-                else if let held { held.value = newValue }
-                else { held = PendingBox(newValue) }
+                if let held { held.value = newValue; release() }
+                else if !newValue.isEmpty { held = PendingBox(newValue, tentative: nil) }
             }
             // In place (`addPending(&state.pending, ...)`): the held frames are appended to, not copied.
             _modify {
-                if held == nil { held = PendingBox(Pending()) }
+                if held == nil { held = PendingBox(Pending(), tentative: nil) }
                 yield &held!.value
-                if held!.value.packets == 0 && held!.value.frames.isEmpty { held = nil }
+                release()
             }
+        }
+        /// Drops an empty box.
+        private mutating func release() {
+            if let h = held, h.value.isEmpty && h.tentative == nil { held = nil }
         }
         init(lastSeen: Int64) { self.lastSeen = lastSeen }
     }
 
     final class PendingBox {
         var value: Pending
-        init(_ value: Pending) { self.value = value }
+        var tentative: Classification?
+        init(_ value: Pending, tentative: Classification?) { self.value = value; self.tentative = tentative }
     }
 
     struct Pending {
@@ -155,6 +175,7 @@ public struct Correlator {
         /// The first packet's direction and, for ICMP, its type << 8 | code (its cited flow, `CitedFlowKey`).
         var firstOutbound = false
         var firstICMP: UInt16?
+        var isEmpty: Bool { packets == 0 && frames.isEmpty }
     }
 
     struct Classification {

@@ -94,11 +94,11 @@ public enum AnalysisPipeline {
             }
 
             // What each input's cited frames are needed for.
-            var cited: [Int: Set<Int>] = [:]  // input index -> frames
+            var cited: [Int: FrameBits] = [:]  // input index -> frames
             var viewed: [Int: [Int: [String]]] = [:]  // input index -> frame -> finding ids shown
             for (n, f) in analysis.findings.enumerated() {
                 guard let input = f.input(in: files) else { continue }
-                cited[input.index, default: []].formUnion(f.frames)
+                cited[input.index, default: FrameBits()].insert(contentsOf: f.frames)
                 guard n < maxFindingsWithViews else { continue }
                 for frame in f.frames.prefix(settings.framesPerFinding) { viewed[input.index, default: [:]][frame, default: []].append(f.id) }
             }
@@ -117,7 +117,8 @@ public enum AnalysisPipeline {
             let facts = FactsExtractor()
             do throws(ReportError) {
                 for input in files {
-                    let frames = cited[input.index, default: []].union(evidence?.frames(of: input) ?? [])
+                    var frames = cited[input.index, default: FrameBits()]
+                    if let evidence { frames.insert(contentsOf: evidence.frames(of: input)) }
                     guard !frames.isEmpty else { continue }
                     let reader = run.readers[input.index]
                     let shown = viewed[input.index] ?? [:]

@@ -64,7 +64,7 @@ public enum RecordBuilder {
             }
         }
         // Cited packets count once per interface even when several findings cite them.
-        var cited: [Int: Set<Int>] = [:]
+        var cited: [Int: FrameBits] = [:]
         for f in analysis.findings {
             let idx: Int
             if let i = rows.firstIndex(where: { key($0.file, $0.interface) == key(f.file, f.interface) }) {
@@ -75,7 +75,7 @@ public enum RecordBuilder {
                 idx = rows.count - 1
             }
             rows[idx].findings += 1
-            cited[idx, default: []].formUnion(f.frames)
+            cited[idx, default: FrameBits()].insert(contentsOf: f.frames)
         }
         for (idx, frames) in cited { rows[idx].leakedPackets = frames.count }
         t.byInterface = rows
