@@ -20,7 +20,10 @@ public enum AddressKind: UInt8, Sendable, Hashable, CaseIterable {
     case global
 
     /// The token used in outputs (lower-case, hyphenated).
-    public var name: String {
+    public var name: String { staticName.description }
+
+    /// `name` as a literal, for writers that copy bytes without building a String.
+    public var staticName: StaticString {
         switch self {
         case .unspecified: "unspecified"
         case .thisNetwork: "this-network"

@@ -289,7 +289,7 @@ public struct DissectionLineWriter: ~Copyable {
     /// `DissectionRecord.IP`: dst, dst_kind, ext_headers, fragment, jumbogram, protocol, src, src_kind, ttl, version.
     private mutating func ip(_ i: IPInfo) {
         lit("{\"dst\":\""); address(i.destination)
-        lit("\",\"dst_kind\":"); quoted(Self.kindName(i.destination.kind))
+        lit("\",\"dst_kind\":"); quoted(i.destination.kind.staticName)
         if !i.extensionHeaders.isEmpty {
             lit(",\"ext_headers\":[")
             for (n, h) in i.extensionHeaders.enumerated() {
@@ -312,7 +312,7 @@ public struct DissectionLineWriter: ~Copyable {
         if i.jumbogram { lit(",\"jumbogram\":true") }
         lit(",\"protocol\":"); int(i.protocol)
         lit(",\"src\":\""); address(i.source)
-        lit("\",\"src_kind\":"); quoted(Self.kindName(i.source.kind))
+        lit("\",\"src_kind\":"); quoted(i.source.kind.staticName)
         lit(",\"ttl\":"); int(i.ttl)
         lit(",\"version\":"); int(i.version)
         lit("}")
@@ -426,29 +426,6 @@ public struct DissectionLineWriter: ~Copyable {
         case .handshakeResponse: "handshake-response"
         case .cookieReply: "cookie-reply"
         case .transportData: "transport-data"
-        }
-    }
-
-    /// `AddressKind.name`.
-    static func kindName(_ k: AddressKind) -> StaticString {
-        switch k {
-        case .unspecified: "unspecified"
-        case .thisNetwork: "this-network"
-        case .loopback: "loopback"
-        case .linkLocal: "link-local"
-        case .privateUse: "private"
-        case .sharedCGNAT: "cgnat"
-        case .uniqueLocal: "unique-local"
-        case .multicastLinkLocal: "multicast-link-local"
-        case .multicast: "multicast"
-        case .broadcast: "broadcast"
-        case .documentation: "documentation"
-        case .teredo: "teredo"
-        case .sixToFour: "6to4"
-        case .ipv4Mapped: "ipv4-mapped"
-        case .nat64: "nat64"
-        case .reserved: "reserved"
-        case .global: "global"
         }
     }
 
