@@ -5,7 +5,7 @@
 /// hostile input can never read out of range. The view does not own or copy the
 /// bytes: it is valid only while its owner keeps them alive (for a `Packet`,
 /// until the reader moves to the next packet).
-public struct ByteView {
+public struct ByteView: BitwiseCopyable {
     public let base: UnsafeRawBufferPointer
 
     @inlinable public init(_ base: UnsafeRawBufferPointer) { self.base = base }

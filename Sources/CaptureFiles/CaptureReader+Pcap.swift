@@ -27,7 +27,7 @@ extension CaptureReader {
             timestampResolution: nanosecond ? .nanoseconds : .microseconds)
         if rawLinkType & 0x0400_0000 != 0 { interface.fcsLength = Int(rawLinkType >> 28) * 2 }
         interfaces = [interface]
-        hot = [HotInterface(linkType: interface.linkType, name: nil, snaplen: snaplen,
+        hot = [HotInterface(linkType: interface.linkType, snaplen: snaplen,
                             converter: TimestampConverter(resolution: interface.timestampResolution, offsetSeconds: 0))]
         sections = [CaptureSection(offset: 0, byteOrder: bigEndian ? .big : .little, majorVersion: major, minorVersion: minor)]
         checkSnaplen(snaplen, zeroIsOdd: true, at: 16)
@@ -60,7 +60,7 @@ extension CaptureReader {
         let ns = Int64(seconds) * 1_000_000_000 + Int64(fraction) * (pcapNanosecond ? 1 : 1_000)
         lastTimestamp = ns
         var packet = Packet(
-            frameNumber: framesRead, fileIndex: fileIndex, interfaceID: 0, interfaceName: nil,
+            frameNumber: framesRead, fileIndex: fileIndex, interfaceID: 0,
             linkType: hot[0].linkType, timestampNanoseconds: ns, originalLength: Int(origlen),
             direction: .unknown, bytes: bytes)
         packet.recordOffset = offset

@@ -194,7 +194,7 @@ extension CaptureReader {
         checkSnaplen(snaplen, zeroIsOdd: false, at: block + 12)
         interfaces.append(interface)
         hot.append(HotInterface(
-            linkType: interface.linkType, name: interface.name, snaplen: snaplen,
+            linkType: interface.linkType, snaplen: snaplen,
             converter: TimestampConverter(resolution: interface.timestampResolution,
                                           offsetSeconds: interface.timestampOffsetSeconds)))
         sectionCount += 1
@@ -294,7 +294,7 @@ extension CaptureReader {
         let dir = direction(optionsFrom: block + dataOffset + ((Int(caplen) + 3) & ~3), to: block + length - 4)
         let iface = hot[index]
         var packet = Packet(
-            frameNumber: framesRead, fileIndex: fileIndex, interfaceID: index, interfaceName: iface.name,
+            frameNumber: framesRead, fileIndex: fileIndex, interfaceID: index,
             linkType: iface.linkType, timestampNanoseconds: ns, originalLength: Int(origlen),
             direction: dir, bytes: bytes)
         packet.recordOffset = block
@@ -324,7 +324,7 @@ extension CaptureReader {
         }
         guard let bytes = data.slice(block + 12, caplen) else { return .skipped }
         var packet = Packet(
-            frameNumber: framesRead, fileIndex: fileIndex, interfaceID: index, interfaceName: iface.name,
+            frameNumber: framesRead, fileIndex: fileIndex, interfaceID: index,
             linkType: iface.linkType, timestampNanoseconds: lastTimestamp, originalLength: Int(origlen),
             direction: .unknown, bytes: bytes)
         packet.hasTimestamp = false

@@ -44,6 +44,13 @@ public final class CaptureReader {
     public var fileSize: Int { data.count }
     /// The open input this reader reads (shared by every reader of the same input).
     public let input: CaptureInput
+
+    /// The name (pcapng `if_name`) of the interface `packet` was captured on, or
+    /// nil when the file gives none (classic pcap, an IDB without the option).
+    /// `interfaces[i].id == i`: interface ids are positions in the file's IDB list.
+    public func interfaceName(of packet: Packet) -> String? {
+        packet.interfaceID >= 0 && packet.interfaceID < interfaces.count ? interfaces[packet.interfaceID].name : nil
+    }
     // The per-packet fields are `@exclusivity(unchecked)`: `next()` reads and writes them once per
     // packet, never inside another access to them, and the run-time check cost more than the reads
     // (perf: swift_beginAccess + AccessSet::insert, 6 % of analyze on the bench workload).
@@ -75,7 +82,6 @@ public final class CaptureReader {
 
     struct HotInterface {
         var linkType: LinkType
-        var name: String?
         var snaplen: UInt32
         var converter: TimestampConverter
         var warnedSaturation = false

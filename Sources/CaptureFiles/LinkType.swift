@@ -1,7 +1,7 @@
 /// A link-layer header type as written in capture files (the LINKTYPE_ values
 /// of https://www.tcpdump.org/linktypes.html; a few OS-specific DLT values that
 /// appear in files are kept as they are so dissectors can map them).
-public struct LinkType: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+public struct LinkType: RawRepresentable, Hashable, Sendable, BitwiseCopyable, CustomStringConvertible {
     public var rawValue: UInt32
     @inlinable public init(rawValue: UInt32) { self.rawValue = rawValue }
     @inlinable public init(_ rawValue: UInt32) { self.rawValue = rawValue }

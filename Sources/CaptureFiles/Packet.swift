@@ -1,6 +1,6 @@
 /// Which way a packet went, when the capture says so (pcapng `epb_flags` bits
 /// 0-1, SLL packet type, or libpcap's direction).
-public enum PacketDirection: UInt8, Sendable, Hashable {
+public enum PacketDirection: UInt8, Sendable, Hashable, BitwiseCopyable {
     case unknown = 0
     case inbound = 1
     case outbound = 2
@@ -11,7 +11,11 @@ public enum PacketDirection: UInt8, Sendable, Hashable {
 /// `bytes` is valid only until the reader that produced it moves on; copy what
 /// must outlive that (the dissectors decode in place, the correlator keeps
 /// decoded values, never the view).
-public struct Packet {
+///
+/// A plain value (no references: copying one is a copy of its bytes, with no
+/// retain or release): the interface's name is the reader's
+/// (`CaptureReader.interfaceName(of:)`), not the packet's.
+public struct Packet: BitwiseCopyable {
     /// 1-based position in its file, as tshark counts (`frame.number`).
     public var frameNumber: Int
     /// Which input file (0-based, in the order given) the packet came from.
@@ -19,8 +23,6 @@ public struct Packet {
     /// Interface id within the file (the pcapng IDB index across all sections
     /// of the file, 0 for classic pcap).
     public var interfaceID: Int
-    /// Interface name from the pcapng `if_name` option, or nil when unknown.
-    public var interfaceName: String?
     public var linkType: LinkType
     /// Capture time in nanoseconds since the Unix epoch (after `if_tsresol`
     /// and `if_tsoffset` are applied).
@@ -40,14 +42,13 @@ public struct Packet {
     public var recordOffset: Int = 0
 
     public init(
-        frameNumber: Int, fileIndex: Int = 0, interfaceID: Int = 0, interfaceName: String? = nil,
+        frameNumber: Int, fileIndex: Int = 0, interfaceID: Int = 0,
         linkType: LinkType, timestampNanoseconds: Int64, originalLength: Int,
         direction: PacketDirection = .unknown, bytes: ByteView
     ) {
         self.frameNumber = frameNumber
         self.fileIndex = fileIndex
         self.interfaceID = interfaceID
-        self.interfaceName = interfaceName
         self.linkType = linkType
         self.timestampNanoseconds = timestampNanoseconds
         self.originalLength = originalLength

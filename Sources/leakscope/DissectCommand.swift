@@ -60,9 +60,9 @@ struct DissectCommand: ParsableCommand {
                 ticker.count(packet)
                 dissector.dissect(packet, into: &d)
                 if jsonl {
-                    out.appendJSONLine(d, interfaceName: packet.interfaceName)
+                    out.appendJSONLine(d, interfaceName: reader.interfaceName(of: packet))
                 } else {
-                    out.appendTextLine(d, interfaceName: packet.interfaceName)
+                    out.appendTextLine(d, interfaceName: reader.interfaceName(of: packet))
                 }
                 if out.count >= 1 << 16 { flush(&out) }
             }

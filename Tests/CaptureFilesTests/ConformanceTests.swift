@@ -81,7 +81,7 @@ import Foundation
             }
             var seen: [(Int, Int, String?, Int, Int)] = []
             while let p = reader.next() {
-                seen.append((p.frameNumber, p.interfaceID, p.interfaceName, p.originalLength, p.capturedLength))
+                seen.append((p.frameNumber, p.interfaceID, reader.interfaceName(of: p), p.originalLength, p.capturedLength))
             }
             // Rows without an interface in a pcapng file are the blocks tshark shows as frames
             // that are not packets (custom, journal): they must have taken the same numbers.

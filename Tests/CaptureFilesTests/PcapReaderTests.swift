@@ -12,7 +12,7 @@ struct Seen: Equatable {
 func readAll(_ reader: CaptureReader) -> [Seen] {
     var out: [Seen] = []
     while let p = reader.next() {
-        out.append(Seen(frame: p.frameNumber, file: p.fileIndex, interface: p.interfaceID, name: p.interfaceName,
+        out.append(Seen(frame: p.frameNumber, file: p.fileIndex, interface: p.interfaceID, name: reader.interfaceName(of: p),
                         link: p.linkType.rawValue, ns: p.timestampNanoseconds, original: p.originalLength,
                         captured: p.capturedLength, direction: p.direction, bytes: p.bytes.toArray()))
     }

@@ -32,7 +32,7 @@ import Testing
         var frames = 0
         while let p = reader.next() {
             dissector.dissect(p, into: &d)
-            let name = interfaceName.map { $0(p) } ?? p.interfaceName
+            let name = interfaceName.map { $0(p) } ?? reader.interfaceName(of: p)
             w.appendJSONLine(d, interfaceName: name)
             t.appendTextLine(d, interfaceName: name)
             let record = DissectionRecord(d, interfaceName: name)

@@ -66,7 +66,7 @@ func udpPayloads(_ path: String) throws -> (names: [String], payloads: [String],
     let reader = try CaptureReader(path: path)
     var names: [String] = [], payloads: [String] = [], times: [Int64] = []
     while let p = reader.next() {
-        names.append(p.interfaceName ?? "?")
+        names.append(reader.interfaceName(of: p) ?? "?")
         times.append(p.timestampNanoseconds)
         payloads.append(String(decoding: p.bytes.suffix(from: 42)?.toArray() ?? [], as: UTF8.self))
     }
@@ -169,7 +169,7 @@ struct LiveCaptureNamespaceTests {
         var rows: [String] = []
         while let p = reader.next() {
             let offset = p.linkType == .raw ? 28 : 42  // IPv4 + UDP, behind Ethernet on the veth
-            rows.append("\(p.interfaceName ?? "?") \(String(decoding: p.bytes.suffix(from: offset)?.toArray() ?? [], as: UTF8.self))")
+            rows.append("\(reader.interfaceName(of: p) ?? "?") \(String(decoding: p.bytes.suffix(from: offset)?.toArray() ?? [], as: UTF8.self))")
         }
         #expect(rows == ["\(tun) tun1", "\(net.vethA) eth1", "\(tun) tun2", "\(net.vethA) eth2", "\(tun) tun3", "\(net.vethA) eth3"])
         #expect(reader.interfaces.map(\.linkType) == [.raw, .ethernet])

@@ -41,7 +41,7 @@ import Testing
         let reader = try CaptureReader(path: path)
         var seen: [(String?, Int, Int64, PacketDirection, [UInt8])] = []
         while let p = reader.next() {
-            seen.append((p.interfaceName, p.originalLength, p.timestampNanoseconds, p.direction, p.bytes.toArray()))
+            seen.append((reader.interfaceName(of: p), p.originalLength, p.timestampNanoseconds, p.direction, p.bytes.toArray()))
         }
         #expect(reader.damage == nil)
         #expect(reader.warnings.isEmpty)

@@ -127,7 +127,7 @@ public enum AnalysisPipeline {
                         guard failure == nil else { return }
                         histogram.addLeaked(fileIndex: input.index, interfaceID: packet.interfaceID, timestampNs: packet.timestampNanoseconds)
                         if let ids = shown[packet.frameNumber] {
-                            views += FrameDecoding.views(of: packet, file: input.name, findings: ids, dissector: &dissector)
+                            views += FrameDecoding.views(of: packet, interfaceName: reader.interfaceName(of: packet), file: input.name, findings: ids, dissector: &dissector)
                         }
                         guard let evidence else { return }
                         // The packet's flow as the findings' cited_flows name it (one dissector call per evidence frame).

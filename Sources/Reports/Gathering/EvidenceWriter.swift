@@ -61,7 +61,7 @@ final class EvidenceWriter {
                 }
                 idb.description = (source.description.map { "\($0); " } ?? "") + "from \(input.name)"
             } else {
-                idb = PcapNGWriter.Interface(name: packet.interfaceName ?? "interface \(packet.interfaceID)",
+                idb = PcapNGWriter.Interface(name: reader.interfaceName(of: packet) ?? "interface \(packet.interfaceID)",
                                              description: "from \(input.name)", linkType: packet.linkType,
                                              snapLength: 0, addresses: [], os: nil)
             }

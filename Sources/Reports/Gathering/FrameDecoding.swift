@@ -49,15 +49,15 @@ enum FrameDecoding {
     /// The views of one cited frame, one per finding that shows it (`ids`):
     /// one dissector call per frame (reassembly state is not needed for a
     /// per-frame view), the first `FrameView.hexLimit` bytes as hex.
-    static func views(of packet: Packet, file: String, findings ids: [String], dissector: inout Dissector) -> [FrameView] {
+    static func views(of packet: Packet, interfaceName: String?, file: String, findings ids: [String], dissector: inout Dissector) -> [FrameView] {
         dissector.resetState()
         let d = dissector.dissect(packet)
-        let record = DissectionRecord(d, interfaceName: packet.interfaceName)
+        let record = DissectionRecord(d, interfaceName: interfaceName)
         let layers = layers(record)
         let bytes = packet.bytes.prefix(FrameView.hexLimit + 1).toArray()
         return ids.map { id in
             var v = FrameView(finding: id, file: file, frame: packet.frameNumber, timeNs: packet.timestampNanoseconds,
-                              interface: packet.interfaceName, linkType: packet.linkType.name,
+                              interface: interfaceName, linkType: packet.linkType.name,
                               originalLength: packet.originalLength, bytes: bytes, layers: layers, notes: record.notes)
             v.capturedLength = packet.capturedLength
             v.hexTruncated = packet.capturedLength > FrameView.hexLimit
