@@ -192,7 +192,10 @@ public enum Correlation {
         let fast = options.carrierFastPath
         let only = second.readers.count == 1 ? second.readers[0] : nil
         var carrier = PacketFacts()  // written only by `fill`
-        var frame = FastFrame()
+        // The packet the fast path's closure dissects when it becomes evidence: read from here, not
+        // captured (a capture copies it per packet even when the closure never runs).
+        var frame = Packet(frameNumber: 0, linkType: .ethernet, timestampNanoseconds: 0, originalLength: 0,
+                           bytes: ByteView(UnsafeRawBufferPointer(start: nil, count: 0)))
         var ticker = ProgressTicker()
         while let packet = only?.next() ?? second.next() {
             ticker.count(packet)
@@ -200,12 +203,12 @@ public enum Correlation {
             if fast, let c = CarrierDatagram.read(packet) {
                 // Carrier fast path: no dissection unless the packet becomes evidence (dissecting it
                 // then is what the full path would have done: CarrierDatagram touches no dissector state).
-                // The closure reads the packet from `frame` (plain values: capturing the packet, or
-                // passing `carrier` from inside a closure, copies them per packet).
+                // The closure reads the packet from `frame` (passing `carrier` from inside a closure
+                // copies it per packet).
                 extractor.fill(&carrier, packet, c)
-                frame = FastFrame(packet)
+                frame = packet
                 correlator.consume(carrier) {
-                    dissectors[frame.fileIndex].dissect(frame.packet, into: &d)
+                    dissectors[frame.fileIndex].dissect(frame, into: &d)
                     return PacketDetail(d)
                 }
                 collector.observe(carrier)  // WireGuard: the collector reads no dissection
@@ -219,33 +222,6 @@ public enum Correlation {
         correlator.note(reassembly: dissectors.map(\.statistics), limits: dissectors.first?.limits ?? DissectorLimits())
         return Run(analysis: correlator.finish(inputs: files), summaries: [], histogram: counting ? counts : nil,
                    readers: second.readers)
-    }
-}
-
-/// What the carrier fast path keeps of a packet for a late dissection (evidence): trivial values,
-/// copied per packet without reference counting. `dissect` reads no interface name.
-struct FastFrame {
-    var frameNumber = 0, fileIndex = 0, interfaceID = 0
-    var linkType = LinkType.ethernet
-    var timestampNanoseconds: Int64 = 0
-    var originalLength = 0
-    var direction = PacketDirection.unknown
-    var bytes = ByteView(UnsafeRawBufferPointer(start: nil, count: 0))
-    var recordOffset = 0
-
-    init() {}
-    @inline(__always) init(_ p: Packet) {
-        frameNumber = p.frameNumber; fileIndex = p.fileIndex; interfaceID = p.interfaceID; linkType = p.linkType
-        timestampNanoseconds = p.timestampNanoseconds; originalLength = p.originalLength; direction = p.direction
-        bytes = p.bytes; recordOffset = p.recordOffset
-    }
-
-    var packet: Packet {
-        var p = Packet(frameNumber: frameNumber, fileIndex: fileIndex, interfaceID: interfaceID, linkType: linkType,
-                       timestampNanoseconds: timestampNanoseconds, originalLength: originalLength, direction: direction,
-                       bytes: bytes)
-        p.recordOffset = recordOffset
-        return p
     }
 }
 
