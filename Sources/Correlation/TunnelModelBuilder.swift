@@ -8,8 +8,13 @@ public struct TunnelModelBuilder {
     var interfaces: [InterfaceKey: InterfaceDescription] = [:]
     var hardwareTypes: [InterfaceKey: UInt16] = [:]
     /// Packets per interface, and whether the interface looks like a tunnel already (for carrier timing).
-    var tallies: [InterfaceKey: InterfaceTally] = [:]
-    var packetCounts: [InterfaceKey: Int] { tallies.mapValues(\.packets) }
+    /// An array with an index beside it: counting a packet is an array store, never a
+    /// Dictionary write (which checks uniqueness and may copy per packet).
+    var tallies: [InterfaceTally] = []
+    var tallyIndex: [InterfaceKey: Int] = [:]
+    var packetCounts: [InterfaceKey: Int] {
+        Dictionary(uniqueKeysWithValues: tallies.map { ($0.key, $0.packets) })
+    }
     var fileNames: [Int: String] = [:]
     /// WireGuard initiations waiting for their response, by sender index.
     var pendingInitiations: [UInt32: (facts: PacketFacts, name: String)] = [:]
@@ -23,10 +28,10 @@ public struct TunnelModelBuilder {
     var attackSurface = AttackSurfaceBuilder()
     public private(set) var boundsHit = 0
 
-    struct InterfaceTally { var packets = 0; var maybeTunnel = false }
-    /// The interface of the last packet and its entry in `tallies` (valid until the next insertion).
-    var lastTally: (key: InterfaceKey, index: Dictionary<InterfaceKey, InterfaceTally>.Index)?
-    var previousTally: (key: InterfaceKey, index: Dictionary<InterfaceKey, InterfaceTally>.Index)?
+    struct InterfaceTally { var key: InterfaceKey; var packets = 0; var maybeTunnel = false }
+    /// The interfaces of the last two packets and their positions in `tallies`.
+    var lastTally: (key: InterfaceKey, index: Int)?
+    var previousTally: (key: InterfaceKey, index: Int)?
 
     public init(options: AnalysisOptions) {
         self.options = options
@@ -51,24 +56,24 @@ public struct TunnelModelBuilder {
         if let l = lastTally, l.key == key {
             // Consecutive packets mostly share an interface, or alternate between two (a tunnel
             // and its carrier): the indices found last time (no hashing).
-            tallies.values[l.index].packets += 1
-            maybeTunnel = tallies.values[l.index].maybeTunnel
+            tallies[l.index].packets += 1
+            maybeTunnel = tallies[l.index].maybeTunnel
         } else if let l = previousTally, l.key == key {
-            tallies.values[l.index].packets += 1
-            maybeTunnel = tallies.values[l.index].maybeTunnel
+            tallies[l.index].packets += 1
+            maybeTunnel = tallies[l.index].maybeTunnel
             swap(&lastTally, &previousTally)
-        } else if let i = tallies.index(forKey: key) {
-            tallies.values[i].packets += 1
-            maybeTunnel = tallies.values[i].maybeTunnel
+        } else if let i = tallyIndex[key] {
+            tallies[i].packets += 1
+            maybeTunnel = tallies[i].maybeTunnel
             previousTally = lastTally
             lastTally = (key, i)
         } else {
             if let hw = f.hardwareType, key.interfaceIndex != nil { hardwareTypes[key] = hw }
             maybeTunnel = provisionalRole(key) == .tunnel
-            tallies[key] = InterfaceTally(packets: 1, maybeTunnel: maybeTunnel)
-            // An insertion may move every entry: look the indices up again.
-            lastTally = nil
-            previousTally = nil
+            tallyIndex[key] = tallies.count
+            previousTally = lastTally
+            lastTally = (key, tallies.count)
+            tallies.append(InterfaceTally(key: key, packets: 1, maybeTunnel: maybeTunnel))
         }
         if f.direction == .outbound, let s = f.source, !AddressScope(s).staysOnLink || AddressScope(s) == .linkLocal {
             addHost(s, key, "source of packets marked outbound by the capture")
