@@ -132,12 +132,13 @@ public enum Correlation {
         }
         let fast = options.carrierFastPath
         // One input: its reader directly (a merger of one adds a call and a copy per packet).
-        let only = first.readers.count == 1 ? first.readers[0] : nil
+        // A conditional, not `only?.next() ?? first.next()`: the `??` autoclosure costs per packet.
+        let only = first.readers.count == 1 ? first.readers[0] : nil, single = only != nil
         var carrier = PacketFacts()  // written only by `fill`
         var ticker = ProgressTicker()  // the progress line's counts (WorkProgress), handed over every 4,096 packets
-        while let packet = only?.next() ?? first.next() {
+        while let packet = single ? only.unsafelyUnwrapped.next() : first.next() {
             ticker.count(packet)
-            if (only?.interfaceCount ?? first.readers[packet.fileIndex].interfaceCount) != registered[packet.fileIndex] {
+            if (single ? only.unsafelyUnwrapped.interfaceCount : first.readers[packet.fileIndex].interfaceCount) != registered[packet.fileIndex] {
                 register(first.readers[packet.fileIndex])
             }
             if gathering.summaries { summaries[packet.fileIndex].add(packet) }
@@ -190,14 +191,14 @@ public enum Correlation {
         var counts = histogram ?? PacketHistogram(startNs: 0, endNs: 0, buckets: 1)
         let counting = histogram != nil
         let fast = options.carrierFastPath
-        let only = second.readers.count == 1 ? second.readers[0] : nil
+        let only = second.readers.count == 1 ? second.readers[0] : nil, single = only != nil  // as in pass 1
         var carrier = PacketFacts()  // written only by `fill`
         // The packet the fast path's closure dissects when it becomes evidence: read from here, not
         // captured (a capture copies it per packet even when the closure never runs).
         var frame = Packet(frameNumber: 0, linkType: .ethernet, timestampNanoseconds: 0, originalLength: 0,
                            bytes: ByteView(UnsafeRawBufferPointer(start: nil, count: 0)))
         var ticker = ProgressTicker()
-        while let packet = only?.next() ?? second.next() {
+        while let packet = single ? only.unsafelyUnwrapped.next() : second.next() {
             ticker.count(packet)
             if counting { counts.add(fileIndex: packet.fileIndex, interfaceID: packet.interfaceID, timestampNs: packet.timestampNanoseconds) }
             if fast, let c = CarrierDatagram.read(packet) {
