@@ -198,10 +198,22 @@ public enum Correlation {
         var frame = Packet(frameNumber: 0, linkType: .ethernet, timestampNanoseconds: 0, originalLength: 0,
                            bytes: ByteView(UnsafeRawBufferPointer(start: nil, count: 0)))
         var ticker = ProgressTicker()
+        var run = CarrierRun(), otherRun = CarrierRun()  // the last two: a flow's two directions alternate
         while let packet = single ? only.unsafelyUnwrapped.next() : second.next() {
             ticker.count(packet)
             if counting { counts.add(fileIndex: packet.fileIndex, interfaceID: packet.interfaceID, timestampNs: packet.timestampNanoseconds) }
             if fast, let c = CarrierDatagram.read(packet) {
+                // A flow direction of the last carrier packets judged: the same judgement, without the
+                // facts (nor the collector, which keeps only the first sighting of an address).
+                if let v = run.verdict, run.matches(packet, c) {
+                    correlator.repeatCarrier(v, time: packet.timestampNanoseconds, frame: packet.frameNumber)
+                    continue
+                }
+                if let v = otherRun.verdict, otherRun.matches(packet, c) {
+                    correlator.repeatCarrier(v, time: packet.timestampNanoseconds, frame: packet.frameNumber)
+                    swap(&run, &otherRun)
+                    continue
+                }
                 // Carrier fast path: no dissection unless the packet becomes evidence (dissecting it
                 // then is what the full path would have done: CarrierDatagram touches no dissector state).
                 // The closure reads the packet from `frame` (passing `carrier` from inside a closure
@@ -213,6 +225,7 @@ public enum Correlation {
                     return PacketDetail(d)
                 }
                 collector.observe(carrier)  // WireGuard: the collector reads no dissection
+                if let v = correlator.carrierVerdict { otherRun = run; run = CarrierRun(packet, c, v) }
                 continue
             }
             dissectors[packet.fileIndex].dissect(packet, into: &d)
@@ -223,6 +236,28 @@ public enum Correlation {
         correlator.note(reassembly: dissectors.map(\.statistics), limits: dissectors.first?.limits ?? DissectorLimits())
         return Run(analysis: correlator.finish(inputs: files), summaries: [], histogram: counting ? counts : nil,
                    readers: second.readers)
+    }
+}
+
+/// The flow of the last fast-path packet the correlator judged plain carrier, and that judgement:
+/// the packets of one WireGuard flow follow each other, and every one of them is judged the same
+/// (`Correlator.carrierVerdict`).
+struct CarrierRun {
+    var fileIndex = -1, interfaceID = -1
+    var source: UInt32 = 0, destination: UInt32 = 0
+    var sourcePort: UInt16 = 0, destinationPort: UInt16 = 0
+    var verdict: Correlator.CarrierVerdict?
+
+    init() {}
+    init(_ p: Packet, _ c: CarrierDatagram, _ v: Correlator.CarrierVerdict) {
+        fileIndex = p.fileIndex; interfaceID = p.interfaceID
+        source = c.source; destination = c.destination; sourcePort = c.sourcePort; destinationPort = c.destinationPort
+        verdict = v
+    }
+
+    @inline(__always) func matches(_ p: Packet, _ c: CarrierDatagram) -> Bool {
+        c.source == source && c.destination == destination && c.sourcePort == sourcePort
+            && c.destinationPort == destinationPort && p.interfaceID == interfaceID && p.fileIndex == fileIndex
     }
 }
 

@@ -191,8 +191,36 @@ public struct Correlator {
 
     @inline(__always) mutating func tally(_ v: VerdictKind, _ n: Int = 1) { verdictCounts[v.rawValue] &+= n }
 
+    /// What `consume` does for a packet it would judge as `verdict` (the caller has checked that the
+    /// packet is of the same flow, interface and carrier shape as the one judged so): the same
+    /// counts, carrier time and tunnel activity, without the facts.
+    @inline(__always)
+    public mutating func repeatCarrier(_ verdict: CarrierVerdict, time: Int64, frame: Int) {
+        carrierVerdict = verdict
+        if time > lastTime { lastTime = time }
+        if let ls = lastSweep, elapsed(time, since: ls) > 10_000_000_000 { sweep(now: time) }
+        physicalPackets += 1
+        tally(.carrier)
+        control.countCarrier(verdict.key, frame: frame, sent: verdict.sent)
+        let e = endpointMatcher.entries[verdict.endpoint]
+        carrierPacket(time, address: e.address, port: e.port)
+        if !activityFromTunnelInterface { activity(time) }
+    }
+
+    /// How `consume` judged its last packet when that was plain carrier: a physical interface, to
+    /// (`sent`) or from one of the model's endpoints (`endpoint`, an index into `endpointMatcher`),
+    /// not another VPN's. Nothing else of the packet went into that judgement, so another packet of
+    /// the same flow on the same interface gets the same one (`repeatCarrier`). nil otherwise.
+    public struct CarrierVerdict: Sendable {
+        public let endpoint: Int
+        public let sent: Bool
+        let key: InterfaceKey
+    }
+    public private(set) var carrierVerdict: CarrierVerdict?
+
     /// Judges one packet. `detail` decodes strings and is called only when the packet becomes evidence.
     public mutating func consume(_ f: PacketFacts, detail: () -> PacketDetail) {
+        carrierVerdict = nil
         if f.time > lastTime { lastTime = f.time }
         if let ls = lastSweep {
             if elapsed(f.time, since: ls) > 10_000_000_000 { sweep(now: f.time) }
@@ -236,6 +264,7 @@ public struct Correlator {
             else {
                 carrierPacket(f.time, address: e.address, port: e.port)
                 if !activityFromTunnelInterface { activity(f.time) }
+                carrierVerdict = CarrierVerdict(endpoint: i, sent: toEndpoint != nil, key: key)
             }
             return
         }

@@ -116,9 +116,10 @@ import TestCaptures
     }
 
     /// The analysis JSON, the summaries and the timeline; or the error (an unreadable file's is the same either way).
-    static func record(_ paths: [String], fast: Bool) throws -> String {
+    static func record(_ paths: [String], fast: Bool, endpoints: [EndpointSpec] = []) throws -> String {
         var o = AnalysisOptions()
         o.carrierFastPath = fast
+        o.vpnEndpoints = endpoints
         let run: Correlation.Run
         do { run = try Correlation.analyze(inputs: Correlation.open(paths), options: o, gathering: .init(timelineBuckets: 64)) }
         catch { return "error: \(error)" }
@@ -169,5 +170,45 @@ import TestCaptures
             // Two inputs go through the merger: the same there.
             #expect(try Self.record([pcap, pcapng], fast: true) == Self.record([pcap, pcapng], fast: false))
         }
+    }
+
+    /// Carrier flows that interleave (both directions of two endpoints' flows, a carrier-shaped flow
+    /// to no endpoint, the same 5-tuple on a second interface): pass 2 repeats the judgement of the
+    /// last two carrier flows (CarrierRun), and must judge every packet as the full path does.
+    @Test(arguments: [false, true])
+    func sameAnalysisWhenCarrierFlowsInterleave(explicitEndpoints: Bool) throws {
+        var b = CaptureBuilder()
+        let eth = b.interface("eth0", 1), eth1 = b.interface("eth1", 1)
+        let second = "203.0.113.9", stranger = "198.51.100.7"
+        func wg(_ src: String, _ dst: String, _ sp: UInt16, _ dp: UInt16, _ payload: [UInt8], out: Bool) -> [UInt8] {
+            Pkt.ether(Pkt.ipv4(src, dst, proto: 17, Pkt.udp(sp, dp, payload)), out: out)
+        }
+        b.add(eth, Self.carrier(Pkt.wgInitiation(sender: 11)))
+        b.add(eth, Self.carrier(Pkt.wgResponse(sender: 22, receiver: 11), out: false))
+        b.add(eth, wg(Self.host, second, 40002, 51820, Pkt.wgInitiation(sender: 33), out: true))
+        b.add(eth, wg(second, Self.host, 51820, 40002, Pkt.wgResponse(sender: 44, receiver: 33), out: false))
+        var counter: UInt64 = 0
+        for i in 0..<600 {
+            let data = Pkt.wgTransport(receiver: 22, counter: counter, inner: 60 + i % 40)
+            counter += 1
+            switch i % 7 {
+            case 0, 1: b.add(eth, Self.carrier(data), flags: 2)
+            case 2: b.add(eth, Self.carrier(data, out: false), flags: 1)
+            case 3: b.add(eth, wg(Self.host, second, 40002, 51820, data, out: true), flags: 2)
+            case 4: b.add(eth, wg(second, Self.host, 51820, 40002, data, out: false), flags: 1)
+            case 5: b.add(eth, wg(Self.host, stranger, 40003, 51820, data, out: true), flags: 2)
+            default: b.add(eth1, Self.carrier(data), flags: 2)
+            }
+        }
+        let dir = TempDirectory()
+        defer { dir.remove() }
+        let path = dir.write("interleaved.pcapng", b.pcapng())
+        let endpoints = explicitEndpoints
+            ? [EndpointSpec(parsing: "\(Self.server):51820"), EndpointSpec(parsing: "\(second):51820")].compactMap { $0 } : []
+        #expect(endpoints.count == (explicitEndpoints ? 2 : 0))
+        let fast = try Self.record([path], fast: true, endpoints: endpoints)
+        #expect(fast == (try Self.record([path], fast: false, endpoints: endpoints)))
+        // The flow to no endpoint is judged on its own: it is no carrier of this tunnel.
+        #expect(fast.contains("198.51.100.7"))
     }
 }
