@@ -5,13 +5,32 @@ public enum AppText {
     /// (RFC 1035 presentation style), so that packet strings can never
     /// carry control characters or invalid UTF-8 into an output.
     static func escaped(_ bytes: ByteView, escapeDots: Bool = false, also extra: UInt8 = 0) -> String {
-        var s = ""
-        s.reserveCapacity(bytes.count)
-        for i in 0..<bytes.count {
-            guard let b = bytes.integer(at: i, as: UInt8.self) else { break }
-            appendEscaped(b, to: &s, escapeDots: escapeDots, also: extra)
+        // Each byte becomes at most 4 (`\DDD`): escaped into one buffer, made a String once
+        // (appending to a String byte by byte cost more than the rest of the work).
+        String(unsafeUninitializedCapacity: bytes.count * 4) { out in
+            var n = 0
+            for i in 0..<bytes.count {
+                guard let b = bytes.integer(at: i, as: UInt8.self) else { break }
+                writeEscaped(b, to: out, at: &n, escapeDots: escapeDots, also: extra)
+            }
+            return n
         }
-        return s
+    }
+
+    /// Writes what `appendEscaped` appends for `b` (1 to 4 ASCII bytes) at `out[n...]`,
+    /// advancing `n`. `out` has room for 4 more bytes; the caller checks that.
+    @inline(__always)
+    static func writeEscaped(_ b: UInt8, to out: UnsafeMutableBufferPointer<UInt8>, at n: inout Int,
+                             escapeDots: Bool, also extra: UInt8 = 0) {
+        if b == UInt8(ascii: "\\") || (escapeDots && b == UInt8(ascii: ".")) || (extra != 0 && b == extra) {
+            out[n] = UInt8(ascii: "\\"); out[n + 1] = b; n += 2
+        } else if b >= 0x20 && b < 0x7F {
+            out[n] = b; n += 1
+        } else {
+            out[n] = UInt8(ascii: "\\")
+            out[n + 1] = 48 + b / 100; out[n + 2] = 48 + (b / 10) % 10; out[n + 3] = 48 + b % 10
+            n += 4
+        }
     }
 
     /// `also` is one more byte to backslash-escape (a quote or comma), 0 for none.

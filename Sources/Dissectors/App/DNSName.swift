@@ -130,15 +130,22 @@ public struct DNSName {
     /// '.' and '\\' inside labels escaped, non-printables as \DDD; the root
     /// name as `<Root>` (as tshark prints it).
     public func write(into s: inout String) {
-        var first = true
-        for label in labels {
-            if !first { s.append(".") }
-            first = false
-            for i in 0..<label.count {
-                if let b = label.integer(at: i, as: UInt8.self) { AppText.appendEscaped(b, to: &s, escapeDots: true) }
+        // A name is at most `maxLength` bytes with its length octets, each byte escaped to at most 4:
+        // escaped into one buffer on the stack, appended once (a String append per byte cost most of
+        // a DNS flood's analysis).
+        let text = String(unsafeUninitializedCapacity: DNSName.maxLength * 4 + 8) { out in
+            var n = 0
+            for label in labels {
+                if n > 0 { out[n] = UInt8(ascii: "."); n += 1 }
+                for i in 0..<label.count {
+                    guard let b = label.integer(at: i, as: UInt8.self), n + 4 <= out.count else { break }
+                    AppText.writeEscaped(b, to: out, at: &n, escapeDots: true)
+                }
             }
+            return n
         }
-        if first { s.append("<Root>") }
+        // A root name has no labels; an empty first label cannot occur (a zero length ends the name).
+        if text.isEmpty { s.append("<Root>") } else { s.append(text) }
     }
 
     /// The presentation form (outputs only).
