@@ -96,18 +96,13 @@ extension Correlator {
             fb.activitySignal = activityFromTunnelInterface ? "packets on tunnel interfaces" : "carrier packets to the VPN endpoints"
             candidateSpans[f.fileIndex] = SpanCandidate(builder: fb, endpointBefore: windows.lastCarrierEndpoint)
         }
-        guard var c = candidateSpans[f.fileIndex] else { return }
-        if c.tunnelStop == nil { c.tunnelStop = stop }
-        c.builder.count(frame: f.frame, time: f.time, length: f.length, cap: limits.maxFramesPerFinding)
-        if let k = CitedFlowKey(f, outbound: outbound) { c.builder.cited.add(k, frame: f.frame, cap: limits.maxEvidenceItems) }
-        c.builder.leakClasses.insert(cls.rawValue, cap: 8)
-        if AddressScope(remote) == .global { c.builder.maxRemoteScope = .global }
-        if outbound {
-            if c.newRemote == nil, !leakedRemotes.contains(remote), !routedOutside(remote, f.interfaceKey) { c.newRemote = remote }
-            if c.movedRemote == nil, tunnelAddresses.contains(remote) { c.movedRemote = remote }
-            if c.remotes.count < limits.maxEvidenceItems, !c.remotes.contains(remote) { c.remotes.append(remote) }
-        }
-        candidateSpans[f.fileIndex] = c
+        guard let open = candidateSpans[f.fileIndex].map({ (newRemote: $0.newRemote == nil, moved: $0.movedRemote == nil) }) else { return }
+        // What needs the correlator is worked out first; then the candidate is changed where it is
+        // in `candidateSpans` (a copy out and back would copy its frame and flow lists per packet).
+        let new = outbound && open.newRemote && !leakedRemotes.contains(remote) && !routedOutside(remote, f.interfaceKey)
+        let moved = outbound && open.moved && tunnelAddresses.contains(remote)
+        candidateSpans[f.fileIndex]!.track(f, cls: cls, remote: remote, outbound: outbound, stop: stop,
+                                           newRemote: new, movedRemote: moved, limits: limits)
     }
 
     /// A route outside the tunnel explains traffic to `a` (the interface's own network, a pushed route,

@@ -51,8 +51,24 @@ public struct Correlator {
         /// The tunnel interface vanished before or during the span: it is a failure whatever the gap.
         var tunnelStop: InterfaceStop?
         var remotes: [IPAddress] = []
+        /// `remotes` as a set: a flood of distinct remotes costs a hash per packet, not a scan of 256.
+        var remoteSet: Set<IPAddress> = []
         /// The endpoint the carrier went to before the quiet began (endpoint switches).
         var endpointBefore: EndpointSpec?
+
+        /// One leaked packet of the span (`Correlator.spanTrack`, which decided `newRemote` and `movedRemote`).
+        mutating func track(_ f: PacketFacts, cls: LeakClass, remote: IPAddress, outbound: Bool, stop: InterfaceStop?,
+                            newRemote isNew: Bool, movedRemote isMoved: Bool, limits: CorrelationLimits) {
+            if tunnelStop == nil { tunnelStop = stop }
+            builder.count(frame: f.frame, time: f.time, length: f.length, cap: limits.maxFramesPerFinding)
+            if let k = CitedFlowKey(f, outbound: outbound) { builder.cited.add(k, frame: f.frame, cap: limits.maxEvidenceItems) }
+            builder.leakClasses.insert(cls.rawValue, cap: 8)
+            if AddressScope(remote) == .global { builder.maxRemoteScope = .global }
+            guard outbound else { return }
+            if isNew { newRemote = remote }
+            if isMoved { movedRemote = remote }
+            if remotes.count < limits.maxEvidenceItems, remoteSet.insert(remote).inserted { remotes.append(remote) }
+        }
     }
     /// Tunnel events and their leak windows (Correlator+Windows.swift).
     var windows = WindowState()
