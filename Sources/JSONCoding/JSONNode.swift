@@ -79,8 +79,8 @@ enum JSONWriter {
         switch v {
         case .null: out += "null".utf8
         case .bool(let b): out += (b ? "true" : "false").utf8
-        case .int(let i): out += String(i).utf8
-        case .uint(let u): out += String(u).utf8
+        case .int(let i): integer(i, into: &out)
+        case .uint(let u): integer(u, into: &out)
         case .double(let d): out += (d.isFinite ? "\(d)" : "null").utf8
         case .string(let s): string(s, into: &out)
         case .array(let a):
@@ -140,29 +140,4 @@ enum JSONWriter {
         return true
     }
 
-    /// A JSON string: `"` and `\` escaped, `\n \r \t` by name, every other
-    /// character of `isDisplayControl` (C0, DEL, C1, bidirectional controls)
-    /// and U+2028/9 (they end JavaScript string literals) as `\uXXXX`.
-    static func string(_ s: String, into out: inout [UInt8]) {
-        out.append(0x22)
-        for u in s.unicodeScalars {
-            let v = u.value
-            switch v {
-            case 0x22: out += [0x5C, 0x22]
-            case 0x5C: out += [0x5C, 0x5C]
-            case 0x0A: out += [0x5C, UInt8(ascii: "n")]
-            case 0x0D: out += [0x5C, UInt8(ascii: "r")]
-            case 0x09: out += [0x5C, UInt8(ascii: "t")]
-            case 0x20..<0x7F: out.append(UInt8(v))
-            default:
-                if isDisplayControl(u) || v == 0x2028 || v == 0x2029 {
-                    out += [0x5C, UInt8(ascii: "u")]
-                    out += Hex.digits(UInt16(v)).utf8
-                } else {
-                    UTF8.encode(u) { out.append($0) }
-                }
-            }
-        }
-        out.append(0x22)
-    }
 }

@@ -52,10 +52,25 @@ final class StreamSession {
 
     func keyName(_ key: some CodingKey) -> String {
         switch keys {
-        case .asIs: key.stringValue
-        case .snakeCase: snakeCased(key.stringValue)
+        case .asIs: return key.stringValue
+        case .snakeCase:
+            let name = key.stringValue
+            if let s = snakeNames[name] { return s }
+            let s = snakeCased(name)
+            if snakeNames.count < Self.cacheLimit { snakeNames[name] = s }
+            return s
         }
     }
+
+    /// Key names already converted to snake_case: a type's keys come again for every value of it.
+    var snakeNames: [String: String] = [:]
+    /// Key orders `Collected.sortKeys` worked out, by the coding-key type that named the keys.
+    var keyPlans: [ObjectIdentifier: [KeyPlan]] = [:]
+    var keyPlanCount = 0
+    /// Bounds each cache (a dictionary's keys are data, not types).
+    static let cacheLimit = 1_024
+    /// Where `sortKeys` builds an object before it replaces the values written in call order.
+    var sortScratch: [UInt8] = []
 
     func newline(_ indent: Int) { JSONWriter.newline(indent, into: &out) }
 
@@ -98,14 +113,14 @@ final class StreamSession {
     @inline(__always) func scalar<T: Encodable>(_ value: T) throws -> Bool {
         switch value {
         case let v as String: JSONWriter.string(v, into: &out)
-        case let v as Int: out += String(v).utf8
-        case let v as Int64: out += String(v).utf8
-        case let v as UInt64: out += String(v).utf8
+        case let v as Int: JSONWriter.integer(v, into: &out)
+        case let v as Int64: JSONWriter.integer(v, into: &out)
+        case let v as UInt64: JSONWriter.integer(v, into: &out)
         case let v as Bool: out += (v ? "true" : "false").utf8
-        case let v as Int32: out += String(v).utf8
-        case let v as UInt32: out += String(v).utf8
-        case let v as UInt16: out += String(v).utf8
-        case let v as UInt8: out += String(v).utf8
+        case let v as Int32: JSONWriter.integer(v, into: &out)
+        case let v as UInt32: JSONWriter.integer(v, into: &out)
+        case let v as UInt16: JSONWriter.integer(v, into: &out)
+        case let v as UInt8: JSONWriter.integer(v, into: &out)
         case let v as Double: writeDouble(v)
         default: return false
         }
@@ -188,6 +203,8 @@ final class Collected {
     var mixed = false
     var names: [String] = []
     var ranges: [Range<Int>] = []
+    /// The coding-key type of the object's container: where `sortKeys` looks for a plan.
+    var keyType: ObjectIdentifier?
     /// Nested containers given for a key: built as trees, written when the keys are sorted.
     var boxes: [Int: EncodingBox] = [:]
     var array: ArrayState?
@@ -202,32 +219,72 @@ final class Collected {
     }
 
     /// Rewrites `out[base...]`, the values in call order, as the object: keys sorted by UTF-8
-    /// bytes, a key given twice keeping its last value (as the tree does).
+    /// bytes, a key given twice keeping its last value (as the tree does). The order is worked
+    /// out once per list of names (`KeyPlan`), then reused for every value that gives the same.
     func sortKeys(_ s: StreamSession) {
-        let order = names.indices.sorted {
+        let plan = self.plan(s)
+        if plan.order.isEmpty {
+            s.out.removeSubrange(base...)
+            s.out += "{}".utf8
+            return
+        }
+        var obj = s.sortScratch
+        s.sortScratch = []
+        obj.removeAll(keepingCapacity: true)
+        obj.reserveCapacity(s.out.count - base + plan.order.count * (indent * 2 + 24))
+        obj.append(UInt8(ascii: "{"))
+        for (n, i) in plan.order.enumerated() {
+            if n > 0 { obj.append(UInt8(ascii: ",")) }
+            if s.pretty { JSONWriter.newline(indent + 1, into: &obj) }
+            obj += plan.keyBytes[n]
+            if let b = boxes[i] { JSONWriter.write(b.node, indent: indent + 1, pretty: s.pretty, into: &obj) }
+            else { obj += s.out[ranges[i]] }
+        }
+        if s.pretty { JSONWriter.newline(indent, into: &obj) }
+        obj.append(UInt8(ascii: "}"))
+        s.out.removeSubrange(base...)
+        s.out += obj
+        s.sortScratch = obj
+    }
+
+    /// The plan for `names`: the session's, else made (and kept while the cache has room).
+    func plan(_ s: StreamSession) -> KeyPlan {
+        if let t = keyType, let plans = s.keyPlans[t], let p = plans.first(where: { $0.names == names }) { return p }
+        let p = KeyPlan(names: names, pretty: s.pretty)
+        if let t = keyType, s.keyPlanCount < StreamSession.cacheLimit {
+            s.keyPlans[t, default: []].append(p)
+            s.keyPlanCount += 1
+        }
+        return p
+    }
+}
+
+/// An object's keys in output order for one list of names in call order: sorted by UTF-8
+/// bytes, a key given twice keeping its last value; each key already written as `"key": `.
+struct KeyPlan {
+    let names: [String]
+    /// Indices into `names`, in output order.
+    let order: [Int]
+    /// The quoted key and its colon, per entry of `order`.
+    let keyBytes: [[UInt8]]
+
+    init(names: [String], pretty: Bool) {
+        self.names = names
+        let sorted = names.indices.sorted {
             let a = names[$0], b = names[$1]
             return a == b ? $0 < $1 : a.utf8.lexicographicallyPrecedes(b.utf8)
         }
-        var obj: [UInt8] = []
-        obj.reserveCapacity(s.out.count - base + names.count * (indent * 2 + 8))
-        obj.append(UInt8(ascii: "{"))
-        var n = 0
-        for (j, i) in order.enumerated() {
-            if j + 1 < order.count && names[order[j + 1]] == names[i] { continue }  // a later value of the same key wins
-            if n > 0 { obj.append(UInt8(ascii: ",")) }
-            if s.pretty { JSONWriter.newline(indent + 1, into: &obj) }
-            JSONWriter.string(names[i], into: &obj)
-            obj += (s.pretty ? ": " : ":").utf8
-            if let b = boxes[i] { JSONWriter.write(b.node, indent: indent + 1, pretty: s.pretty, into: &obj) }
-            else { obj += s.out[ranges[i]] }
-            n += 1
+        var order: [Int] = []
+        for (j, i) in sorted.enumerated() where !(j + 1 < sorted.count && names[sorted[j + 1]] == names[i]) {
+            order.append(i)  // a later value of the same key wins
         }
-        if n == 0 { obj = Array("{}".utf8) } else {
-            if s.pretty { JSONWriter.newline(indent, into: &obj) }
-            obj.append(UInt8(ascii: "}"))
+        self.order = order
+        keyBytes = order.map { i in
+            var k: [UInt8] = []
+            JSONWriter.string(names[i], into: &k)
+            k += (pretty ? ": " : ":").utf8
+            return k
         }
-        s.out.removeSubrange(base...)
-        s.out += obj
     }
 }
 
@@ -345,6 +402,7 @@ struct StreamEncoder: Encoder {
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
         if case .collect(let c) = mode, c.ask(.object) {
+            c.keyType = ObjectIdentifier(Key.self)
             return KeyedEncodingContainer(CollectKeyed<Key>(session: session, collected: c, codingPath: codingPath))
         }
         guard case .keyed(let e) = mode else {
@@ -381,7 +439,7 @@ struct StreamKeyed<Key: CodingKey>: KeyedEncodingContainerProtocol {
     let codingPath: [any CodingKey]
 
     @inline(__always) func put(_ body: () -> Void) { if emission.take() { body() } }
-    func int<T: FixedWidthInteger>(_ v: T) { put { session.out += String(v).utf8 } }
+    func int<T: FixedWidthInteger>(_ v: T) { put { JSONWriter.integer(v, into: &session.out) } }
 
     mutating func encodeNil(forKey key: Key) throws { put { session.out += "null".utf8 } }
     mutating func encode(_ value: Bool, forKey key: Key) throws { put { session.out += (value ? "true" : "false").utf8 } }
@@ -443,7 +501,7 @@ struct CollectKeyed<Key: CodingKey>: KeyedEncodingContainerProtocol {
         collected.names.append(session.keyName(key))
         collected.ranges.append(start..<session.out.count)
     }
-    func int<T: FixedWidthInteger>(_ v: T, _ key: Key) { put(key) { session.out += String(v).utf8 } }
+    func int<T: FixedWidthInteger>(_ v: T, _ key: Key) { put(key) { JSONWriter.integer(v, into: &session.out) } }
 
     mutating func encodeNil(forKey key: Key) throws { put(key) { session.out += "null".utf8 } }
     mutating func encode(_ value: Bool, forKey key: Key) throws { put(key) { session.out += (value ? "true" : "false").utf8 } }
@@ -505,7 +563,7 @@ struct StreamUnkeyed: UnkeyedEncodingContainer {
         if !session.pretty || array.multiline { direct() } else { array.place(node(), session) }
     }
 
-    func int<T: FixedWidthInteger>(_ v: T) { put(integerNode(v)) { session.out += String(v).utf8 } }
+    func int<T: FixedWidthInteger>(_ v: T) { put(integerNode(v)) { JSONWriter.integer(v, into: &session.out) } }
 
     mutating func encodeNil() throws { put(.null) { session.out += "null".utf8 } }
     mutating func encode(_ value: Bool) throws { put(.bool(value)) { session.out += (value ? "true" : "false").utf8 } }
@@ -575,16 +633,16 @@ struct StreamSingle: SingleValueEncodingContainer {
     mutating func encode(_ value: String) throws { try put { JSONWriter.string(value, into: &session.out) } }
     mutating func encode(_ value: Double) throws { try put { session.writeDouble(value) } }
     mutating func encode(_ value: Float) throws { try put { session.writeDouble(Double(value)) } }
-    mutating func encode(_ value: Int) throws { try put { session.out += String(value).utf8 } }
-    mutating func encode(_ value: Int8) throws { try put { session.out += String(value).utf8 } }
-    mutating func encode(_ value: Int16) throws { try put { session.out += String(value).utf8 } }
-    mutating func encode(_ value: Int32) throws { try put { session.out += String(value).utf8 } }
-    mutating func encode(_ value: Int64) throws { try put { session.out += String(value).utf8 } }
-    mutating func encode(_ value: UInt) throws { try put { session.out += String(value).utf8 } }
-    mutating func encode(_ value: UInt8) throws { try put { session.out += String(value).utf8 } }
-    mutating func encode(_ value: UInt16) throws { try put { session.out += String(value).utf8 } }
-    mutating func encode(_ value: UInt32) throws { try put { session.out += String(value).utf8 } }
-    mutating func encode(_ value: UInt64) throws { try put { session.out += String(value).utf8 } }
+    mutating func encode(_ value: Int) throws { try put { JSONWriter.integer(value, into: &session.out) } }
+    mutating func encode(_ value: Int8) throws { try put { JSONWriter.integer(value, into: &session.out) } }
+    mutating func encode(_ value: Int16) throws { try put { JSONWriter.integer(value, into: &session.out) } }
+    mutating func encode(_ value: Int32) throws { try put { JSONWriter.integer(value, into: &session.out) } }
+    mutating func encode(_ value: Int64) throws { try put { JSONWriter.integer(value, into: &session.out) } }
+    mutating func encode(_ value: UInt) throws { try put { JSONWriter.integer(value, into: &session.out) } }
+    mutating func encode(_ value: UInt8) throws { try put { JSONWriter.integer(value, into: &session.out) } }
+    mutating func encode(_ value: UInt16) throws { try put { JSONWriter.integer(value, into: &session.out) } }
+    mutating func encode(_ value: UInt32) throws { try put { JSONWriter.integer(value, into: &session.out) } }
+    mutating func encode(_ value: UInt64) throws { try put { JSONWriter.integer(value, into: &session.out) } }
 
     mutating func encode<T: Encodable>(_ value: T) throws {
         try put { try session.stream(value, indent: indent, codingPath: codingPath) }
