@@ -96,9 +96,9 @@ extension Correlator {
             fb.activitySignal = activityFromTunnelInterface ? "packets on tunnel interfaces" : "carrier packets to the VPN endpoints"
             candidateSpans[f.fileIndex] = SpanCandidate(builder: fb, endpointBefore: windows.lastCarrierEndpoint)
         }
-        guard let open = candidateSpans[f.fileIndex].map({ (newRemote: $0.newRemote == nil, moved: $0.movedRemote == nil) }) else { return }
         // What needs the correlator is worked out first; then the candidate is changed where it is
         // in `candidateSpans` (a copy out and back would copy its frame and flow lists per packet).
+        guard let open = candidateSpans[f.fileIndex]?.unsetRemotes() else { return }
         let new = outbound && open.newRemote && !leakedRemotes.contains(remote) && !routedOutside(remote, f.interfaceKey)
         let moved = outbound && open.moved && tunnelAddresses.contains(remote)
         candidateSpans[f.fileIndex]!.track(f, cls: cls, remote: remote, outbound: outbound, stop: stop,

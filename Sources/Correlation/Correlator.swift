@@ -56,6 +56,10 @@ public struct Correlator {
         /// The endpoint the carrier went to before the quiet began (endpoint switches).
         var endpointBefore: EndpointSpec?
 
+        /// Whether `newRemote` and `movedRemote` are still to be found. Mutating only so that it is
+        /// called on the candidate where it is (a read of `candidateSpans[file]` copies it whole).
+        mutating func unsetRemotes() -> (newRemote: Bool, moved: Bool) { (newRemote == nil, movedRemote == nil) }
+
         /// One leaked packet of the span (`Correlator.spanTrack`, which decided `newRemote` and `movedRemote`).
         mutating func track(_ f: PacketFacts, cls: LeakClass, remote: IPAddress, outbound: Bool, stop: InterfaceStop?,
                             newRemote isNew: Bool, movedRemote isMoved: Bool, limits: CorrelationLimits) {
