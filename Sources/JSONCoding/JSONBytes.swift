@@ -7,15 +7,14 @@ extension JSONWriter {
     @inline(__always) static func integer<T: BinaryInteger>(_ v: T, into out: inout [UInt8]) {
         if v < 0 { out.append(0x2D) }
         var m = UInt64(v.magnitude)
-        var n = 1
-        var t = m
-        while t >= 10 { t /= 10; n += 1 }
-        let start = out.count
-        out.append(contentsOf: repeatElement(0x30, count: n))
-        out.withUnsafeMutableBufferPointer { p in
-            var i = start + n - 1
-            while m >= 10 { p[i] = 0x30 + UInt8(truncatingIfNeeded: m % 10); m /= 10; i -= 1 }
-            p[i] = 0x30 + UInt8(truncatingIfNeeded: m)
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in  // UInt64.max has 20
+            var i = 20
+            repeat {
+                i -= 1
+                digits[i] = 0x30 + UInt8(truncatingIfNeeded: m % 10)
+                m /= 10
+            } while m > 0
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: digits[i...]))
         }
     }
 

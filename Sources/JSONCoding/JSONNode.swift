@@ -117,9 +117,17 @@ enum JSONWriter {
     }
 
     static func newline(_ indent: Int, into out: inout [UInt8]) {
-        out.append(0x0A)
-        out.append(contentsOf: repeatElement(0x20, count: indent * 2))
+        let n = 1 + indent * 2
+        if n <= newlineAndSpaces.count {
+            newlineAndSpaces.withUnsafeBufferPointer { out.append(contentsOf: UnsafeBufferPointer(rebasing: $0[..<n])) }
+        } else {
+            out.append(0x0A)
+            out.append(contentsOf: repeatElement(0x20, count: indent * 2))
+        }
     }
+
+    /// A newline and the indentation of the first 32 levels, copied in one go.
+    static let newlineAndSpaces: [UInt8] = [0x0A] + [UInt8](repeating: 0x20, count: 64)
 
     /// Scalars only, and at most 100 bytes when written compactly with ", ".
     static func isShortScalarList(_ a: [JSONNode]) -> Bool {

@@ -22,7 +22,9 @@ final class StreamSession {
     let chunk: Int
     let write: (UnsafeRawBufferPointer) throws -> Void
     /// What the sink has not been given yet (at most about `chunk` bytes beyond a value's last flush point).
-    var out: [UInt8] = []
+    /// Unchecked: every byte written goes through it, and a session is one thread's, its
+    /// accesses never overlap (the checks were a tenth of the record's encoding).
+    @exclusivity(unchecked) var out: [UInt8] = []
     /// One probe serves every object: probes never nest (they do not look into values).
     let probe = ShapeProbe()
     /// Objects with more keys than this are built as a tree (the replay costs keys² calls).
@@ -70,7 +72,7 @@ final class StreamSession {
     /// Bounds each cache (a dictionary's keys are data, not types).
     static let cacheLimit = 1_024
     /// Where `sortKeys` builds an object before it replaces the values written in call order.
-    var sortScratch: [UInt8] = []
+    @exclusivity(unchecked) var sortScratch: [UInt8] = []
 
     func newline(_ indent: Int) { JSONWriter.newline(indent, into: &out) }
 
@@ -110,20 +112,10 @@ final class StreamSession {
     }
 
     /// Strings, integers, Booleans and floating-point values written directly (the common leaves).
+    /// One conformance check, not a cast per type: every element and nested value comes here.
     @inline(__always) func scalar<T: Encodable>(_ value: T) throws -> Bool {
-        switch value {
-        case let v as String: JSONWriter.string(v, into: &out)
-        case let v as Int: JSONWriter.integer(v, into: &out)
-        case let v as Int64: JSONWriter.integer(v, into: &out)
-        case let v as UInt64: JSONWriter.integer(v, into: &out)
-        case let v as Bool: out += (v ? "true" : "false").utf8
-        case let v as Int32: JSONWriter.integer(v, into: &out)
-        case let v as UInt32: JSONWriter.integer(v, into: &out)
-        case let v as UInt16: JSONWriter.integer(v, into: &out)
-        case let v as UInt8: JSONWriter.integer(v, into: &out)
-        case let v as Double: writeDouble(v)
-        default: return false
-        }
+        guard let v = value as? any StreamScalar else { return false }
+        v.write(self)
         return true
     }
 
@@ -193,6 +185,19 @@ final class StreamSession {
 
 struct SinkFailure: Error { var error: any Error }
 
+/// The leaves `StreamSession.scalar` writes itself.
+protocol StreamScalar { func write(_ s: StreamSession) }
+extension String: StreamScalar { func write(_ s: StreamSession) { JSONWriter.string(self, into: &s.out) } }
+extension Bool: StreamScalar { func write(_ s: StreamSession) { s.out += (self ? "true" : "false").utf8 } }
+extension Double: StreamScalar { func write(_ s: StreamSession) { s.writeDouble(self) } }
+extension Int: StreamScalar { func write(_ s: StreamSession) { JSONWriter.integer(self, into: &s.out) } }
+extension Int64: StreamScalar { func write(_ s: StreamSession) { JSONWriter.integer(self, into: &s.out) } }
+extension UInt64: StreamScalar { func write(_ s: StreamSession) { JSONWriter.integer(self, into: &s.out) } }
+extension Int32: StreamScalar { func write(_ s: StreamSession) { JSONWriter.integer(self, into: &s.out) } }
+extension UInt32: StreamScalar { func write(_ s: StreamSession) { JSONWriter.integer(self, into: &s.out) } }
+extension UInt16: StreamScalar { func write(_ s: StreamSession) { JSONWriter.integer(self, into: &s.out) } }
+extension UInt8: StreamScalar { func write(_ s: StreamSession) { JSONWriter.integer(self, into: &s.out) } }
+
 /// A value being collected (`StreamSession.collect`): which container it asked for and, for an
 /// object, where each key's value was written in `out`.
 final class Collected {
@@ -201,8 +206,8 @@ final class Collected {
     let indent: Int
     var kind = Kind.none
     var mixed = false
-    var names: [String] = []
-    var ranges: [Range<Int>] = []
+    @exclusivity(unchecked) var names: [String] = []
+    @exclusivity(unchecked) var ranges: [Range<Int>] = []
     /// The coding-key type of the object's container: where `sortKeys` looks for a plan.
     var keyType: ObjectIdentifier?
     /// Nested containers given for a key: built as trees, written when the keys are sorted.
@@ -439,23 +444,25 @@ struct StreamKeyed<Key: CodingKey>: KeyedEncodingContainerProtocol {
     let codingPath: [any CodingKey]
 
     @inline(__always) func put(_ body: () -> Void) { if emission.take() { body() } }
-    func int<T: FixedWidthInteger>(_ v: T) { put { JSONWriter.integer(v, into: &session.out) } }
+    // Integers as Int64 or UInt64: one concrete writer each, not generic code per width.
+    func int(_ v: Int64) { put { JSONWriter.integer(v, into: &session.out) } }
+    func int(_ v: UInt64) { put { JSONWriter.integer(v, into: &session.out) } }
 
     mutating func encodeNil(forKey key: Key) throws { put { session.out += "null".utf8 } }
     mutating func encode(_ value: Bool, forKey key: Key) throws { put { session.out += (value ? "true" : "false").utf8 } }
     mutating func encode(_ value: String, forKey key: Key) throws { put { JSONWriter.string(value, into: &session.out) } }
     mutating func encode(_ value: Double, forKey key: Key) throws { put { session.writeDouble(value) } }
     mutating func encode(_ value: Float, forKey key: Key) throws { put { session.writeDouble(Double(value)) } }
-    mutating func encode(_ value: Int, forKey key: Key) throws { int(value) }
-    mutating func encode(_ value: Int8, forKey key: Key) throws { int(value) }
-    mutating func encode(_ value: Int16, forKey key: Key) throws { int(value) }
-    mutating func encode(_ value: Int32, forKey key: Key) throws { int(value) }
-    mutating func encode(_ value: Int64, forKey key: Key) throws { int(value) }
-    mutating func encode(_ value: UInt, forKey key: Key) throws { int(value) }
-    mutating func encode(_ value: UInt8, forKey key: Key) throws { int(value) }
-    mutating func encode(_ value: UInt16, forKey key: Key) throws { int(value) }
-    mutating func encode(_ value: UInt32, forKey key: Key) throws { int(value) }
-    mutating func encode(_ value: UInt64, forKey key: Key) throws { int(value) }
+    mutating func encode(_ value: Int, forKey key: Key) throws { int(Int64(value)) }
+    mutating func encode(_ value: Int8, forKey key: Key) throws { int(Int64(value)) }
+    mutating func encode(_ value: Int16, forKey key: Key) throws { int(Int64(value)) }
+    mutating func encode(_ value: Int32, forKey key: Key) throws { int(Int64(value)) }
+    mutating func encode(_ value: Int64, forKey key: Key) throws { int(Int64(value)) }
+    mutating func encode(_ value: UInt, forKey key: Key) throws { int(UInt64(value)) }
+    mutating func encode(_ value: UInt8, forKey key: Key) throws { int(UInt64(value)) }
+    mutating func encode(_ value: UInt16, forKey key: Key) throws { int(UInt64(value)) }
+    mutating func encode(_ value: UInt32, forKey key: Key) throws { int(UInt64(value)) }
+    mutating func encode(_ value: UInt64, forKey key: Key) throws { int(UInt64(value)) }
 
     mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
         guard emission.take() else { return }
@@ -501,23 +508,24 @@ struct CollectKeyed<Key: CodingKey>: KeyedEncodingContainerProtocol {
         collected.names.append(session.keyName(key))
         collected.ranges.append(start..<session.out.count)
     }
-    func int<T: FixedWidthInteger>(_ v: T, _ key: Key) { put(key) { JSONWriter.integer(v, into: &session.out) } }
+    func int(_ v: Int64, _ key: Key) { put(key) { JSONWriter.integer(v, into: &session.out) } }
+    func int(_ v: UInt64, _ key: Key) { put(key) { JSONWriter.integer(v, into: &session.out) } }
 
     mutating func encodeNil(forKey key: Key) throws { put(key) { session.out += "null".utf8 } }
     mutating func encode(_ value: Bool, forKey key: Key) throws { put(key) { session.out += (value ? "true" : "false").utf8 } }
     mutating func encode(_ value: String, forKey key: Key) throws { put(key) { JSONWriter.string(value, into: &session.out) } }
     mutating func encode(_ value: Double, forKey key: Key) throws { put(key) { session.writeDouble(value) } }
     mutating func encode(_ value: Float, forKey key: Key) throws { put(key) { session.writeDouble(Double(value)) } }
-    mutating func encode(_ value: Int, forKey key: Key) throws { int(value, key) }
-    mutating func encode(_ value: Int8, forKey key: Key) throws { int(value, key) }
-    mutating func encode(_ value: Int16, forKey key: Key) throws { int(value, key) }
-    mutating func encode(_ value: Int32, forKey key: Key) throws { int(value, key) }
-    mutating func encode(_ value: Int64, forKey key: Key) throws { int(value, key) }
-    mutating func encode(_ value: UInt, forKey key: Key) throws { int(value, key) }
-    mutating func encode(_ value: UInt8, forKey key: Key) throws { int(value, key) }
-    mutating func encode(_ value: UInt16, forKey key: Key) throws { int(value, key) }
-    mutating func encode(_ value: UInt32, forKey key: Key) throws { int(value, key) }
-    mutating func encode(_ value: UInt64, forKey key: Key) throws { int(value, key) }
+    mutating func encode(_ value: Int, forKey key: Key) throws { int(Int64(value), key) }
+    mutating func encode(_ value: Int8, forKey key: Key) throws { int(Int64(value), key) }
+    mutating func encode(_ value: Int16, forKey key: Key) throws { int(Int64(value), key) }
+    mutating func encode(_ value: Int32, forKey key: Key) throws { int(Int64(value), key) }
+    mutating func encode(_ value: Int64, forKey key: Key) throws { int(Int64(value), key) }
+    mutating func encode(_ value: UInt, forKey key: Key) throws { int(UInt64(value), key) }
+    mutating func encode(_ value: UInt8, forKey key: Key) throws { int(UInt64(value), key) }
+    mutating func encode(_ value: UInt16, forKey key: Key) throws { int(UInt64(value), key) }
+    mutating func encode(_ value: UInt32, forKey key: Key) throws { int(UInt64(value), key) }
+    mutating func encode(_ value: UInt64, forKey key: Key) throws { int(UInt64(value), key) }
 
     mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
         try put(key) { try session.stream(value, indent: indent, codingPath: codingPath + [key]) }
@@ -563,23 +571,24 @@ struct StreamUnkeyed: UnkeyedEncodingContainer {
         if !session.pretty || array.multiline { direct() } else { array.place(node(), session) }
     }
 
-    func int<T: FixedWidthInteger>(_ v: T) { put(integerNode(v)) { JSONWriter.integer(v, into: &session.out) } }
+    func int(_ v: Int64) { put(.int(v)) { JSONWriter.integer(v, into: &session.out) } }
+    func int(_ v: UInt64) { put(integerNode(v)) { JSONWriter.integer(v, into: &session.out) } }
 
     mutating func encodeNil() throws { put(.null) { session.out += "null".utf8 } }
     mutating func encode(_ value: Bool) throws { put(.bool(value)) { session.out += (value ? "true" : "false").utf8 } }
     mutating func encode(_ value: String) throws { put(.string(value)) { JSONWriter.string(value, into: &session.out) } }
     mutating func encode(_ value: Double) throws { put(.double(value)) { session.writeDouble(value) } }
     mutating func encode(_ value: Float) throws { put(.double(Double(value))) { session.writeDouble(Double(value)) } }
-    mutating func encode(_ value: Int) throws { int(value) }
-    mutating func encode(_ value: Int8) throws { int(value) }
-    mutating func encode(_ value: Int16) throws { int(value) }
-    mutating func encode(_ value: Int32) throws { int(value) }
-    mutating func encode(_ value: Int64) throws { int(value) }
-    mutating func encode(_ value: UInt) throws { int(value) }
-    mutating func encode(_ value: UInt8) throws { int(value) }
-    mutating func encode(_ value: UInt16) throws { int(value) }
-    mutating func encode(_ value: UInt32) throws { int(value) }
-    mutating func encode(_ value: UInt64) throws { int(value) }
+    mutating func encode(_ value: Int) throws { int(Int64(value)) }
+    mutating func encode(_ value: Int8) throws { int(Int64(value)) }
+    mutating func encode(_ value: Int16) throws { int(Int64(value)) }
+    mutating func encode(_ value: Int32) throws { int(Int64(value)) }
+    mutating func encode(_ value: Int64) throws { int(Int64(value)) }
+    mutating func encode(_ value: UInt) throws { int(UInt64(value)) }
+    mutating func encode(_ value: UInt8) throws { int(UInt64(value)) }
+    mutating func encode(_ value: UInt16) throws { int(UInt64(value)) }
+    mutating func encode(_ value: UInt32) throws { int(UInt64(value)) }
+    mutating func encode(_ value: UInt64) throws { int(UInt64(value)) }
 
     mutating func encode<T: Encodable>(_ value: T) throws {
         let path = codingPath + [IndexKey(count)]
