@@ -84,7 +84,7 @@ extension Correlator {
     mutating func spanTrack(_ f: PacketFacts, cls: LeakClass, remote: IPAddress, outbound: Bool) {
         // A tunnel interface the capture saw stop makes the leaks after it a failure at once (InterfaceStops.swift).
         let stop = recordedStops.isEmpty ? nil : tunnelStop(file: f.fileIndex, atOrBefore: f.time)
-        if candidateSpans[f.fileIndex] == nil {
+        if !candidateSpans.isOpen(f.fileIndex) {
             guard outbound, let last = lastActivity ?? stop?.event.timeNanoseconds else {
                 if outbound, leakedRemotes.count < limits.maxTunnelPeers { leakedRemotes.insert(remote) }
                 return
@@ -94,14 +94,14 @@ extension Correlator {
             var fb = FindingBuilder(key: gk, time: f.time)
             fb.spanStart = last
             fb.activitySignal = activityFromTunnelInterface ? "packets on tunnel interfaces" : "carrier packets to the VPN endpoints"
-            candidateSpans[f.fileIndex] = SpanCandidate(builder: fb, endpointBefore: windows.lastCarrierEndpoint)
+            candidateSpans.open(f.fileIndex, SpanCandidate(builder: fb, endpointBefore: windows.lastCarrierEndpoint))
         }
         // What needs the correlator is worked out first; then the candidate is changed where it is
         // in `candidateSpans` (a copy out and back would copy its frame and flow lists per packet).
-        guard let open = candidateSpans[f.fileIndex]?.unsetRemotes() else { return }
+        guard let open = candidateSpans.byFile[f.fileIndex]?.unsetRemotes() else { return }
         let new = outbound && open.newRemote && !leakedRemotes.contains(remote) && !routedOutside(remote, f.interfaceKey)
         let moved = outbound && open.moved && tunnelAddresses.contains(remote)
-        candidateSpans[f.fileIndex]!.track(f, cls: cls, remote: remote, outbound: outbound, stop: stop,
+        candidateSpans.byFile[f.fileIndex]!.track(f, cls: cls, remote: remote, outbound: outbound, stop: stop,
                                            newRemote: new, movedRemote: moved, limits: limits)
     }
 

@@ -35,11 +35,40 @@ public struct Correlator {
     let spansEnabled: Bool
     var lastActivity: Int64?
     /// A quiet period with leaks, per file, waiting to be confirmed or dropped when activity resumes.
-    var candidateSpans: [Int: SpanCandidate] = [:]
+    var candidateSpans = SpanCandidates()
     /// Remote addresses that leaked outside confirmed failures: leaking to them again is routine, not a failure sign.
     var leakedRemotes: Set<IPAddress> = []
     /// Interfaces the capture saw stop, by time (InterfaceStops.swift).
     var recordedStops: [InterfaceStop] = []
+
+    /// The open span candidates by file index, in an array: a leaked packet changes its file's
+    /// candidate where it is (a Dictionary's `_modify` moved the whole candidate out and back,
+    /// and a read of it copied it).
+    struct SpanCandidates {
+        var byFile: [SpanCandidate?] = []
+        private(set) var count = 0
+        var isEmpty: Bool { count == 0 }
+
+        func isOpen(_ file: Int) -> Bool {
+            guard file < byFile.count, case .some = byFile[file] else { return false }
+            return true
+        }
+
+        /// `file` is an input's index (not read from a packet): the array is as long as the inputs.
+        mutating func open(_ file: Int, _ c: SpanCandidate) {
+            if file >= byFile.count { byFile += repeatElement(nil, count: file + 1 - byFile.count) }
+            if !isOpen(file) { count += 1 }
+            byFile[file] = c
+        }
+
+        /// The open candidates in file order, all closed.
+        mutating func removeAll() -> [SpanCandidate] {
+            let open = byFile.compactMap { $0 }
+            for i in byFile.indices { byFile[i] = nil }
+            count = 0
+            return open
+        }
+    }
 
     struct SpanCandidate {
         var builder: FindingBuilder
@@ -57,7 +86,7 @@ public struct Correlator {
         var endpointBefore: EndpointSpec?
 
         /// Whether `newRemote` and `movedRemote` are still to be found. Mutating only so that it is
-        /// called on the candidate where it is (a read of `candidateSpans[file]` copies it whole).
+        /// called on the candidate where it is (reading it out of the array may copy it whole).
         mutating func unsetRemotes() -> (newRemote: Bool, moved: Bool) { (newRemote == nil, movedRemote == nil) }
 
         /// One leaked packet of the span (`Correlator.spanTrack`, which decided `newRemote` and `movedRemote`).
@@ -314,8 +343,7 @@ public struct Correlator {
             // A quiet period without leaks is a window only when a tunnel event ends it (rare: per quiet, not per packet).
             if let last = lastActivity, elapsed(t, since: last) >= options.tunnelGapNanoseconds { quietWithoutLeaks(start: last, end: t) }
         } else {
-            for (_, c) in candidateSpans { settleSpan(c, end: t) }
-            candidateSpans.removeAll()
+            for c in candidateSpans.removeAll() { settleSpan(c, end: t) }
         }
         if lastActivity.map({ t > $0 }) ?? true { lastActivity = t }
         windows.carrierSilence = 0
