@@ -73,6 +73,10 @@ final class StreamSession {
     static let cacheLimit = 1_024
     /// Where `sortKeys` builds an object before it replaces the values written in call order.
     @exclusivity(unchecked) var sortScratch: [UInt8] = []
+    /// Finished `Collected`s kept for the next values (one per nesting level is in use at a time):
+    /// their name and range lists keep their capacity instead of growing again for each object.
+    var collectedPool: [Collected] = []
+    static let collectedPoolLimit = 16
 
     func newline(_ indent: Int) { JSONWriter.newline(indent, into: &out) }
 
@@ -154,8 +158,9 @@ final class StreamSession {
         let base = out.count
         pinned += 1
         defer { pinned -= 1 }
-        let c = Collected(base: base, indent: indent)
+        let c = collectedPool.popLast().map { $0.reset(base: base, indent: indent) } ?? Collected(base: base, indent: indent)
         try value.encode(to: StreamEncoder(session: self, mode: .collect(c), indent: indent, codingPath: codingPath))
+        defer { if collectedPool.count < Self.collectedPoolLimit { collectedPool.append(c) } }
         if c.mixed {
             out.removeSubrange(base...)
             write(node: try node(of: value, codingPath: codingPath), indent: indent)
@@ -202,8 +207,8 @@ extension UInt8: StreamScalar { func write(_ s: StreamSession) { JSONWriter.inte
 /// object, where each key's value was written in `out`.
 final class Collected {
     enum Kind { case none, object, array, single }
-    let base: Int
-    let indent: Int
+    private(set) var base: Int
+    private(set) var indent: Int
     var kind = Kind.none
     var mixed = false
     @exclusivity(unchecked) var names: [String] = []
@@ -215,6 +220,19 @@ final class Collected {
     var array: ArrayState?
     let single = SingleState()
     init(base: Int, indent: Int) { self.base = base; self.indent = indent }
+
+    /// Ready for another value, the lists' capacity kept.
+    func reset(base: Int, indent: Int) -> Collected {
+        self.base = base; self.indent = indent
+        kind = .none; mixed = false
+        names.removeAll(keepingCapacity: true)
+        ranges.removeAll(keepingCapacity: true)
+        keyType = nil
+        if !boxes.isEmpty { boxes = [:] }
+        array = nil
+        single.wrote = false
+        return self
+    }
 
     /// True when the value may ask for `k` (the first container it asks for decides).
     func ask(_ k: Kind) -> Bool {
@@ -242,7 +260,7 @@ final class Collected {
             if n > 0 { obj.append(UInt8(ascii: ",")) }
             if s.pretty { JSONWriter.newline(indent + 1, into: &obj) }
             obj += plan.keyBytes[n]
-            if let b = boxes[i] { JSONWriter.write(b.node, indent: indent + 1, pretty: s.pretty, into: &obj) }
+            if !boxes.isEmpty, let b = boxes[i] { JSONWriter.write(b.node, indent: indent + 1, pretty: s.pretty, into: &obj) }
             else { obj += s.out[ranges[i]] }
         }
         if s.pretty { JSONWriter.newline(indent, into: &obj) }
