@@ -94,6 +94,7 @@ final class StreamSession {
     /// Writes `value` at nesting level `indent`.
     func stream<T: Encodable>(_ value: T, indent: Int, codingPath: [any CodingKey]) throws {
         if try scalar(value) { return }
+        if let v = value as? any JSONObjectStreaming { return writeObject(v, indent: indent) }
         if indent >= Self.collectDepth { return try collect(value, indent: indent, codingPath: codingPath) }
         probe.reset()
         try value.encode(to: ProbeEncoder(probe: probe, session: self, codingPath: codingPath))
