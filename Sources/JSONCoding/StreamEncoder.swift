@@ -92,9 +92,9 @@ final class StreamSession {
     }
 
     /// Writes `value` at nesting level `indent`.
-    func stream<T: Encodable>(_ value: T, indent: Int, codingPath: [any CodingKey]) throws {
-        if try scalar(value) { return }
-        if let v = value as? any JSONObjectStreaming { return writeObject(v, indent: indent) }
+    func stream<T: Encodable>(_ value: T, indent: Int, codingPath: @autoclosure () -> [any CodingKey]) throws {
+        if leaf(value, indent: indent) { return }
+        let codingPath = codingPath()
         if indent >= Self.collectDepth { return try collect(value, indent: indent, codingPath: codingPath) }
         probe.reset()
         try value.encode(to: ProbeEncoder(probe: probe, session: self, codingPath: codingPath))
@@ -116,13 +116,35 @@ final class StreamSession {
         }
     }
 
-    /// Strings, integers, Booleans and floating-point values written directly (the common leaves).
-    /// One conformance check, not a cast per type: every element and nested value comes here.
-    @inline(__always) func scalar<T: Encodable>(_ value: T) throws -> Bool {
-        guard let v = value as? any StreamScalar else { return false }
-        v.write(self)
+    /// Strings, integers, Booleans and floating-point values, and the types that write their own
+    /// object (`JSONObjectStreaming`), written directly: every element and nested value comes
+    /// here, so the scalars are told by their metatype and the objects by a cached conformance
+    /// check, not by runtime casts (those were a tenth of the record's encoding). The coding path
+    /// is not made for these (an array per value).
+    @inline(__always) func leaf<T: Encodable>(_ value: T, indent: Int) -> Bool {
+        if T.self == String.self { JSONWriter.string(unsafeBitCast(value, to: String.self), into: &out); return true }
+        if T.self == Int.self { JSONWriter.integer(Int64(unsafeBitCast(value, to: Int.self)), into: &out); return true }
+        if T.self == Bool.self { out += (unsafeBitCast(value, to: Bool.self) ? "true" : "false").utf8; return true }
+        if T.self == Double.self { writeDouble(unsafeBitCast(value, to: Double.self)); return true }
+        if T.self == Int64.self { JSONWriter.integer(unsafeBitCast(value, to: Int64.self), into: &out); return true }
+        if T.self == UInt64.self { JSONWriter.integer(unsafeBitCast(value, to: UInt64.self), into: &out); return true }
+        if T.self == Int32.self { JSONWriter.integer(Int64(unsafeBitCast(value, to: Int32.self)), into: &out); return true }
+        if T.self == UInt32.self { JSONWriter.integer(UInt64(unsafeBitCast(value, to: UInt32.self)), into: &out); return true }
+        if T.self == UInt16.self { JSONWriter.integer(UInt64(unsafeBitCast(value, to: UInt16.self)), into: &out); return true }
+        if T.self == UInt8.self { JSONWriter.integer(UInt64(unsafeBitCast(value, to: UInt8.self)), into: &out); return true }
+        let t = ObjectIdentifier(T.self)
+        let writesObject: Bool
+        if let known = objectStreaming[t] { writesObject = known } else {
+            writesObject = T.self is any JSONObjectStreaming.Type
+            if objectStreaming.count < Self.cacheLimit { objectStreaming[t] = writesObject }
+        }
+        guard writesObject, let v = value as? any JSONObjectStreaming else { return false }
+        writeObject(v, indent: indent)
         return true
     }
+
+    /// Whether a type writes its own object, by type (a few dozen types in a record).
+    var objectStreaming: [ObjectIdentifier: Bool] = [:]
 
     func writeDouble(_ d: Double) { out += (d.isFinite ? "\(d)" : "null").utf8 }
 
@@ -191,18 +213,7 @@ final class StreamSession {
 
 struct SinkFailure: Error { var error: any Error }
 
-/// The leaves `StreamSession.scalar` writes itself.
-protocol StreamScalar { func write(_ s: StreamSession) }
-extension String: StreamScalar { func write(_ s: StreamSession) { JSONWriter.string(self, into: &s.out) } }
-extension Bool: StreamScalar { func write(_ s: StreamSession) { s.out += (self ? "true" : "false").utf8 } }
-extension Double: StreamScalar { func write(_ s: StreamSession) { s.writeDouble(self) } }
-extension Int: StreamScalar { func write(_ s: StreamSession) { JSONWriter.integer(self, into: &s.out) } }
-extension Int64: StreamScalar { func write(_ s: StreamSession) { JSONWriter.integer(self, into: &s.out) } }
-extension UInt64: StreamScalar { func write(_ s: StreamSession) { JSONWriter.integer(self, into: &s.out) } }
-extension Int32: StreamScalar { func write(_ s: StreamSession) { JSONWriter.integer(self, into: &s.out) } }
-extension UInt32: StreamScalar { func write(_ s: StreamSession) { JSONWriter.integer(self, into: &s.out) } }
-extension UInt16: StreamScalar { func write(_ s: StreamSession) { JSONWriter.integer(self, into: &s.out) } }
-extension UInt8: StreamScalar { func write(_ s: StreamSession) { JSONWriter.integer(self, into: &s.out) } }
+
 
 /// A value being collected (`StreamSession.collect`): which container it asked for and, for an
 /// object, where each key's value was written in `out`.
@@ -610,12 +621,12 @@ struct StreamUnkeyed: UnkeyedEncodingContainer {
     mutating func encode(_ value: UInt64) throws { int(UInt64(value)) }
 
     mutating func encode<T: Encodable>(_ value: T) throws {
-        let path = codingPath + [IndexKey(count)]
+        let index = count
         array.beginElement(session)
         if !session.pretty || array.multiline {
-            try session.stream(value, indent: array.indent + 1, codingPath: path)
+            try session.stream(value, indent: array.indent + 1, codingPath: codingPath + [IndexKey(index)])
         } else {
-            array.place(try session.node(of: value, codingPath: path), session)
+            array.place(try session.node(of: value, codingPath: codingPath + [IndexKey(index)]), session)
         }
         try session.flushIfFull()
     }
