@@ -26,7 +26,7 @@ extension Correlator {
         if candidateSpans.isEmpty {
             if let last = lastActivity, elapsed(lastTime, since: last) >= options.tunnelGapNanoseconds { quietWithoutLeaks(start: last, end: nil) }
         } else {
-            for c in candidateSpans.removeAll() { settleSpan(c, end: nil) }
+            for i in candidateSpans.byFile.indices { if let c = candidateSpans.take(i) { settleSpan(c, end: nil) } }
         }
         windowsForQuietStops()
         let windowIDs = windowIDs()

@@ -127,7 +127,7 @@ extension Correlator {
     }
 
     /// The quiet ended at `end` (nil: the capture ended): judge the candidate, keep its window.
-    mutating func settleSpan(_ c: SpanCandidate, end: Int64?) {
+    mutating func settleSpan(_ c: consuming SpanCandidate, end: Int64?) {
         let start = c.builder.spanStart
         let event = tunnelEvent(start: start, end: end, endpointBefore: c.endpointBefore, stop: c.tunnelStop)
         let quiet = elapsed(end ?? lastTime, since: start) >= options.tunnelGapNanoseconds

@@ -61,12 +61,11 @@ public struct Correlator {
             byFile[file] = c
         }
 
-        /// The open candidates in file order, all closed.
-        mutating func removeAll() -> [SpanCandidate] {
-            let open = byFile.compactMap { $0 }
-            for i in byFile.indices { byFile[i] = nil }
-            count = 0
-            return open
+        /// The candidate of `file`, closed: moved out, not copied.
+        mutating func take(_ file: Int) -> SpanCandidate? {
+            guard let c = byFile[file].take() else { return nil }
+            count -= 1
+            return c
         }
     }
 
@@ -343,7 +342,7 @@ public struct Correlator {
             // A quiet period without leaks is a window only when a tunnel event ends it (rare: per quiet, not per packet).
             if let last = lastActivity, elapsed(t, since: last) >= options.tunnelGapNanoseconds { quietWithoutLeaks(start: last, end: t) }
         } else {
-            for c in candidateSpans.removeAll() { settleSpan(c, end: t) }
+            for i in candidateSpans.byFile.indices { if let c = candidateSpans.take(i) { settleSpan(c, end: t) } }
         }
         if lastActivity.map({ t > $0 }) ?? true { lastActivity = t }
         windows.carrierSilence = 0
