@@ -15,7 +15,7 @@ import Crypto
 /// hashed only for TCP, UDP, SCTP, ICMP and ICMPv6.
 extension FlowTuple {
     public func communityID(seed: UInt16 = 0) -> String {
-        "1:" + Base64.encode(communityIDDigest(seed: seed))
+        Base64.encode(communityIDDigest(seed: seed), prefix: "1:")
     }
 
     /// The 20-byte SHA-1 digest behind `communityID(seed:)`.
@@ -44,12 +44,14 @@ extension FlowTuple {
         }
         var input: [UInt8] = []
         input.reserveCapacity(40)
-        input += [UInt8(seed >> 8), UInt8(seed & 0xFF)]
+        // Byte by byte, not `+= [...]`: each array literal was an allocation (a record cites 10^5 flows).
+        input.append(UInt8(seed >> 8)); input.append(UInt8(seed & 0xFF))
         input += saddr
         input += daddr
-        input += [ipProtocol, 0]
+        input.append(ipProtocol); input.append(0)
         if hasPorts, let s = sport, let d = dport {
-            input += [UInt8(s >> 8), UInt8(s & 0xFF), UInt8(d >> 8), UInt8(d & 0xFF)]
+            input.append(UInt8(s >> 8)); input.append(UInt8(s & 0xFF))
+            input.append(UInt8(d >> 8)); input.append(UInt8(d & 0xFF))
         }
         return input
     }
@@ -92,22 +94,29 @@ enum ICMPPortEquivalents {
 enum Base64 {
     static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
 
-    static func encode(_ bytes: [UInt8]) -> String {
+    /// `prefix` and the Base64 of `bytes`, made in one buffer (no array per group of four).
+    static func encode(_ bytes: [UInt8], prefix: StaticString = "") -> String {
         var out: [UInt8] = []
-        out.reserveCapacity((bytes.count + 2) / 3 * 4)
-        var i = 0
-        while i + 3 <= bytes.count {
-            let n = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2])
-            out += [alphabet[Int(n >> 18)], alphabet[Int(n >> 12 & 63)], alphabet[Int(n >> 6 & 63)], alphabet[Int(n & 63)]]
-            i += 3
-        }
-        let rest = bytes.count - i
-        if rest == 1 {
-            let n = UInt32(bytes[i]) << 16
-            out += [alphabet[Int(n >> 18)], alphabet[Int(n >> 12 & 63)], UInt8(ascii: "="), UInt8(ascii: "=")]
-        } else if rest == 2 {
-            let n = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8
-            out += [alphabet[Int(n >> 18)], alphabet[Int(n >> 12 & 63)], alphabet[Int(n >> 6 & 63)], UInt8(ascii: "=")]
+        out.reserveCapacity(prefix.utf8CodeUnitCount + (bytes.count + 2) / 3 * 4)
+        prefix.withUTF8Buffer { out.append(contentsOf: $0) }
+        alphabet.withUnsafeBufferPointer { a in
+            var i = 0
+            while i + 3 <= bytes.count {
+                let n = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2])
+                out.append(a[Int(n >> 18)]); out.append(a[Int(n >> 12 & 63)])
+                out.append(a[Int(n >> 6 & 63)]); out.append(a[Int(n & 63)])
+                i += 3
+            }
+            let rest = bytes.count - i
+            if rest == 1 {
+                let n = UInt32(bytes[i]) << 16
+                out.append(a[Int(n >> 18)]); out.append(a[Int(n >> 12 & 63)])
+                out.append(UInt8(ascii: "=")); out.append(UInt8(ascii: "="))
+            } else if rest == 2 {
+                let n = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8
+                out.append(a[Int(n >> 18)]); out.append(a[Int(n >> 12 & 63)])
+                out.append(a[Int(n >> 6 & 63)]); out.append(UInt8(ascii: "="))
+            }
         }
         return String(decoding: out, as: UTF8.self)
     }

@@ -95,6 +95,16 @@ struct CitedFlowKey: Hashable {
 
     var isICMP: Bool { ipProtocol == IPProtocolNumber.icmp || ipProtocol == IPProtocolNumber.icmpv6 }
 
+    /// The addresses, then protocol and ports (and whether each port is there) as one word: a
+    /// key is hashed for every leaked packet of each finding it joins, and the synthesized hash
+    /// combined the five fields and two optionals one by one. Equal keys give equal words.
+    func hash(into h: inout Hasher) {
+        h.combine(source)
+        h.combine(destination)
+        h.combine(UInt64(ipProtocol) << 40 | UInt64(sourcePort ?? 0) << 24 | UInt64(destinationPort ?? 0) << 8
+                  | (sourcePort == nil ? 2 : 0) | (destinationPort == nil ? 1 : 0))
+    }
+
     var tuple: FlowTuple {
         FlowTuple(source: source, sourcePort: sourcePort, destination: destination, destinationPort: destinationPort,
                   ipProtocol: ipProtocol)

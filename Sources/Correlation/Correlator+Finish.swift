@@ -26,9 +26,8 @@ extension Correlator {
         if candidateSpans.isEmpty {
             if let last = lastActivity, elapsed(lastTime, since: last) >= options.tunnelGapNanoseconds { quietWithoutLeaks(start: last, end: nil) }
         } else {
-            for k in candidateSpans.keys.sorted() { if let c = candidateSpans[k] { settleSpan(c, end: nil) } }
+            for i in candidateSpans.byFile.indices { if let c = candidateSpans.take(i) { settleSpan(c, end: nil) } }
         }
-        candidateSpans.removeAll()
         windowsForQuietStops()
         let windowIDs = windowIDs()
         // Findings in stable order: file, first time, class (then subject text for ties).

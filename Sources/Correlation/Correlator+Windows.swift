@@ -84,7 +84,7 @@ extension Correlator {
     mutating func spanTrack(_ f: PacketFacts, cls: LeakClass, remote: IPAddress, outbound: Bool) {
         // A tunnel interface the capture saw stop makes the leaks after it a failure at once (InterfaceStops.swift).
         let stop = recordedStops.isEmpty ? nil : tunnelStop(file: f.fileIndex, atOrBefore: f.time)
-        if candidateSpans[f.fileIndex] == nil {
+        if !candidateSpans.isOpen(f.fileIndex) {
             guard outbound, let last = lastActivity ?? stop?.event.timeNanoseconds else {
                 if outbound, leakedRemotes.count < limits.maxTunnelPeers { leakedRemotes.insert(remote) }
                 return
@@ -94,20 +94,15 @@ extension Correlator {
             var fb = FindingBuilder(key: gk, time: f.time)
             fb.spanStart = last
             fb.activitySignal = activityFromTunnelInterface ? "packets on tunnel interfaces" : "carrier packets to the VPN endpoints"
-            candidateSpans[f.fileIndex] = SpanCandidate(builder: fb, endpointBefore: windows.lastCarrierEndpoint)
+            candidateSpans.open(f.fileIndex, SpanCandidate(builder: fb, endpointBefore: windows.lastCarrierEndpoint))
         }
-        guard var c = candidateSpans[f.fileIndex] else { return }
-        if c.tunnelStop == nil { c.tunnelStop = stop }
-        c.builder.count(frame: f.frame, time: f.time, length: f.length, cap: limits.maxFramesPerFinding)
-        if let k = CitedFlowKey(f, outbound: outbound) { c.builder.cited.add(k, frame: f.frame, cap: limits.maxEvidenceItems) }
-        c.builder.leakClasses.insert(cls.rawValue, cap: 8)
-        if AddressScope(remote) == .global { c.builder.maxRemoteScope = .global }
-        if outbound {
-            if c.newRemote == nil, !leakedRemotes.contains(remote), !routedOutside(remote, f.interfaceKey) { c.newRemote = remote }
-            if c.movedRemote == nil, tunnelAddresses.contains(remote) { c.movedRemote = remote }
-            if c.remotes.count < limits.maxEvidenceItems, !c.remotes.contains(remote) { c.remotes.append(remote) }
-        }
-        candidateSpans[f.fileIndex] = c
+        // What needs the correlator is worked out first; then the candidate is changed where it is
+        // in `candidateSpans` (a copy out and back would copy its frame and flow lists per packet).
+        guard let open = candidateSpans.byFile[f.fileIndex]?.unsetRemotes() else { return }
+        let new = outbound && open.newRemote && !leakedRemotes.contains(remote) && !routedOutside(remote, f.interfaceKey)
+        let moved = outbound && open.moved && tunnelAddresses.contains(remote)
+        candidateSpans.byFile[f.fileIndex]!.track(f, cls: cls, remote: remote, outbound: outbound, stop: stop,
+                                           newRemote: new, movedRemote: moved, limits: limits)
     }
 
     /// A route outside the tunnel explains traffic to `a` (the interface's own network, a pushed route,
@@ -132,7 +127,7 @@ extension Correlator {
     }
 
     /// The quiet ended at `end` (nil: the capture ended): judge the candidate, keep its window.
-    mutating func settleSpan(_ c: SpanCandidate, end: Int64?) {
+    mutating func settleSpan(_ c: consuming SpanCandidate, end: Int64?) {
         let start = c.builder.spanStart
         let event = tunnelEvent(start: start, end: end, endpointBefore: c.endpointBefore, stop: c.tunnelStop)
         let quiet = elapsed(end ?? lastTime, since: start) >= options.tunnelGapNanoseconds

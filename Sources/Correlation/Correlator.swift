@@ -35,11 +35,39 @@ public struct Correlator {
     let spansEnabled: Bool
     var lastActivity: Int64?
     /// A quiet period with leaks, per file, waiting to be confirmed or dropped when activity resumes.
-    var candidateSpans: [Int: SpanCandidate] = [:]
+    var candidateSpans = SpanCandidates()
     /// Remote addresses that leaked outside confirmed failures: leaking to them again is routine, not a failure sign.
     var leakedRemotes: Set<IPAddress> = []
     /// Interfaces the capture saw stop, by time (InterfaceStops.swift).
     var recordedStops: [InterfaceStop] = []
+
+    /// The open span candidates by file index, in an array: a leaked packet changes its file's
+    /// candidate where it is (a Dictionary's `_modify` moved the whole candidate out and back,
+    /// and a read of it copied it).
+    struct SpanCandidates {
+        var byFile: [SpanCandidate?] = []
+        private(set) var count = 0
+        var isEmpty: Bool { count == 0 }
+
+        func isOpen(_ file: Int) -> Bool {
+            guard file < byFile.count, case .some = byFile[file] else { return false }
+            return true
+        }
+
+        /// `file` is an input's index (not read from a packet): the array is as long as the inputs.
+        mutating func open(_ file: Int, _ c: SpanCandidate) {
+            if file >= byFile.count { byFile += repeatElement(nil, count: file + 1 - byFile.count) }
+            if !isOpen(file) { count += 1 }
+            byFile[file] = c
+        }
+
+        /// The candidate of `file`, closed: moved out, not copied.
+        mutating func take(_ file: Int) -> SpanCandidate? {
+            guard let c = byFile[file].take() else { return nil }
+            count -= 1
+            return c
+        }
+    }
 
     struct SpanCandidate {
         var builder: FindingBuilder
@@ -51,8 +79,28 @@ public struct Correlator {
         /// The tunnel interface vanished before or during the span: it is a failure whatever the gap.
         var tunnelStop: InterfaceStop?
         var remotes: [IPAddress] = []
+        /// `remotes` as a set: a flood of distinct remotes costs a hash per packet, not a scan of 256.
+        var remoteSet: Set<IPAddress> = []
         /// The endpoint the carrier went to before the quiet began (endpoint switches).
         var endpointBefore: EndpointSpec?
+
+        /// Whether `newRemote` and `movedRemote` are still to be found. Mutating only so that it is
+        /// called on the candidate where it is (reading it out of the array may copy it whole).
+        mutating func unsetRemotes() -> (newRemote: Bool, moved: Bool) { (newRemote == nil, movedRemote == nil) }
+
+        /// One leaked packet of the span (`Correlator.spanTrack`, which decided `newRemote` and `movedRemote`).
+        mutating func track(_ f: PacketFacts, cls: LeakClass, remote: IPAddress, outbound: Bool, stop: InterfaceStop?,
+                            newRemote isNew: Bool, movedRemote isMoved: Bool, limits: CorrelationLimits) {
+            if tunnelStop == nil { tunnelStop = stop }
+            builder.count(frame: f.frame, time: f.time, length: f.length, cap: limits.maxFramesPerFinding)
+            if let k = CitedFlowKey(f, outbound: outbound) { builder.cited.add(k, frame: f.frame, cap: limits.maxEvidenceItems) }
+            builder.leakClasses.insert(cls.rawValue, cap: 8)
+            if AddressScope(remote) == .global { builder.maxRemoteScope = .global }
+            guard outbound else { return }
+            if isNew { newRemote = remote }
+            if isMoved { movedRemote = remote }
+            if remotes.count < limits.maxEvidenceItems, remoteSet.insert(remote).inserted { remotes.append(remote) }
+        }
     }
     /// Tunnel events and their leak windows (Correlator+Windows.swift).
     var windows = WindowState()
@@ -323,8 +371,7 @@ public struct Correlator {
             // A quiet period without leaks is a window only when a tunnel event ends it (rare: per quiet, not per packet).
             if let last = lastActivity, elapsed(t, since: last) >= options.tunnelGapNanoseconds { quietWithoutLeaks(start: last, end: t) }
         } else {
-            for (_, c) in candidateSpans { settleSpan(c, end: t) }
-            candidateSpans.removeAll()
+            for i in candidateSpans.byFile.indices { if let c = candidateSpans.take(i) { settleSpan(c, end: t) } }
         }
         if lastActivity.map({ t > $0 }) ?? true { lastActivity = t }
         windows.carrierSilence = 0

@@ -7,17 +7,9 @@ extension JSONCoding {
         JSONWriter.write(node, indent: 0, pretty: false, into: &out)
     }
 
-    /// A JSON string, quoted and escaped as every string this encoder writes; printable
-    /// ASCII without `"` or `\` is copied as it is.
+    /// A JSON string, quoted and escaped as every string this encoder writes (runs of bytes that
+    /// need no escape are copied in one go).
     public static func appendString(_ s: String, to out: inout [UInt8]) {
-        var s = s
-        let copied: Bool = s.withUTF8 { u in
-            guard u.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != 0x22 && $0 != 0x5C }) else { return false }
-            out.append(0x22)
-            out.append(contentsOf: u)
-            out.append(0x22)
-            return true
-        }
-        if !copied { JSONWriter.string(s, into: &out) }
+        JSONWriter.string(s, into: &out)
     }
 }

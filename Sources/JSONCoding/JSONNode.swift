@@ -79,8 +79,8 @@ enum JSONWriter {
         switch v {
         case .null: out += "null".utf8
         case .bool(let b): out += (b ? "true" : "false").utf8
-        case .int(let i): out += String(i).utf8
-        case .uint(let u): out += String(u).utf8
+        case .int(let i): integer(i, into: &out)
+        case .uint(let u): integer(u, into: &out)
         case .double(let d): out += (d.isFinite ? "\(d)" : "null").utf8
         case .string(let s): string(s, into: &out)
         case .array(let a):
@@ -117,9 +117,17 @@ enum JSONWriter {
     }
 
     static func newline(_ indent: Int, into out: inout [UInt8]) {
-        out.append(0x0A)
-        out.append(contentsOf: repeatElement(0x20, count: indent * 2))
+        let n = 1 + indent * 2
+        if n <= newlineAndSpaces.count {
+            newlineAndSpaces.withUnsafeBufferPointer { out.append(contentsOf: UnsafeBufferPointer(rebasing: $0[..<n])) }
+        } else {
+            out.append(0x0A)
+            out.append(contentsOf: repeatElement(0x20, count: indent * 2))
+        }
     }
+
+    /// A newline and the indentation of the first 32 levels, copied in one go.
+    static let newlineAndSpaces: [UInt8] = [0x0A] + [UInt8](repeating: 0x20, count: 64)
 
     /// Scalars only, and at most 100 bytes when written compactly with ", ".
     static func isShortScalarList(_ a: [JSONNode]) -> Bool {
@@ -140,29 +148,4 @@ enum JSONWriter {
         return true
     }
 
-    /// A JSON string: `"` and `\` escaped, `\n \r \t` by name, every other
-    /// character of `isDisplayControl` (C0, DEL, C1, bidirectional controls)
-    /// and U+2028/9 (they end JavaScript string literals) as `\uXXXX`.
-    static func string(_ s: String, into out: inout [UInt8]) {
-        out.append(0x22)
-        for u in s.unicodeScalars {
-            let v = u.value
-            switch v {
-            case 0x22: out += [0x5C, 0x22]
-            case 0x5C: out += [0x5C, 0x5C]
-            case 0x0A: out += [0x5C, UInt8(ascii: "n")]
-            case 0x0D: out += [0x5C, UInt8(ascii: "r")]
-            case 0x09: out += [0x5C, UInt8(ascii: "t")]
-            case 0x20..<0x7F: out.append(UInt8(v))
-            default:
-                if isDisplayControl(u) || v == 0x2028 || v == 0x2029 {
-                    out += [0x5C, UInt8(ascii: "u")]
-                    out += Hex.digits(UInt16(v)).utf8
-                } else {
-                    UTF8.encode(u) { out.append($0) }
-                }
-            }
-        }
-        out.append(0x22)
-    }
 }

@@ -22,7 +22,9 @@ final class StreamSession {
     let chunk: Int
     let write: (UnsafeRawBufferPointer) throws -> Void
     /// What the sink has not been given yet (at most about `chunk` bytes beyond a value's last flush point).
-    var out: [UInt8] = []
+    /// Unchecked: every byte written goes through it, and a session is one thread's, its
+    /// accesses never overlap (the checks were a tenth of the record's encoding).
+    @exclusivity(unchecked) var out: [UInt8] = []
     /// One probe serves every object: probes never nest (they do not look into values).
     let probe = ShapeProbe()
     /// Objects with more keys than this are built as a tree (the replay costs keys² calls).
@@ -52,10 +54,29 @@ final class StreamSession {
 
     func keyName(_ key: some CodingKey) -> String {
         switch keys {
-        case .asIs: key.stringValue
-        case .snakeCase: snakeCased(key.stringValue)
+        case .asIs: return key.stringValue
+        case .snakeCase:
+            let name = key.stringValue
+            if let s = snakeNames[name] { return s }
+            let s = snakeCased(name)
+            if snakeNames.count < Self.cacheLimit { snakeNames[name] = s }
+            return s
         }
     }
+
+    /// Key names already converted to snake_case: a type's keys come again for every value of it.
+    var snakeNames: [String: String] = [:]
+    /// Key orders `Collected.sortKeys` worked out, by the coding-key type that named the keys.
+    var keyPlans: [ObjectIdentifier: [KeyPlan]] = [:]
+    var keyPlanCount = 0
+    /// Bounds each cache (a dictionary's keys are data, not types).
+    static let cacheLimit = 1_024
+    /// Where `sortKeys` builds an object before it replaces the values written in call order.
+    @exclusivity(unchecked) var sortScratch: [UInt8] = []
+    /// Finished `Collected`s kept for the next values (one per nesting level is in use at a time):
+    /// their name and range lists keep their capacity instead of growing again for each object.
+    var collectedPool: [Collected] = []
+    static let collectedPoolLimit = 16
 
     func newline(_ indent: Int) { JSONWriter.newline(indent, into: &out) }
 
@@ -71,8 +92,9 @@ final class StreamSession {
     }
 
     /// Writes `value` at nesting level `indent`.
-    func stream<T: Encodable>(_ value: T, indent: Int, codingPath: [any CodingKey]) throws {
-        if try scalar(value) { return }
+    func stream<T: Encodable>(_ value: T, indent: Int, codingPath: @autoclosure () -> [any CodingKey]) throws {
+        if leaf(value, indent: indent) { return }
+        let codingPath = codingPath()
         if indent >= Self.collectDepth { return try collect(value, indent: indent, codingPath: codingPath) }
         probe.reset()
         try value.encode(to: ProbeEncoder(probe: probe, session: self, codingPath: codingPath))
@@ -94,23 +116,35 @@ final class StreamSession {
         }
     }
 
-    /// Strings, integers, Booleans and floating-point values written directly (the common leaves).
-    @inline(__always) func scalar<T: Encodable>(_ value: T) throws -> Bool {
-        switch value {
-        case let v as String: JSONWriter.string(v, into: &out)
-        case let v as Int: out += String(v).utf8
-        case let v as Int64: out += String(v).utf8
-        case let v as UInt64: out += String(v).utf8
-        case let v as Bool: out += (v ? "true" : "false").utf8
-        case let v as Int32: out += String(v).utf8
-        case let v as UInt32: out += String(v).utf8
-        case let v as UInt16: out += String(v).utf8
-        case let v as UInt8: out += String(v).utf8
-        case let v as Double: writeDouble(v)
-        default: return false
+    /// Strings, integers, Booleans and floating-point values, and the types that write their own
+    /// object (`JSONObjectStreaming`), written directly: every element and nested value comes
+    /// here, so the scalars are told by their metatype and the objects by a cached conformance
+    /// check, not by runtime casts (those were a tenth of the record's encoding). The coding path
+    /// is not made for these (an array per value).
+    @inline(__always) func leaf<T: Encodable>(_ value: T, indent: Int) -> Bool {
+        if T.self == String.self { JSONWriter.string(unsafeBitCast(value, to: String.self), into: &out); return true }
+        if T.self == Int.self { JSONWriter.integer(Int64(unsafeBitCast(value, to: Int.self)), into: &out); return true }
+        if T.self == Bool.self { out += (unsafeBitCast(value, to: Bool.self) ? "true" : "false").utf8; return true }
+        if T.self == Double.self { writeDouble(unsafeBitCast(value, to: Double.self)); return true }
+        if T.self == Int64.self { JSONWriter.integer(unsafeBitCast(value, to: Int64.self), into: &out); return true }
+        if T.self == UInt64.self { JSONWriter.integer(unsafeBitCast(value, to: UInt64.self), into: &out); return true }
+        if T.self == Int32.self { JSONWriter.integer(Int64(unsafeBitCast(value, to: Int32.self)), into: &out); return true }
+        if T.self == UInt32.self { JSONWriter.integer(UInt64(unsafeBitCast(value, to: UInt32.self)), into: &out); return true }
+        if T.self == UInt16.self { JSONWriter.integer(UInt64(unsafeBitCast(value, to: UInt16.self)), into: &out); return true }
+        if T.self == UInt8.self { JSONWriter.integer(UInt64(unsafeBitCast(value, to: UInt8.self)), into: &out); return true }
+        let t = ObjectIdentifier(T.self)
+        let writesObject: Bool
+        if let known = objectStreaming[t] { writesObject = known } else {
+            writesObject = T.self is any JSONObjectStreaming.Type
+            if objectStreaming.count < Self.cacheLimit { objectStreaming[t] = writesObject }
         }
+        guard writesObject, let v = value as? any JSONObjectStreaming else { return false }
+        writeObject(v, indent: indent)
         return true
     }
+
+    /// Whether a type writes its own object, by type (a few dozen types in a record).
+    var objectStreaming: [ObjectIdentifier: Bool] = [:]
 
     func writeDouble(_ d: Double) { out += (d.isFinite ? "\(d)" : "null").utf8 }
 
@@ -147,8 +181,9 @@ final class StreamSession {
         let base = out.count
         pinned += 1
         defer { pinned -= 1 }
-        let c = Collected(base: base, indent: indent)
+        let c = collectedPool.popLast().map { $0.reset(base: base, indent: indent) } ?? Collected(base: base, indent: indent)
         try value.encode(to: StreamEncoder(session: self, mode: .collect(c), indent: indent, codingPath: codingPath))
+        defer { if collectedPool.count < Self.collectedPoolLimit { collectedPool.append(c) } }
         if c.mixed {
             out.removeSubrange(base...)
             write(node: try node(of: value, codingPath: codingPath), indent: indent)
@@ -178,21 +213,38 @@ final class StreamSession {
 
 struct SinkFailure: Error { var error: any Error }
 
+
+
 /// A value being collected (`StreamSession.collect`): which container it asked for and, for an
 /// object, where each key's value was written in `out`.
 final class Collected {
     enum Kind { case none, object, array, single }
-    let base: Int
-    let indent: Int
+    private(set) var base: Int
+    private(set) var indent: Int
     var kind = Kind.none
     var mixed = false
-    var names: [String] = []
-    var ranges: [Range<Int>] = []
+    @exclusivity(unchecked) var names: [String] = []
+    @exclusivity(unchecked) var ranges: [Range<Int>] = []
+    /// The coding-key type of the object's container: where `sortKeys` looks for a plan.
+    var keyType: ObjectIdentifier?
     /// Nested containers given for a key: built as trees, written when the keys are sorted.
     var boxes: [Int: EncodingBox] = [:]
     var array: ArrayState?
     let single = SingleState()
     init(base: Int, indent: Int) { self.base = base; self.indent = indent }
+
+    /// Ready for another value, the lists' capacity kept.
+    func reset(base: Int, indent: Int) -> Collected {
+        self.base = base; self.indent = indent
+        kind = .none; mixed = false
+        names.removeAll(keepingCapacity: true)
+        ranges.removeAll(keepingCapacity: true)
+        keyType = nil
+        if !boxes.isEmpty { boxes = [:] }
+        array = nil
+        single.wrote = false
+        return self
+    }
 
     /// True when the value may ask for `k` (the first container it asks for decides).
     func ask(_ k: Kind) -> Bool {
@@ -202,32 +254,72 @@ final class Collected {
     }
 
     /// Rewrites `out[base...]`, the values in call order, as the object: keys sorted by UTF-8
-    /// bytes, a key given twice keeping its last value (as the tree does).
+    /// bytes, a key given twice keeping its last value (as the tree does). The order is worked
+    /// out once per list of names (`KeyPlan`), then reused for every value that gives the same.
     func sortKeys(_ s: StreamSession) {
-        let order = names.indices.sorted {
+        let plan = self.plan(s)
+        if plan.order.isEmpty {
+            s.out.removeSubrange(base...)
+            s.out += "{}".utf8
+            return
+        }
+        var obj = s.sortScratch
+        s.sortScratch = []
+        obj.removeAll(keepingCapacity: true)
+        obj.reserveCapacity(s.out.count - base + plan.order.count * (indent * 2 + 24))
+        obj.append(UInt8(ascii: "{"))
+        for (n, i) in plan.order.enumerated() {
+            if n > 0 { obj.append(UInt8(ascii: ",")) }
+            if s.pretty { JSONWriter.newline(indent + 1, into: &obj) }
+            obj += plan.keyBytes[n]
+            if !boxes.isEmpty, let b = boxes[i] { JSONWriter.write(b.node, indent: indent + 1, pretty: s.pretty, into: &obj) }
+            else { obj += s.out[ranges[i]] }
+        }
+        if s.pretty { JSONWriter.newline(indent, into: &obj) }
+        obj.append(UInt8(ascii: "}"))
+        s.out.removeSubrange(base...)
+        s.out += obj
+        s.sortScratch = obj
+    }
+
+    /// The plan for `names`: the session's, else made (and kept while the cache has room).
+    func plan(_ s: StreamSession) -> KeyPlan {
+        if let t = keyType, let plans = s.keyPlans[t], let p = plans.first(where: { $0.names == names }) { return p }
+        let p = KeyPlan(names: names, pretty: s.pretty)
+        if let t = keyType, s.keyPlanCount < StreamSession.cacheLimit {
+            s.keyPlans[t, default: []].append(p)
+            s.keyPlanCount += 1
+        }
+        return p
+    }
+}
+
+/// An object's keys in output order for one list of names in call order: sorted by UTF-8
+/// bytes, a key given twice keeping its last value; each key already written as `"key": `.
+struct KeyPlan {
+    let names: [String]
+    /// Indices into `names`, in output order.
+    let order: [Int]
+    /// The quoted key and its colon, per entry of `order`.
+    let keyBytes: [[UInt8]]
+
+    init(names: [String], pretty: Bool) {
+        self.names = names
+        let sorted = names.indices.sorted {
             let a = names[$0], b = names[$1]
             return a == b ? $0 < $1 : a.utf8.lexicographicallyPrecedes(b.utf8)
         }
-        var obj: [UInt8] = []
-        obj.reserveCapacity(s.out.count - base + names.count * (indent * 2 + 8))
-        obj.append(UInt8(ascii: "{"))
-        var n = 0
-        for (j, i) in order.enumerated() {
-            if j + 1 < order.count && names[order[j + 1]] == names[i] { continue }  // a later value of the same key wins
-            if n > 0 { obj.append(UInt8(ascii: ",")) }
-            if s.pretty { JSONWriter.newline(indent + 1, into: &obj) }
-            JSONWriter.string(names[i], into: &obj)
-            obj += (s.pretty ? ": " : ":").utf8
-            if let b = boxes[i] { JSONWriter.write(b.node, indent: indent + 1, pretty: s.pretty, into: &obj) }
-            else { obj += s.out[ranges[i]] }
-            n += 1
+        var order: [Int] = []
+        for (j, i) in sorted.enumerated() where !(j + 1 < sorted.count && names[sorted[j + 1]] == names[i]) {
+            order.append(i)  // a later value of the same key wins
         }
-        if n == 0 { obj = Array("{}".utf8) } else {
-            if s.pretty { JSONWriter.newline(indent, into: &obj) }
-            obj.append(UInt8(ascii: "}"))
+        self.order = order
+        keyBytes = order.map { i in
+            var k: [UInt8] = []
+            JSONWriter.string(names[i], into: &k)
+            k += (pretty ? ": " : ":").utf8
+            return k
         }
-        s.out.removeSubrange(base...)
-        s.out += obj
     }
 }
 
@@ -345,6 +437,7 @@ struct StreamEncoder: Encoder {
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
         if case .collect(let c) = mode, c.ask(.object) {
+            c.keyType = ObjectIdentifier(Key.self)
             return KeyedEncodingContainer(CollectKeyed<Key>(session: session, collected: c, codingPath: codingPath))
         }
         guard case .keyed(let e) = mode else {
@@ -381,23 +474,25 @@ struct StreamKeyed<Key: CodingKey>: KeyedEncodingContainerProtocol {
     let codingPath: [any CodingKey]
 
     @inline(__always) func put(_ body: () -> Void) { if emission.take() { body() } }
-    func int<T: FixedWidthInteger>(_ v: T) { put { session.out += String(v).utf8 } }
+    // Integers as Int64 or UInt64: one concrete writer each, not generic code per width.
+    func int(_ v: Int64) { put { JSONWriter.integer(v, into: &session.out) } }
+    func int(_ v: UInt64) { put { JSONWriter.integer(v, into: &session.out) } }
 
     mutating func encodeNil(forKey key: Key) throws { put { session.out += "null".utf8 } }
     mutating func encode(_ value: Bool, forKey key: Key) throws { put { session.out += (value ? "true" : "false").utf8 } }
     mutating func encode(_ value: String, forKey key: Key) throws { put { JSONWriter.string(value, into: &session.out) } }
     mutating func encode(_ value: Double, forKey key: Key) throws { put { session.writeDouble(value) } }
     mutating func encode(_ value: Float, forKey key: Key) throws { put { session.writeDouble(Double(value)) } }
-    mutating func encode(_ value: Int, forKey key: Key) throws { int(value) }
-    mutating func encode(_ value: Int8, forKey key: Key) throws { int(value) }
-    mutating func encode(_ value: Int16, forKey key: Key) throws { int(value) }
-    mutating func encode(_ value: Int32, forKey key: Key) throws { int(value) }
-    mutating func encode(_ value: Int64, forKey key: Key) throws { int(value) }
-    mutating func encode(_ value: UInt, forKey key: Key) throws { int(value) }
-    mutating func encode(_ value: UInt8, forKey key: Key) throws { int(value) }
-    mutating func encode(_ value: UInt16, forKey key: Key) throws { int(value) }
-    mutating func encode(_ value: UInt32, forKey key: Key) throws { int(value) }
-    mutating func encode(_ value: UInt64, forKey key: Key) throws { int(value) }
+    mutating func encode(_ value: Int, forKey key: Key) throws { int(Int64(value)) }
+    mutating func encode(_ value: Int8, forKey key: Key) throws { int(Int64(value)) }
+    mutating func encode(_ value: Int16, forKey key: Key) throws { int(Int64(value)) }
+    mutating func encode(_ value: Int32, forKey key: Key) throws { int(Int64(value)) }
+    mutating func encode(_ value: Int64, forKey key: Key) throws { int(Int64(value)) }
+    mutating func encode(_ value: UInt, forKey key: Key) throws { int(UInt64(value)) }
+    mutating func encode(_ value: UInt8, forKey key: Key) throws { int(UInt64(value)) }
+    mutating func encode(_ value: UInt16, forKey key: Key) throws { int(UInt64(value)) }
+    mutating func encode(_ value: UInt32, forKey key: Key) throws { int(UInt64(value)) }
+    mutating func encode(_ value: UInt64, forKey key: Key) throws { int(UInt64(value)) }
 
     mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
         guard emission.take() else { return }
@@ -443,23 +538,24 @@ struct CollectKeyed<Key: CodingKey>: KeyedEncodingContainerProtocol {
         collected.names.append(session.keyName(key))
         collected.ranges.append(start..<session.out.count)
     }
-    func int<T: FixedWidthInteger>(_ v: T, _ key: Key) { put(key) { session.out += String(v).utf8 } }
+    func int(_ v: Int64, _ key: Key) { put(key) { JSONWriter.integer(v, into: &session.out) } }
+    func int(_ v: UInt64, _ key: Key) { put(key) { JSONWriter.integer(v, into: &session.out) } }
 
     mutating func encodeNil(forKey key: Key) throws { put(key) { session.out += "null".utf8 } }
     mutating func encode(_ value: Bool, forKey key: Key) throws { put(key) { session.out += (value ? "true" : "false").utf8 } }
     mutating func encode(_ value: String, forKey key: Key) throws { put(key) { JSONWriter.string(value, into: &session.out) } }
     mutating func encode(_ value: Double, forKey key: Key) throws { put(key) { session.writeDouble(value) } }
     mutating func encode(_ value: Float, forKey key: Key) throws { put(key) { session.writeDouble(Double(value)) } }
-    mutating func encode(_ value: Int, forKey key: Key) throws { int(value, key) }
-    mutating func encode(_ value: Int8, forKey key: Key) throws { int(value, key) }
-    mutating func encode(_ value: Int16, forKey key: Key) throws { int(value, key) }
-    mutating func encode(_ value: Int32, forKey key: Key) throws { int(value, key) }
-    mutating func encode(_ value: Int64, forKey key: Key) throws { int(value, key) }
-    mutating func encode(_ value: UInt, forKey key: Key) throws { int(value, key) }
-    mutating func encode(_ value: UInt8, forKey key: Key) throws { int(value, key) }
-    mutating func encode(_ value: UInt16, forKey key: Key) throws { int(value, key) }
-    mutating func encode(_ value: UInt32, forKey key: Key) throws { int(value, key) }
-    mutating func encode(_ value: UInt64, forKey key: Key) throws { int(value, key) }
+    mutating func encode(_ value: Int, forKey key: Key) throws { int(Int64(value), key) }
+    mutating func encode(_ value: Int8, forKey key: Key) throws { int(Int64(value), key) }
+    mutating func encode(_ value: Int16, forKey key: Key) throws { int(Int64(value), key) }
+    mutating func encode(_ value: Int32, forKey key: Key) throws { int(Int64(value), key) }
+    mutating func encode(_ value: Int64, forKey key: Key) throws { int(Int64(value), key) }
+    mutating func encode(_ value: UInt, forKey key: Key) throws { int(UInt64(value), key) }
+    mutating func encode(_ value: UInt8, forKey key: Key) throws { int(UInt64(value), key) }
+    mutating func encode(_ value: UInt16, forKey key: Key) throws { int(UInt64(value), key) }
+    mutating func encode(_ value: UInt32, forKey key: Key) throws { int(UInt64(value), key) }
+    mutating func encode(_ value: UInt64, forKey key: Key) throws { int(UInt64(value), key) }
 
     mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
         try put(key) { try session.stream(value, indent: indent, codingPath: codingPath + [key]) }
@@ -505,31 +601,32 @@ struct StreamUnkeyed: UnkeyedEncodingContainer {
         if !session.pretty || array.multiline { direct() } else { array.place(node(), session) }
     }
 
-    func int<T: FixedWidthInteger>(_ v: T) { put(integerNode(v)) { session.out += String(v).utf8 } }
+    func int(_ v: Int64) { put(.int(v)) { JSONWriter.integer(v, into: &session.out) } }
+    func int(_ v: UInt64) { put(integerNode(v)) { JSONWriter.integer(v, into: &session.out) } }
 
     mutating func encodeNil() throws { put(.null) { session.out += "null".utf8 } }
     mutating func encode(_ value: Bool) throws { put(.bool(value)) { session.out += (value ? "true" : "false").utf8 } }
     mutating func encode(_ value: String) throws { put(.string(value)) { JSONWriter.string(value, into: &session.out) } }
     mutating func encode(_ value: Double) throws { put(.double(value)) { session.writeDouble(value) } }
     mutating func encode(_ value: Float) throws { put(.double(Double(value))) { session.writeDouble(Double(value)) } }
-    mutating func encode(_ value: Int) throws { int(value) }
-    mutating func encode(_ value: Int8) throws { int(value) }
-    mutating func encode(_ value: Int16) throws { int(value) }
-    mutating func encode(_ value: Int32) throws { int(value) }
-    mutating func encode(_ value: Int64) throws { int(value) }
-    mutating func encode(_ value: UInt) throws { int(value) }
-    mutating func encode(_ value: UInt8) throws { int(value) }
-    mutating func encode(_ value: UInt16) throws { int(value) }
-    mutating func encode(_ value: UInt32) throws { int(value) }
-    mutating func encode(_ value: UInt64) throws { int(value) }
+    mutating func encode(_ value: Int) throws { int(Int64(value)) }
+    mutating func encode(_ value: Int8) throws { int(Int64(value)) }
+    mutating func encode(_ value: Int16) throws { int(Int64(value)) }
+    mutating func encode(_ value: Int32) throws { int(Int64(value)) }
+    mutating func encode(_ value: Int64) throws { int(Int64(value)) }
+    mutating func encode(_ value: UInt) throws { int(UInt64(value)) }
+    mutating func encode(_ value: UInt8) throws { int(UInt64(value)) }
+    mutating func encode(_ value: UInt16) throws { int(UInt64(value)) }
+    mutating func encode(_ value: UInt32) throws { int(UInt64(value)) }
+    mutating func encode(_ value: UInt64) throws { int(UInt64(value)) }
 
     mutating func encode<T: Encodable>(_ value: T) throws {
-        let path = codingPath + [IndexKey(count)]
+        let index = count
         array.beginElement(session)
         if !session.pretty || array.multiline {
-            try session.stream(value, indent: array.indent + 1, codingPath: path)
+            try session.stream(value, indent: array.indent + 1, codingPath: codingPath + [IndexKey(index)])
         } else {
-            array.place(try session.node(of: value, codingPath: path), session)
+            array.place(try session.node(of: value, codingPath: codingPath + [IndexKey(index)]), session)
         }
         try session.flushIfFull()
     }
@@ -575,16 +672,16 @@ struct StreamSingle: SingleValueEncodingContainer {
     mutating func encode(_ value: String) throws { try put { JSONWriter.string(value, into: &session.out) } }
     mutating func encode(_ value: Double) throws { try put { session.writeDouble(value) } }
     mutating func encode(_ value: Float) throws { try put { session.writeDouble(Double(value)) } }
-    mutating func encode(_ value: Int) throws { try put { session.out += String(value).utf8 } }
-    mutating func encode(_ value: Int8) throws { try put { session.out += String(value).utf8 } }
-    mutating func encode(_ value: Int16) throws { try put { session.out += String(value).utf8 } }
-    mutating func encode(_ value: Int32) throws { try put { session.out += String(value).utf8 } }
-    mutating func encode(_ value: Int64) throws { try put { session.out += String(value).utf8 } }
-    mutating func encode(_ value: UInt) throws { try put { session.out += String(value).utf8 } }
-    mutating func encode(_ value: UInt8) throws { try put { session.out += String(value).utf8 } }
-    mutating func encode(_ value: UInt16) throws { try put { session.out += String(value).utf8 } }
-    mutating func encode(_ value: UInt32) throws { try put { session.out += String(value).utf8 } }
-    mutating func encode(_ value: UInt64) throws { try put { session.out += String(value).utf8 } }
+    mutating func encode(_ value: Int) throws { try put { JSONWriter.integer(value, into: &session.out) } }
+    mutating func encode(_ value: Int8) throws { try put { JSONWriter.integer(value, into: &session.out) } }
+    mutating func encode(_ value: Int16) throws { try put { JSONWriter.integer(value, into: &session.out) } }
+    mutating func encode(_ value: Int32) throws { try put { JSONWriter.integer(value, into: &session.out) } }
+    mutating func encode(_ value: Int64) throws { try put { JSONWriter.integer(value, into: &session.out) } }
+    mutating func encode(_ value: UInt) throws { try put { JSONWriter.integer(value, into: &session.out) } }
+    mutating func encode(_ value: UInt8) throws { try put { JSONWriter.integer(value, into: &session.out) } }
+    mutating func encode(_ value: UInt16) throws { try put { JSONWriter.integer(value, into: &session.out) } }
+    mutating func encode(_ value: UInt32) throws { try put { JSONWriter.integer(value, into: &session.out) } }
+    mutating func encode(_ value: UInt64) throws { try put { JSONWriter.integer(value, into: &session.out) } }
 
     mutating func encode<T: Encodable>(_ value: T) throws {
         try put { try session.stream(value, indent: indent, codingPath: codingPath) }
