@@ -135,6 +135,7 @@ public enum Correlation {
         // A conditional, not `only?.next() ?? first.next()`: the `??` autoclosure costs per packet.
         let only = first.readers.count == 1 ? first.readers[0] : nil, single = only != nil
         var carrier = PacketFacts()  // written only by `fill`
+        var run = CarrierRun<TunnelModelBuilder.CarrierMemo>(), otherRun = run  // a flow's two directions alternate
         var ticker = ProgressTicker()  // the progress line's counts (WorkProgress), handed over every 4,096 packets
         while let packet = single ? only.unsafelyUnwrapped.next() : first.next() {
             ticker.count(packet)
@@ -143,9 +144,18 @@ public enum Correlation {
             }
             if gathering.summaries { summaries[packet.fileIndex].add(packet) }
             if fast, let c = CarrierDatagram.read(packet) {
-                // Carrier fast path: the same facts without a dissection (CarrierDatagram).
+                // Carrier fast path: the same facts without a dissection (CarrierDatagram), and for a
+                // flow direction of the last two observed, without finding interface and flow again.
                 extractor.fill(&carrier, packet, c)
-                builder.observe(carrier)
+                if let m = run.memo, run.matches(packet, c) {
+                    builder.repeatCarrier(carrier, m)
+                } else if let m = otherRun.memo, otherRun.matches(packet, c) {
+                    builder.repeatCarrier(carrier, m)
+                    swap(&run, &otherRun)
+                } else {
+                    builder.observe(carrier)
+                    if let m = builder.carrierMemo { otherRun = run; run = CarrierRun(packet, c, m) }
+                }
                 continue
             }
             dissectors[packet.fileIndex].dissect(packet, into: &d)
@@ -198,18 +208,18 @@ public enum Correlation {
         var frame = Packet(frameNumber: 0, linkType: .ethernet, timestampNanoseconds: 0, originalLength: 0,
                            bytes: ByteView(UnsafeRawBufferPointer(start: nil, count: 0)))
         var ticker = ProgressTicker()
-        var run = CarrierRun(), otherRun = CarrierRun()  // the last two: a flow's two directions alternate
+        var run = CarrierRun<Correlator.CarrierVerdict>(), otherRun = run  // the last two: a flow's two directions alternate
         while let packet = single ? only.unsafelyUnwrapped.next() : second.next() {
             ticker.count(packet)
             if counting { counts.add(fileIndex: packet.fileIndex, interfaceID: packet.interfaceID, timestampNs: packet.timestampNanoseconds) }
             if fast, let c = CarrierDatagram.read(packet) {
                 // A flow direction of the last carrier packets judged: the same judgement, without the
                 // facts (nor the collector, which keeps only the first sighting of an address).
-                if let v = run.verdict, run.matches(packet, c) {
+                if let v = run.memo, run.matches(packet, c) {
                     correlator.repeatCarrier(v, time: packet.timestampNanoseconds, frame: packet.frameNumber)
                     continue
                 }
-                if let v = otherRun.verdict, otherRun.matches(packet, c) {
+                if let v = otherRun.memo, otherRun.matches(packet, c) {
                     correlator.repeatCarrier(v, time: packet.timestampNanoseconds, frame: packet.frameNumber)
                     swap(&run, &otherRun)
                     continue
@@ -239,20 +249,20 @@ public enum Correlation {
     }
 }
 
-/// The flow of the last fast-path packet the correlator judged plain carrier, and that judgement:
-/// the packets of one WireGuard flow follow each other, and every one of them is judged the same
-/// (`Correlator.carrierVerdict`).
-struct CarrierRun {
+/// The flow (file, interface, 5-tuple) of a fast-path packet, and what a pass learnt of it that holds
+/// for every packet of that flow: pass 1's `TunnelModelBuilder.CarrierMemo`, pass 2's
+/// `Correlator.CarrierVerdict`. The packets of one WireGuard flow follow each other.
+struct CarrierRun<Memo> {
     var fileIndex = -1, interfaceID = -1
     var source: UInt32 = 0, destination: UInt32 = 0
     var sourcePort: UInt16 = 0, destinationPort: UInt16 = 0
-    var verdict: Correlator.CarrierVerdict?
+    var memo: Memo?
 
     init() {}
-    init(_ p: Packet, _ c: CarrierDatagram, _ v: Correlator.CarrierVerdict) {
+    init(_ p: Packet, _ c: CarrierDatagram, _ m: Memo) {
         fileIndex = p.fileIndex; interfaceID = p.interfaceID
         source = c.source; destination = c.destination; sourcePort = c.sourcePort; destinationPort = c.destinationPort
-        verdict = v
+        memo = m
     }
 
     @inline(__always) func matches(_ p: Packet, _ c: CarrierDatagram) -> Bool {

@@ -89,6 +89,13 @@ struct CarrierFlowTable {
         return (slot, fromLow)
     }
 
+    /// `observe` for a packet whose flow `observe` already placed at `slot` (the same key: the caller
+    /// compared the packet's interface and 5-tuple with the one it placed).
+    @inline(__always) mutating func observe(_ f: PacketFacts, slot: Int, fromLow: Bool) {
+        lastSlot = slot
+        flows[slot].add(f, fromLow: fromLow)
+    }
+
     /// A timing match (CarrierTiming) between a packet of this flow and a tunnel-interface packet.
     mutating func creditTiming(slot: Int, fromLow: Bool, tunnel: InterfaceKey, delay: Int64, outerAfterInner: Bool) {
         flows[slot].creditTiming(fromLow: fromLow, tunnel: tunnel, delay: delay, outerAfterInner: outerAfterInner)

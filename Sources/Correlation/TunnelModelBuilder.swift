@@ -33,6 +33,35 @@ public struct TunnelModelBuilder {
     var lastTally: (key: InterfaceKey, index: Int)?
     var previousTally: (key: InterfaceKey, index: Int)?
 
+    /// What `observe` learnt of a WireGuard transport-data packet that does not change along its
+    /// flow: its interface's tally, whether the interface may be a tunnel, whether endpoints were
+    /// given, and the carrier flow it went on. The next packet of the same interface and 5-tuple is
+    /// observed the same way, with its own time, size and counter (`repeatCarrier`). nil otherwise.
+    public struct CarrierMemo: Sendable {
+        enum Path: Sendable { case counted, tunnel, carrier(slot: Int, fromLow: Bool) }
+        let tally: Int
+        let path: Path
+    }
+    public private(set) var carrierMemo: CarrierMemo?
+
+    /// `observe` for a WireGuard transport-data packet of the flow `memo` came from: the same
+    /// counts, host address and carrier statistics, without finding the interface and flow again.
+    /// (A transport-data packet is no handshake, DHCP, RA or DAD: those parts of `observe` do nothing.)
+    @inline(__always)
+    public mutating func repeatCarrier(_ f: PacketFacts, _ memo: CarrierMemo) {
+        tallies[memo.tally].packets += 1
+        if f.direction == .outbound, let s = f.source, !AddressScope(s).staysOnLink || AddressScope(s) == .linkLocal {
+            addHost(s, f.interfaceKey, "source of packets marked outbound by the capture")
+        }
+        switch memo.path {
+        case .counted: break
+        case .tunnel: tunnelTiming(f, f.interfaceKey)
+        case .carrier(let slot, let fromLow):
+            carrierFlows.observe(f, slot: slot, fromLow: fromLow)
+            carrierTiming(f, slot: slot, fromLow: fromLow)
+        }
+    }
+
     public init(options: AnalysisOptions) {
         self.options = options
         carrierFlows = CarrierFlowTable(capacity: options.limits.maxCarrierFlows)
@@ -51,23 +80,29 @@ public struct TunnelModelBuilder {
     func where_(_ fileIndex: Int) -> String { fileNames[fileIndex] ?? "file \(fileIndex)" }
 
     public mutating func observe(_ f: PacketFacts) {
+        carrierMemo = nil
         let key = f.interfaceKey
         let maybeTunnel: Bool
+        let tally: Int
         if let l = lastTally, l.key == key {
             // Consecutive packets mostly share an interface, or alternate between two (a tunnel
             // and its carrier): the indices found last time (no hashing).
+            tally = l.index
             tallies[l.index].packets += 1
             maybeTunnel = tallies[l.index].maybeTunnel
         } else if let l = previousTally, l.key == key {
+            tally = l.index
             tallies[l.index].packets += 1
             maybeTunnel = tallies[l.index].maybeTunnel
             swap(&lastTally, &previousTally)
         } else if let i = tallyIndex[key] {
+            tally = i
             tallies[i].packets += 1
             maybeTunnel = tallies[i].maybeTunnel
             previousTally = lastTally
             lastTally = (key, i)
         } else {
+            tally = tallies.count
             if let hw = f.hardwareType, key.interfaceIndex != nil { hardwareTypes[key] = hw }
             maybeTunnel = provisionalRole(key) == .tunnel
             tallyIndex[key] = tallies.count
@@ -89,15 +124,20 @@ public struct TunnelModelBuilder {
         }
         if let a = f.duplicateAddressTarget { addHost(a, key, "NDP duplicate address detection, frame \(f.frame) of \(where_(f))") }
         guard let src = f.source, let dst = f.destination else { return }
+        let transportData = f.app == .wireguard && f.wireguardType == 4 && f.transport == .udp
         if !maybeTunnel { attackSurface.observe(f, src, dst) }
-        guard options.vpnEndpoints.isEmpty else { return }
+        guard options.vpnEndpoints.isEmpty else {
+            if transportData { carrierMemo = CarrierMemo(tally: tally, path: .counted) }
+            return
+        }
         if maybeTunnel {
-            if let m = timing.tunnelPacket(time: f.time, size: f.ipTotalLength, interface: key) {
-                carrierFlows.creditTiming(slot: m.slot, fromLow: m.fromLow, tunnel: m.tunnel, delay: m.delay,
-                                          outerAfterInner: m.outerAfterInner)
-            }
+            tunnelTiming(f, key)
+            if transportData { carrierMemo = CarrierMemo(tally: tally, path: .tunnel) }
         } else {
-            observeCarrier(f, src, dst)
+            let placed = observeCarrier(f, src, dst)
+            if transportData, let (slot, fromLow) = placed {
+                carrierMemo = CarrierMemo(tally: tally, path: .carrier(slot: slot, fromLow: fromLow))
+            }
         }
         switch f.app {
         case .wireguard where f.transport == .udp:
@@ -135,7 +175,9 @@ public struct TunnelModelBuilder {
     }
 
     /// A VPN-protocol packet outside a tunnel interface: its flow's carrier statistics and timing.
-    @inline(__always) mutating func observeCarrier(_ f: PacketFacts, _ src: IPAddress, _ dst: IPAddress) {
+    /// The flow's slot and direction when the packet was placed on a carrier flow.
+    @inline(__always) @discardableResult
+    mutating func observeCarrier(_ f: PacketFacts, _ src: IPAddress, _ dst: IPAddress) -> (slot: Int, fromLow: Bool)? {
         switch f.app {
         case .wireguard, .openvpn, .esp, .ike: break
         case .none where f.transport == .udp, .dns where f.transport == .udp:
@@ -144,10 +186,23 @@ public struct TunnelModelBuilder {
             if f.openvpnCandidate != nil || carrierFlows.candidateFlows > 0 {
                 carrierFlows.observeCandidate(f, source: src, destination: dst)
             }
-            return
-        default: return
+            return nil
+        default: return nil
         }
-        guard let (slot, fromLow) = carrierFlows.observe(f, source: src, destination: dst) else { return }
+        guard let (slot, fromLow) = carrierFlows.observe(f, source: src, destination: dst) else { return nil }
+        carrierTiming(f, slot: slot, fromLow: fromLow)
+        return (slot, fromLow)
+    }
+
+    @inline(__always) mutating func tunnelTiming(_ f: PacketFacts, _ key: InterfaceKey) {
+        if let m = timing.tunnelPacket(time: f.time, size: f.ipTotalLength, interface: key) {
+            carrierFlows.creditTiming(slot: m.slot, fromLow: m.fromLow, tunnel: m.tunnel, delay: m.delay,
+                                      outerAfterInner: m.outerAfterInner)
+        }
+    }
+
+    /// A carrier flow's packet against the tunnel interfaces' packets (CarrierTiming).
+    @inline(__always) mutating func carrierTiming(_ f: PacketFacts, slot: Int, fromLow: Bool) {
         // Packets that carry a tunnel packet, and their size as the size relation needs it.
         let size: Int, wireguard: Bool
         switch f.app {
