@@ -49,7 +49,6 @@ public func fuzzOne(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         var p = Packet(frameNumber: n + 1, linkType: interfaces[r.interface].linkType, timestampNanoseconds: r.time,
                        originalLength: r.frame.count, bytes: ByteView(r.frame))
         p.interfaceID = r.interface
-        p.interfaceName = interfaces[r.interface].name
         p.direction = r.inbound ? .inbound : .unknown
         return p
     }
