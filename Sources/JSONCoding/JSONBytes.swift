@@ -69,13 +69,11 @@ extension JSONWriter {
         copyRun(n, &out)
     }
 
-    /// `\u` and four lower-case hex digits (`Hex.digits`).
+    /// `\u` and four lower-case hex digits (OutputText's `Hex`, two per byte).
     @inline(__always) static func unicodeEscape(_ v: UInt16, into out: inout [UInt8]) {
         out.append(0x5C)
         out.append(UInt8(ascii: "u"))
-        for shift in stride(from: 12, through: 0, by: -4) {
-            let d = UInt8(truncatingIfNeeded: (v >> UInt16(shift)) & 0xF)
-            out.append(d < 10 ? 0x30 + d : 0x57 + d)
-        }
+        Hex.append(UInt8(truncatingIfNeeded: v >> 8), to: &out)
+        Hex.append(UInt8(truncatingIfNeeded: v), to: &out)
     }
 }

@@ -213,8 +213,6 @@ final class StreamSession {
 
 struct SinkFailure: Error { var error: any Error }
 
-
-
 /// A value being collected (`StreamSession.collect`): which container it asked for and, for an
 /// object, where each key's value was written in `out`.
 final class Collected {
