@@ -131,9 +131,9 @@ public struct DNSName {
     /// name as `<Root>` (as tshark prints it).
     public func write(into s: inout String) {
         // A name is at most `maxLength` bytes with its length octets, each byte escaped to at most 4:
-        // escaped into one buffer on the stack, appended once (a String append per byte cost most of
-        // a DNS flood's analysis).
-        let text = String(unsafeUninitializedCapacity: DNSName.maxLength * 4 + 8) { out in
+        // escaped into one buffer on the stack, made a String once (a String append per byte cost
+        // most of a DNS flood's analysis; a short name then needs no allocation at all).
+        let text = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: DNSName.maxLength * 4 + 8) { out in
             var n = 0
             for label in labels {
                 if n > 0 { out[n] = UInt8(ascii: "."); n += 1 }
@@ -142,7 +142,7 @@ public struct DNSName {
                     AppText.writeEscaped(b, to: out, at: &n, escapeDots: true)
                 }
             }
-            return n
+            return String(decoding: UnsafeBufferPointer(rebasing: out[..<n]), as: UTF8.self)
         }
         // A root name has no labels; an empty first label cannot occur (a zero length ends the name).
         if text.isEmpty { s.append("<Root>") } else { s.append(text) }
