@@ -239,14 +239,23 @@ public struct Correlator {
 
     @inline(__always) mutating func tally(_ v: VerdictKind, _ n: Int = 1) { verdictCounts[v.rawValue] &+= n }
 
+    /// Every packet's time, first thing: the capture's last time, and the sweep every 10 s of it.
+    @inline(__always) mutating func advanceClock(_ t: Int64) {
+        if t > lastTime { lastTime = t }
+        if let ls = lastSweep {
+            if elapsed(t, since: ls) > 10_000_000_000 { sweep(now: t) }
+        } else {
+            lastSweep = t
+        }
+    }
+
     /// What `consume` does for a packet it would judge as `verdict` (the caller has checked that the
     /// packet is of the same flow, interface and carrier shape as the one judged so): the same
     /// counts, carrier time and tunnel activity, without the facts.
     @inline(__always)
     public mutating func repeatCarrier(_ verdict: CarrierVerdict, time: Int64, frame: Int) {
         carrierVerdict = verdict
-        if time > lastTime { lastTime = time }
-        if let ls = lastSweep, elapsed(time, since: ls) > 10_000_000_000 { sweep(now: time) }
+        advanceClock(time)
         physicalPackets += 1
         tally(.carrier)
         control.countCarrier(verdict.key, frame: frame, sent: verdict.sent)
@@ -269,12 +278,7 @@ public struct Correlator {
     /// Judges one packet. `detail` decodes strings and is called only when the packet becomes evidence.
     public mutating func consume(_ f: PacketFacts, detail: () -> PacketDetail) {
         carrierVerdict = nil
-        if f.time > lastTime { lastTime = f.time }
-        if let ls = lastSweep {
-            if elapsed(f.time, since: ls) > 10_000_000_000 { sweep(now: f.time) }
-        } else {
-            lastSweep = f.time
-        }
+        advanceClock(f.time)
         let key = f.interfaceKey
         let role: InterfaceRole
         if let l = lastRole, l.key == key { role = l.role }

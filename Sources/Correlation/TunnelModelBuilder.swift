@@ -50,9 +50,7 @@ public struct TunnelModelBuilder {
     @inline(__always)
     public mutating func repeatCarrier(_ f: PacketFacts, _ memo: CarrierMemo) {
         tallies[memo.tally].packets += 1
-        if f.direction == .outbound, let s = f.source, !AddressScope(s).staysOnLink || AddressScope(s) == .linkLocal {
-            addHost(s, f.interfaceKey, "source of packets marked outbound by the capture")
-        }
+        noteOutboundSource(f, f.interfaceKey)
         switch memo.path {
         case .counted: break
         case .tunnel: tunnelTiming(f, f.interfaceKey)
@@ -110,9 +108,7 @@ public struct TunnelModelBuilder {
             lastTally = (key, tallies.count)
             tallies.append(InterfaceTally(key: key, packets: 1, maybeTunnel: maybeTunnel))
         }
-        if f.direction == .outbound, let s = f.source, !AddressScope(s).staysOnLink || AddressScope(s) == .linkLocal {
-            addHost(s, key, "source of packets marked outbound by the capture")
-        }
+        noteOutboundSource(f, key)
         if let a = f.dhcpAssignedAddress {
             addHost(a, key, "DHCP ack, frame \(f.frame) of \(where_(f))")
             if let l = f.dhcpSubnetPrefixLength {
@@ -236,6 +232,14 @@ public struct TunnelModelBuilder {
         if inferredEndpoints.contains(where: { $0.endpoint.address == e.address && $0.endpoint.port == e.port && $0.endpoint.transport == e.transport }) { return }
         guard inferredEndpoints.count < 256 else { boundsHit += 1; return }
         inferredEndpoints.append((e, key))
+    }
+
+    /// A packet the capture marks outbound was sent by this host: its source (unless it only
+    /// names the link) is a host address.
+    @inline(__always) mutating func noteOutboundSource(_ f: PacketFacts, _ key: InterfaceKey) {
+        if f.direction == .outbound, let s = f.source, !AddressScope(s).staysOnLink || AddressScope(s) == .linkLocal {
+            addHost(s, key, "source of packets marked outbound by the capture")
+        }
     }
 
     mutating func addHost(_ a: IPAddress, _ key: InterfaceKey, _ why: String) {
