@@ -136,7 +136,10 @@ public struct DNSName {
         let text = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: DNSName.maxLength * 4 + 8) { out in
             var n = 0
             for label in labels {
-                if n > 0 { out[n] = UInt8(ascii: "."); n += 1 }
+                if n > 0 {
+                    guard n < out.count else { break }  // cannot happen: 4 x 255 bytes fit
+                    out[n] = UInt8(ascii: "."); n += 1
+                }
                 for i in 0..<label.count {
                     guard let b = label.integer(at: i, as: UInt8.self), n + 4 <= out.count else { break }
                     AppText.writeEscaped(b, to: out, at: &n, escapeDots: true)
