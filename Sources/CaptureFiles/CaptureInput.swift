@@ -101,27 +101,33 @@ public final class CaptureInput: @unchecked Sendable {
 
     /// Hands the bytes to `body` in order, `chunk` at a time, dropping each
     /// chunk's pages after it (a hash over a large file stays small in memory).
-    public func forEachChunk(_ chunk: Int = 8 << 20, _ body: (UnsafeRawBufferPointer) -> Void) {
+    public func forEachChunk(_ chunk: Int = 1 << 20, _ body: (UnsafeRawBufferPointer) -> Void) {
         var offset = 0
         while offset < bytes.count {
             let end = min(offset + max(chunk, 4096), bytes.count)
             body(UnsafeRawBufferPointer(rebasing: bytes[offset ..< end]))
+            release(from: offset, upTo: end)
             offset = end
-            release(upTo: offset)
         }
     }
 
-    /// Drops the mapped pages before `offset` from memory (MADV_DONTNEED).
+    /// Drops the mapped pages between `start` and `offset` from memory
+    /// (MADV_DONTNEED; whole pages only, so the page `offset` is in stays).
     /// For a read-only private file mapping this only frees page cache
     /// references: a later access re-reads the file, so views stay valid.
-    /// Keeps the resident size of a long sequential read constant.
-    func release(upTo offset: Int) {
+    /// Keeps the resident size of a long sequential read constant; each
+    /// caller drops only what it read since its last call (a window, not
+    /// the whole prefix again: the kernel walks every page table entry of
+    /// the range it is given).
+    func release(from start: Int = 0, upTo offset: Int) {
         guard fileBacked, let base = bytes.baseAddress else { return }
-        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
-        let end = min(offset, bytes.count) / page * page
-        guard end > 0 else { return }
-        _ = madvise(UnsafeMutableRawPointer(mutating: base), end, MADV_DONTNEED)
+        let first = max(0, start) / Self.pageSize * Self.pageSize
+        let end = min(offset, bytes.count) / Self.pageSize * Self.pageSize
+        guard end > first else { return }
+        _ = madvise(UnsafeMutableRawPointer(mutating: base + first), end - first, MADV_DONTNEED)
     }
+
+    static let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
 
     static func map(_ fd: Int32, size: Int, path: String) throws(CaptureFileError) -> UnsafeRawBufferPointer {
         guard size > 0 else { return UnsafeRawBufferPointer(start: nil, count: 0) }

@@ -167,12 +167,14 @@ public final class CaptureReader {
 
     // MARK: - Bookkeeping shared by both formats
 
-    /// Pages behind the read position are dropped every this many bytes.
-    static let releaseStride = 8 << 20
+    /// Pages behind the read position are dropped every this many bytes: a
+    /// few madvise calls per megabyte would cost nothing, and each megabyte
+    /// of stride is a megabyte of peak RSS (issue 11: 64 MB).
+    static let releaseStride = 1 << 20
 
     func releaseBehind() {
+        file.release(from: releasedUpTo, upTo: offset)
         releasedUpTo = offset
-        file.release(upTo: offset)
     }
 
     func fail(_ reason: String, at offset: Int) -> Packet? {
