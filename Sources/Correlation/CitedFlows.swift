@@ -46,12 +46,16 @@ public struct CitedFlow: Codable, Sendable, Equatable {
 /// A flow as the finding's packets show it, before it is hashed. UDP and TCP
 /// are oriented host -> remote, so a request and its answer are one key; ICMP
 /// keeps the packet's own direction and type (one-way types hash by direction).
+///
+/// The fields are declared so that the small ones fill the gaps an address
+/// leaves (`IPAddress` is 17 bytes, aligned to 8): 48 bytes a key instead of 64,
+/// and a finding keeps up to twice `maxEvidenceItems` keys (cited and omitted).
 struct CitedFlowKey: Hashable {
-    var ipProtocol: UInt8
     var source: IPAddress
-    var destination: IPAddress
     /// TCP/UDP ports, or ICMP type and code; nil for protocols hashed without them.
     var sourcePort: UInt16?
+    var ipProtocol: UInt8
+    var destination: IPAddress
     var destinationPort: UInt16?
 
     /// The flow of a packet the host sent (`outbound`) or received.

@@ -46,8 +46,11 @@ extension Correlator {
         for i in order {
             findings.append(makeFinding(builders[i], id: ids[i] ?? "?", windowIDs: windowIDs))
             // The finding holds its cited flows now: the builder's keys go, rather than both
-            // living until the end (10,000 findings of 256 flows and 256 omitted keys each).
+            // living until the end (10,000 findings of 256 flows and 256 omitted keys each); the same
+            // for its flows' tallies.
             builders[i].cited = CitedFlowList()
+            builders[i].flows = []
+            builders[i].flowNames = [:]
         }
         let windowsOut = leakWindows(findingIDs: ids)
 
@@ -267,21 +270,23 @@ extension Correlator {
             e.destinations = b.destinations.items
             e.encapsulations = list(b.encapsulations)
             omitted += b.destinations.omitted
-            e.flows = b.flows.isEmpty ? nil : b.flows
+            let flows = b.flowEvidence
+            e.flows = flows.isEmpty ? nil : flows
             let via = b.encapsulations.items.isEmpty ? "" : " (\(b.encapsulations.items.joined(separator: ", ")))"
             title = "IPv6\(via) from \(src) (\(kind.rawValue)) to \(b.destinations.items.count) destination\(b.destinations.items.count == 1 ? "" : "s") outside the tunnel"
-            if let name = b.flows.compactMap({ $0.sni ?? $0.host ?? $0.dnsName }).first { title += ", \(name)" }
+            if let name = flows.compactMap({ $0.sni ?? $0.host ?? $0.dnsName }).first { title += ", \(name)" }
             if remote { severity = .high; why = "IPv6 reached a remote host with the host's own IPv6 source address" }
             else { severity = .medium; why = "IPv6 outside the tunnel to private/unique-local addresses only" }
         case .traffic:
-            e.flows = b.flows
+            let flows = b.flowEvidence
+            e.flows = flows
             let looksLike = b.carrierLookingPackets * 10 >= b.packets * 9 ? b.looksLike : nil
             e.looksLike = looksLike
             e.alsoViaTunnel = tunnelAddresses.contains(subject.address)
-            let protos = Array(Set(b.flows.map { f in f.dstPort.map { "\($0)/\(f.protocol)" } ?? f.protocol })).sorted()
+            let protos = Array(Set(flows.map { f in f.dstPort.map { "\($0)/\(f.protocol)" } ?? f.protocol })).sorted()
             title = "Traffic to \(subject.address) outside the tunnel"
             if !protos.isEmpty { title += " (\(protos.prefix(4).joined(separator: ", ")))" }
-            if let sni = b.flows.compactMap({ $0.sni ?? $0.host }).first { title += ", \(sni)" }
+            if let sni = flows.compactMap({ $0.sni ?? $0.host }).first { title += ", \(sni)" }
             if model.endpoints.contains(where: { $0.address == subject.address }) {
                 severity = .low
                 why = "to the VPN server's own address but not its carrier port (the server sees the real address; TunnelCrack ServerIP)"

@@ -230,10 +230,17 @@ extension Correlator {
         guard let i = flowEvidence(b, key: fk, flow: &flow, firstFrame: f.frame, transport: f.ipProtocol) else { return }
         builders[b].flows[i].packets += 1
         builders[b].flows[i].bytes += f.length
-        if (f.app == .tls && builders[b].flows[i].sni == nil) || (f.app == .http && builders[b].flows[i].host == nil) {
-            let d = detail()
-            if let s = d.sni { builders[b].flows[i].sni = s }
-            if let h = d.httpHost { builders[b].flows[i].host = h }
+        if f.app == .tls || f.app == .http {
+            let names = builders[b].flowNames[i]
+            if (f.app == .tls && names?.sni == nil) || (f.app == .http && names?.host == nil) {
+                let d = detail()
+                if d.sni != nil || d.httpHost != nil {
+                    var n = names ?? FlowNames()
+                    if let s = d.sni { n.sni = s }
+                    if let h = d.httpHost { n.host = h }
+                    builders[b].flowNames[i] = n
+                }
+            }
         }
     }
 
@@ -241,13 +248,10 @@ extension Correlator {
     mutating func flowEvidence(_ b: Int, key: FlowKey, flow: inout FlowState, firstFrame: Int, transport: UInt8) -> Int? {
         if let i = flow.flowIndex, i < builders[b].flows.count { return i }
         guard builders[b].flows.count < limits.maxEvidenceItems else { builders[b].omitted += 1; return nil }
-        let proto = transport == 6 ? "tcp" : transport == 17 ? "udp" : transport == 1 ? "icmp" : transport == 58 ? "icmpv6" : "ip-\(transport)"
-        let hasPorts = transport == 6 || transport == 17
-        var e = FlowEvidence(protocol: proto, src: key.host.description, srcPort: hasPorts ? Int(key.hostPort) : nil,
-                             dst: key.remote.description, dstPort: hasPorts ? Int(key.remotePort) : nil,
-                             packets: 0, bytes: 0, firstFrame: firstFrame)
-        if let a = answers[key.remote] { e.dnsName = a.name; e.dnsResponseFrame = a.frame }
-        builders[b].flows.append(e)
+        if let a = answers[key.remote] {
+            builders[b].flowNames[builders[b].flows.count] = FlowNames(dnsName: a.name, dnsResponseFrame: a.frame)
+        }
+        builders[b].flows.append(FlowTally(key: key, ipProtocol: transport, firstFrame: firstFrame))
         flow.flowIndex = builders[b].flows.count - 1
         return flow.flowIndex
     }

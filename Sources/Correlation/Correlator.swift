@@ -146,31 +146,55 @@ public struct Correlator {
         endpointMatcher = EndpointMatcher(model.endpoints)
     }
 
+    /// A leaked flow's key in the flow table (65,536 of them, in a table of 131,072 buckets).
+    /// The small fields fill the gaps the addresses leave (`IPAddress` is 17 bytes, aligned to
+    /// 8), and the interface is kept as 32-bit parts: 64 bytes a key instead of 72. Interface
+    /// ids are 32-bit in the file formats and file indexes count the inputs.
     struct FlowKey: Hashable {
-        var interface: InterfaceKey
-        var ipProtocol: UInt8
         var host: IPAddress
         var hostPort: UInt16
+        var ipProtocol: UInt8
         var remote: IPAddress
         var remotePort: UInt16
+        private var fileIndex: UInt32
+        private var interfaceID: UInt32
+        private var interfaceIndex: UInt32?
+
+        init(interface: InterfaceKey, ipProtocol: UInt8, host: IPAddress, hostPort: UInt16, remote: IPAddress, remotePort: UInt16) {
+            self.host = host; self.hostPort = hostPort; self.ipProtocol = ipProtocol
+            self.remote = remote; self.remotePort = remotePort
+            fileIndex = UInt32(truncatingIfNeeded: interface.fileIndex)
+            interfaceID = UInt32(truncatingIfNeeded: interface.interfaceID)
+            interfaceIndex = interface.interfaceIndex
+        }
+
+        var interface: InterfaceKey {
+            InterfaceKey(fileIndex: Int(fileIndex), interfaceID: Int(interfaceID), interfaceIndex: interfaceIndex)
+        }
     }
 
     /// One entry of the flow table (65,536 of them): fixed-size fields, the rarely used
     /// parts (held packets, the tentative class) out of line in one box.
+    /// 24 bytes: `hostSent` shares a word with the flow index.
     struct FlowState {
         var lastSeen: Int64
         private var groupSlot: Int32 = -1
-        private var flowIndexSlot: Int32 = -1
-        var hostSent = false
+        /// Bit 31: `hostSent`; bits 0-30: `flowIndex` + 1, 0 for none.
+        private var flowBits: UInt32 = 0
         /// The group the flow's packets go to once decided.
         var group: Int? {
             get { groupSlot < 0 ? nil : Int(groupSlot) }
             set { groupSlot = newValue.map { Int32($0) } ?? -1 }
         }
-        /// Index of this flow in a traffic finding's `flows`.
+        /// Index of this flow in a traffic finding's `flows` (below `maxEvidenceItems`).
         var flowIndex: Int? {
-            get { flowIndexSlot < 0 ? nil : Int(flowIndexSlot) }
-            set { flowIndexSlot = newValue.map { Int32($0) } ?? -1 }
+            get { let v = flowBits & 0x7FFF_FFFF; return v == 0 ? nil : Int(v) - 1 }
+            set { flowBits = flowBits & 0x8000_0000 | (newValue.map { UInt32($0 + 1) & 0x7FFF_FFFF } ?? 0) }
+        }
+        /// The host sent on this flow.
+        var hostSent: Bool {
+            get { flowBits & 0x8000_0000 != 0 }
+            set { flowBits = flowBits & 0x7FFF_FFFF | (newValue ? 0x8000_0000 : 0) }
         }
         /// Packets held while the flow is undecided, and the class the flow gets if nothing better
         /// shows up (TCP before payload), out of line: most flows have neither. The box is this

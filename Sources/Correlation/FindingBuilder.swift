@@ -45,6 +45,9 @@ struct CappedStrings {
 
 /// A finding under construction: counters, capped frame list, class evidence.
 struct FindingBuilder {
+    /// The record's form of `flows`, in order.
+    var flowEvidence: [FlowEvidence] { flows.indices.map { flows[$0].evidence(flowNames[$0]) } }
+
     let key: GroupKey
     var first: Int64
     var last: Int64
@@ -78,7 +81,9 @@ struct FindingBuilder {
     var destinations = CappedStrings()
     var encapsulations = CappedStrings()
     // traffic
-    var flows: [FlowEvidence] = []
+    var flows: [FlowTally] = []
+    /// Names of `flows` by index, for the few flows that have any.
+    var flowNames: [Int: FlowNames] = [:]
     var looksLike: String?
     /// Packets of a VPN protocol's shape (`looksLike`): it is said only when they are at least 90 % of
     /// the finding's packets (a QUIC short header can look like an OpenVPN opcode now and then).
