@@ -14,8 +14,16 @@ import Crypto
 /// types hash with their code and keep their direction (one-way). Ports are
 /// hashed only for TCP, UDP, SCTP, ICMP and ICMPv6.
 extension FlowTuple {
+    /// Made in stack buffers, hashed and encoded without an array: a record cites up to
+    /// 10^5 flows, and the arrays this took (address bytes, input, digest, text) were most
+    /// of its cost.
     public func communityID(seed: UInt16 = 0) -> String {
-        Base64.encode(communityIDDigest(seed: seed), prefix: "1:")
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Self.scratchSize) { scratch in
+            let input = writeCommunityIDInput(seed: seed, scratch: scratch)
+            var hasher = Insecure.SHA1()
+            hasher.update(bufferPointer: UnsafeRawBufferPointer(input))
+            return hasher.finalize().withUnsafeBytes { Base64.encode($0, prefix: "1:") }
+        }
     }
 
     /// The 20-byte SHA-1 digest behind `communityID(seed:)`.
@@ -25,6 +33,15 @@ extension FlowTuple {
 
     /// The bytes that are hashed (16 or 40 for IPv4/IPv6 with ports, 12 or 36 without), for tests and troubleshooting.
     public func communityIDInput(seed: UInt16 = 0) -> [UInt8] {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Self.scratchSize) { Array(writeCommunityIDInput(seed: seed, scratch: $0)) }
+    }
+
+    /// Two 16-byte address slots, then the input (at most 40 bytes).
+    static let scratchSize = 16 + 16 + 40
+
+    /// Writes the hashed bytes into `scratch` (`scratchSize` bytes) and returns them (a part of it).
+    func writeCommunityIDInput(seed: UInt16, scratch: UnsafeMutableBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        precondition(scratch.count >= Self.scratchSize)
         var sport = sourcePort, dport = destinationPort
         var oneWay = false
         if let type = sourcePort, let code = destinationPort {
@@ -34,26 +51,42 @@ extension FlowTuple {
                 (sport, dport, oneWay) = ICMPPortEquivalents.v6(type: type, code: code)
             }
         }
-        var saddr = source.bytes, daddr = destination.bytes
+        var saddr = UnsafeBufferPointer(Self.write(source, into: UnsafeMutableBufferPointer(rebasing: scratch[0 ..< 16])))
+        var daddr = UnsafeBufferPointer(Self.write(destination, into: UnsafeMutableBufferPointer(rebasing: scratch[16 ..< 32])))
         let hasPorts = Self.portProtocols.contains(ipProtocol) && sport != nil && dport != nil
         let ordered = oneWay || saddr.lexicographicallyPrecedes(daddr)
-            || (saddr == daddr && hasPorts && sport! < dport!)
+            || (saddr.elementsEqual(daddr) && hasPorts && sport! < dport!)
         if !ordered {
             swap(&saddr, &daddr)
             swap(&sport, &dport)
         }
-        var input: [UInt8] = []
-        input.reserveCapacity(40)
-        // Byte by byte, not `+= [...]`: each array literal was an allocation (a record cites 10^5 flows).
-        input.append(UInt8(seed >> 8)); input.append(UInt8(seed & 0xFF))
-        input += saddr
-        input += daddr
-        input.append(ipProtocol); input.append(0)
+        let out = UnsafeMutableBufferPointer(rebasing: scratch[32...])
+        var n = 0
+        func put(_ b: UInt8) { out[n] = b; n += 1 }
+        put(UInt8(seed >> 8)); put(UInt8(seed & 0xFF))
+        for b in saddr { put(b) }
+        for b in daddr { put(b) }
+        put(ipProtocol); put(0)
         if hasPorts, let s = sport, let d = dport {
-            input.append(UInt8(s >> 8)); input.append(UInt8(s & 0xFF))
-            input.append(UInt8(d >> 8)); input.append(UInt8(d & 0xFF))
+            put(UInt8(s >> 8)); put(UInt8(s & 0xFF))
+            put(UInt8(d >> 8)); put(UInt8(d & 0xFF))
         }
-        return input
+        return UnsafeBufferPointer(rebasing: out[..<n])
+    }
+
+    /// An address's network-order bytes at the start of `slot` (16 bytes).
+    static func write(_ a: IPAddress, into slot: UnsafeMutableBufferPointer<UInt8>) -> UnsafeMutableBufferPointer<UInt8> {
+        switch a {
+        case .v4(let x):
+            for i in 0 ..< 4 { slot[i] = UInt8(truncatingIfNeeded: x >> (24 - 8 * UInt32(i))) }
+            return UnsafeMutableBufferPointer(rebasing: slot[..<4])
+        case .v6(let hi, let lo):
+            for i in 0 ..< 8 {
+                slot[i] = UInt8(truncatingIfNeeded: hi >> (56 - 8 * UInt64(i)))
+                slot[8 + i] = UInt8(truncatingIfNeeded: lo >> (56 - 8 * UInt64(i)))
+            }
+            return UnsafeMutableBufferPointer(rebasing: slot[..<16])
+        }
     }
 
     static let portProtocols: Set<UInt8> = [
@@ -94,30 +127,40 @@ enum ICMPPortEquivalents {
 enum Base64 {
     static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
 
-    /// `prefix` and the Base64 of `bytes`, made in one buffer (no array per group of four).
+    /// `prefix` and the Base64 of `bytes`.
     static func encode(_ bytes: [UInt8], prefix: StaticString = "") -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(prefix.utf8CodeUnitCount + (bytes.count + 2) / 3 * 4)
-        prefix.withUTF8Buffer { out.append(contentsOf: $0) }
-        alphabet.withUnsafeBufferPointer { a in
-            var i = 0
-            while i + 3 <= bytes.count {
-                let n = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2])
-                out.append(a[Int(n >> 18)]); out.append(a[Int(n >> 12 & 63)])
-                out.append(a[Int(n >> 6 & 63)]); out.append(a[Int(n & 63)])
-                i += 3
+        bytes.withUnsafeBytes { encode($0, prefix: prefix) }
+    }
+
+    /// `prefix` and the Base64 of `bytes`, written straight into the String's storage.
+    static func encode(_ bytes: UnsafeRawBufferPointer, prefix: StaticString = "") -> String {
+        let count = prefix.utf8CodeUnitCount + (bytes.count + 2) / 3 * 4
+        return String(unsafeUninitializedCapacity: count) { out in
+            var n = 0
+            prefix.withUTF8Buffer { for c in $0 { out[n] = c; n += 1 } }
+            alphabet.withUnsafeBufferPointer { a in
+                var i = 0
+                while i + 3 <= bytes.count {
+                    let v = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2])
+                    out[n] = a[Int(v >> 18)]; out[n + 1] = a[Int(v >> 12 & 63)]
+                    out[n + 2] = a[Int(v >> 6 & 63)]; out[n + 3] = a[Int(v & 63)]
+                    n += 4
+                    i += 3
+                }
+                let rest = bytes.count - i
+                if rest == 1 {
+                    let v = UInt32(bytes[i]) << 16
+                    out[n] = a[Int(v >> 18)]; out[n + 1] = a[Int(v >> 12 & 63)]
+                    out[n + 2] = UInt8(ascii: "="); out[n + 3] = UInt8(ascii: "=")
+                    n += 4
+                } else if rest == 2 {
+                    let v = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8
+                    out[n] = a[Int(v >> 18)]; out[n + 1] = a[Int(v >> 12 & 63)]
+                    out[n + 2] = a[Int(v >> 6 & 63)]; out[n + 3] = UInt8(ascii: "=")
+                    n += 4
+                }
             }
-            let rest = bytes.count - i
-            if rest == 1 {
-                let n = UInt32(bytes[i]) << 16
-                out.append(a[Int(n >> 18)]); out.append(a[Int(n >> 12 & 63)])
-                out.append(UInt8(ascii: "=")); out.append(UInt8(ascii: "="))
-            } else if rest == 2 {
-                let n = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8
-                out.append(a[Int(n >> 18)]); out.append(a[Int(n >> 12 & 63)])
-                out.append(a[Int(n >> 6 & 63)]); out.append(UInt8(ascii: "="))
-            }
+            return n
         }
-        return String(decoding: out, as: UTF8.self)
     }
 }

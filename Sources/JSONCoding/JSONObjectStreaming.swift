@@ -29,8 +29,10 @@ public struct JSONFieldWriter {
             #if DEBUG
             precondition(lastKey.map { $0.lexicographicallyPrecedes(u) } ?? true, "keys out of order at \(k)")
             lastKey = Array(u)
+            precondition(!u.contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 >= 0x80 }, "key \(k) needs escaping")
             #endif
-            JSONWriter.escaped(u, into: &s.out)
+            // A key is the program's own ASCII name (checked above in debug builds): copied, not escaped.
+            s.out.append(contentsOf: u)
         }
         s.out.append(0x22)
         s.out.append(UInt8(ascii: ":"))

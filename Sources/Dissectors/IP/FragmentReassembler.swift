@@ -110,19 +110,29 @@ public final class FragmentReassembler {
         if more && data.count % 8 != 0 {
             d.notes.append(.malformed(layer: layer, offset: frameOffset, reason: .init("non-final fragment length not a multiple of 8")))
         }
-        // Find the datagram, expiring old ones on the way.
+        // Find the datagram, expiring old ones on the way. Every fragment scans the whole table
+        // (a flood of fragments that never complete keeps it full), so the scan reads fields in
+        // place rather than copying each slot, and compares the identification before the key.
         var found = -1, free = -1, oldest = -1
+        var oldestSeen: Int64 = 0
+        let timeout = limits.fragmentTimeoutNanoseconds
         for i in slots.indices {
-            if slots[i].inUse && !slots[i].awaitingRelease && now &- slots[i].firstSeen > limits.fragmentTimeoutNanoseconds {
+            guard slots[i].inUse else {
+                if free < 0 { free = i }
+                continue
+            }
+            if slots[i].awaitingRelease { continue }
+            let seen = slots[i].firstSeen
+            if now &- seen > timeout {
                 slots[i].inUse = false
                 counters.pointee.inUse -= 1
                 counters.pointee.evictedIncomplete += 1
+                if free < 0 { free = i }
+                continue
             }
-            let s = slots[i]
-            if s.inUse {
-                if !s.awaitingRelease && s.key == key { found = i }
-                if !s.awaitingRelease && (oldest < 0 || s.firstSeen < slots[oldest].firstSeen) { oldest = i }
-            } else if free < 0 { free = i }
+            // At most one slot not awaiting release holds a key (a new one is made only when none does).
+            if found < 0 && slots[i].key.identification == key.identification && slots[i].key == key { found = i }
+            if oldest < 0 || seen < oldestSeen { oldest = i; oldestSeen = seen }
         }
         if found < 0 {
             if free < 0 {
