@@ -114,7 +114,10 @@ struct CitedFlowKey: Hashable {
                   ipProtocol: ipProtocol)
     }
 
-    var protocolName: String {
+    var protocolName: String { Self.protocolName(ipProtocol) }
+
+    /// The record's name of an IP protocol (cited flows and traffic findings' flows).
+    static func protocolName(_ ipProtocol: UInt8) -> String {
         switch ipProtocol {
         case IPProtocolNumber.tcp: "tcp"
         case IPProtocolNumber.udp: "udp"

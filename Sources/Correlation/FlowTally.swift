@@ -27,15 +27,7 @@ struct FlowTally: Equatable {
 
     var hasPorts: Bool { ipProtocol == IPProtocolNumber.tcp || ipProtocol == IPProtocolNumber.udp }
 
-    var protocolName: String {
-        switch ipProtocol {
-        case IPProtocolNumber.tcp: "tcp"
-        case IPProtocolNumber.udp: "udp"
-        case IPProtocolNumber.icmp: "icmp"
-        case IPProtocolNumber.icmpv6: "icmpv6"
-        default: "ip-\(ipProtocol)"
-        }
-    }
+    var protocolName: String { CitedFlowKey.protocolName(ipProtocol) }
 
     /// The record's form of this flow, with its names if it has any.
     func evidence(_ names: FlowNames?) -> FlowEvidence {
