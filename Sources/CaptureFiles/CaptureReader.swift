@@ -25,20 +25,20 @@ public final class CaptureReader {
     public let path: String
     public let fileIndex: Int
     @exclusivity(unchecked) public internal(set) var format: CaptureFormat = .pcapng
-    public internal(set) var interfaces: [CaptureInterface] = []
-    public internal(set) var sections: [CaptureSection] = []
-    public internal(set) var statistics: [InterfaceStatistics] = []
-    public internal(set) var blockCounts = BlockCounts()
+    @exclusivity(unchecked) public internal(set) var interfaces: [CaptureInterface] = []
+    @exclusivity(unchecked) public internal(set) var sections: [CaptureSection] = []
+    @exclusivity(unchecked) public internal(set) var statistics: [InterfaceStatistics] = []
+    @exclusivity(unchecked) public internal(set) var blockCounts = BlockCounts()
     @exclusivity(unchecked) public internal(set) var damage: CaptureDamage?
-    public internal(set) var warnings: [CaptureWarning] = []
-    public internal(set) var droppedWarningCount = 0
+    @exclusivity(unchecked) public internal(set) var warnings: [CaptureWarning] = []
+    @exclusivity(unchecked) public internal(set) var droppedWarningCount = 0
     /// Interface Statistics Blocks beyond `maximumStatistics`.
-    public internal(set) var droppedStatisticsCount = 0
+    @exclusivity(unchecked) public internal(set) var droppedStatisticsCount = 0
     /// The last frame number used, as Wireshark counts frames: packets returned, packet
     /// records skipped, and the pcapng blocks Wireshark shows as frames (Custom, systemd Journal).
     @exclusivity(unchecked) public internal(set) var framesRead = 0
     /// Frame numbers taken by blocks that are not packets (pcapng Custom and systemd Journal blocks).
-    public internal(set) var nonPacketFrames = 0
+    @exclusivity(unchecked) public internal(set) var nonPacketFrames = 0
     /// Byte offset of the next record or block.
     @exclusivity(unchecked) public internal(set) var offset = 0
     public var fileSize: Int { data.count }
@@ -51,9 +51,12 @@ public final class CaptureReader {
     public func interfaceName(of packet: Packet) -> String? {
         packet.interfaceID >= 0 && packet.interfaceID < interfaces.count ? interfaces[packet.interfaceID].name : nil
     }
-    // The per-packet fields are `@exclusivity(unchecked)`: `next()` reads and writes them once per
+    // The mutable fields are `@exclusivity(unchecked)`: `next()` reads and writes them once per
     // packet, never inside another access to them, and the run-time check cost more than the reads
-    // (perf: swift_beginAccess + AccessSet::insert, 6 % of analyze on the bench workload).
+    // (perf: swift_beginAccess + AccessSet::insert, 6 % of analyze on the bench workload). The rare
+    // ones too (counts, warnings, checkpoints): the optimiser hoists their checks out of the block
+    // loop, so each one still cost a check per packet (callgrind: four per pcapng packet, 11 % of a
+    // two-interface analysis).
 
     var file: CaptureInput { input }
     let data: ByteView
@@ -71,13 +74,13 @@ public final class CaptureReader {
     /// Where frames can be found again (`visit(frames:)`): every
     /// `frameIndexStride`-th frame, and the first frame after a section header
     /// or interface description, so a walk from one never crosses either.
-    var checkpoints: [Checkpoint] = []
+    @exclusivity(unchecked) var checkpoints: [Checkpoint] = []
     @exclusivity(unchecked) var lastCheckpointFrame = 0
     @exclusivity(unchecked) var structureChanged = true
     /// Set while `visit(frames:)` re-reads records: nothing is counted, warned or indexed.
     @exclusivity(unchecked) var locating = false
     /// Records `visit(frames:)` has read (it reads only around the frames it is asked for).
-    public internal(set) var locatedRecords = 0
+    @exclusivity(unchecked) public internal(set) var locatedRecords = 0
     @exclusivity(unchecked) var endNoted = false
 
     struct HotInterface {
