@@ -79,7 +79,7 @@ struct CandidateEvidenceCollector {
     }
 
     /// `observe(f, d)` of a packet whose app is none of STUN, mDNS, DNS (the carrier fast path's
-    /// WireGuard): the same without a dissection, which is then never read.
+    /// WireGuard, and pass 2's other packets): the same without a dissection, which is then never read.
     mutating func observe(_ f: PacketFacts) {
         guard active else { return }
         observeAddresses(f)

@@ -11,6 +11,15 @@ public struct FactsExtractor {
     public init() {}
 
     public func facts(_ d: Dissection) -> PacketFacts {
+        var d = d
+        return facts(reading: &d)
+    }
+
+    /// `facts(_:)` of a dissection the caller holds in a variable, read in place: `inout` only so
+    /// that the 3 KB value is passed by address. A by-value argument was copied at every call
+    /// (callgrind: two 3,192-byte memcpys per fully dissected packet in pass 2, one in pass 1).
+    /// Nothing in `d` is changed.
+    public func facts(reading d: inout Dissection) -> PacketFacts {
         var f = PacketFacts()
         f.fileIndex = d.fileIndex
         f.frame = d.frameNumber
@@ -32,6 +41,7 @@ public struct FactsExtractor {
             f.ipProtocol = ip.protocol
             f.ipTotalLength = ip.totalLength
         }
+        // The app layers are read in place: `let a = d.app` copied all of them (a kilobyte) per packet.
         if let inner = d.innerIP, let t = d.tunnel {
             f.innerSource = inner.source
             f.innerDestination = inner.destination
@@ -57,29 +67,28 @@ public struct FactsExtractor {
             f.tcpFlags = t.flags.rawValue
             f.payloadLength = t.payload.count
         }
-        let a = d.app
-        if let m = a.stun {
+        if let m = d.app.stun {
             f.app = .stun
             f.stunTransaction = m.transactionID
             f.stunClass = m.messageClass.rawValue
-        } else if a.channelData != nil || a.kind == .channelData {
+        } else if d.app.channelData != nil || d.app.kind == .channelData {
             f.app = .channelData
-        } else if a.kind == .dns || a.kind == .mdns || a.kind == .llmnr || a.kind == .nbns {
-            f.app = a.kind == .dns ? .dns : a.kind == .mdns ? .mdns : a.kind == .llmnr ? .llmnr : .nbns
-            if let m = a.dns { f.dnsID = m.id; f.dnsIsResponse = m.isResponse }
-        } else if let w = a.wireguard {
+        } else if d.app.kind == .dns || d.app.kind == .mdns || d.app.kind == .llmnr || d.app.kind == .nbns {
+            f.app = d.app.kind == .dns ? .dns : d.app.kind == .mdns ? .mdns : d.app.kind == .llmnr ? .llmnr : .nbns
+            if let m = d.app.dns { f.dnsID = m.id; f.dnsIsResponse = m.isResponse }
+        } else if let w = d.app.wireguard {
             f.app = .wireguard
             f.wireguardType = w.type.rawValue
             f.wireguardSender = w.senderIndex ?? 0
             f.wireguardReceiver = w.receiverIndex ?? 0
             f.wireguardCounter = w.counter ?? 0
-        } else if let o = a.openvpn {
+        } else if let o = d.app.openvpn {
             f.app = .openvpn
             f.openvpnOpcode = o.opcode.rawValue
             f.openvpnKeyID = o.keyID
             f.openvpnSessionID = o.sessionID ?? 0
             f.openvpnPeerID = o.peerID
-        } else if let i = a.ike {
+        } else if let i = d.app.ike {
             f.app = .ike
             f.ikeExchange = i.exchangeType
             f.ikeMajorVersion = i.majorVersion
@@ -88,13 +97,13 @@ public struct FactsExtractor {
             f.ikeInitiatorSPI = i.initiatorSPI
             f.ikeResponderSPI = i.responderSPI
             f.ikeFromInitiator = i.isInitiator
-        } else if a.esp != nil || a.natKeepalive || d.ip?.protocol == 50 {
+        } else if d.app.esp != nil || d.app.natKeepalive || d.ip?.protocol == 50 {
             f.app = .esp
-            if let e = a.esp { f.espSPI = e.spi; f.espSequence = e.sequence }
-            f.natKeepalive = a.natKeepalive
-        } else if a.l2tp != nil {
+            if let e = d.app.esp { f.espSPI = e.spi; f.espSequence = e.sequence }
+            f.natKeepalive = d.app.natKeepalive
+        } else if d.app.l2tp != nil {
             f.app = .l2tp
-        } else if let m = a.dhcp {
+        } else if let m = d.app.dhcp {
             f.app = .dhcp
             if m.messageType == 5, let y = m.yourIP, y != .v4(0) {
                 f.dhcpAssignedAddress = y
@@ -103,11 +112,11 @@ public struct FactsExtractor {
             f.dhcpClasslessRoutes = m.option(121) != nil || m.option(249) != nil
             f.dhcpMessageType = m.messageType ?? 0
             f.dhcpOfferOrAck = m.op == 2 && (f.dhcpMessageType == 2 || f.dhcpMessageType == 5)
-        } else if a.dhcpv6 != nil || a.kind == .dhcpv6 {
+        } else if d.app.dhcpv6 != nil || d.app.kind == .dhcpv6 {
             f.app = .dhcpv6
-        } else if a.kind == .dhcp {
+        } else if d.app.kind == .dhcp {
             f.app = .dhcp
-        } else if let m = a.icmpv6 {
+        } else if let m = d.app.icmpv6 {
             switch m.type {
             case 133...137:
                 f.app = .neighborDiscovery
@@ -119,18 +128,18 @@ public struct FactsExtractor {
             f.icmpType = m.type
             f.icmpCode = m.code
             if let q = d.quoted { f.quoted = QuotedPacket(q) }
-        } else if let m = a.icmp {
+        } else if let m = d.app.icmp {
             f.app = .icmp
             f.icmpType = m.type
             f.icmpCode = m.code
             if let q = d.quoted { f.quoted = QuotedPacket(q) }
         } else if d.ip?.protocol == 2 {
             f.app = .igmp
-        } else if a.tlsClientHello != nil || a.tlsRecord != nil || a.kind == .tls {
+        } else if d.app.tlsClientHello != nil || d.app.tlsRecord != nil || d.app.kind == .tls {
             f.app = .tls
-        } else if a.http != nil || a.kind == .http {
+        } else if d.app.http != nil || d.app.kind == .http {
             f.app = .http
-        } else if a.quic != nil {
+        } else if d.app.quic != nil {
             f.app = .quic
         } else if d.ip?.protocol == 47 {
             f.app = .gre
@@ -139,7 +148,7 @@ public struct FactsExtractor {
         }
         // Read by its format's owner, from the UDP payload view: a first-byte check for most datagrams.
         // A datagram on a DNS port that is no well-formed DNS message too: VPNs use 53 to pass firewalls.
-        if let u = d.udp, f.app == .none || (f.app == .dns && (a.dns == nil || a.dns?.problem != nil)) {
+        if let u = d.udp, f.app == .none || (f.app == .dns && (d.app.dns == nil || d.app.dns?.problem != nil)) {
             f.openvpnCandidate = OpenVPNCandidate(u.payload)
         }
         return f
