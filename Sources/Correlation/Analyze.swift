@@ -232,7 +232,7 @@ public enum Correlation {
                 frame = packet
                 correlator.consume(carrier) {
                     dissectors[frame.fileIndex].dissect(frame, into: &d)
-                    return PacketDetail(d)
+                    return PacketDetail(reading: &d)
                 }
                 collector.observe(carrier)  // WireGuard: the collector reads no dissection
                 if let v = correlator.carrierVerdict { otherRun = run; run = CarrierRun(packet, c, v) }
@@ -240,7 +240,7 @@ public enum Correlation {
             }
             dissectors[packet.fileIndex].dissect(packet, into: &d)
             let f = extractor.facts(reading: &d)
-            correlator.consume(f) { PacketDetail(d) }
+            correlator.consume(f) { PacketDetail(reading: &d) }
             // The dissection only where the collector reads it (STUN, mDNS, DNS): passing it copies 3 KB.
             switch f.app {
             case .stun, .mdns, .dns: collector.observe(f, d)

@@ -51,6 +51,7 @@ extension Correlator {
             builders[i].cited = CitedFlowList()
             builders[i].flows = []
             builders[i].flowNames = [:]
+            builders[i].frames = []  // the finding holds them sorted; nothing after this loop reads them
         }
         let windowsOut = leakWindows(findingIDs: ids)
 

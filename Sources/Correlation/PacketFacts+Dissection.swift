@@ -217,9 +217,15 @@ extension QuotedPacket {
 extension PacketDetail {
     /// Decodes the strings a finding needs (outputs only: allocates).
     public init(_ d: Dissection) {
+        var d = d
+        self.init(reading: &d)
+    }
+
+    /// `init(_:)` of a dissection the caller holds in a variable, read in place (`inout` only to
+    /// pass the 3 KB value by address, as `FactsExtractor.facts(reading:)`); nothing in `d` changes.
+    public init(reading d: inout Dissection) {
         self.init()
-        let a = d.app
-        if let m = a.stun {
+        if let m = d.app.stun {
             stunMethod = STUNMessage.methodName(m.method)
             mappedAddress = m.reflexiveAddress?.description
             relayedAddress = m.xorRelayedAddress?.description
@@ -227,7 +233,7 @@ extension PacketDetail {
             iceUfrag = m.iceUfrag.map(Self.text)
             isICECheck = m.isICECheck
         }
-        if let m = a.dns {
+        if let m = d.app.dns {
             var n = 0
             for q in m.questions where n < 32 {
                 dnsQuestions.append((q.name.text, q.type.name(for: m.layer)))
@@ -248,7 +254,7 @@ extension PacketDetail {
             if m.isResponse { dnsRcode = Self.rcodeName(m.rcode) }
             if let e = m.edns?.clientSubnet { ecs.append(e.description) }
         }
-        if let m = a.dhcp {
+        if let m = d.app.dhcp {
             for code: UInt8 in [121, 249] {
                 for r in m.classlessRoutes(option: code) {
                     if dhcpRoutes.count < 64 { dhcpRoutes.append("\(r.destination)/\(r.prefixLength) via \(r.router) (option \(code))") }
@@ -258,7 +264,7 @@ extension PacketDetail {
             }
             routeNotes = d.notes.filter { $0.layer == .dhcp }.map(\.description)
         }
-        if let m = a.icmpv6, m.type == 134, let router = d.ip?.source {
+        if let m = d.app.icmpv6, m.type == 134, let router = d.ip?.source {
             for o in m.options {
                 guard let r = o.routeInformation else { continue }
                 addPushed(PushedRoute(prefix: IPPrefix(r.prefix, length: r.length), router: router,
@@ -266,8 +272,8 @@ extension PacketDetail {
             }
             routeNotes = d.notes.filter { $0.layer == .icmpv6 }.map(\.description)
         }
-        if let h = a.tlsClientHello, let s = h.serverName { sni = Self.text(s) }
-        if let h = a.http, let host = h.host { httpHost = Self.text(host) }
+        if let h = d.app.tlsClientHello, let s = h.serverName { sni = Self.text(s) }
+        if let h = d.app.http, let host = h.host { httpHost = Self.text(host) }
     }
 
     mutating func addPushed(_ r: PushedRoute) {
