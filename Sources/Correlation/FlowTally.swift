@@ -31,8 +31,8 @@ struct FlowTally: Equatable {
 
     /// The record's form of this flow, with its names if it has any.
     func evidence(_ names: FlowNames?) -> FlowEvidence {
-        FlowEvidence(protocol: protocolName, src: host.description, srcPort: hasPorts ? Int(hostPort) : nil,
-                     dst: remote.description, dstPort: hasPorts ? Int(remotePort) : nil,
+        FlowEvidence(protocol: protocolName, src: host.description, srcPort: hasPorts ? hostPort : nil,
+                     dst: remote.description, dstPort: hasPorts ? remotePort : nil,
                      packets: packets, bytes: bytes, firstFrame: firstFrame, sni: names?.sni, host: names?.host,
                      dnsName: names?.dnsName, dnsResponseFrame: names?.dnsResponseFrame)
     }

@@ -52,6 +52,8 @@ public struct JSONFieldWriter {
 
     public mutating func field(_ k: StaticString, _ v: String?) { if let v { field(k, v) } }
     public mutating func field(_ k: StaticString, _ v: Int?) { if let v { field(k, v) } }
+    public mutating func field(_ k: StaticString, _ v: UInt16?) { if let v { field(k, Int(v)) } }
+    public mutating func field(_ k: StaticString, _ v: UInt8?) { if let v { field(k, Int(v)) } }
 
     func end() {
         let s = session

@@ -1,4 +1,5 @@
 import CaptureFiles
+import JSONCoding
 @testable import Correlation
 import Testing
 
@@ -12,6 +13,26 @@ import Testing
         #expect(MemoryLayout<Correlator.FlowState>.stride == 24)
         #expect(MemoryLayout<CitedFlowKey>.stride == 48)
         #expect(MemoryLayout<FlowTally>.stride == 72)
+    }
+
+    /// The record's flows, which every finding holds until the record is written (300 findings
+    /// of 256 each in hostile-flows): typed ports and the small optionals declared last.
+    @Test func recordFlowSizes() {
+        #expect(MemoryLayout<FlowEvidence>.stride == 144)
+        #expect(MemoryLayout<CitedFlow>.stride == 96)
+    }
+
+    /// Ports and ICMP type/code keep their full range through the typed fields, into the JSON.
+    @Test func recordFlowsWriteTheirFullRange() throws {
+        let f = CitedFlow(communityId: "1:x", protocol: "icmpv6", src: "2001:db8::1", dst: "2001:db8::2",
+                          icmpType: 255, icmpCode: 0, firstFrame: 1, packets: 1)
+        let e = FlowEvidence(protocol: "udp", src: "192.0.2.1", srcPort: 65535, dst: "192.0.2.2", dstPort: 0,
+                             packets: 1, bytes: 0, firstFrame: 1)
+        // Whitespace dropped: the encoder's layout is not what is tested.
+        let fj = String(decoding: try JSONCoding.encode(f), as: UTF8.self).filter { !$0.isWhitespace }
+        let ej = String(decoding: try JSONCoding.encode(e), as: UTF8.self).filter { !$0.isWhitespace }
+        #expect(fj.contains("\"icmp_type\":255") && fj.contains("\"icmp_code\":0") && !fj.contains("port"))
+        #expect(ej.contains("\"src_port\":65535") && ej.contains("\"dst_port\":0"))
     }
 
     /// The flow key gives back the interface it was made with, including an SLL2 interface

@@ -76,7 +76,7 @@ import Testing
     static func line(_ x: CitedFlow) -> String {
         let p = x.protocol == "udp" ? 17 : x.protocol == "tcp" ? 6 : x.protocol == "icmp" ? 1 : x.protocol == "icmpv6" ? 58
             : Int(x.protocol.dropFirst(3)) ?? -1
-        let sp = x.srcPort ?? x.icmpType, dp = x.dstPort ?? x.icmpCode
+        let sp = x.srcPort.map(Int.init) ?? x.icmpType.map(Int.init), dp = x.dstPort.map(Int.init) ?? x.icmpCode.map(Int.init)
         return "\(p) \(x.src) \(x.dst) \(sp.map(String.init) ?? "-") \(dp.map(String.init) ?? "-")"
     }
 

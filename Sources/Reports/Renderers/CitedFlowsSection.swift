@@ -16,7 +16,7 @@ enum CitedFlowsSection {
         return s
     }
 
-    static func hostPort(_ a: String, _ port: Int?) -> String {
+    static func hostPort(_ a: String, _ port: UInt16?) -> String {
         guard let port else { return a }
         return IPAddress(parsing: a)?.isV4 == false ? "[\(a)]:\(port)" : "\(a):\(port)"
     }

@@ -150,7 +150,7 @@ public enum JSONLReport {
             transport = transport ?? flow.protocol
             let src = parse(flow.src)
             var dst = parse(flow.dst)
-            if let p = flow.dstPort, dst != nil, dst?.port == nil { dst?.port = p }
+            if let p = flow.dstPort, dst != nil, dst?.port == nil { dst?.port = Int(p) }
             return (src, dst, transport)
         }
     }

@@ -188,7 +188,7 @@ public enum TerminalReport {
     }
 
     /// `addr:port`, with IPv6 addresses in brackets.
-    static func hostPort(_ a: String, _ port: Int?) -> String {
+    static func hostPort(_ a: String, _ port: UInt16?) -> String {
         guard let port else { return escapedForTerminal(a) }
         return IPAddress(parsing: a)?.isV4 == false ? "[\(escapedForTerminal(a))]:\(port)" : "\(escapedForTerminal(a)):\(port)"
     }
