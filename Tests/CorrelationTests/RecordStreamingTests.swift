@@ -52,4 +52,27 @@ import Testing
         let inner = Deep.Inner(citedFlows: Self.cited, evidence: .init(flows: Self.flows, one: Self.flows[2]), single: Self.cited[1])
         try same(Deep(findings: [inner, inner]))
     }
+
+    /// The field writer buffers an object's bytes (1,024 of them) and falls back to the stream's
+    /// own writers where they do not fit: a string longer than the buffer, many fields that fill it
+    /// mid-object, and an indent so deep that a key's line alone is longer. The bytes are the same.
+    @Test func objectsLargerThanTheFieldBufferStreamAsTheirTree() throws {
+        let long = String(repeating: "a", count: 1_500), escaped = String(repeating: "é\"", count: 400)
+        let big = FlowEvidence(protocol: long, src: "192.0.2.1", srcPort: 1, dst: escaped, dstPort: 2, packets: 3, bytes: 4,
+                               firstFrame: 5, sni: String(repeating: "s", count: 1_020), host: String(repeating: "h", count: 1_023),
+                               dnsName: long, dnsResponseFrame: Int.min)
+        try same(big)
+        try same([big, big])
+        // 600 levels of arrays: the object's keys are indented by 1,202 spaces in the pretty layout.
+        struct Nest: Encodable {
+            var depth: Int
+            func encode(to encoder: any Encoder) throws {
+                var c = encoder.unkeyedContainer()
+                // Two at the bottom: the first element of a pretty array is built as a tree, the second streams.
+                if depth == 0 { try c.encode(RecordStreamingTests.cited[0]); try c.encode(RecordStreamingTests.cited[2]) }
+                else { try c.encode(Nest(depth: depth - 1)) }
+            }
+        }
+        try same(Nest(depth: 600))
+    }
 }
