@@ -129,16 +129,19 @@ extension Correlator {
     /// The quiet ended at `end` (nil: the capture ended): judge the candidate, keep its window.
     mutating func settleSpan(_ c: consuming SpanCandidate, end: Int64?) {
         let start = c.builder.spanStart
-        let event = tunnelEvent(start: start, end: end, endpointBefore: c.endpointBefore, stop: c.tunnelStop)
+        // The event's text only for a span that is kept (a finding or a window): a flood of short
+        // leaks settles a span per leak, and most are neither (callgrind: formatSeconds and the
+        // texts were a quarter of settling). `detail: false` gives the same kind, frames and file.
+        let brief = tunnelEvent(start: start, end: end, endpointBefore: c.endpointBefore, stop: c.tunnelStop, detail: false)
         let quiet = elapsed(end ?? lastTime, since: start) >= options.tunnelGapNanoseconds
         let firstNew = c.newRemote, firstMoved = c.movedRemote
         var failure = false, why = ""
-        switch event.kind {
+        switch brief.kind {
         case .interfaceVanished, .interfaceDown, .interfaceFailed:
             failure = true
             why = "the tunnel interface was gone: everything outside the tunnel after that is a failure"
         case .endpointSwitch, .reconnect:
-            if !quiet { why = "quiet for less than \(formatSeconds(Double(options.tunnelGapNanoseconds) / 1e9))" }
+            if !quiet { why = quietForLessThanTheGap }
             else if let r = firstMoved ?? firstNew {
                 failure = true
                 why = c.movedRemote != nil
@@ -148,7 +151,7 @@ extension Correlator {
                 why = "what left meanwhile went to remotes that had leaked before or that a route outside the tunnel explains (the LAN, a pushed route, the VPN server's address)"
             }
         case .carrierGap, .tunnelQuiet:
-            if !quiet { why = "quiet for less than \(formatSeconds(Double(options.tunnelGapNanoseconds) / 1e9))" }
+            if !quiet { why = quietForLessThanTheGap }
             else if let r = firstMoved {
                 failure = true
                 why = "traffic that went through the tunnel before (to \(r)) went around it"
@@ -165,6 +168,8 @@ extension Correlator {
         b.spanEnd = end
         if let s = c.tunnelStop { b.tunnelStop = s; b.activitySignal += "; \(stopText(s))" }
         var findingIndex: Int?
+        let kept = failure || brief.kind.isTunnelChange || (brief.kind == .carrierGap && quiet)
+        let event = kept ? tunnelEvent(start: start, end: end, endpointBefore: c.endpointBefore, stop: c.tunnelStop) : brief
         if failure {
             if builders.count < limits.maxFindings {
                 b.window = windows.windows.count < WindowState.maxWindows ? windows.windows.count : nil
@@ -175,7 +180,7 @@ extension Correlator {
                 findingsDropped += 1
             }
         }
-        if failure || event.kind.isTunnelChange || (event.kind == .carrierGap && quiet) {
+        if kept {
             var w = WindowBuilder(event: event, fileIndex: b.key.interface.fileIndex, interface: b.key.interface,
                                   start: start, end: end)
             w.packets = b.packets; w.bytes = b.bytes
@@ -218,25 +223,29 @@ extension Correlator {
     }
 
     /// What the packets say happened to the tunnel between `start` (its last activity) and `end`.
-    func tunnelEvent(start: Int64, end: Int64?, endpointBefore: EndpointSpec?, stop: InterfaceStop? = nil) -> TunnelEvent {
+    /// What happened to the tunnel during a quiet period. With `detail: false` the texts are left
+    /// empty; everything else is what `detail: true` gives.
+    func tunnelEvent(start: Int64, end: Int64?, endpointBefore: EndpointSpec?, stop: InterfaceStop? = nil,
+                     detail: Bool = true) -> TunnelEvent {
         if let stop {
             let kind: TunnelEventKind = switch stop.event.kind {
             case .vanished: .interfaceVanished
             case .wentDown: .interfaceDown
             case .failed: .interfaceFailed
             }
-            return TunnelEvent(kind: kind, detail: stopText(stop), fileIndex: stop.interface.fileIndex, stopTime: stop.event.timeNanoseconds)
+            return TunnelEvent(kind: kind, detail: detail ? stopText(stop) : "", fileIndex: stop.interface.fileIndex,
+                               stopTime: stop.event.timeNanoseconds)
         }
         let until = end ?? lastTime
-        let quietText = formatSeconds(Double(elapsed(until, since: start)) / 1e9)
+        let quietText = detail ? formatSeconds(Double(elapsed(until, since: start)) / 1e9) : ""
         let carrierSilence = max(windows.carrierSilence, windows.lastCarrier.map { elapsed(until, since: max($0, start)) } ?? 0)
         let carrierSilent = windows.lastCarrier != nil && carrierSilence >= options.tunnelGapNanoseconds
         if let h = handshake(in: start, until.saturatingAdd(WindowState.handshakeGrace)) {
             let hs = model.handshakes[h]
             let to = EndpointSpec(address: hs.endpoint, port: hs.endpointPort == 0 ? nil : hs.endpointPort)
-            let what = "\(Self.handshakeName(hs.protocol)), frame \(hs.frame) of \(fileName(hs.fileIndex))"
+            let what = detail ? "\(Self.handshakeName(hs.protocol)), frame \(hs.frame) of \(fileName(hs.fileIndex))" : ""
             if let before = endpointBefore, before.address != hs.endpoint {
-                return TunnelEvent(kind: .endpointSwitch, detail: "the carrier moved from \(before) to \(to): \(what)",
+                return TunnelEvent(kind: .endpointSwitch, detail: detail ? "the carrier moved from \(before) to \(to): \(what)" : "",
                                    frames: [hs.frame], fileIndex: hs.fileIndex)
             }
             // WireGuard also starts a new session when an idle one is older than REKEY_AFTER_TIME:
@@ -244,6 +253,7 @@ extension Correlator {
             let previous = model.handshakes[..<h].last { $0.endpoint == hs.endpoint && $0.protocol == hs.protocol }
             let recent = previous.map { elapsed(hs.time, since: $0.time) < WindowState.wireGuardRekey } ?? false
             if hs.protocol != "wireguard" || recent || carrierSilent {
+                guard detail else { return TunnelEvent(kind: .reconnect, detail: "", frames: [hs.frame], fileIndex: hs.fileIndex) }
                 var why = ""
                 if let p = previous, recent { why = " (the previous session began \(formatSeconds(Double(elapsed(hs.time, since: p.time)) / 1e9)) before, frame \(p.frame))" }
                 else if carrierSilent { why = " (the carrier was silent for \(formatSeconds(Double(carrierSilence) / 1e9)))" }
@@ -252,10 +262,12 @@ extension Correlator {
             }
         }
         if carrierSilent || (!activityFromTunnelInterface && elapsed(until, since: start) >= options.tunnelGapNanoseconds) {
+            guard detail else { return TunnelEvent(kind: .carrierGap, detail: "") }
             let ep = windows.lastCarrierEndpoint.map { " to \($0)" } ?? ""
             return TunnelEvent(kind: .carrierGap,
                                detail: "the carrier\(ep) was silent for \(formatSeconds(Double(activityFromTunnelInterface ? carrierSilence : elapsed(until, since: start)) / 1e9))")
         }
+        guard detail else { return TunnelEvent(kind: .tunnelQuiet, detail: "") }
         let carrier = windows.lastCarrier == nil ? "no carrier seen" : "the carrier went on (longest silence \(formatSeconds(Double(carrierSilence) / 1e9)))"
         return TunnelEvent(kind: .tunnelQuiet, detail: "no packet on the tunnel interfaces for \(quietText); \(carrier)")
     }

@@ -33,6 +33,8 @@ public struct Correlator {
     // Tunnel activity and open tunnel-failure spans (by file).
     let activityFromTunnelInterface: Bool
     let spansEnabled: Bool
+    /// A settled span's judgement when it was shorter than the gap (made once: a flood settles a span per leak).
+    let quietForLessThanTheGap: String
     var lastActivity: Int64?
     /// A quiet period with leaks, per file, waiting to be confirmed or dropped when activity resumes.
     var candidateSpans = SpanCandidates()
@@ -142,6 +144,7 @@ public struct Correlator {
         self.options = options
         activityFromTunnelInterface = model.hasTunnelInterface
         spansEnabled = model.hasTunnelInterface || !model.endpoints.isEmpty
+        quietForLessThanTheGap = "quiet for less than \(formatSeconds(Double(options.tunnelGapNanoseconds) / 1e9))"
         attacks.endpointAddresses = Set(model.endpoints.filter { !$0.anotherVPN }.map(\.address))
         endpointMatcher = EndpointMatcher(model.endpoints)
     }
