@@ -186,6 +186,10 @@ struct DurableCaptureTests {
         defer { if capture.process.isRunning { kill(capture.process.processIdentifier, SIGKILL); capture.process.waitUntilExit() } }
         _ = capture.waitForStderr(containing: "capturing on")
         try TestSupport.run(["ip", "netns", "exec", net.a] + udpSender([("g", "192.0.2.2")], count: 2))
+        // Both packets in the file (flushed every 0.5 s) before the interface goes: deleting it at
+        // once raced the capture's read of the second one (seen failing 2 runs in 5 on a loaded machine).
+        let deadline = Date().addingTimeInterval(10)
+        while (try? udpPayloads(path))?.payloads.count ?? 0 < 2, Date() < deadline { usleep(100_000) }
         try TestSupport.run(["ip", "-n", net.a, "link", "del", net.vethA])
         let r = capture.finish()
         #expect(r.status == 5, "\(r.stderr)")
