@@ -241,11 +241,7 @@ public enum Correlation {
             dissectors[packet.fileIndex].dissect(packet, into: &d)
             let f = extractor.facts(reading: &d)
             correlator.consume(f) { PacketDetail(reading: &d) }
-            // The dissection only where the collector reads it (STUN, mDNS, DNS): passing it copies 3 KB.
-            switch f.app {
-            case .stun, .mdns, .dns: collector.observe(f, d)
-            default: collector.observe(f)
-            }
+            collector.observe(f, reading: &d)
         }
         correlator.note(reassembly: dissectors.map(\.statistics), limits: dissectors.first?.limits ?? DissectorLimits())
         return Run(analysis: correlator.finish(inputs: files), summaries: [], histogram: counting ? counts : nil,

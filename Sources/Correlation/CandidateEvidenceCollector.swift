@@ -67,19 +67,21 @@ struct CandidateEvidenceCollector {
         active = !(mappedWanted.isEmpty && relayedWanted.isEmpty && hostWanted.isEmpty && mdnsWanted.isEmpty)
     }
 
-    mutating func observe(_ f: PacketFacts, _ d: Dissection) {
+    /// `inout` only so that the 3 KB dissection is passed by address (as `FactsExtractor.facts(reading:)`):
+    /// most packets are none of STUN, mDNS, DNS, and a by-value argument was copied for every one.
+    mutating func observe(_ f: PacketFacts, reading d: inout Dissection) {
         guard active else { return }
         observeAddresses(f)
         switch f.app {
-        case .stun: stun(f, d)
-        case .mdns: if !mdnsWanted.isEmpty { mdns(f, d) }
-        case .dns: if f.dnsIsResponse && !dnsWanted.isEmpty { dns(d) }
+        case .stun: if let m = d.app.stun { stun(f, m) }
+        case .mdns: if !mdnsWanted.isEmpty, let m = d.app.dns { mdns(f, m) }
+        case .dns: if f.dnsIsResponse && !dnsWanted.isEmpty, let m = d.app.dns { dns(m) }
         default: break
         }
     }
 
-    /// `observe(f, d)` of a packet whose app is none of STUN, mDNS, DNS (the carrier fast path's
-    /// WireGuard, and pass 2's other packets): the same without a dissection, which is then never read.
+    /// `observe(f, reading:)` of a packet whose app is none of STUN, mDNS, DNS (the carrier fast path's
+    /// WireGuard): the same without a dissection, which is then never read.
     mutating func observe(_ f: PacketFacts) {
         guard active else { return }
         observeAddresses(f)
@@ -96,8 +98,8 @@ struct CandidateEvidenceCollector {
         }
     }
 
-    mutating func stun(_ f: PacketFacts, _ d: Dissection) {
-        guard let m = d.app.stun, let txn = f.stunTransaction, let src = f.source else { return }
+    mutating func stun(_ f: PacketFacts, _ m: STUNMessage) {
+        guard let txn = f.stunTransaction, let src = f.source else { return }
         switch m.messageClass {
         case .request:
             if requests.count >= Self.maxPendingRequests { requests.removeAll(keepingCapacity: true) }
@@ -117,8 +119,8 @@ struct CandidateEvidenceCollector {
         }
     }
 
-    mutating func mdns(_ f: PacketFacts, _ d: Dissection) {
-        guard let m = d.app.dns, m.isResponse else { return }
+    mutating func mdns(_ f: PacketFacts, _ m: DNSMessage) {
+        guard m.isResponse else { return }
         for r in m.records {
             guard let a = r.address, a != .v4(0), a != .v6(0, 0) else { continue }
             for name in mdnsWanted where r.name == name {
@@ -130,8 +132,8 @@ struct CandidateEvidenceCollector {
         }
     }
 
-    mutating func dns(_ d: Dissection) {
-        guard let m = d.app.dns, let q = m.firstQuestion else { return }
+    mutating func dns(_ m: DNSMessage) {
+        guard let q = m.firstQuestion else { return }
         for name in dnsWanted where q.name == name {
             var set = resolved[name] ?? []
             for r in m.answers where set.count < 16 { if let a = r.address { set.insert(a) } }
