@@ -5,18 +5,34 @@ import OutputText
 extension JSONWriter {
     /// Decimal digits of `v` (a `-` first when negative), the bytes `String(v)` has.
     @inline(__always) static func integer<T: BinaryInteger>(_ v: T, into out: inout [UInt8]) {
-        if v < 0 { out.append(0x2D) }
-        var m = UInt64(v.magnitude)
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in  // UInt64.max has 20
-            var i = 20
-            repeat {
-                i -= 1
-                digits[i] = 0x30 + UInt8(truncatingIfNeeded: m % 10)
-                m /= 10
-            } while m > 0
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: digits[i...]))
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: maximumDecimalLength) { digits in
+            let n = writeDecimal(v, at: digits.baseAddress!)
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: digits[..<n]))
         }
     }
+
+    /// Room `writeDecimal` needs: UInt64.max has 20 digits, Int64.min a `-` and 19.
+    static var maximumDecimalLength: Int { 20 }
+
+    /// `integer(_:into:)`'s bytes written at `p` (room for `maximumDecimalLength`); returns their count.
+    @inline(__always) static func writeDecimal<T: BinaryInteger>(_ v: T, at p: UnsafeMutablePointer<UInt8>) -> Int {
+        var sign = 0
+        if v < 0 { p[0] = 0x2D; sign = 1 }
+        var m = UInt64(v.magnitude)
+        var digits = 1
+        var t = m
+        while t >= 10 { t /= 10; digits += 1 }
+        var i = sign + digits
+        repeat {
+            i -= 1
+            p[i] = 0x30 + UInt8(truncatingIfNeeded: m % 10)
+            m /= 10
+        } while m > 0
+        return sign + digits
+    }
+
+    /// A byte a JSON string carries as it is: printable ASCII other than `"` and `\`.
+    @inline(__always) static func isPlain(_ b: UInt8) -> Bool { b >= 0x20 && b < 0x7F && b != 0x22 && b != 0x5C }
 
     /// A JSON string: `"` and `\` escaped, `\n \r \t` by name, every other
     /// character of `isDisplayControl` (C0, DEL, C1, bidirectional controls)
@@ -40,7 +56,7 @@ extension JSONWriter {
         }
         while i < n {
             let b = u[i]
-            if b >= 0x20 && b < 0x7F && b != 0x22 && b != 0x5C { i += 1; continue }
+            if isPlain(b) { i += 1; continue }
             if b >= 0x80 {
                 let len = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2
                 guard i + len <= n else { i = n; break }  // cannot happen: valid UTF-8

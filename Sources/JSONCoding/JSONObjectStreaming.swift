@@ -98,7 +98,7 @@ public struct JSONFieldWriter {
         var v = v
         let done: Bool = v.withUTF8 { u in
             // Plain printable ASCII is copied as it is; anything else takes `JSONWriter.string`.
-            guard room(u.count + 2), !u.contains(where: { $0 < 0x20 || $0 >= 0x7F || $0 == 0x22 || $0 == 0x5C }) else { return false }
+            guard room(u.count + 2), u.allSatisfy(JSONWriter.isPlain) else { return false }
             put(0x22)
             if let base = u.baseAddress { (buffer + length).initialize(from: base, count: u.count) }
             length &+= u.count
@@ -113,23 +113,12 @@ public struct JSONFieldWriter {
 
     public mutating func field(_ k: StaticString, _ v: Int) {
         key(k)
-        guard room(20) else {
+        guard room(JSONWriter.maximumDecimalLength) else {
             flush()
             JSONWriter.integer(Int64(v), into: &session.out)
             return
         }
-        if v < 0 { put(0x2D) }
-        var m = UInt64(v.magnitude)
-        var digits = 1
-        var t = m
-        while t >= 10 { t /= 10; digits += 1 }
-        length &+= digits
-        var i = length
-        repeat {
-            i &-= 1
-            buffer[i] = 0x30 &+ UInt8(truncatingIfNeeded: m % 10)
-            m /= 10
-        } while m > 0
+        length &+= JSONWriter.writeDecimal(Int64(v), at: buffer + length)
     }
 
     public mutating func field(_ k: StaticString, _ v: String?) { if let v { field(k, v) } }
