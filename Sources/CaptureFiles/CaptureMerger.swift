@@ -39,21 +39,22 @@ public final class CaptureMerger {
     public init(readers: [CaptureReader]) {
         self.readers = readers
         count = readers.count
+        let slots = max(1, count)  // no zero-capacity allocations for a merger of no readers
         let empty = Packet(frameNumber: 0, linkType: .ethernet, timestampNanoseconds: 0, originalLength: 0,
                            bytes: ByteView(UnsafeRawBufferPointer(start: nil, count: 0)))
-        pending = .allocate(capacity: max(1, count))
-        pending.initialize(repeating: empty, count: max(1, count))
-        times = .allocate(capacity: max(1, count))
-        times.initialize(repeating: .max, count: max(1, count))
-        live = .allocate(capacity: max(1, count))
-        live.initialize(repeating: false, count: max(1, count))
-        sources = .allocate(capacity: max(1, count))
+        pending = .allocate(capacity: slots)
+        pending.initialize(repeating: empty, count: slots)
+        times = .allocate(capacity: slots)
+        times.initialize(repeating: .max, count: slots)
+        live = .allocate(capacity: slots)
+        live.initialize(repeating: false, count: slots)
+        sources = .allocate(capacity: slots)
         for (i, r) in readers.enumerated() { (sources + i).initialize(to: .passUnretained(r)) }
         only = readers.count == 1 ? readers[0] : nil
     }
 
     deinit {
-        pending.deinitialize(count: max(1, count)); pending.deallocate()
+        pending.deinitialize(count: max(1, count)); pending.deallocate()  // the `slots` of init
         times.deallocate(); live.deallocate(); sources.deallocate()
     }
 

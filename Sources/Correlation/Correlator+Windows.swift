@@ -223,8 +223,7 @@ extension Correlator {
     }
 
     /// What the packets say happened to the tunnel between `start` (its last activity) and `end`.
-    /// What happened to the tunnel during a quiet period. With `detail: false` the texts are left
-    /// empty; everything else is what `detail: true` gives.
+    /// With `detail: false` the texts are left empty; everything else is what `detail: true` gives.
     func tunnelEvent(start: Int64, end: Int64?, endpointBefore: EndpointSpec?, stop: InterfaceStop? = nil,
                      detail: Bool = true) -> TunnelEvent {
         if let stop {
