@@ -1,3 +1,4 @@
+import Synchronization
 import OutputText
 
 /// Streams the packets of one classic pcap or pcapng file.
@@ -29,7 +30,10 @@ public final class CaptureReader {
     @exclusivity(unchecked) public internal(set) var sections: [CaptureSection] = []
     @exclusivity(unchecked) public internal(set) var statistics: [InterfaceStatistics] = []
     @exclusivity(unchecked) public internal(set) var blockCounts = BlockCounts()
-    @exclusivity(unchecked) public internal(set) var damage: CaptureDamage?
+    @exclusivity(unchecked) public internal(set) var damage: CaptureDamage? { didSet { damaged = damage != nil } }
+    /// `damage != nil`, read per packet (comparing the optional copied the whole `CaptureDamage`:
+    /// perf, 2 % of a read).
+    @exclusivity(unchecked) var damaged = false
     @exclusivity(unchecked) public internal(set) var warnings: [CaptureWarning] = []
     @exclusivity(unchecked) public internal(set) var droppedWarningCount = 0
     /// Interface Statistics Blocks beyond `maximumStatistics`.
@@ -69,6 +73,9 @@ public final class CaptureReader {
     /// Timestamp of the previous packet (Simple Packet Blocks carry none).
     @exclusivity(unchecked) var lastTimestamp: Int64 = 0
     @exclusivity(unchecked) var releasedUpTo = 0
+    /// Set while another thread consumes this reader's packets: pages are dropped only behind
+    /// what it is done with.
+    @exclusivity(unchecked) public var releaseGate: ReleaseGate?
     @exclusivity(unchecked) var pcapNanosecond = false
     @exclusivity(unchecked) var warnedSubsecond = false
     /// Where frames can be found again (`visit(frames:)`): every
@@ -134,7 +141,7 @@ public final class CaptureReader {
     /// The packet's bytes stay valid while this reader lives.
     @inline(__always)
     public func next() -> Packet? {
-        guard damage == nil else { return nil }
+        guard !damaged else { return nil }
         if offset &- releasedUpTo >= Self.releaseStride { releaseBehind() }
         // Returned straight from the format's reader (a local Optional<Packet> costs a copy per packet).
         if case .pcapng = format {
@@ -176,9 +183,42 @@ public final class CaptureReader {
     static let releaseStride = 1 << 20
 
     func releaseBehind() {
-        file.release(from: releasedUpTo, upTo: offset)
-        releasedUpTo = offset
+        var end = offset
+        if let gate = releaseGate {
+            // Not past the consumer; and not a page at a time while it catches up (`next()` asks
+            // again at every packet until a quarter stride can go).
+            end = min(end, gate.doneUpTo)
+            guard end &- releasedUpTo >= Self.releaseStride / 4 else { return }
+        }
+        guard end > releasedUpTo else { return }
+        file.release(from: releasedUpTo, upTo: end)
+        releasedUpTo = end
     }
+
+    /// Drops every page behind the read position now (at the end of a pass: the last stride
+    /// would otherwise stay resident until the input is closed).
+    public func releaseRead() {
+        releaseGate = nil
+        releaseBehind()
+    }
+}
+
+/// How far a consumer on another thread is done with one reader's packets
+/// (`CaptureReader.releaseGate`): the reader drops no page at or after that
+/// offset, so the consumer never faults in a page the reader has dropped (a
+/// page faulted in again would stay resident to the end).
+public final class ReleaseGate: Sendable {
+    private let offset = Atomic<Int>(0)
+
+    public init() {}
+
+    /// Every packet record before `offset` is done with (offsets only grow).
+    public func done(upTo offset: Int) { self.offset.store(offset, ordering: .releasing) }
+
+    public var doneUpTo: Int { offset.load(ordering: .acquiring) }
+}
+
+extension CaptureReader {
 
     func fail(_ reason: String, at offset: Int) -> Packet? {
         damage = CaptureDamage(path: path, fileIndex: fileIndex, offset: offset, frameNumber: framesRead + 1, reason: reason)

@@ -27,6 +27,11 @@ public struct AnalysisOptions: Sendable {
     /// instead of a full dissection. The analysis is the same either way (tests compare them);
     /// `leakscope analyze --no-fast-path` turns it off to check that on any capture.
     public var carrierFastPath = true
+    /// Each pass reads its packets on a second thread ahead of it (`ReadAhead`) when the inputs
+    /// hold at least this many bytes together and the machine has a second processor; nil never.
+    /// The analysis is the same either way, only faster.
+    public var readAheadMinimumBytes: Int? = AnalysisOptions.defaultReadAheadMinimumBytes
+    public static let defaultReadAheadMinimumBytes = 8 << 20
 
     public init() {}
 }

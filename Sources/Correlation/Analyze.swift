@@ -76,13 +76,17 @@ public enum Correlation {
             }
         }
 
-        let (model, summaries, histogram, files) = try pass1(inputs: inputs, options: &options, gathering: gathering)
+        // Reading on a second thread pays once the inputs are more than a few megabytes.
+        let readAhead = options.readAheadMinimumBytes.map { inputs.reduce(0) { $0 + $1.size } >= $0 } ?? false
+            && ReadAhead.processors > 1
+        let (model, summaries, histogram, files) = try pass1(inputs: inputs, options: &options, gathering: gathering,
+                                                             readAhead: readAhead)
         // The browser's own candidate list, if any, is joined with what pass 2 sees.
         let (sidecars, sidecarWarnings) = SidecarLocator.locate(inputs: files, explicit: options.candidateFiles,
                                                                 discover: options.discoverCandidates)
         var collector = CandidateEvidenceCollector(sidecars: sidecars.map(\.sidecar))
         var run = try pass2(inputs: inputs, model: model, options: options, files: files, collector: &collector,
-                            histogram: histogram)
+                            histogram: histogram, readAhead: readAhead)
         run.summaries = summaries
         if !sidecars.isEmpty || !sidecarWarnings.isEmpty {
             let join = BrowserJoin(model: model, evidence: collector, findings: run.analysis.findings, multipleFiles: inputs.count > 1)
@@ -103,7 +107,7 @@ public enum Correlation {
 
     /// Pass 1: roles, endpoints, host addresses; and, when asked, the per-input
     /// summaries and the empty timeline over the time range they give.
-    static func pass1(inputs: [CaptureInput], options: inout AnalysisOptions, gathering: Gathering) throws(AnalysisError)
+    static func pass1(inputs: [CaptureInput], options: inout AnalysisOptions, gathering: Gathering, readAhead: Bool) throws(AnalysisError)
         -> (TunnelModel, [CaptureSummary], PacketHistogram?, [InputSummary])
     {
         var builder = TunnelModelBuilder(options: options)
@@ -114,36 +118,32 @@ public enum Correlation {
         var d = Dissection()
         var registered = inputs.map { _ in 0 }
         var summaries = gathering.summaries ? first.readers.map(CaptureSummary.init(reader:)) : []
+        let classic: [Bool] = first.readers.map { if case .pcap = $0.format { true } else { false } }
         // Interfaces are described before their packets: register them as the readers find them,
         // so that pcapng addresses are host addresses while pass 1 runs.
-        func register(_ r: CaptureReader) {
-            let classic: Bool = if case .pcap = r.format { true } else { false }
-            for i in r.interfaces.dropFirst(registered[r.fileIndex]) {
+        func register(file: Int, _ interfaces: ArraySlice<CaptureInterface>) {
+            for i in interfaces.dropFirst(registered[file]) {
                 var addrs: [IPAddress] = i.ipv4Addresses.map { .v4($0.address) }
                 addrs += i.ipv6Addresses.map { .v6($0.high, $0.low) }
                 var nets: [IPPrefix] = i.ipv4Addresses.compactMap { a in
                     IPPrefix.length(ofMask: a.netmask).map { IPPrefix(.v4(a.address), length: $0) }
                 }
                 nets += i.ipv6Addresses.map { IPPrefix(.v6($0.high, $0.low), length: $0.prefixLength) }
-                builder.add(InterfaceDescription(key: InterfaceKey(fileIndex: r.fileIndex, interfaceID: i.id), name: i.name,
-                                                 linkType: i.linkType, addresses: addrs, networks: nets, classicPcap: classic))
+                builder.add(InterfaceDescription(key: InterfaceKey(fileIndex: file, interfaceID: i.id), name: i.name,
+                                                 linkType: i.linkType, addresses: addrs, networks: nets, classicPcap: classic[file]))
             }
-            registered[r.fileIndex] = r.interfaces.count
+            registered[file] = max(registered[file], interfaces.count)
         }
-        let fast = options.carrierFastPath
-        // One input: its reader directly (a merger of one adds a call and a copy per packet).
-        // A conditional, not `only?.next() ?? first.next()`: the `??` autoclosure costs per packet.
-        let only = first.readers.count == 1 ? first.readers[0] : nil, single = only != nil
         var carrier = PacketFacts()  // written only by `fill`
         var run = CarrierRun<TunnelModelBuilder.CarrierMemo>(), otherRun = run  // a flow's two directions alternate
-        var ticker = ProgressTicker()  // the progress line's counts (WorkProgress), handed over every 4,096 packets
-        while let packet = single ? only.unsafelyUnwrapped.next() : first.next() {
-            ticker.count(packet)
-            if (single ? only.unsafelyUnwrapped.interfaceCount : first.readers[packet.fileIndex].interfaceCount) != registered[packet.fileIndex] {
-                register(first.readers[packet.fileIndex])
+        let feed = ReadAhead(first, carrierFastPath: options.carrierFastPath, threaded: readAhead)
+        while let slot = feed.next() {
+            let packet = slot.pointee.packet
+            if slot.pointee.interfaceCount != registered[packet.fileIndex] {
+                register(file: packet.fileIndex, feed.interfaces(ofFile: packet.fileIndex).prefix(slot.pointee.interfaceCount))
             }
             if gathering.summaries { summaries[packet.fileIndex].add(packet) }
-            if fast, let c = CarrierDatagram.read(packet) {
+            if let c = slot.pointee.carrier {
                 // Carrier fast path: the same facts without a dissection (CarrierDatagram), and for a
                 // flow direction of the last two observed, without finding interface and flow again.
                 extractor.fill(&carrier, packet, c)
@@ -161,8 +161,9 @@ public enum Correlation {
             dissectors[packet.fileIndex].dissect(packet, into: &d)
             builder.observe(extractor.facts(reading: &d))
         }
+        feed.finish()  // the readers are this thread's again
         for (i, r) in first.readers.enumerated() {
-            register(r)
+            register(file: i, r.interfaces[...])
             if gathering.summaries { summaries[i].finish(reader: r) }
             for (k, v) in InterfaceNameTable.parse(comments: r.sections.flatMap(\.comments)) where options.interfaceIndexNames[k] == nil {
                 options.interfaceIndexNames[k] = v
@@ -190,7 +191,7 @@ public enum Correlation {
 
     /// Pass 2: verdicts and findings; and the timeline's counts when asked.
     static func pass2(inputs: [CaptureInput], model: TunnelModel, options: AnalysisOptions, files: [InputSummary],
-                      collector: inout CandidateEvidenceCollector, histogram: PacketHistogram?) throws(AnalysisError) -> Run {
+                      collector: inout CandidateEvidenceCollector, histogram: PacketHistogram?, readAhead: Bool) throws(AnalysisError) -> Run {
         var correlator = Correlator(model: model, options: options)
         correlator.note(interfaceStops: files.flatMap(\.interfaceStops))
         correlator.note(controls: files.map(\.controls))
@@ -200,19 +201,17 @@ public enum Correlation {
         var d = Dissection()
         var counts = histogram ?? PacketHistogram(startNs: 0, endNs: 0, buckets: 1)
         let counting = histogram != nil
-        let fast = options.carrierFastPath
-        let only = second.readers.count == 1 ? second.readers[0] : nil, single = only != nil  // as in pass 1
         var carrier = PacketFacts()  // written only by `fill`
         // The packet the fast path's closure dissects when it becomes evidence: read from here, not
         // captured (a capture copies it per packet even when the closure never runs).
         var frame = Packet(frameNumber: 0, linkType: .ethernet, timestampNanoseconds: 0, originalLength: 0,
                            bytes: ByteView(UnsafeRawBufferPointer(start: nil, count: 0)))
-        var ticker = ProgressTicker()
         var run = CarrierRun<Correlator.CarrierVerdict>(), otherRun = run  // the last two: a flow's two directions alternate
-        while let packet = single ? only.unsafelyUnwrapped.next() : second.next() {
-            ticker.count(packet)
+        let feed = ReadAhead(second, carrierFastPath: options.carrierFastPath, threaded: readAhead)
+        while let slot = feed.next() {
+            let packet = slot.pointee.packet
             if counting { counts.add(fileIndex: packet.fileIndex, interfaceID: packet.interfaceID, timestampNs: packet.timestampNanoseconds) }
-            if fast, let c = CarrierDatagram.read(packet) {
+            if let c = slot.pointee.carrier {
                 // A flow direction of the last carrier packets judged: the same judgement, without the
                 // facts (nor the collector, which keeps only the first sighting of an address).
                 if let v = run.memo, run.matches(packet, c) {
@@ -243,6 +242,7 @@ public enum Correlation {
             correlator.consume(f) { PacketDetail(reading: &d) }
             collector.observe(f, reading: &d)
         }
+        feed.finish()
         correlator.note(reassembly: dissectors.map(\.statistics), limits: dissectors.first?.limits ?? DissectorLimits())
         return Run(analysis: correlator.finish(inputs: files), summaries: [], histogram: counting ? counts : nil,
                    readers: second.readers)

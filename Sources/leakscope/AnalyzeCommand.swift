@@ -83,6 +83,15 @@ struct AnalyzeCommand: ParsableCommand {
     @Flag(name: .customLong("no-fast-path"), help: .hidden)
     var noFastPath = false
 
+    /// Hidden: read each pass's packets on a second thread once the inputs hold this many bytes
+    /// (0: always; the same result either way; docs/benchmarks.md).
+    @Option(name: .customLong("read-ahead-from"), help: .hidden)
+    var readAheadFrom: Int = AnalysisOptions.defaultReadAheadMinimumBytes
+
+    /// Hidden: read on the pass's own thread whatever the size (for benchmarks).
+    @Flag(name: .customLong("no-read-ahead"), help: .hidden)
+    var noReadAhead = false
+
     @Flag(help: "Print the per-file, per-interface capture summary (link type, packets, bytes, time span) instead.")
     var summary = false
 
@@ -149,6 +158,7 @@ struct AnalyzeCommand: ParsableCommand {
         options.candidateFiles = candidates
         options.discoverCandidates = !noCandidates
         options.carrierFastPath = !noFastPath
+        options.readAheadMinimumBytes = noReadAhead ? nil : max(0, readAheadFrom)
         return options
     }
 
