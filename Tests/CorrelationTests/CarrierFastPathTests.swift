@@ -67,6 +67,8 @@ import TestCaptures
             ("31 bytes", carrier(Array(data.prefix(31))), false),
             ("handshake initiation", carrier(Pkt.wgInitiation(sender: 9)), false),
             ("type 3 (cookie reply)", carrier([3, 0, 0, 0] + [UInt8](repeating: 1, count: 60)), false),
+            // The STUN test runs for this receiver index only; a type-4 header (STUN length 0) is never STUN.
+            ("receiver index spelling STUN's magic cookie", carrier([4, 0, 0, 0, 0x21, 0x12, 0xA4, 0x42] + [UInt8](repeating: 1, count: 56)), true),
             ("IPv6", Pkt.ether(Pkt.ipv6(next: 17, Pkt.udp(40001, 51820, data))), false),
             ("raw IP link", ip(udp), false),
         ]

@@ -65,9 +65,10 @@ public struct CarrierDatagram {
         guard let payload = b.slice(14 + 20 + 8, end &- 8) else { return nil }
         // WireGuard transport data: type 4, reserved zero, >= 32 bytes (WireGuardMessage.isLikely);
         // a STUN magic cookie wins first in AppDispatch. Type 4 never starts a canary ("l").
+        // The STUN test only when the receiver index is the magic cookie's bytes (isLikely needs them).
         guard payload.count >= 32, payload.integer(at: 0, endianness: .little, as: UInt32.self) == 4,
-              !STUNMessage.isLikely(payload),
               let receiver = payload.integer(at: 4, endianness: .little, as: UInt32.self),
+              receiver != 0x42A4_1221 || !STUNMessage.isLikely(payload),  // the cookie 0x2112A442, read little-endian
               let counter = payload.integer(at: 8, endianness: .little, as: UInt64.self)
         else { return nil }
         return CarrierDatagram(source: src, destination: dst, sourcePort: sp, destinationPort: dp, ipTotalLength: total,
