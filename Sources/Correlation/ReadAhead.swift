@@ -41,6 +41,9 @@ final class ReadAhead: @unchecked Sendable {
     static let budget = 2 << 20
     /// Slots are handed over (and handed back) in batches: one atomic store per batch.
     static let batch = 64
+    /// A side that sleeps is woken once this many slots are ready for it (or at the end): one
+    /// wake-up per quarter ring, not per batch (a wake-up costs about as much as a batch).
+    static let wakeBatch = 256
     /// Processors this process may run on (a second one is what the thread is for).
     static let processors = Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
 
@@ -64,6 +67,11 @@ final class ReadAhead: @unchecked Sendable {
     private let done = Atomic<Bool>(false)
     private let stop = Atomic<Bool>(false)
     private let snapshots: Mutex<[[CaptureInterface]]>
+    /// The pass sleeps on `slotsReady` for `published`, the producer on `spaceReady` for `consumed`.
+    private let slotsReady = Doorbell(), spaceReady = Doorbell()
+    /// Set while the producer waits for the pass: the pass then takes what is published even
+    /// when it is less than `wakeBatch` (else each would wait for the other).
+    private let producerWaits = Atomic<Bool>(false)
     @exclusivity(unchecked) private var read = 0
     @exclusivity(unchecked) private var available = 0
     @exclusivity(unchecked) private var thread: pthread_t?
@@ -138,7 +146,8 @@ final class ReadAhead: @unchecked Sendable {
     /// they read. Idempotent.
     func finish() {
         if let t = thread {
-            stop.store(true, ordering: .releasing)
+            stop.store(true, ordering: .sequentiallyConsistent)
+            spaceReady.wake()
             pthread_join(t, nil)
             thread = nil
         }
@@ -147,8 +156,9 @@ final class ReadAhead: @unchecked Sendable {
 
     /// The slots before `read` and every file's records before its last packet handed out are done.
     private func handBack() {
-        consumed.store(read, ordering: .releasing)
         for (i, g) in gates.enumerated() { g.done(upTo: lastOffsets[i]) }
+        consumed.store(read, ordering: .sequentiallyConsistent)
+        spaceReady.ring(at: read)
     }
 
     /// The next packet of the inputs (one reader: its own `next()`, without the merger's call).
@@ -165,16 +175,45 @@ final class ReadAhead: @unchecked Sendable {
 
     private func waitForSlots() -> Bool {
         handBack()
-        var spins = 0
+        let mark = read &+ Self.wakeBatch
         while true {
-            available = published.load(ordering: .acquiring)
-            if available > read { return true }
-            if done.load(ordering: .acquiring) {
+            for _ in 0..<Self.spins {
                 available = published.load(ordering: .acquiring)
-                return available > read
+                if available > read { return true }
+                if done.load(ordering: .acquiring) {
+                    available = published.load(ordering: .acquiring)
+                    return available > read
+                }
             }
-            Self.pause(&spins)
+            slotsReady.sleep(until: mark) {
+                let p = published.load(ordering: .sequentiallyConsistent)
+                return p >= mark || done.load(ordering: .sequentiallyConsistent)
+                    || (p > read && producerWaits.load(ordering: .sequentiallyConsistent))
+            }
         }
+    }
+
+    /// Checks of the other side's counter before sleeping (a batch is usually a few microseconds away).
+    static let spins = 256
+
+    /// The producer: hands over what it wrote, then sleeps until the pass has handed back up to
+    /// `mark` (or asks it to stop). False when asked to stop.
+    private func waitForPass(written: Int, until mark: Int) -> Bool {
+        publish(written)
+        producerWaits.store(true, ordering: .sequentiallyConsistent)
+        slotsReady.wake()  // a pass asleep for a quarter ring takes what there is instead
+        defer { producerWaits.store(false, ordering: .sequentiallyConsistent) }
+        for _ in 0..<Self.spins where consumed.load(ordering: .acquiring) >= mark { return !stop.load(ordering: .acquiring) }
+        spaceReady.sleep(until: mark) {
+            consumed.load(ordering: .sequentiallyConsistent) >= mark || stop.load(ordering: .sequentiallyConsistent)
+        }
+        return !stop.load(ordering: .acquiring)
+    }
+
+    @inline(__always)
+    private func publish(_ written: Int) {
+        published.store(written, ordering: .sequentiallyConsistent)
+        slotsReady.ring(at: written)
     }
 
     /// The producer thread: reads every packet into the ring.
@@ -190,26 +229,18 @@ final class ReadAhead: @unchecked Sendable {
             // merger (or that skipped a long stretch of other blocks) must not stop both sides.
             if unchecked >= Self.budget / 4 {
                 unchecked = 0
-                published.store(written, ordering: .releasing)
-                var spins = 0
-                while consumed.load(ordering: .acquiring) < written,
+                while case let c = consumed.load(ordering: .acquiring), c < written,
                       zip(merger.readers, gates).contains(where: { $0.offset &- $1.doneUpTo > Self.budget }) {
-                    if stop.load(ordering: .acquiring) { break reading }
-                    Self.pause(&spins)
+                    guard waitForPass(written: written, until: min(written, c &+ Self.wakeBatch)) else { break reading }
                 }
             }
             guard let p = readPacket() else { break }
             ticker.count(p)
             unchecked &+= p.capturedLength &+ 32
             if written == freeUntil {
-                published.store(written, ordering: .releasing)
-                var spins = 0
-                while true {
-                    let c = consumed.load(ordering: .acquiring)
-                    if c &+ Self.capacity > written { freeUntil = c &+ Self.capacity; break }
-                    if stop.load(ordering: .acquiring) { break reading }
-                    Self.pause(&spins)
-                }
+                // Full: wait for a quarter ring back (not one batch: see `wakeBatch`).
+                guard waitForPass(written: written, until: written &- Self.capacity &+ Self.wakeBatch) else { break reading }
+                freeUntil = consumed.load(ordering: .acquiring) &+ Self.capacity
             }
             let s = slots + (written & (Self.capacity - 1))
             fill(s, p)
@@ -221,21 +252,56 @@ final class ReadAhead: @unchecked Sendable {
             }
             written &+= 1
             if written & (Self.batch - 1) == 0 {
-                published.store(written, ordering: .releasing)
+                publish(written)
                 if stop.load(ordering: .relaxed) { break }
             }
         }
-        published.store(written, ordering: .releasing)
-        done.store(true, ordering: .releasing)
+        published.store(written, ordering: .sequentiallyConsistent)
+        done.store(true, ordering: .sequentiallyConsistent)
+        slotsReady.wake()
+    }
+}
+
+/// One side sleeping until a counter the other side advances reaches a mark, without a system
+/// call per batch on either side: the sleeper publishes its mark and checks again under the lock;
+/// the other side stores its counter and then reads the mark (both sequentially consistent, so
+/// one of them sees the other's store), and takes the lock to signal only when the mark is reached.
+final class Doorbell: @unchecked Sendable {
+    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+    private let cond = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+    /// What the sleeper waits for; Int.max while nobody sleeps.
+    private let mark = Atomic<Int>(.max)
+
+    init() {
+        pthread_mutex_init(mutex, nil)
+        pthread_cond_init(cond, nil)
     }
 
-    /// Busy for a few rounds (the other side is usually a batch away), then yields, then sleeps:
-    /// a stalled side must not take a core from the other (or from the hash thread).
-    @inline(never)
-    private static func pause(_ spins: inout Int) {
-        spins &+= 1
-        if spins < 64 { return }
-        if spins < 128 { sched_yield(); return }
-        usleep(20)
+    deinit {
+        pthread_cond_destroy(cond); pthread_mutex_destroy(mutex)
+        cond.deallocate(); mutex.deallocate()
+    }
+
+    /// Sleeps until `ready()` (which must hold once the counter reaches `mark`, or on whatever
+    /// else `wake()` is called for).
+    func sleep(until mark: Int, _ ready: () -> Bool) {
+        pthread_mutex_lock(mutex)
+        self.mark.store(mark, ordering: .sequentiallyConsistent)
+        while !ready() { pthread_cond_wait(cond, mutex) }
+        self.mark.store(.max, ordering: .sequentiallyConsistent)
+        pthread_mutex_unlock(mutex)
+    }
+
+    /// Called after storing the counter's new `value` (sequentially consistent).
+    @inline(__always)
+    func ring(at value: Int) {
+        if value >= mark.load(ordering: .sequentiallyConsistent) { wake() }
+    }
+
+    /// Wakes the sleeper, if any, to check again.
+    func wake() {
+        pthread_mutex_lock(mutex)
+        pthread_cond_signal(cond)
+        pthread_mutex_unlock(mutex)
     }
 }
