@@ -79,13 +79,13 @@ extension AnalyzeCommand {
         let jobs = min(self.jobs ?? Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))), files.count)
         let results = Mutex<[FileResult?]>(files.map { _ in nil })
         let next = Atomic<Int>(0)
-        let work = UncheckedSendable(value: (command: self, destinations: destinations))
+        let work = UncheckedSendable(value: (command: self, destinations: destinations, readAhead: jobs < 2))
         // One worker per job, each taking the next file until none is left.
         DispatchQueue.concurrentPerform(iterations: max(jobs, 1)) { _ in
             while true {
                 let i = next.add(1, ordering: .relaxed).oldValue
                 guard i < work.value.command.files.count else { return }
-                let r = work.value.command.analyzeOne(i, to: work.value.destinations[i])
+                let r = work.value.command.analyzeOne(i, to: work.value.destinations[i], readAhead: work.value.readAhead)
                 results.withLock { $0[i] = r }
             }
         }
@@ -109,8 +109,12 @@ extension AnalyzeCommand {
 
     /// `leakscope analyze FILE` for one of the files: its exit code, and its output
     /// when it goes to standard output (written in order by the caller).
-    func analyzeOne(_ i: Int, to destination: String?) -> FileResult {
+    func analyzeOne(_ i: Int, to destination: String?, readAhead: Bool) -> FileResult {
         let path = files[i]
+        var options = analysisOptions()
+        // With a job per core the cores are taken: a read-ahead thread per job only adds switches
+        // (two 1 M files on 2 cores: 0.56 s without, 0.68 s with).
+        if !readAhead { options.readAheadMinimumBytes = nil }
         do {
             let held: OpenCaptureInputs
             do { held = try OpenCaptureInputs(paths: [path]) } catch {
@@ -118,7 +122,7 @@ extension AnalyzeCommand {
                 return FileResult(code: ExitCode.inputError.rawValue, stdout: nil)
             }
             defer { withExtendedLifetime(held) {} }
-            let record = try output.record(inputs: held.inputs, options: analysisOptions()) { analysis in
+            let record = try output.record(inputs: held.inputs, options: options) { analysis in
                 let outputs = try OutputSafety.inspect(destination.map { [(option: "-o", path: $0)] } ?? [], command: "analyze")
                 try OutputSafety.refuseOpened(outputs, command: "analyze")
                 Self.reportDamage(analysis)
