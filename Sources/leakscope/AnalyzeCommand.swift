@@ -88,8 +88,8 @@ struct AnalyzeCommand: ParsableCommand {
     @Option(name: .customLong("read-ahead-from"), help: .hidden)
     var readAheadFrom: Int = AnalysisOptions.defaultReadAheadMinimumBytes
 
-    /// Hidden: read on the pass's own thread whatever the size (for benchmarks).
-    @Flag(name: .customLong("no-read-ahead"), help: .hidden)
+    @Flag(name: .customLong("no-read-ahead"),
+          help: "Read each pass's packets on its own thread, not on a second one (the same result; for machines whose other cores are busy).")
     var noReadAhead = false
 
     @Flag(help: "Print the per-file, per-interface capture summary (link type, packets, bytes, time span) instead.")
