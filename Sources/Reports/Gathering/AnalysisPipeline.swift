@@ -70,7 +70,7 @@ public enum AnalysisPipeline {
         let run: Correlation.Run
         do {
             run = try Correlation.analyze(inputs: inputs, options: options,
-                                          gathering: Correlation.Gathering(timelineBuckets: settings.buckets))
+                                          gathering: Correlation.Gathering(timelineBuckets: settings.buckets, busyDuringPass1: true))
         } catch { throw .input(error.description) }
         return Passes(inputs: inputs, run: run, digests: digests, settings: settings)
     }
