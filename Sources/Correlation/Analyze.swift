@@ -30,9 +30,9 @@ public enum Correlation {
         /// pass 1 found (implies `summaries`); nil for none.
         public var timelineBuckets: Int?
         /// The caller keeps the second core busy during pass 1 (the inputs' SHA-256): pass 1 then
-        /// reads on its own thread, and only pass 2 reads ahead. A third thread on two cores took a
-        /// third of the producer's core (1 M packets, json: 0.36 s read ahead in both passes, 0.33 s
-        /// in neither).
+        /// reads on its own thread, and only pass 2 reads ahead; a third thread on two cores slowed
+        /// the producer (1 M packets, json, 11 rotations: 0.388 s read ahead in both passes, 0.375 s
+        /// in pass 2 only, 0.401 s in neither).
         public var busyDuringPass1: Bool
         public init(summaries: Bool = false, timelineBuckets: Int? = nil, busyDuringPass1: Bool = false) {
             self.summaries = summaries || timelineBuckets != nil
