@@ -29,7 +29,7 @@ public struct AnalysisOptions: Sendable {
     public var carrierFastPath = true
     /// Each pass reads its packets on a second thread ahead of it (`ReadAhead`) when the inputs
     /// hold at least this many bytes together and the machine has a second processor; nil never.
-    /// The analysis is the same either way, only faster.
+    /// The analysis is the same either way; only the time and the CPU it takes change.
     public var readAheadMinimumBytes: Int? = AnalysisOptions.defaultReadAheadMinimumBytes
     public static let defaultReadAheadMinimumBytes = 8 << 20
 

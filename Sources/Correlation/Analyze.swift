@@ -104,7 +104,7 @@ public enum Correlation {
     /// Whether the passes over `inputs` read their packets on a second thread (`ReadAhead`): from
     /// `options.readAheadMinimumBytes` of input (reading on a second thread pays once the inputs
     /// are more than a few megabytes), on a machine with a second processor.
-    public static func readsAhead(_ inputs: [CaptureInput], options: AnalysisOptions) -> Bool {
+    static func readsAhead(_ inputs: [CaptureInput], options: AnalysisOptions) -> Bool {
         guard let minimum = options.readAheadMinimumBytes, ReadAhead.processors > 1 else { return false }
         return inputs.reduce(0) { $0 + $1.size } >= minimum
     }
