@@ -132,36 +132,40 @@ struct CitedFlowKey: Hashable {
 
 /// The flows of one finding while it is built: distinct keys in order of first
 /// packet, at most `cap`; packets of further flows are counted as omitted.
-/// Keys are looked up through `KeySlots` (32-bit slots into the key arrays), not a
-/// Dictionary and a Set of keys: 10,000 findings of 256 flows each keep one copy
-/// of each key (a hashed key table took about 3x the keys' own size).
+/// Keys are looked up through `KeyIndex` (a scan of a short list, then 32-bit slots
+/// into the key arrays), not a Dictionary and a Set of keys: 10,000 findings of 256
+/// flows each keep one copy of each key (a hashed key table took about 3x the keys'
+/// own size).
 struct CitedFlowList {
     var keys: [CitedFlowKey] = []
     var firstFrames: [Int] = []
     var packets: [Int] = []
-    var index = KeySlots()
+    var index = KeyIndex()
     /// Distinct flows past the cap.
     var omitted = 0
     /// Keys seen past the cap (bounded), so a flow is counted once.
     var omittedKeys: [CitedFlowKey] = []
-    var omittedIndex = KeySlots()
+    var omittedIndex = KeyIndex()
 
     mutating func add(_ key: CitedFlowKey, frame: Int, packets n: Int = 1, cap: Int) {
-        let h = key.hashValue
-        if let i = index.find(key, hash: h, in: keys) {
+        let probe = index.find(key, in: keys)
+        if let i = probe.position {
             packets[i] += n
             if frame < firstFrames[i] { firstFrames[i] = frame }
             return
         }
         guard keys.count < cap else {
-            if omittedKeys.count < cap, omittedIndex.find(key, hash: h, in: omittedKeys) == nil {
-                omittedIndex.insert(hash: h, at: omittedKeys.count, in: omittedKeys)
-                omittedKeys.append(key)
-                omitted += 1
+            if omittedKeys.count < cap {
+                let past = omittedIndex.find(key, in: omittedKeys, hash: probe.hashed ? probe.hash : nil)
+                if past.position == nil {
+                    omittedIndex.insert(key, past, at: omittedKeys.count, in: omittedKeys)
+                    omittedKeys.append(key)
+                    omitted += 1
+                }
             }
             return
         }
-        index.insert(hash: h, at: keys.count, in: keys)
+        index.insert(key, probe, at: keys.count, in: keys)
         keys.append(key)
         firstFrames.append(frame)
         packets.append(n)
@@ -198,10 +202,44 @@ struct CitedFlowList {
     }
 }
 
+/// Where a key is in a list of distinct keys. Up to `linearLimit` keys the list is
+/// scanned and nothing is hashed: most lists stay that short (a tunnel-failure
+/// candidate opens per carrier gap and settles a few leaks later; a finding's first
+/// flows), and hashing a key (SipHash over two addresses) cost more than comparing
+/// a dozen. Past it, `KeySlots` finds the key with one hash.
+struct KeyIndex {
+    static let linearLimit = 16
+    private var slots = KeySlots()
+
+    /// A lookup's result; the hash (0 while the list is scanned) is kept for `insert`.
+    struct Probe {
+        var position: Int?
+        var hash: Int
+        var hashed: Bool
+    }
+
+    /// `hash`: the key's hash if the caller already has it.
+    func find(_ key: CitedFlowKey, in keys: [CitedFlowKey], hash: Int? = nil) -> Probe {
+        if slots.isEmpty {
+            for i in keys.indices where keys[i] == key { return Probe(position: i, hash: hash ?? 0, hashed: hash != nil) }
+            return Probe(position: nil, hash: hash ?? 0, hashed: hash != nil)
+        }
+        let h = hash ?? key.hashValue
+        return Probe(position: slots.find(key, hash: h, in: keys), hash: h, hashed: true)
+    }
+
+    /// Records that `key` (not found by `probe`) is about to be appended at `position`.
+    mutating func insert(_ key: CitedFlowKey, _ probe: Probe, at position: Int, in keys: [CitedFlowKey]) {
+        guard position >= Self.linearLimit else { return }
+        slots.insert(hash: probe.hashed ? probe.hash : key.hashValue, at: position, in: keys)
+    }
+}
+
 /// An open-addressing index into an array of keys: 32-bit slots (-1 empty),
 /// linear probing, at most half full. Holds positions only, never keys.
 struct KeySlots {
     private var slots: [Int32] = []
+    var isEmpty: Bool { slots.isEmpty }
 
     func find(_ key: CitedFlowKey, hash: Int, in keys: [CitedFlowKey]) -> Int? {
         guard !slots.isEmpty else { return nil }
@@ -219,7 +257,10 @@ struct KeySlots {
     mutating func insert(hash: Int, at position: Int, in keys: [CitedFlowKey]) {
         if (position + 1) * 2 > slots.count {
             var grown = KeySlots()
-            grown.slots = [Int32](repeating: -1, count: max(16, slots.count * 2))
+            // At least twice the keys: a `KeyIndex` starts its slots with 16 keys already listed.
+            var n = max(16, slots.count * 2)
+            while n < (position + 1) * 2 { n *= 2 }
+            grown.slots = [Int32](repeating: -1, count: n)
             for (i, k) in keys.enumerated() { grown.place(k.hashValue, i) }
             self = grown
         }

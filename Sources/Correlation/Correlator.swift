@@ -81,7 +81,9 @@ public struct Correlator {
         /// The tunnel interface vanished before or during the span: it is a failure whatever the gap.
         var tunnelStop: InterfaceStop?
         var remotes: [IPAddress] = []
-        /// `remotes` as a set: a flood of distinct remotes costs a hash per packet, not a scan of 256.
+        /// `remotes` as a set once it is longer than 16: a flood of distinct remotes costs a hash per
+        /// packet, not a scan of 256; a short list is scanned (most candidates settle after a few
+        /// leaks, and building a set for them cost more than the scans).
         var remoteSet: Set<IPAddress> = []
         /// The endpoint the carrier went to before the quiet began (endpoint switches).
         var endpointBefore: EndpointSpec?
@@ -101,7 +103,13 @@ public struct Correlator {
             guard outbound else { return }
             if isNew { newRemote = remote }
             if isMoved { movedRemote = remote }
-            if remotes.count < limits.maxEvidenceItems, remoteSet.insert(remote).inserted { remotes.append(remote) }
+            guard remotes.count < limits.maxEvidenceItems else { return }
+            if remotes.count < 16 {
+                if !remotes.contains(remote) { remotes.append(remote) }
+                if remotes.count == 16 { remoteSet = Set(remotes) }
+            } else if remoteSet.insert(remote).inserted {
+                remotes.append(remote)
+            }
         }
     }
     /// Tunnel events and their leak windows (Correlator+Windows.swift).
