@@ -266,7 +266,7 @@ extension Correlator {
         if let u = d.iceUfrag { builders[b].ufrags.insert(u, cap: cap) }
         if d.isICECheck { builders[b].iceChecks += 1 }
         if let m = d.stunMethod { builders[b].methods.insert(m, cap: 16) }
-        if let r = d.relayedAddress { builders[b].relayed.insert(r, cap: cap) }
+        if let r = d.relayedSocket { builders[b].relayed.insert(socket: r, cap: cap) }
         if builders[b].serverName == nil, let a = answers[fk.remote] { builders[b].serverName = "\(a.name) (DNS answer frame \(a.frame))" }
         let isRequest = f.stunClass == 0 || f.stunClass == 1
         if isRequest {
@@ -285,9 +285,10 @@ extension Correlator {
                 index = builders[b].transactions.count - 1
             }
             builders[b].transactions[index].responseFrame = f.frame
-            if let m = d.mappedAddress {
+            if let ms = d.mappedSocket {
+                let m = ms.description
                 builders[b].transactions[index].mappedAddress = m
-                builders[b].exposed.insert(m, cap: cap)
+                builders[b].exposed.insert(socket: ms, cap: cap)
                 let server = Peer(address: fk.remote, port: fk.remotePort)
                 if exposedPhysical.count < cap && !exposedPhysical.contains(where: { $0.address == m }) {
                     exposedPhysical.append((m, "XOR-MAPPED-ADDRESS from \(server), frame \(f.frame)", b, server.description, f.frame))

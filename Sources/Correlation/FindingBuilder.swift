@@ -41,6 +41,17 @@ struct CappedStrings {
         insert(s, cap: cap)
         if knownAddresses.count < cap, index?.contains(s) ?? items.contains(s) { knownAddresses.insert(a) }
     }
+
+    /// Socket addresses known to be in `items`. When every item came in this way, a socket that is
+    /// not one of them is counted past the cap without making its text (a flood of STUN answers).
+    private var knownSockets: Set<SocketAddress> = []
+    mutating func insert(socket a: SocketAddress, cap: Int) {
+        if knownSockets.contains(a) { return }
+        if items.count >= cap && knownSockets.count == items.count { omitted += 1; return }
+        let s = a.description
+        insert(s, cap: cap)
+        if knownSockets.count < cap, index?.contains(s) ?? items.contains(s) { knownSockets.insert(a) }
+    }
 }
 
 /// A finding under construction: counters, capped frame list, class evidence.

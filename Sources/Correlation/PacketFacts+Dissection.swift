@@ -224,11 +224,10 @@ extension PacketDetail {
     /// `init(_:)` of a dissection the caller holds in a variable, read in place (`inout` only to
     /// pass the 3 KB value by address, as `FactsExtractor.facts(reading:)`); nothing in `d` changes.
     public init(reading d: inout Dissection) {
-        self.init()
         if let m = d.app.stun {
             stunMethod = STUNMessage.methodName(m.method)
-            mappedAddress = m.reflexiveAddress?.description
-            relayedAddress = m.xorRelayedAddress?.description
+            mappedSocket = m.reflexiveAddress
+            relayedSocket = m.xorRelayedAddress
             software = m.software.map(Self.text)
             iceUfrag = m.iceUfrag.map(Self.text)
             isICECheck = m.isICECheck

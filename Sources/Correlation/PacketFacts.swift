@@ -137,8 +137,12 @@ public struct QuotedPacket: Sendable {
 public struct PacketDetail: Sendable {
     // STUN / TURN
     public var stunMethod: String?
-    public var mappedAddress: String?
-    public var relayedAddress: String?
+    /// XOR-MAPPED-ADDRESS (or MAPPED-ADDRESS) and XOR-RELAYED-ADDRESS, typed: most STUN packets of
+    /// a flood reach a finding whose lists are full, so the text is made only where it is kept.
+    public var mappedSocket: SocketAddress?
+    public var relayedSocket: SocketAddress?
+    public var mappedAddress: String? { mappedSocket?.description }
+    public var relayedAddress: String? { relayedSocket?.description }
     public var software: String?
     public var iceUfrag: String?
     public var isICECheck = false
