@@ -9,7 +9,11 @@ extension Correlator {
                       remote: dst, remotePort: f.destinationPort)
             : FlowKey(interface: f.interfaceKey, ipProtocol: f.ipProtocol, host: dst, hostPort: f.destinationPort,
                       remote: src, remotePort: f.sourcePort)
-        var flow = flows[fk]
+        // One hash per packet: the flow is found by index and written back through it. Nothing
+        // between here and the write-back inserts or removes flows (a sweep runs only for a new
+        // flow, before it has an index), so the index stays valid.
+        let slot = flows.index(forKey: fk)
+        var flow = slot.map { flows.values[$0] }
         if flow == nil {
             if flows.count >= limits.maxFlows {
                 // A full table is swept at most once per second of capture time (and every 10 s anyway,
@@ -42,7 +46,7 @@ extension Correlator {
                     state.hostSent = true
                     state.tentative = state.tentative ?? c
                     addPending(&state.pending, f, outbound: true)
-                    flows[fk] = state
+                    store(state, fk, slot)
                     return
                 }
                 state.group = group(c, f, time: f.time)
@@ -70,7 +74,12 @@ extension Correlator {
                 addPending(&state.pending, f, outbound: false)
             }
         }
-        flows[fk] = state
+        store(state, fk, slot)
+    }
+
+    /// Writes a flow's state back where `leakCandidate` found it, or inserts a new flow.
+    @inline(__always) mutating func store(_ state: FlowState, _ key: FlowKey, _ slot: [FlowKey: FlowState].Index?) {
+        if let slot { flows.values[slot] = state } else { flows[key] = state }
     }
 
     func pendingOf(_ f: PacketFacts) -> Pending {
