@@ -88,7 +88,7 @@ let package = Package(
         .testTarget(name: "LiveCaptureTests", dependencies: ["TestCaptures", "LiveCapture", "CaptureFiles", "OutputFiles", "OutputText"]),
         // Golden/: `dissect` outputs of lab captures made before DissectionLineWriter, read by DissectionLineWriterTests.
         .testTarget(name: "DissectorsTests", dependencies: ["TestCaptures", "Dissectors", "CaptureFiles", "OutputText", "JSONCoding"], exclude: ["Golden"]),
-        .testTarget(name: "CorrelationTests", dependencies: ["TestCaptures", "Correlation", "Dissectors", "CaptureFiles", "BrowserCandidates", "OutputText", "JSONCoding"]),
+        .testTarget(name: "CorrelationTests", dependencies: ["TestCaptures", "Correlation", "Dissectors", "CaptureFiles", "CommunityID", "BrowserCandidates", "OutputText", "JSONCoding"]),
         // Golden/: expected outputs over captures/lab-*.pcapng, read by LabGoldenTests (not resources).
         .testTarget(name: "ReportsTests", dependencies: ["TestCaptures", "Reports", "Correlation", "CaptureFiles", "OutputFiles", "OutputText", "JSONCoding"], exclude: ["Golden"]),
         // Issue 13's guarantees, end to end through the leakscope binary: outputs never replace devices
