@@ -241,17 +241,17 @@ public enum Correlation {
                 // copies it per packet).
                 extractor.fill(&carrier, packet, c)
                 frame = packet
-                correlator.consume(carrier) {
+                correlator.consume(carrier, detailing: { parts in
                     dissectors[frame.fileIndex].dissect(frame, into: &d)
-                    return PacketDetail(reading: &d)
-                }
+                    return PacketDetail(reading: &d, parts: parts)
+                })
                 collector.observe(carrier)  // WireGuard: the collector reads no dissection
                 if let v = correlator.carrierVerdict { otherRun = run; run = CarrierRun(packet, c, v) }
                 continue
             }
             dissectors[packet.fileIndex].dissect(packet, into: &d)
             let f = extractor.facts(reading: &d)
-            correlator.consume(f) { PacketDetail(reading: &d) }
+            correlator.consume(f, detailing: { parts in PacketDetail(reading: &d, parts: parts) })
             collector.observe(f, reading: &d)
         }
         feed.finish()

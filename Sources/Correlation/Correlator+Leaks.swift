@@ -2,7 +2,7 @@ import Dissectors
 
 extension Correlator {
     /// A packet on a physical interface that is neither carrier, housekeeping nor link-local.
-    mutating func leakCandidate(_ f: PacketFacts, outbound: Bool, detail: () -> PacketDetail) {
+    mutating func leakCandidate(_ f: PacketFacts, outbound: Bool, detail: DetailSource) {
         guard let src = f.source, let dst = f.destination else { return }
         let fk = outbound
             ? FlowKey(interface: f.interfaceKey, ipProtocol: f.ipProtocol, host: src, hostPort: f.sourcePort,
@@ -195,13 +195,13 @@ extension Correlator {
     }
 
     /// Adds one leaked packet to its finding with the class's evidence.
-    mutating func add(_ f: PacketFacts, to b: Int, outbound: Bool, flowKey fk: FlowKey, detail: () -> PacketDetail) {
+    mutating func add(_ f: PacketFacts, to b: Int, outbound: Bool, flowKey fk: FlowKey, detail: DetailSource) {
         var dummy = FlowState(lastSeen: f.time)
         add(f, to: b, outbound: outbound, flowKey: fk, flow: &dummy, detail: detail)
     }
 
     mutating func add(_ f: PacketFacts, to b: Int, outbound: Bool, flowKey fk: FlowKey, flow: inout FlowState,
-                      detail: () -> PacketDetail) {
+                      detail: DetailSource) {
         tally(.leak)
         builders[b].count(frame: f.frame, time: f.time, length: f.length, cap: limits.maxFramesPerFinding)
         if let k = CitedFlowKey(f, outbound: outbound) { builders[b].cited.add(k, frame: f.frame, cap: limits.maxEvidenceItems) }
@@ -235,14 +235,14 @@ extension Correlator {
     }
 
     /// Per-flow evidence of traffic and IPv6 findings: counts, TLS SNI, HTTP Host.
-    mutating func addFlow(_ f: PacketFacts, _ b: Int, fk: FlowKey, flow: inout FlowState, detail: () -> PacketDetail) {
+    mutating func addFlow(_ f: PacketFacts, _ b: Int, fk: FlowKey, flow: inout FlowState, detail: DetailSource) {
         guard let i = flowEvidence(b, key: fk, flow: &flow, firstFrame: f.frame, transport: f.ipProtocol) else { return }
         builders[b].flows[i].packets += 1
         builders[b].flows[i].bytes += f.length
         if f.app == .tls || f.app == .http {
             let names = builders[b].flowNames[i]
             if (f.app == .tls && names?.sni == nil) || (f.app == .http && names?.host == nil) {
-                let d = detail()
+                let d = detail(.all)
                 if d.sni != nil || d.httpHost != nil {
                     var n = names ?? FlowNames()
                     if let s = d.sni { n.sni = s }
@@ -265,12 +265,12 @@ extension Correlator {
         return flow.flowIndex
     }
 
-    mutating func addSTUN(_ f: PacketFacts, _ b: Int, outbound: Bool, fk: FlowKey, detail: () -> PacketDetail) {
+    mutating func addSTUN(_ f: PacketFacts, _ b: Int, outbound: Bool, fk: FlowKey, detail: DetailSource) {
         let cap = limits.maxEvidenceItems
         if f.app == .channelData { builders[b].channelData += 1; return }
         if f.app == .icmp { builders[b].icmpErrors += 1; return }
         guard f.app == .stun, let txn = f.stunTransaction else { return }
-        let d = detail()
+        let d = detail(.all)
         if let s = d.software { builders[b].software.insert(s, cap: 16) }
         if let u = d.iceUfrag { builders[b].ufrags.insert(u, cap: cap) }
         if d.isICECheck { builders[b].iceChecks += 1 }
@@ -307,11 +307,14 @@ extension Correlator {
         }
     }
 
-    mutating func addDNS(_ f: PacketFacts, _ b: Int, outbound: Bool, fk: FlowKey, detail: () -> PacketDetail) {
+    mutating func addDNS(_ f: PacketFacts, _ b: Int, outbound: Bool, fk: FlowKey, detail: DetailSource) {
         let cap = limits.maxEvidenceItems
         guard f.app == .dns else { return }
-        let d = detail()
+        // A query that reaches a finding whose query list is full adds only to the omitted count.
+        let pastCap = !f.dnsIsResponse && builders[b].queries.count >= cap
+        let d = detail(pastCap ? .counts : .all)
         for e in d.ecs { builders[b].ecs.insert(e, cap: 16) }
+        if pastCap { builders[b].omitted += d.dnsQuestionCount; return }
         let key = DNSKey(id: f.dnsID, host: Peer(address: fk.host, port: fk.hostPort),
                          server: Peer(address: fk.remote, port: fk.remotePort))
         if !f.dnsIsResponse {

@@ -312,6 +312,12 @@ public struct Correlator {
 
     /// Judges one packet. `detail` decodes strings and is called only when the packet becomes evidence.
     public mutating func consume(_ f: PacketFacts, detail: () -> PacketDetail) {
+        consume(f, detailing: { _ in detail() })
+    }
+
+    /// `consume(_:detail:)` with a `detail` that is told which parts the correlator will read
+    /// (a DNS query that reaches a full finding needs its questions counted, not their names).
+    public mutating func consume(_ f: PacketFacts, detailing detail: DetailSource) {
         carrierVerdict = nil
         advanceClock(f.time)
         let key = f.interfaceKey
@@ -331,7 +337,7 @@ public struct Correlator {
         case .dhcp, .dhcpv6, .neighborDiscovery, .multicastListener, .igmp:
             tally(.housekeeping)
             if f.dhcpClasslessRoutes || f.raRouteInformation {
-                let d = detail()
+                let d = detail(.all)
                 if f.dhcpClasslessRoutes { observeRoutes(f, d) }
                 if (f.dhcpOfferOrAck && f.dhcpClasslessRoutes) || f.raRouteInformation { notePush(f, d) }
             }
@@ -383,7 +389,7 @@ public struct Correlator {
 
     /// Tunnel interfaces: activity for spans, STUN servers and addresses for `also_via_tunnel`,
     /// and the VPN exit address a STUN server returned.
-    mutating func tunnelPacket(_ f: PacketFacts, detail: () -> PacketDetail) {
+    mutating func tunnelPacket(_ f: PacketFacts, detail: DetailSource) {
         tally(.tunnel)
         activity(f.time)
         if let s = f.source, let d = f.destination, tunnelAddresses.count < limits.maxTunnelPeers,
@@ -397,7 +403,7 @@ public struct Correlator {
         let server = isResponse ? Peer(address: s, port: f.sourcePort) : Peer(address: d, port: f.destinationPort)
         if tunnelPeers.count < limits.maxTunnelPeers { tunnelPeers.insert(server) }
         if isResponse, exposedTunnel.count < limits.maxEvidenceItems {
-            let det = detail()
+            let det = detail(.all)
             if let m = det.mappedAddress, !exposedTunnel.contains(where: { $0.address == m }) {
                 exposedTunnel.append(.init(address: m, how: "XOR-MAPPED-ADDRESS from \(server) through the tunnel, frame \(f.frame) of \(fileName(f.fileIndex))",
                                            path: "tunnel", findingId: nil, server: server.description, frame: f.frame))
@@ -420,7 +426,7 @@ public struct Correlator {
 
     // MARK: - Observations
 
-    mutating func observe(_ kind: ObservationKind, _ f: PacketFacts, decode: Bool = true, detail: () -> PacketDetail) {
+    mutating func observe(_ kind: ObservationKind, _ f: PacketFacts, decode: Bool = true, detail: DetailSource) {
         tally(.local)
         guard let id = observation(kind, f.interfaceKey), var o = observations.removeValue(forKey: id) else { return }
         let cap = limits.maxEvidenceItems
@@ -428,7 +434,7 @@ public struct Correlator {
         if o.frames.count < limits.maxFramesPerFinding { o.frames.append(f.frame) } else { o.framesOmitted += 1 }
         if let s = f.source, o.sources.count < 32 { o.sources.insert(s) }
         if decode, o.names.items.count < cap {
-            let d = detail()
+            let d = detail(.all)
             for q in d.dnsQuestions { o.names.insert(q.name, cap: cap) }
             for a in d.dnsAnswers { o.answers.insert(a, cap: cap) }
         }

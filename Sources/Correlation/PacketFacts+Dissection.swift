@@ -224,6 +224,11 @@ extension PacketDetail {
     /// `init(_:)` of a dissection the caller holds in a variable, read in place (`inout` only to
     /// pass the 3 KB value by address, as `FactsExtractor.facts(reading:)`); nothing in `d` changes.
     public init(reading d: inout Dissection) {
+        self.init(reading: &d, parts: .all)
+    }
+
+    /// `init(reading:)` with only `parts` decoded.
+    public init(reading d: inout Dissection, parts: Parts) {
         if let m = d.app.stun {
             stunMethod = STUNMessage.methodName(m.method)
             mappedSocket = m.reflexiveAddress
@@ -232,12 +237,16 @@ extension PacketDetail {
             iceUfrag = m.iceUfrag.map(Self.text)
             isICECheck = m.isICECheck
         }
-        if let m = d.app.dns {
+        if let m = d.app.dns, !parts.dnsText {
+            for _ in m.questions where dnsQuestionCount < 32 { dnsQuestionCount += 1 }
+            if let e = m.edns?.clientSubnet { ecs.append(e.description) }
+        } else if let m = d.app.dns {
             var n = 0
             for q in m.questions where n < 32 {
                 dnsQuestions.append((q.name.text, q.type.name(for: m.layer)))
                 n += 1
             }
+            dnsQuestionCount = n
             n = 0
             for r in m.answers where n < 32 {
                 n += 1

@@ -134,7 +134,19 @@ public struct QuotedPacket: Sendable {
 
 /// Decoded strings an auditor needs, produced only for packets that become
 /// evidence (leaks, tunnel STUN answers), never on the hot path of clean traffic.
+/// Makes a packet's `PacketDetail`, told which of its parts will be read.
+public typealias DetailSource = (PacketDetail.Parts) -> PacketDetail
+
 public struct PacketDetail: Sendable {
+    /// What the caller of a `DetailSource` will read.
+    public struct Parts: Sendable, Equatable {
+        /// DNS question names and types, and the answers' text (else only `dnsQuestionCount`).
+        public var dnsText: Bool
+        public static let all = Parts(dnsText: true)
+        /// Everything but the DNS text.
+        public static let counts = Parts(dnsText: false)
+    }
+
     // STUN / TURN
     public var stunMethod: String?
     /// XOR-MAPPED-ADDRESS (or MAPPED-ADDRESS) and XOR-RELAYED-ADDRESS, typed: most STUN packets of
@@ -148,6 +160,8 @@ public struct PacketDetail: Sendable {
     public var isICECheck = false
     // DNS
     public var dnsQuestions: [(name: String, type: String)] = []
+    /// The questions read (at most 32, as `dnsQuestions`), also when their text was not asked for.
+    public var dnsQuestionCount = 0
     public var dnsAnswers: [String] = []
     /// A/AAAA answers as addresses (to tie later flows to the name).
     public var dnsAnswerAddresses: [IPAddress] = []

@@ -1,4 +1,5 @@
 import Testing
+import TestCaptures
 import Dissectors
 import CaptureFiles
 import CommunityID
@@ -52,5 +53,25 @@ import CommunityID
         mixed.insert(socket: sock(5), cap: 2)
         #expect(mixed.items == ["198.51.100.2:51009", "198.51.100.2:51000"])
         #expect(mixed.omitted == 1)
+    }
+
+    /// A DNS query that reaches a full finding is read with `.counts`: its questions counted and
+    /// its client subnet kept, no names made.
+    @Test func countsOnlyDetailCountsTheQuestionsAndKeepsTheSubnet() {
+        let bytes = Pkt.ether(Pkt.ipv4("192.0.2.2", "198.51.100.53", proto: 17,
+                                       Pkt.udp(5353, 53, Pkt.dnsQuery("a.example.com", ecs: [203, 0, 113]))))
+        withPacket(bytes) { p in
+            var dissector = Dissector()
+            var d = Dissection()
+            dissector.dissect(p, into: &d)
+            let all = PacketDetail(reading: &d, parts: .all)
+            let counts = PacketDetail(reading: &d, parts: .counts)
+            #expect(all.dnsQuestions.map(\.name) == ["a.example.com"])
+            #expect(all.dnsQuestionCount == 1)
+            #expect(counts.dnsQuestions.isEmpty)
+            #expect(counts.dnsQuestionCount == 1)
+            #expect(all.ecs == ["203.0.113.0/24"])
+            #expect(counts.ecs == all.ecs)
+        }
     }
 }
