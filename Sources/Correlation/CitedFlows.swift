@@ -156,7 +156,7 @@ struct CitedFlowList {
         }
         guard keys.count < cap else {
             if omittedKeys.count < cap {
-                let past = omittedIndex.find(key, in: omittedKeys, hash: probe.hashed ? probe.hash : nil)
+                let past = omittedIndex.find(key, in: omittedKeys, hash: probe.hash)
                 if past.position == nil {
                     omittedIndex.insert(key, past, at: omittedKeys.count, in: omittedKeys)
                     omittedKeys.append(key)
@@ -211,27 +211,24 @@ struct KeyIndex {
     static let linearLimit = 16
     private var slots = KeySlots()
 
-    /// A lookup's result; the hash (0 while the list is scanned) is kept for `insert`.
+    /// A lookup's result; the key's hash, if it was computed (not while the list is scanned), is
+    /// kept for `insert`.
     struct Probe {
         var position: Int?
-        var hash: Int
-        var hashed: Bool
+        var hash: Int?
     }
 
     /// `hash`: the key's hash if the caller already has it.
     func find(_ key: CitedFlowKey, in keys: [CitedFlowKey], hash: Int? = nil) -> Probe {
-        if slots.isEmpty {
-            for i in keys.indices where keys[i] == key { return Probe(position: i, hash: hash ?? 0, hashed: hash != nil) }
-            return Probe(position: nil, hash: hash ?? 0, hashed: hash != nil)
-        }
+        if slots.isEmpty { return Probe(position: keys.firstIndex(of: key), hash: hash) }
         let h = hash ?? key.hashValue
-        return Probe(position: slots.find(key, hash: h, in: keys), hash: h, hashed: true)
+        return Probe(position: slots.find(key, hash: h, in: keys), hash: h)
     }
 
     /// Records that `key` (not found by `probe`) is about to be appended at `position`.
     mutating func insert(_ key: CitedFlowKey, _ probe: Probe, at position: Int, in keys: [CitedFlowKey]) {
         guard position >= Self.linearLimit else { return }
-        slots.insert(hash: probe.hashed ? probe.hash : key.hashValue, at: position, in: keys)
+        slots.insert(hash: probe.hash ?? key.hashValue, at: position, in: keys)
     }
 }
 

@@ -237,17 +237,15 @@ extension PacketDetail {
             iceUfrag = m.iceUfrag.map(Self.text)
             isICECheck = m.isICECheck
         }
-        if let m = d.app.dns, !parts.dnsText {
-            for _ in m.questions where dnsQuestionCount < 32 { dnsQuestionCount += 1 }
-            if let e = m.edns?.clientSubnet { ecs.append(e.description) }
-        } else if let m = d.app.dns {
-            var n = 0
-            for q in m.questions where n < 32 {
-                dnsQuestions.append((q.name.text, q.type.name(for: m.layer)))
-                n += 1
+        if let m = d.app.dns {
+            for q in m.questions where dnsQuestionCount < 32 {
+                dnsQuestionCount += 1
+                if parts.dnsText { dnsQuestions.append((q.name.text, q.type.name(for: m.layer))) }
             }
-            dnsQuestionCount = n
-            n = 0
+            if let e = m.edns?.clientSubnet { ecs.append(e.description) }
+        }
+        if parts.dnsText, let m = d.app.dns {
+            var n = 0
             for r in m.answers where n < 32 {
                 n += 1
                 if let addr = r.address {
@@ -260,7 +258,6 @@ extension PacketDetail {
                 }
             }
             if m.isResponse { dnsRcode = Self.rcodeName(m.rcode) }
-            if let e = m.edns?.clientSubnet { ecs.append(e.description) }
         }
         if let m = d.app.dhcp {
             for code: UInt8 in [121, 249] {

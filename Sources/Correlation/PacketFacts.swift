@@ -140,10 +140,11 @@ public typealias DetailSource = (PacketDetail.Parts) -> PacketDetail
 public struct PacketDetail: Sendable {
     /// What the caller of a `DetailSource` will read.
     public struct Parts: Sendable, Equatable {
-        /// DNS question names and types, and the answers' text (else only `dnsQuestionCount`).
+        /// `dnsQuestions`, `dnsAnswers`, `dnsAnswerAddresses` and `dnsRcode`; without it a DNS
+        /// message gives only `dnsQuestionCount` and `ecs`.
         public var dnsText: Bool
         public static let all = Parts(dnsText: true)
-        /// Everything but the DNS text.
+        /// Everything but the DNS text above.
         public static let counts = Parts(dnsText: false)
     }
 
